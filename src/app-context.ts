@@ -1,0 +1,14 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Store } from './store/database.js';
+import type { EmailTransport } from './transport/types.js';
+
+/** What the HTTP edge, the CLI and the workers are given by the composition root (main.ts). */
+export interface AppContext {
+  readonly config: Config;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly email: EmailTransport;
+  /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
+  now(): number;
+}

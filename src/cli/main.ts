@@ -1,0 +1,131 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, readConfig, type Config } from '../config.js';
+import { createFirstRunAccount } from '../bootstrap.js';
+import { createLogger } from '../logger.js';
+import { createPlatform, openMigratedStore } from '../main.js';
+import { DatabaseUrlError, openStore } from '../store/database.js';
+import { migrateToLatest, SchemaTooNewError } from '../store/migrate.js';
+import {
+  registerAccountCommands,
+  registerKeyCommands,
+  registerUserCommands,
+  type WithStore,
+} from './admin-commands.js';
+import { CliError, emit, type Output } from './output.js';
+
+const program = new Command('vudumobile')
+  .description('VuduMobile messaging platform: the API server and its administration')
+  .option('--json', 'machine-readable output')
+  .option('--database <url>', 'database (sqlite:PATH, a file path, or postgres://…); default $DATABASE_URL')
+  .showHelpAfterError(false)
+  .exitOverride();
+program.configureOutput({
+  // Commander's own usage errors become one line.
+  outputError: (text, write) => write(text.split('\n')[0] + '\n'),
+});
+
+function globalOutput(): Output {
+  return { json: Boolean(program.opts<{ json?: boolean }>().json) };
+}
+
+function config(overrides: Partial<Config> = {}): Config {
+  const database = program.opts<{ database?: string }>().database;
+  return readConfig(process.env, { ...(database ? { databaseUrl: database } : {}), ...overrides });
+}
+
+const withStore: WithStore = async (fn) => {
+  const store = await openMigratedStore(config());
+  try {
+    await fn(store, globalOutput());
+  } finally {
+    await store.close();
+  }
+};
+
+program
+  .command('serve')
+  .description('serve the API and run the background workers')
+  .option('--port <port>', 'port to listen on (default $PORT or 8080)')
+  .option('--host <host>', 'address to listen on (default $HOST or 127.0.0.1)')
+  .action(async (opts: { port?: string; host?: string }) => {
+    if (opts.port !== undefined && !/^\d{1,5}$/.test(opts.port))
+      throw new CliError('--port must be a number from 0 to 65535');
+    const cfg = config({
+      ...(opts.port !== undefined ? { port: Number(opts.port) } : {}),
+      ...(opts.host !== undefined ? { host: opts.host } : {}),
+    });
+    const log = createLogger(cfg.logLevel);
+    const platform = await createPlatform(cfg, { log });
+    const firstRun = await createFirstRunAccount(platform.ctx.store.db, Date.now());
+    const address = await platform.start();
+    const base = cfg.publicUrl;
+    log.info({ address, database: platform.ctx.store.location }, 'VuduMobile API listening');
+    if (firstRun) {
+      const lines = [
+        '',
+        'First start: created the default account (fr, CA), user admin@localhost and an API key',
+        'allowed from loopback only. The key is shown this once:',
+        '',
+        `  VUDUMOBILE-API-KEY: ${firstRun.key}`,
+        '',
+        'Try it:',
+        `  curl -X POST -H "VUDUMOBILE-API-KEY: ${firstRun.key}" -d "group=Tous" ${base}/api/get_contacts`,
+        '',
+        `API docs: ${base}/docs`,
+        '',
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping: draining in-flight work');
+      platform.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'error while stopping');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const store = openStore(config().databaseUrl);
+    try {
+      const applied = await migrateToLatest(store);
+      emit(
+        globalOutput(),
+        { applied },
+        applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+registerAccountCommands(program, withStore);
+registerKeyCommands(program, withStore);
+registerUserCommands(program, withStore);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  const expected =
+    error instanceof CliError ||
+    error instanceof ConfigError ||
+    error instanceof DatabaseUrlError ||
+    error instanceof SchemaTooNewError;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`vudumobile: ${expected ? message : `unexpected error: ${message}`}\n`);
+  process.exit(expected ? 2 : 1);
+}

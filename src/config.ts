@@ -1,0 +1,77 @@
+import { isIP } from 'node:net';
+
+/** Settings read once from the environment (and CLI flags), validated, then frozen and passed down. */
+export interface Config {
+  readonly databaseUrl: string;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly trustedProxies: readonly string[];
+  readonly smtpUrl: string | undefined;
+  readonly smppUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly dataDir: string;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export type Environment = Record<string, string | undefined>;
+
+/** Reads the configuration; each problem becomes one line naming the variable and what it expects. */
+export function readConfig(env: Environment, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const port = overrides.port ?? parsePort(env.PORT, problems);
+  const host = overrides.host ?? (env.HOST || '127.0.0.1');
+  const trustedProxies = splitList(env.TRUSTED_PROXIES);
+  for (const entry of trustedProxies) {
+    const address = entry.split('/')[0] ?? '';
+    if (isIP(address) === 0) problems.push(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
+  const publicUrl = (overrides.publicUrl ?? env.PUBLIC_URL ?? `http://${hostForUrl(host)}:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  if (!/^https?:\/\/[^\s]+$/.test(publicUrl))
+    problems.push('PUBLIC_URL: expected an http:// or https:// URL');
+  const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || 'sqlite:./data/vudumobile.db');
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  return Object.freeze({
+    databaseUrl,
+    host,
+    port,
+    publicUrl,
+    trustedProxies: Object.freeze(trustedProxies),
+    smtpUrl: overrides.smtpUrl ?? (env.SMTP_URL || undefined),
+    smppUrl: overrides.smppUrl ?? (env.SMPP_URL || undefined),
+    mailFrom: overrides.mailFrom ?? (env.MAIL_FROM || 'no-reply@localhost'),
+    dataDir: overrides.dataDir ?? (env.DATA_DIR || './data'),
+    logLevel: overrides.logLevel ?? logLevel,
+  });
+}
+
+function parsePort(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined || raw === '') return 8080;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push('PORT: expected a whole number from 0 to 65535');
+    return 8080;
+  }
+  return port;
+}
+
+function splitList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return isIP(host) === 6 ? `[${host}]` : host;
+}

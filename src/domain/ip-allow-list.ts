@@ -1,0 +1,42 @@
+import { BlockList, isIP } from 'node:net';
+
+/** Writes an address plainly: `::ffff:127.0.0.1` becomes `127.0.0.1`. */
+export function plainIp(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped?.[1] ?? address;
+}
+
+/** Checks one allow-list entry: a single IPv4/IPv6 address or a CIDR range. */
+export function isValidAllowEntry(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A compiled allow-list; an empty list allows no address (the source's default). */
+export class IpAllowList {
+  private readonly list = new BlockList();
+
+  constructor(readonly entries: readonly string[]) {
+    for (const entry of entries) {
+      const [address = '', prefix] = entry.split('/');
+      const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+      if (prefix === undefined) this.list.addAddress(address, type);
+      else this.list.addSubnet(address, Number(prefix), type);
+    }
+  }
+
+  allows(address: string): boolean {
+    const plain = plainIp(address);
+    const family = isIP(plain);
+    if (family === 0) return false;
+    return this.list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+  }
+}
+
+/** The allow-list of the first-run key: loopback only. */
+export const LOOPBACK_ONLY: readonly string[] = ['127.0.0.0/8', '::1'];

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import fastifyMultipart from '@fastify/multipart';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { ApiError } from '../domain/errors.js';
+import { registerEndpoint, type Endpoint } from './endpoint.js';
+import { installErrorHandling } from './errors.js';
+import { decodeUtf8Body, parseJsonParams, parseUrlEncoded } from './params.js';
+import { KEY_HEADER } from './auth.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+const DEFAULT_ICON = readFileSync(new URL('../../assets/images/contact_icons/default.png', import.meta.url));
+
+/** Builds the Fastify app: parsers, error mapping, OpenAPI, and every endpoint given. */
+export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = ctx.log;
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: ctx.config.trustedProxies.length > 0 ? [...ctx.config.trustedProxies] : false,
+    genReqId: () => randomUUID(),
+    // Query strings are decoded strictly by the endpoint layer; Fastify's copy is unused.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  installErrorHandling(app);
+  installBodyParsers(app);
+  await app.register(fastifyMultipart);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'VuduMobile API',
+        version: '2019.1',
+        description:
+          'The VuduMobile HTTP API (provider document of 14 January 2019) as served by this platform. ' +
+          'Every endpoint answers POST and GET; parameters as form, multipart, JSON or query string. ' +
+          'Items marked (extension) go beyond the 2019 document.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: KEY_HEADER.toUpperCase() } },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  for (const endpoint of endpoints) registerEndpoint(app, ctx, endpoint);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: true }));
+  app.get('/assets/images/contact_icons/default.png', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('image/png').header('cache-control', 'public, max-age=86400').send(DEFAULT_ICON),
+  );
+  return app;
+}
+
+function installBodyParsers(app: FastifyInstance): void {
+  // Only the three documented body types are parsed; anything else is a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseUrlEncoded(decodeUtf8Body(body as Buffer)));
+    } catch (error) {
+      done(error instanceof ApiError ? error : new ApiError(400, 'Invalid request body'), undefined);
+    }
+  });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonParams(decodeUtf8Body(body as Buffer)));
+    } catch (error) {
+      done(error instanceof ApiError ? error : new ApiError(400, 'Invalid request body'), undefined);
+    }
+  });
+}

@@ -1,0 +1,150 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../domain/errors.js';
+import type { AuthContext } from './auth.js';
+import { authenticate } from './auth.js';
+import type { AppContext } from '../app-context.js';
+import { parseUrlEncoded, type RawParams } from './params.js';
+
+/** One parameter of an endpoint: the single description that validates input and feeds OpenAPI. */
+export interface ParamSpec {
+  readonly description: string;
+  /** Not in the provider's 2019 document: an extension of this platform. */
+  readonly extension?: boolean;
+  readonly enum?: readonly string[];
+  /** Longest accepted value in characters (default 1000). */
+  readonly maxLength?: number;
+  /** A multipart file upload (also accepted as text in a form field). */
+  readonly file?: boolean;
+}
+
+export interface UploadedFile {
+  readonly path: string;
+  readonly size: number;
+  readonly filename: string;
+}
+
+export interface EndpointInput<P extends string> {
+  readonly params: Partial<Record<P, string>>;
+  readonly auth: AuthContext;
+  readonly files: Partial<Record<P, UploadedFile>>;
+  readonly request: FastifyRequest;
+}
+
+export interface Endpoint<P extends string = string> {
+  /** The path under /api/, e.g. `send`. */
+  readonly name: string;
+  /** The API area (OpenAPI tag). */
+  readonly tag: string;
+  readonly summary: string;
+  readonly extension?: boolean;
+  readonly params: Readonly<Record<P, ParamSpec>>;
+  /** Returns the documented success body; throws ApiError for documented failures. */
+  handle(input: EndpointInput<P>): Promise<object>;
+}
+
+/** Keeps the parameter names as a literal type so handlers see exactly their own parameters. */
+export function defineEndpoint<P extends string>(endpoint: Endpoint<P>): Endpoint<P> {
+  return endpoint;
+}
+
+const DEFAULT_MAX_LENGTH = 1000;
+export const MULTIPART_FILE_LIMIT = 50 * 1024 * 1024;
+
+function openApiSchema(endpoint: Endpoint): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries<ParamSpec>(endpoint.params)) {
+    properties[name] = {
+      type: 'string',
+      ...(spec.file ? { format: 'binary' } : {}),
+      description: spec.extension ? `${spec.description} (extension)` : spec.description,
+      maxLength: spec.file ? undefined : (spec.maxLength ?? DEFAULT_MAX_LENGTH),
+      ...(spec.enum ? { enum: spec.enum } : {}),
+      ...(spec.extension ? { 'x-extension': true } : {}),
+    };
+  }
+  const hasFile = Object.values<ParamSpec>(endpoint.params).some((p) => p.file);
+  return {
+    summary: endpoint.extension ? `${endpoint.summary} (extension)` : endpoint.summary,
+    tags: [endpoint.tag],
+    ...(endpoint.extension ? { 'x-extension': true } : {}),
+    consumes: hasFile
+      ? ['multipart/form-data', 'application/x-www-form-urlencoded']
+      : ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'],
+    security: [{ apiKey: [] }],
+    body: { type: 'object', properties },
+  };
+}
+
+/** Registers POST and GET /api/<name>: authentication, parameter collection, validation, JSON answer. */
+export function registerEndpoint(app: FastifyInstance, ctx: AppContext, endpoint: Endpoint): void {
+  app.route({
+    method: ['POST', 'GET'],
+    url: `/api/${endpoint.name}`,
+    schema: openApiSchema(endpoint),
+    // The schema above documents; validation with the contract's own error texts happens below.
+    validatorCompiler: () => () => true,
+    onRequest: async (request) => {
+      request.auth = await authenticate(ctx, request);
+    },
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const tempDirs: string[] = [];
+      try {
+        const { params, files } = await collectParams(request, endpoint, tempDirs);
+        const auth = request.auth;
+        if (!auth) throw new ApiError(401, 'API Key parameter is missing');
+        const body = await endpoint.handle({ params, files, auth, request });
+        return reply.send(body);
+      } finally {
+        for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+      }
+    },
+  });
+}
+
+async function collectParams(
+  request: FastifyRequest,
+  endpoint: Endpoint,
+  tempDirs: string[],
+): Promise<{ params: Record<string, string>; files: Record<string, UploadedFile> }> {
+  const url = request.raw.url ?? '';
+  const queryAt = url.indexOf('?');
+  const merged: RawParams = queryAt === -1 ? {} : parseUrlEncoded(url.slice(queryAt + 1));
+  const files: Record<string, UploadedFile> = {};
+  if (request.isMultipart()) {
+    for await (const part of request.parts({
+      limits: { fileSize: MULTIPART_FILE_LIMIT, fieldSize: 1024 * 1024 },
+    })) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string') merged[part.fieldname] = part.value;
+        continue;
+      }
+      const spec: ParamSpec | undefined = (endpoint.params as Record<string, ParamSpec>)[part.fieldname];
+      if (!spec?.file || part.fieldname in files) {
+        part.file.resume(); // drain what the endpoint does not take
+        continue;
+      }
+      const dir = await mkdtemp(join(tmpdir(), 'vudumobile-upload-'));
+      tempDirs.push(dir);
+      const path = join(dir, 'upload');
+      await pipeline(part.file, createWriteStream(path));
+      if (part.file.truncated) throw new ApiError(413, 'Request body too large');
+      files[part.fieldname] = { path, size: part.file.bytesRead, filename: part.filename };
+    }
+  } else if (request.body && typeof request.body === 'object') {
+    Object.assign(merged, request.body as RawParams);
+  }
+  const params: Record<string, string> = {};
+  for (const [name, spec] of Object.entries<ParamSpec>(endpoint.params)) {
+    const value = merged[name];
+    if (value === undefined) continue;
+    const limit = spec.file ? MULTIPART_FILE_LIMIT : (spec.maxLength ?? DEFAULT_MAX_LENGTH);
+    if (value.length > limit) throw new ApiError(400, `${name} is too long`);
+    params[name] = value;
+  }
+  return { params, files };
+}

@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppContext } from './app-context.js';
+import type { Config } from './config.js';
+import { buildApp } from './http/app.js';
+import { allEndpoints } from './http/routes/index.js';
+import { openStore, type Store } from './store/database.js';
+import { migrateToLatest } from './store/migrate.js';
+import { SandboxEmailTransport } from './transport/sandbox-email.js';
+import type { EmailTransport } from './transport/types.js';
+import type { Worker } from './workers/worker.js';
+import { join, resolve } from 'node:path';
+
+/** The composition root: the only place that picks real implementations and wires them. */
+export interface Platform {
+  readonly ctx: AppContext;
+  readonly app: FastifyInstance;
+  readonly workers: readonly Worker[];
+  /** Listens and starts the workers; resolves with the base URL. */
+  start(): Promise<string>;
+  /** Stops taking requests, drains the workers, closes transports and the store. */
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  log: Logger;
+  now?: () => number;
+  /** Overrides for tests: e.g. a transport that records instead of sending. */
+  email?: EmailTransport;
+  /** Skip the background workers (CLI commands that only need the store). */
+  withoutWorkers?: boolean;
+}
+
+export function createEmailTransport(config: Config, log: Logger): EmailTransport {
+  return new SandboxEmailTransport(resolve(join(config.dataDir, 'outbox')), log);
+}
+
+export async function openMigratedStore(config: Config): Promise<Store> {
+  const store = openStore(config.databaseUrl);
+  try {
+    await migrateToLatest(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export async function createPlatform(config: Config, options: PlatformOptions): Promise<Platform> {
+  const store = await openMigratedStore(config);
+  const ctx: AppContext = {
+    config,
+    store,
+    log: options.log,
+    email: options.email ?? createEmailTransport(config, options.log),
+    now: options.now ?? Date.now,
+  };
+  const app = await buildApp(ctx, allEndpoints(ctx));
+  const workers: Worker[] = options.withoutWorkers ? [] : createWorkers(ctx);
+  let stopped = false;
+  return {
+    ctx,
+    app,
+    workers,
+    async start() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      for (const worker of workers) worker.start();
+      return address;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await app.close();
+      await Promise.all(workers.map((w) => w.stop()));
+      await ctx.email.close();
+      await store.close();
+    },
+  };
+}
+
+function createWorkers(_ctx: AppContext): Worker[] {
+  return [];
+}

@@ -1,0 +1,56 @@
+import {
+  Migrator,
+  sql,
+  type Kysely,
+  type MigrationProvider,
+  type Migration as KyselyMigration,
+} from 'kysely';
+import type { Store } from './database.js';
+import type { Migration } from './migrations/helpers.js';
+import { accountsAndContacts } from './migrations/001-accounts-contacts.js';
+
+/** Every migration, in order. A new one is appended here; applied ones are never edited. */
+export const MIGRATIONS: readonly Migration[] = [accountsAndContacts];
+
+export class SchemaTooNewError extends Error {}
+
+function provider(store: Store): MigrationProvider {
+  return {
+    async getMigrations() {
+      const byName: Record<string, KyselyMigration> = {};
+      for (const migration of MIGRATIONS) {
+        byName[migration.name] = {
+          up: (db: Kysely<unknown>) => migration.up({ db, dialect: store.dialect }),
+        };
+      }
+      return byName;
+    },
+  };
+}
+
+/** Applies pending migrations; returns the names applied. Refuses a database migrated by newer code. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  await assertSchemaNotNewer(store);
+  const migrator = new Migrator({ db: store.db, provider: provider(store) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Throws SchemaTooNewError when the database holds a migration this code does not know. */
+export async function assertSchemaNotNewer(store: Store): Promise<void> {
+  const known = new Set(MIGRATIONS.map((m) => m.name));
+  let applied: string[];
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
+    applied = rows.rows.map((r) => r.name);
+  } catch {
+    return; // a new database has no migration table yet
+  }
+  const unknown = applied.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new SchemaTooNewError(
+      `the database schema is newer than this code (unknown migrations: ${unknown.join(', ')}); upgrade vudumobile`,
+    );
+  }
+}

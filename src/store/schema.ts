@@ -1,0 +1,125 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Timestamps are milliseconds since the epoch (UTC) in integer
+ * columns, so both dialects store and compare them the same way; booleans are 0/1 integers.
+ */
+export interface Database {
+  accounts: AccountsTable;
+  account_senders: AccountSendersTable;
+  api_keys: ApiKeysTable;
+  users: UsersTable;
+  contacts: ContactsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  imports: ImportsTable;
+  import_chunks: ImportChunksTable;
+  import_errors: ImportErrorsTable;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  name: string;
+  default_language: string;
+  default_country: string;
+  mail_from: string | null;
+  detailed_status: number;
+  created_at: number;
+}
+
+export interface AccountSendersTable {
+  id: Generated<number>;
+  account_id: number;
+  number: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  account_id: number;
+  /** SHA-256 of the key, hex. The key itself is shown once at creation and never stored. */
+  key_hash: string;
+  /** The masked form used in the firewall's error text: first 6, `*****`, last 5. */
+  masked: string;
+  /** JSON array of IP addresses and CIDR ranges allowed to use the key; empty denies every IP. */
+  allowed_ips: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  account_id: number;
+  email: string;
+  created_at: number;
+}
+
+export interface ContactsTable {
+  id: Generated<number>;
+  account_id: number;
+  number: string | null;
+  email: string | null;
+  name: string;
+  description: string;
+  language: string;
+  user_id: number;
+  is_blocked: number;
+  created_at: number;
+}
+
+export interface GroupsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** Lower-cased name: group names are unique per account, compared case-insensitively. */
+  name_key: string;
+  /** 'all' (Tous), 'blocked' (Blocked) or null for a user's group. */
+  system_kind: string | null;
+  /** null for the system groups, which the source dates 0000-00-00 00:00:00. */
+  created_at: number | null;
+}
+
+export interface GroupMembersTable {
+  group_id: number;
+  contact_id: number;
+  created_at: number;
+}
+
+export interface ImportsTable {
+  id: Generated<number>;
+  account_id: number;
+  report_email: string;
+  overwrite: number;
+  group_id: number | null;
+  /** pending | running | completed | failed */
+  status: string;
+  /** Declared encoding of the stored bytes ('utf8' or 'win1252'); the chunks are stored as uploaded. */
+  encoding: string;
+  delimiter: string;
+  byte_size: number;
+  /** Last data line (1-based, header is line 1) whose outcome is committed; the resume point. */
+  checkpoint_line: number;
+  rows_read: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+  error: string | null;
+  lease_until: number | null;
+  report_sent_at: number | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface ImportChunksTable {
+  import_id: number;
+  seq: number;
+  data: Buffer;
+}
+
+export interface ImportErrorsTable {
+  id: Generated<number>;
+  import_id: number;
+  line: number;
+  reason: string;
+}

@@ -1,0 +1,106 @@
+/**
+ * The transports' small interfaces. The domain and the workers talk only to these; main.ts picks the
+ * implementation (sandbox, SMPP, SMTP, voice) from the configuration.
+ */
+
+export interface OutboundEmail {
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  /** When set, sent as the HTML alternative beside `text`. */
+  readonly html?: string;
+}
+
+/** Whether a failed send may succeed later (4xx SMTP, connection lost) or never will (5xx). */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface EmailTransport {
+  /** A name for logs and /health: `sandbox`, `smtp`. */
+  readonly kind: string;
+  /** Sends one email; resolves with the transport's message id, rejects with TransportError. */
+  send(email: OutboundEmail): Promise<{ messageId: string }>;
+  close(): Promise<void>;
+}
+
+export type SmsEncoding = 'GSM-7' | 'UCS-2';
+
+/** One SMS to hand to a carrier, already split by the domain's segmenter (domain/segments.ts). */
+export interface OutboundSms {
+  /** Our message id, for logs and correlation. */
+  readonly messageId: number;
+  readonly from: string;
+  readonly to: string;
+  /** The whole text. */
+  readonly text: string;
+  readonly encoding: SmsEncoding;
+  /** The text of each part, in order; one element for a single-part message. */
+  readonly parts: readonly string[];
+}
+
+/** What the carrier answered: its message id for each part, in order. */
+export interface SubmitResult {
+  readonly carrierIds: readonly string[];
+}
+
+/** A delivery receipt, parsed: SMPP `stat:` (DELIVRD, UNDELIV…) and the 3-digit `err:` code. */
+export interface DeliveryReceipt {
+  readonly carrierId: string;
+  readonly stat: string;
+  readonly err: string;
+  readonly doneAt?: number;
+}
+
+/** An inbound (MO) message, reassembled when it came in several parts. */
+export interface InboundSms {
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly partCount: number;
+  readonly receivedAt: number;
+}
+
+/** Callbacks a transport calls; each resolves once the outcome is committed to the store. */
+export interface SmsTransportHandlers {
+  onReceipt(receipt: DeliveryReceipt): Promise<void>;
+  onInbound(sms: InboundSms): Promise<void>;
+}
+
+/** A connector's state for the log and GET /health. */
+export interface ConnectorStatus {
+  readonly name: string;
+  readonly state: 'bound' | 'connecting' | 'retrying' | 'closed' | 'sandbox';
+  readonly detail?: string;
+}
+
+export interface SmsTransport {
+  readonly kind: string;
+  start(handlers: SmsTransportHandlers): Promise<void>;
+  /** Submits every part; rejects with TransportError (retryable or not) when the carrier refuses. */
+  submit(sms: OutboundSms): Promise<SubmitResult>;
+  status(): readonly ConnectorStatus[];
+  close(): Promise<void>;
+}
+
+export interface VoiceCall {
+  readonly to: string;
+  readonly from: string;
+  readonly language: 'fr' | 'en';
+  /** What the call says, already written out (digits one by one, twice). */
+  readonly text: string;
+}
+
+export interface VoiceTransport {
+  readonly kind: string;
+  placeCall(call: VoiceCall): Promise<{ callId: string }>;
+  close(): Promise<void>;
+}
