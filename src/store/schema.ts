@@ -15,6 +15,11 @@ export interface Database {
   imports: ImportsTable;
   import_chunks: ImportChunksTable;
   import_errors: ImportErrorsTable;
+  messages: MessagesTable;
+  message_parts: MessagePartsTable;
+  emails: EmailsTable;
+  verifications: VerificationsTable;
+  suppressions: SuppressionsTable;
 }
 
 export interface AccountsTable {
@@ -122,4 +127,84 @@ export interface ImportErrorsTable {
   import_id: number;
   line: number;
   reason: string;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  account_id: number;
+  direction: 'mo' | 'mt';
+  from_number: string;
+  to_number: string;
+  body: string;
+  part_count: number;
+  encoding: string;
+  /** mt: queued | sending | sent | delivered | failed | cancelled; mo: received */
+  status: string;
+  /** The receipt's `<stat>_<err>` (DELIVRD_000…) once one arrived. */
+  detailed_status: string | null;
+  contact_id: number | null;
+  broadcast_id: number | null;
+  /** 0 = single sends and verification codes, 1 = bulk (broadcasts). */
+  priority: number;
+  idempotency_key: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  error: string | null;
+  /** When the platform accepted (mt) or received (mo) it: the feed's datetime. */
+  created_at: number;
+  sent_at: number | null;
+  done_at: number | null;
+}
+
+export interface MessagePartsTable {
+  message_id: number;
+  seq: number;
+  carrier_id: string | null;
+  status: string;
+  stat: string | null;
+  err: string | null;
+  submitted_at: number | null;
+  done_at: number | null;
+}
+
+export interface EmailsTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: string;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  format: string;
+  status: string;
+  error: string | null;
+  contact_id: number | null;
+  broadcast_id: number | null;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface VerificationsTable {
+  id: Generated<number>;
+  account_id: number;
+  key_id: number;
+  request_id: string;
+  to_number: string;
+  language: string;
+  channel: string;
+  message_id: number | null;
+  call_id: string | null;
+  status: string;
+  created_at: number;
+}
+
+export interface SuppressionsTable {
+  account_id: number;
+  number: string;
+  reason: string;
+  created_at: number;
 }
