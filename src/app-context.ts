@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Store } from './store/database.js';
-import type { EmailTransport } from './transport/types.js';
+import type { EmailTransport, SmsTransport, VoiceTransport } from './transport/types.js';
+import type { MessageEvents } from './workers/message-events.js';
 
 /** What the HTTP edge, the CLI and the workers are given by the composition root (main.ts). */
 export interface AppContext {
@@ -9,6 +10,10 @@ export interface AppContext {
   readonly store: Store;
   readonly log: Logger;
   readonly email: EmailTransport;
+  readonly sms: SmsTransport;
+  readonly voice: VoiceTransport;
+  /** Hooks of the outbound path: messages sent, messages final, new rows queued. */
+  readonly messageEvents: MessageEvents;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

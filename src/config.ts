@@ -1,4 +1,12 @@
 import { isIP } from 'node:net';
+import {
+  readDispatchConfig,
+  readSandboxSmsConfig,
+  readVerifyConfig,
+  type DispatchConfig,
+  type SandboxSmsConfig,
+  type VerifyConfig,
+} from './config-outbound.js';
 
 /** Settings read once from the environment (and CLI flags), validated, then frozen and passed down. */
 export interface Config {
@@ -12,6 +20,9 @@ export interface Config {
   readonly mailFrom: string;
   readonly dataDir: string;
   readonly logLevel: string;
+  readonly dispatch: DispatchConfig;
+  readonly verify: VerifyConfig;
+  readonly sandboxSms: SandboxSmsConfig;
 }
 
 export class ConfigError extends Error {}
@@ -39,6 +50,9 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   if (!/^https?:\/\/[^\s]+$/.test(publicUrl))
     problems.push('PUBLIC_URL: expected an http:// or https:// URL');
   const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || 'sqlite:./data/vudumobile.db');
+  const dispatch = overrides.dispatch ?? readDispatchConfig(env, problems);
+  const verify = overrides.verify ?? readVerifyConfig(env, problems);
+  const sandboxSms = overrides.sandboxSms ?? readSandboxSmsConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return Object.freeze({
     databaseUrl,
@@ -51,6 +65,9 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     mailFrom: overrides.mailFrom ?? (env.MAIL_FROM || 'no-reply@localhost'),
     dataDir: overrides.dataDir ?? (env.DATA_DIR || './data'),
     logLevel: overrides.logLevel ?? logLevel,
+    dispatch,
+    verify,
+    sandboxSms,
   });
 }
 

@@ -20,6 +20,9 @@ export interface Database {
   emails: EmailsTable;
   verifications: VerificationsTable;
   suppressions: SuppressionsTable;
+  unmatched_receipts: UnmatchedReceiptsTable;
+  unrouted_inbound: UnroutedInboundTable;
+  landlines: LandlinesTable;
 }
 
 export interface AccountsTable {
@@ -161,6 +164,9 @@ export interface MessagePartsTable {
   message_id: number;
   seq: number;
   carrier_id: string | null;
+  /** The carrier id lower-cased without leading zeros: what receipts are matched on (003). */
+  carrier_key: string | null;
+  /** sent | delivered | failed */
   status: string;
   stat: string | null;
   err: string | null;
@@ -198,12 +204,48 @@ export interface VerificationsTable {
   channel: string;
   message_id: number | null;
   call_id: string | null;
+  /** sms (the code went as the SMS message_id) | call_queued | call_placed | failed */
   status: string;
   created_at: number;
+  /** The code, kept for the voice call an SMS may fall back to (003). */
+  code: string | null;
+  /** 1 when the number's type was unknown: a failed SMS falls back to a voice call. */
+  fallback: number;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  error: string | null;
 }
 
 export interface SuppressionsTable {
   account_id: number;
+  number: string;
+  reason: string;
+  created_at: number;
+}
+
+/** A receipt whose carrier id matched no part yet (it may arrive before the submit is recorded). */
+export interface UnmatchedReceiptsTable {
+  id: Generated<number>;
+  carrier_id: string;
+  stat: string;
+  err: string;
+  done_at: number | null;
+  received_at: number;
+}
+
+/** An inbound SMS to a number no account sends from: kept for the operator, never dropped. */
+export interface UnroutedInboundTable {
+  id: Generated<number>;
+  from_number: string;
+  to_number: string;
+  body: string;
+  part_count: number;
+  received_at: number;
+}
+
+/** Numbers known not to take SMS: verification codes go to them by voice. */
+export interface LandlinesTable {
   number: string;
   reason: string;
   created_at: number;

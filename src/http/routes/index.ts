@@ -1,7 +1,10 @@
 import type { AppContext } from '../../app-context.js';
 import type { Endpoint } from '../endpoint.js';
+import { emailEndpoints } from './email.js';
+import { messageEndpoints } from './messages.js';
+import { verificationEndpoints } from './verification.js';
 
 /** Every endpoint of the API, by area. */
-export function allEndpoints(_ctx: AppContext): Endpoint[] {
-  return [];
+export function allEndpoints(ctx: AppContext): Endpoint[] {
+  return [...messageEndpoints(ctx), ...emailEndpoints(ctx), ...verificationEndpoints(ctx)];
 }

@@ -1,0 +1,114 @@
+/**
+ * The outbound path's settings (dispatcher, verification limits, sandbox SMS), read from the
+ * environment beside the rest of the configuration in config.ts. Each problem becomes one line.
+ */
+
+export interface DispatchConfig {
+  /** Messages claimed per batch (DISPATCH_BATCH_SIZE). */
+  readonly batchSize: number;
+  /** Submits in flight at once (DISPATCH_CONCURRENCY). */
+  readonly concurrency: number;
+  /** How long a claim holds before another dispatcher may take the row back (DISPATCH_LEASE_MS). */
+  readonly leaseMs: number;
+  /** Attempts before a retryable failure becomes final (DISPATCH_MAX_ATTEMPTS). */
+  readonly maxAttempts: number;
+  /** Re-sends after a "Réessayer plus tard" receipt (101, 102, 203, 305); 0 = off (RECEIPT_RETRY_ATTEMPTS). */
+  readonly receiptRetries: number;
+}
+
+export interface VerifyConfig {
+  /** Verification requests per number per hour (VERIFY_LIMIT_PER_NUMBER). */
+  readonly limitPerNumber: number;
+  /** Verification requests per API key per hour (VERIFY_LIMIT_PER_KEY). */
+  readonly limitPerKey: number;
+  /** Number prefixes (digits, international form) known to be landlines (LANDLINE_PREFIXES). */
+  readonly landlinePrefixes: readonly string[];
+  /** How long after an SMS code an UNDELIV receipt still triggers the voice call (VERIFY_FALLBACK_WAIT_MS). */
+  readonly fallbackWaitMs: number;
+}
+
+/** What the sandbox SMS carrier answers: a receipt state and code, or a refusal at submit. */
+export type SandboxOutcome =
+  | { readonly kind: 'receipt'; readonly stat: string; readonly err: string }
+  | { readonly kind: 'reject' }
+  | { readonly kind: 'throttle' }
+  | { readonly kind: 'silent' };
+
+export interface SandboxSmsConfig {
+  /** SANDBOX_SMS_OUTCOME: `DELIVRD:000` (default), `UNDELIV:300`, `EXPIRED:102`, `reject`, `throttle`, `silent`. */
+  readonly outcome: SandboxOutcome;
+  /** Delay before the receipt (SANDBOX_SMS_RECEIPT_DELAY_MS). */
+  readonly receiptDelayMs: number;
+  /** Time each submit takes, to imitate a slow carrier (SANDBOX_SMS_SUBMIT_DELAY_MS). */
+  readonly submitDelayMs: number;
+  /** When set, one JSON line per accepted part is appended to this file (SANDBOX_SMS_LOG). */
+  readonly logFile: string | undefined;
+}
+
+export const RECEIPT_STATS = ['DELIVRD', 'ACCEPTD', 'EXPIRED', 'UNDELIV', 'UNKNOWN', 'REJECTD', 'DELETED'];
+
+type Env = Record<string, string | undefined>;
+
+export function parseSandboxOutcome(raw: string): SandboxOutcome | undefined {
+  const value = raw.trim();
+  if (value === 'reject' || value === 'throttle' || value === 'silent') return { kind: value };
+  const match = /^([A-Z]{7}):(\d{3})$/.exec(value.toUpperCase());
+  if (!match || !RECEIPT_STATS.includes(match[1] ?? '')) return undefined;
+  return { kind: 'receipt', stat: match[1] ?? '', err: match[2] ?? '' };
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+    problems.push(`${name}: expected a whole number of at least ${min}`);
+    return fallback;
+  }
+  return value;
+}
+
+export function readDispatchConfig(env: Env, problems: string[]): DispatchConfig {
+  return Object.freeze({
+    batchSize: wholeNumber(env, 'DISPATCH_BATCH_SIZE', 500, 1, problems),
+    concurrency: wholeNumber(env, 'DISPATCH_CONCURRENCY', 64, 1, problems),
+    leaseMs: wholeNumber(env, 'DISPATCH_LEASE_MS', 60_000, 100, problems),
+    maxAttempts: wholeNumber(env, 'DISPATCH_MAX_ATTEMPTS', 8, 1, problems),
+    receiptRetries: wholeNumber(env, 'RECEIPT_RETRY_ATTEMPTS', 0, 0, problems),
+  });
+}
+
+export function readVerifyConfig(env: Env, problems: string[]): VerifyConfig {
+  const landlinePrefixes = (env.LANDLINE_PREFIXES ?? '')
+    .split(',')
+    .map((p) => p.trim().replace(/^\+/, ''))
+    .filter((p) => p !== '');
+  for (const prefix of landlinePrefixes) {
+    if (!/^\d{1,15}$/.test(prefix))
+      problems.push(`LANDLINE_PREFIXES: "${prefix}" is not a number prefix (digits, international form)`);
+  }
+  return Object.freeze({
+    limitPerNumber: wholeNumber(env, 'VERIFY_LIMIT_PER_NUMBER', 5, 1, problems),
+    limitPerKey: wholeNumber(env, 'VERIFY_LIMIT_PER_KEY', 100, 1, problems),
+    landlinePrefixes: Object.freeze(landlinePrefixes),
+    fallbackWaitMs: wholeNumber(env, 'VERIFY_FALLBACK_WAIT_MS', 120_000, 0, problems),
+  });
+}
+
+export function readSandboxSmsConfig(env: Env, problems: string[]): SandboxSmsConfig {
+  let outcome: SandboxOutcome = { kind: 'receipt', stat: 'DELIVRD', err: '000' };
+  if (env.SANDBOX_SMS_OUTCOME) {
+    const parsed = parseSandboxOutcome(env.SANDBOX_SMS_OUTCOME);
+    if (parsed) outcome = parsed;
+    else
+      problems.push(
+        'SANDBOX_SMS_OUTCOME: expected STAT:ERR (e.g. DELIVRD:000, UNDELIV:300), reject, throttle or silent',
+      );
+  }
+  return Object.freeze({
+    outcome,
+    receiptDelayMs: wholeNumber(env, 'SANDBOX_SMS_RECEIPT_DELAY_MS', 200, 0, problems),
+    submitDelayMs: wholeNumber(env, 'SANDBOX_SMS_SUBMIT_DELAY_MS', 0, 0, problems),
+    logFile: env.SANDBOX_SMS_LOG || undefined,
+  });
+}

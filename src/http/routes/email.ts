@@ -1,0 +1,35 @@
+import type { AppContext } from '../../app-context.js';
+import { parseEmailRequest } from '../../domain/outbound-email.js';
+import { insertQueuedEmail } from '../../store/emails-repo.js';
+import { defineEndpoint, type Endpoint } from '../endpoint.js';
+
+/** send_email (contract §3.3): stored as queued, sent by the email dispatcher. */
+export function emailEndpoints(ctx: AppContext): Endpoint[] {
+  const sendEmail = defineEndpoint({
+    name: 'send_email',
+    tag: 'Messages',
+    summary: 'Send an email',
+    params: {
+      to: { description: 'Recipient email address' },
+      subject: { description: 'Subject line' },
+      message: { description: 'Body: plain text, or HTML when format is htm', maxLength: 512 * 1024 },
+      format: { description: 'text or htm (html accepted)', enum: ['text', 'htm', 'html'] },
+    },
+    async handle({ params, auth }) {
+      const email = parseEmailRequest(params);
+      const id = await insertQueuedEmail(ctx.store.db, {
+        accountId: auth.account.id,
+        kind: 'api',
+        from: auth.account.mail_from ?? ctx.config.mailFrom,
+        to: email.to,
+        subject: email.subject,
+        body: email.body,
+        format: email.format,
+        acceptedAt: ctx.now(),
+      });
+      ctx.messageEvents.notifyQueued();
+      return { status: true, msg_id: id };
+    },
+  });
+  return [sendEmail];
+}

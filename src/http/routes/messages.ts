@@ -1,0 +1,66 @@
+import type { AppContext } from '../../app-context.js';
+import { badRequest } from '../../domain/errors.js';
+import { parseFeedQuery } from '../../domain/feed.js';
+import { blockedRecipient, parseSendRequest, UNKNOWN_SENDER } from '../../domain/send-request.js';
+import { ZonedFormatter } from '../../domain/timezone.js';
+import { listFeed } from '../../store/messages-repo.js';
+import { SendQueue } from '../../store/send-queue.js';
+import { defineEndpoint, type Endpoint } from '../endpoint.js';
+import { presentFeedMessage, presentSent } from '../presenters/messages.js';
+
+/** send and get_feed (contract §3.1, §3.2). */
+export function messageEndpoints(ctx: AppContext): Endpoint[] {
+  const queue = new SendQueue(ctx.store.db, () => ctx.messageEvents.notifyQueued());
+
+  const send = defineEndpoint({
+    name: 'send',
+    tag: 'Messages',
+    summary: 'Send an SMS',
+    params: {
+      to: { description: 'Recipient phone number (11 digits with the 1 prefix for North America)' },
+      message: {
+        description: 'Text of the SMS; up to 10 parts (1530 GSM-7 or 670 UCS-2 characters)',
+        // Longer texts are answered with the contract's "too long" error, not the generic one.
+        maxLength: 100_000,
+      },
+      from: { description: 'One of the account’s sender numbers (default: the first)', extension: true },
+      idempotency_key: {
+        description: 'Within 24 h, the same key answers the first msg_id and sends nothing',
+        extension: true,
+        maxLength: 200,
+      },
+    },
+    async handle({ params, auth }) {
+      const request = parseSendRequest(params, auth.account.default_country);
+      const outcome = await queue.enqueue({ accountId: auth.account.id, acceptedAt: ctx.now(), ...request });
+      if (outcome.kind === 'unknown_sender') throw badRequest(UNKNOWN_SENDER);
+      if (outcome.kind === 'blocked') throw blockedRecipient();
+      return presentSent(outcome);
+    },
+  });
+
+  const getFeed = defineEndpoint({
+    name: 'get_feed',
+    tag: 'Messages',
+    summary: 'Messages since a date',
+    params: {
+      date_start: { description: 'YYYY-MM-DD HH:MM:SS in pref_timezone; messages at or after it' },
+      pref_timezone: { description: 'IANA time zone of date_start and of every datetime (default UTC)' },
+      direction: { description: 'mo (default) or mt; all (extension) for both', enum: ['mo', 'mt', 'all'] },
+      since_id: { description: 'Only messages with a greater msg_id (a lossless cursor)', extension: true },
+      limit: {
+        description: 'At most this many messages, oldest first (default and maximum 10000)',
+        extension: true,
+      },
+    },
+    async handle({ params, auth }) {
+      const query = parseFeedQuery(params);
+      const rows = await listFeed(ctx.store.db, { accountId: auth.account.id, ...query });
+      const formatter = new ZonedFormatter(query.timeZone);
+      const detailed = auth.account.detailed_status === 1;
+      return rows.map((row) => presentFeedMessage(row, formatter, detailed));
+    },
+  });
+
+  return [send, getFeed];
+}

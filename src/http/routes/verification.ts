@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../app-context.js';
+import { conflict, tooManyRequests } from '../../domain/errors.js';
+import { segmentMessage } from '../../domain/segments.js';
+import {
+  chooseVerificationChannel,
+  parseVerificationRequest,
+  REQUEST_ID_USED,
+  TOO_MANY_VERIFICATIONS,
+  verificationSmsText,
+} from '../../domain/verification.js';
+import { listSenderNumbers } from '../../store/messages-repo.js';
+import { createVerification, isKnownLandline } from '../../store/verifications-repo.js';
+import { defineEndpoint, type Endpoint } from '../endpoint.js';
+
+/** send_verification (contract §3.4): a code by SMS or by voice call, rate-limited. */
+export function verificationEndpoints(ctx: AppContext): Endpoint[] {
+  const sendVerification = defineEndpoint({
+    name: 'send_verification',
+    tag: 'Verification',
+    summary: 'Send a verification code by SMS (mobile) or voice call (landline)',
+    params: {
+      to: { description: 'Phone number (11 digits with the 1 prefix for North America)' },
+      code: { description: 'The code, 4 to 10 digits' },
+      language: { description: 'fr or en (default: the account’s language)', enum: ['fr', 'en'] },
+      request_id: { description: 'Your identifier of this request (generated when omitted)', maxLength: 100 },
+    },
+    async handle({ params, auth }) {
+      const request = parseVerificationRequest(params, auth.account);
+      const requestId = request.requestId ?? randomUUID();
+      const { verify } = ctx.config;
+      const route = chooseVerificationChannel(
+        request.to,
+        await isKnownLandline(ctx.store.db, request.to),
+        verify.landlinePrefixes,
+      );
+      let sms;
+      if (route.channel === 'sms') {
+        const body = verificationSmsText(request.code, request.language);
+        const { parts, encoding } = segmentMessage(body);
+        const [from = ''] = await listSenderNumbers(ctx.store.db, auth.account.id);
+        sms = { from, body, partCount: parts.length, encoding, fallback: route.fallbackToVoice };
+      }
+      const outcome = await createVerification(ctx.store.db, {
+        accountId: auth.account.id,
+        keyId: auth.keyId,
+        requestId,
+        to: request.to,
+        code: request.code,
+        language: request.language,
+        createdAt: ctx.now(),
+        limits: { perNumber: verify.limitPerNumber, perKey: verify.limitPerKey },
+        sms,
+      });
+      if (outcome === 'request_id_used') throw conflict(REQUEST_ID_USED);
+      if (outcome === 'rate_limited') throw tooManyRequests(TOO_MANY_VERIFICATIONS);
+      ctx.messageEvents.notifyQueued();
+      return { status: true, request_id: requestId };
+    },
+  });
+  return [sendVerification];
+}

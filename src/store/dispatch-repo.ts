@@ -1,0 +1,219 @@
+import type { Kysely } from 'kysely';
+import { carrierKey } from '../domain/carrier-id.js';
+import type { DialectName } from './database.js';
+import type { Database } from './schema.js';
+
+/** A message the dispatcher claimed, with what the submit and the events need. */
+export interface ClaimedMessage {
+  id: number;
+  account_id: number;
+  broadcast_id: number | null;
+  from_number: string;
+  to_number: string;
+  body: string;
+  encoding: string;
+  part_count: number;
+  attempts: number;
+  priority: number;
+}
+
+/**
+ * Claims up to `limit` queued messages that are due, priority 0 (single sends, codes) before 1
+ * (bulk), oldest first, marking them `sending` with a lease. On PostgreSQL the inner select takes
+ * `FOR UPDATE SKIP LOCKED`, so any number of dispatchers share the queue without waiting on each
+ * other; SQLite runs one dispatcher per process and its writes are serialised anyway.
+ */
+export async function claimDueMessages(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  options: { now: number; leaseUntil: number; limit: number },
+): Promise<ClaimedMessage[]> {
+  let due = db
+    .selectFrom('messages')
+    .select('id')
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '<=', options.now)
+    .orderBy('priority')
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(options.limit);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  const rows = await db
+    .updateTable('messages')
+    .set({ status: 'sending', lease_until: options.leaseUntil })
+    .where('id', 'in', due)
+    .returning([
+      'id',
+      'account_id',
+      'broadcast_id',
+      'from_number',
+      'to_number',
+      'body',
+      'encoding',
+      'part_count',
+      'attempts',
+      'priority',
+    ])
+    .execute();
+  // RETURNING promises no order; submit in the claim's order.
+  return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
+}
+
+/** Extends the lease of a batch still being submitted; rows another dispatcher took are untouched. */
+export async function renewLease(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  lease: { from: number; to: number },
+): Promise<void> {
+  for (const chunk of chunks(ids, 500)) {
+    await db
+      .updateTable('messages')
+      .set({ lease_until: lease.to })
+      .where('id', 'in', chunk)
+      .where('status', '=', 'sending')
+      .where('lease_until', '=', lease.from)
+      .execute();
+  }
+}
+
+/** Puts back to `queued` every message whose lease expired: its dispatcher died or hung. */
+export async function releaseExpiredLeases(db: Kysely<Database>, now: number): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({ status: 'queued', lease_until: null })
+    .where('status', '=', 'sending')
+    .where('lease_until', '<', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Hands claimed but unsubmitted messages back (a clean stop). */
+export async function releaseClaims(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  lease: number,
+): Promise<void> {
+  for (const chunk of chunks(ids, 500)) {
+    await db
+      .updateTable('messages')
+      .set({ status: 'queued', lease_until: null })
+      .where('id', 'in', chunk)
+      .where('status', '=', 'sending')
+      .where('lease_until', '=', lease)
+      .execute();
+  }
+}
+
+export interface SentMessage {
+  readonly id: number;
+  readonly carrierIds: readonly string[];
+}
+
+/**
+ * Records messages the carrier accepted: `sent`, and one part row per carrier id (the key receipts
+ * are matched on). Only rows still under this dispatcher's lease change; returns their ids.
+ */
+export async function recordSent(
+  db: Kysely<Database>,
+  sent: readonly SentMessage[],
+  lease: number,
+  now: number,
+): Promise<Set<number>> {
+  const recorded = new Set<number>();
+  for (const chunk of chunks(sent, 500)) {
+    const rows = await db
+      .updateTable('messages')
+      .set((eb) => ({
+        status: 'sent',
+        sent_at: now,
+        lease_until: null,
+        error: null,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where(
+        'id',
+        'in',
+        chunk.map((m) => m.id),
+      )
+      .where('status', '=', 'sending')
+      .where('lease_until', '=', lease)
+      .returning('id')
+      .execute();
+    for (const row of rows) recorded.add(row.id);
+    const parts = chunk
+      .filter((m) => recorded.has(m.id))
+      .flatMap((m) =>
+        m.carrierIds.map((carrierId, seq) => ({
+          message_id: m.id,
+          seq,
+          carrier_id: carrierId,
+          carrier_key: carrierKey(carrierId),
+          status: 'sent',
+          stat: null,
+          err: null,
+          submitted_at: now,
+          done_at: null,
+        })),
+      );
+    for (const partChunk of chunks(parts, 400))
+      await db.insertInto('message_parts').values(partChunk).execute();
+  }
+  return recorded;
+}
+
+/** Records a permanent refusal (or retries exhausted): `failed`, with the transport's reason. */
+export async function recordFailed(
+  db: Kysely<Database>,
+  failed: readonly { id: number; error: string }[],
+  lease: number,
+  now: number,
+): Promise<Set<number>> {
+  const recorded = new Set<number>();
+  for (const { id, error } of failed) {
+    const row = await db
+      .updateTable('messages')
+      .set((eb) => ({
+        status: 'failed',
+        error,
+        done_at: now,
+        lease_until: null,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .where('lease_until', '=', lease)
+      .returning('id')
+      .executeTakeFirst();
+    if (row) recorded.add(row.id);
+  }
+  return recorded;
+}
+
+/** Puts messages back in the queue after a retryable refusal, due again at `nextAttemptAt`. */
+export async function recordRetry(
+  db: Kysely<Database>,
+  retries: readonly { id: number; error: string; nextAttemptAt: number; countAttempt: boolean }[],
+  lease: number,
+): Promise<void> {
+  for (const retry of retries) {
+    await db
+      .updateTable('messages')
+      .set((eb) => ({
+        status: 'queued',
+        error: retry.error,
+        next_attempt_at: retry.nextAttemptAt,
+        lease_until: null,
+        attempts: retry.countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
+      }))
+      .where('id', '=', retry.id)
+      .where('status', '=', 'sending')
+      .where('lease_until', '=', lease)
+      .execute();
+  }
+}
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}

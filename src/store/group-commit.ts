@@ -1,0 +1,81 @@
+/**
+ * Group commit: items submitted while a transaction is being written wait and go together into
+ * the next one, so N concurrent requests cost one commit (one fsync) instead of N. Each caller's
+ * promise settles only after the transaction holding its item committed.
+ *
+ * The first item of an idle batcher is written on the next turn of the event loop (setImmediate),
+ * after the other requests already read in this turn joined it; while a batch commits, newcomers
+ * queue for the next. A failing batch is retried item by item, so one bad item fails alone.
+ */
+export class GroupCommit<I, O> {
+  private pending: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
+  private running: Promise<void> | undefined;
+  private scheduled = false;
+
+  constructor(
+    /** Writes the items in one transaction; returns one outcome per item, in order. */
+    private readonly write: (items: readonly I[]) => Promise<O[]>,
+    private readonly maxBatch = 1000,
+  ) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every item submitted so far is written. */
+  async drain(): Promise<void> {
+    while (this.running || this.pending.length > 0 || this.scheduled) {
+      if (this.running) await this.running;
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running = this.flush().finally(() => {
+        this.running = undefined;
+        if (this.pending.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    try {
+      settle(batch, await this.write(batch.map((entry) => entry.item)));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      for (const entry of batch) {
+        try {
+          settle([entry], await this.write([entry.item]));
+        } catch (itemError) {
+          entry.reject(itemError);
+        }
+      }
+    }
+  }
+}
+
+function settle<O>(
+  entries: readonly { resolve: (value: O) => void; reject: (error: unknown) => void }[],
+  outcomes: readonly O[],
+): void {
+  // A writer that returns the wrong number of outcomes is a bug: fail its callers, never guess.
+  const mismatch = outcomes.length !== entries.length;
+  entries.forEach((entry, i) => {
+    const outcome = outcomes[i];
+    if (mismatch || outcome === undefined)
+      entry.reject(new Error('group commit: expected one outcome per item'));
+    else entry.resolve(outcome);
+  });
+}

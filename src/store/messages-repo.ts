@@ -1,0 +1,168 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { SmsEncoding } from '../transport/types.js';
+import type { Database } from './schema.js';
+
+/** An outbound SMS to queue: what `send`, a verification or a broadcast writes. */
+export interface NewOutboundMessage {
+  readonly accountId: number;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly partCount: number;
+  readonly encoding: SmsEncoding;
+  readonly contactId: number | null;
+  readonly broadcastId?: number | null;
+  /** 0 = single sends and verification codes, 1 = bulk. */
+  readonly priority: number;
+  readonly idempotencyKey?: string | null;
+  readonly acceptedAt: number;
+}
+
+/** Inserts one queued message inside the caller's transaction; returns its id (the msg_id). */
+export async function insertQueuedMessage(
+  trx: Kysely<Database> | Transaction<Database>,
+  message: NewOutboundMessage,
+): Promise<number> {
+  const row = await trx
+    .insertInto('messages')
+    .values({
+      account_id: message.accountId,
+      direction: 'mt',
+      from_number: message.from,
+      to_number: message.to,
+      body: message.body,
+      part_count: message.partCount,
+      encoding: message.encoding,
+      status: 'queued',
+      detailed_status: null,
+      contact_id: message.contactId,
+      broadcast_id: message.broadcastId ?? null,
+      priority: message.priority,
+      idempotency_key: message.idempotencyKey ?? null,
+      attempts: 0,
+      next_attempt_at: message.acceptedAt,
+      lease_until: null,
+      error: null,
+      created_at: message.acceptedAt,
+      sent_at: null,
+      done_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The account's sender numbers, the first being the default. */
+export async function listSenderNumbers(db: Kysely<Database>, accountId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('account_senders')
+    .select('number')
+    .where('account_id', '=', accountId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.number);
+}
+
+export interface RecipientState {
+  readonly contactId: number | null;
+  /** A blocked contact of the account, or a number on its suppression list. */
+  readonly blocked: boolean;
+}
+
+/** For each number: its contact in the account (if any) and whether sending to it is refused. */
+export async function recipientStates(
+  db: Kysely<Database>,
+  accountId: number,
+  numbers: readonly string[],
+): Promise<Map<string, RecipientState>> {
+  const states = new Map<string, RecipientState>();
+  const unique = [...new Set(numbers)];
+  if (unique.length === 0) return states;
+  const contacts = await db
+    .selectFrom('contacts')
+    .select(['id', 'number', 'is_blocked'])
+    .where('account_id', '=', accountId)
+    .where('number', 'in', unique)
+    .execute();
+  const suppressed = await db
+    .selectFrom('suppressions')
+    .select('number')
+    .where('account_id', '=', accountId)
+    .where('number', 'in', unique)
+    .execute();
+  const suppressedSet = new Set(suppressed.map((s) => s.number));
+  for (const number of unique) states.set(number, { contactId: null, blocked: suppressedSet.has(number) });
+  for (const contact of contacts) {
+    if (contact.number === null) continue;
+    states.set(contact.number, {
+      contactId: contact.id,
+      blocked: contact.is_blocked === 1 || suppressedSet.has(contact.number),
+    });
+  }
+  return states;
+}
+
+/** The account's contact with this number, for linking a message to it. */
+export async function findContactIdByNumber(
+  db: Kysely<Database>,
+  accountId: number,
+  number: string,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** A row of the feed, with what status_mt is written from. */
+export interface FeedRow {
+  id: number;
+  direction: 'mo' | 'mt';
+  from_number: string;
+  to_number: string;
+  body: string;
+  created_at: number;
+  part_count: number;
+  status: string;
+  detailed_status: string | null;
+}
+
+export interface FeedFilter {
+  readonly accountId: number;
+  readonly direction: 'mo' | 'mt' | 'all';
+  readonly startAt: number;
+  readonly sinceId: number | undefined;
+  readonly limit: number;
+}
+
+/**
+ * One page of the feed, oldest first. Answered from the index (account_id, direction, created_at,
+ * id) — or (account_id, created_at, id) for both directions — in index order: no scan, no sort.
+ */
+export function feedQuery(db: Kysely<Database>, filter: FeedFilter) {
+  let query = db
+    .selectFrom('messages')
+    .select([
+      'id',
+      'direction',
+      'from_number',
+      'to_number',
+      'body',
+      'created_at',
+      'part_count',
+      'status',
+      'detailed_status',
+    ])
+    .where('account_id', '=', filter.accountId);
+  if (filter.direction !== 'all') query = query.where('direction', '=', filter.direction);
+  query = query.where('created_at', '>=', filter.startAt);
+  if (filter.sinceId !== undefined) query = query.where('id', '>', filter.sinceId);
+  return query.orderBy('created_at').orderBy('id').limit(filter.limit);
+}
+
+export async function listFeed(db: Kysely<Database>, filter: FeedFilter): Promise<FeedRow[]> {
+  return feedQuery(db, filter).execute();
+}

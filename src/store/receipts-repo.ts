@@ -1,0 +1,225 @@
+import type { Kysely } from 'kysely';
+import type { DeliveryReceipt } from '../transport/types.js';
+import { chunks } from './dispatch-repo.js';
+import type { Database } from './schema.js';
+
+/** A part a receipt may be about, with its message. */
+export interface PartCandidate {
+  message_id: number;
+  seq: number;
+  carrier_key: string | null;
+  part_status: string;
+  account_id: number;
+  broadcast_id: number | null;
+  to_number: string;
+  part_count: number;
+  message_status: string;
+  attempts: number;
+}
+
+export async function findPartsByKeys(
+  db: Kysely<Database>,
+  keys: readonly string[],
+): Promise<PartCandidate[]> {
+  const found: PartCandidate[] = [];
+  for (const chunk of chunks([...new Set(keys)], 500)) {
+    const rows = await db
+      .selectFrom('message_parts as p')
+      .innerJoin('messages as m', 'm.id', 'p.message_id')
+      .select([
+        'p.message_id',
+        'p.seq',
+        'p.carrier_key',
+        'p.status as part_status',
+        'm.account_id',
+        'm.broadcast_id',
+        'm.to_number',
+        'm.part_count',
+        'm.status as message_status',
+        'm.attempts',
+      ])
+      .where('p.carrier_key', 'in', chunk)
+      .execute();
+    found.push(...rows);
+  }
+  return found;
+}
+
+export interface PartUpdate {
+  readonly messageId: number;
+  readonly seq: number;
+  readonly status: 'sent' | 'delivered' | 'failed';
+  readonly stat: string;
+  readonly err: string;
+  readonly doneAt: number;
+}
+
+/** Stores the receipts' stat/err on their parts, grouped so most batches take one statement. */
+export async function updateParts(db: Kysely<Database>, updates: readonly PartUpdate[]): Promise<void> {
+  const groups = new Map<string, PartUpdate[]>();
+  for (const update of updates) {
+    const key = JSON.stringify([update.status, update.stat, update.err, update.seq, update.doneAt]);
+    const group = groups.get(key) ?? [];
+    group.push(update);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (!first) continue;
+    for (const chunk of chunks(group, 500)) {
+      await db
+        .updateTable('message_parts')
+        .set({ status: first.status, stat: first.stat, err: first.err, done_at: first.doneAt })
+        .where('seq', '=', first.seq)
+        .where(
+          'message_id',
+          'in',
+          chunk.map((u) => u.messageId),
+        )
+        .execute();
+    }
+  }
+}
+
+export interface PartState {
+  message_id: number;
+  seq: number;
+  status: string;
+  stat: string | null;
+  err: string | null;
+}
+
+export async function listParts(db: Kysely<Database>, messageIds: readonly number[]): Promise<PartState[]> {
+  const parts: PartState[] = [];
+  for (const chunk of chunks(messageIds, 500)) {
+    parts.push(
+      ...(await db
+        .selectFrom('message_parts')
+        .select(['message_id', 'seq', 'status', 'stat', 'err'])
+        .where('message_id', 'in', chunk)
+        .execute()),
+    );
+  }
+  return parts;
+}
+
+/**
+ * Sets messages to their final state from receipts; only messages still awaiting one (`sent`)
+ * change, so a duplicate or late receipt cannot move a final state. Returns the ids changed.
+ */
+export async function finishMessages(
+  db: Kysely<Database>,
+  finals: readonly { id: number; status: 'delivered' | 'failed'; detailedStatus: string }[],
+  now: number,
+): Promise<Set<number>> {
+  const changed = new Set<number>();
+  const groups = new Map<string, { status: 'delivered' | 'failed'; detailedStatus: string; ids: number[] }>();
+  for (const f of finals) {
+    const key = `${f.status}:${f.detailedStatus}`;
+    const group = groups.get(key) ?? { status: f.status, detailedStatus: f.detailedStatus, ids: [] };
+    group.ids.push(f.id);
+    groups.set(key, group);
+  }
+  for (const { status, detailedStatus, ids } of groups.values()) {
+    for (const chunk of chunks(ids, 500)) {
+      const rows = await db
+        .updateTable('messages')
+        .set({ status, detailed_status: detailedStatus, done_at: now })
+        .where('id', 'in', chunk)
+        .where('status', '=', 'sent')
+        .returning('id')
+        .execute();
+      for (const row of rows) changed.add(row.id);
+    }
+  }
+  return changed;
+}
+
+/** A "Réessayer plus tard" receipt with retries left: the message goes back in the queue, whole. */
+export async function requeueAfterReceipt(
+  db: Kysely<Database>,
+  messageId: number,
+  detailedStatus: string,
+  nextAttemptAt: number,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('messages')
+    .set({ status: 'queued', detailed_status: detailedStatus, next_attempt_at: nextAttemptAt })
+    .where('id', '=', messageId)
+    .where('status', '=', 'sent')
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return false;
+  await db.deleteFrom('message_parts').where('message_id', '=', messageId).execute();
+  return true;
+}
+
+/** Adds numbers to their accounts' suppression lists ("Supprimer ce destinataire"). */
+export async function suppressNumbers(
+  db: Kysely<Database>,
+  entries: readonly { accountId: number; number: string; reason: string }[],
+  now: number,
+): Promise<void> {
+  const unique = new Map(entries.map((e) => [`${e.accountId} ${e.number}`, e]));
+  for (const chunk of chunks([...unique.values()], 300)) {
+    await db
+      .insertInto('suppressions')
+      .values(
+        chunk.map((e) => ({ account_id: e.accountId, number: e.number, reason: e.reason, created_at: now })),
+      )
+      .onConflict((oc) => oc.columns(['account_id', 'number']).doNothing())
+      .execute();
+  }
+}
+
+export async function insertUnmatchedReceipts(
+  db: Kysely<Database>,
+  receipts: readonly DeliveryReceipt[],
+  now: number,
+): Promise<void> {
+  for (const chunk of chunks(receipts, 300)) {
+    await db
+      .insertInto('unmatched_receipts')
+      .values(
+        chunk.map((r) => ({
+          carrier_id: r.carrierId,
+          stat: r.stat,
+          err: r.err,
+          done_at: r.doneAt ?? null,
+          received_at: now,
+        })),
+      )
+      .execute();
+  }
+}
+
+export interface UnmatchedReceiptRow {
+  id: number;
+  carrier_id: string;
+  stat: string;
+  err: string;
+  done_at: number | null;
+  received_at: number;
+}
+
+export async function listUnmatchedReceipts(
+  db: Kysely<Database>,
+  limit: number,
+): Promise<UnmatchedReceiptRow[]> {
+  // Newest first: those are the ones whose submit is about to be recorded.
+  return db.selectFrom('unmatched_receipts').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}
+
+export async function deleteUnmatchedReceipts(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
+  for (const chunk of chunks(ids, 500))
+    await db.deleteFrom('unmatched_receipts').where('id', 'in', chunk).execute();
+}
+
+/** Forgets receipts that never matched a part (another system's ids, or very late ones). */
+export async function purgeUnmatchedReceipts(db: Kysely<Database>, olderThan: number): Promise<number> {
+  const result = await db
+    .deleteFrom('unmatched_receipts')
+    .where('received_at', '<', olderThan)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,163 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { SmsEncoding } from '../transport/types.js';
+import { GroupCommit } from './group-commit.js';
+import {
+  insertQueuedMessage,
+  listSenderNumbers,
+  recipientStates,
+  type RecipientState,
+} from './messages-repo.js';
+import type { Database } from './schema.js';
+
+/** One `send` to write: validated, with its parts counted. */
+export interface SendItem {
+  readonly accountId: number;
+  readonly to: string;
+  /** The sender asked for, or undefined for the account's first sender number. */
+  readonly from: string | undefined;
+  readonly body: string;
+  readonly partCount: number;
+  readonly encoding: SmsEncoding;
+  readonly idempotencyKey: string | undefined;
+  readonly acceptedAt: number;
+}
+
+export type SendOutcome =
+  | {
+      readonly kind: 'queued' | 'replayed';
+      readonly id: number;
+      readonly partCount: number;
+      readonly encoding: string;
+    }
+  | { readonly kind: 'blocked' }
+  | { readonly kind: 'unknown_sender' };
+
+/** Contract §3.2: the same idempotency_key within 24 h answers the first msg_id and sends nothing. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+interface AccountView {
+  senders: string[];
+  recipients: Map<string, RecipientState>;
+  keys: Map<string, { id: number; part_count: number; encoding: string; created_at: number }>;
+}
+
+/**
+ * The `send` path's durable queue: each request's row is inserted as `queued` in a transaction shared
+ * with the other sends of the same moment (group commit), and the caller's promise resolves once
+ * that transaction committed — the 200 comes after the data is on disk. The checks that need the
+ * store (sender number, blocked recipient, idempotency key) run in the same transaction as the
+ * insert, so none can change between check and write.
+ */
+export class SendQueue {
+  private readonly batcher: GroupCommit<SendItem, SendOutcome>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly onQueued: () => void,
+  ) {
+    this.batcher = new GroupCommit((items) => this.write(items), 500);
+  }
+
+  enqueue(item: SendItem): Promise<SendOutcome> {
+    return this.batcher.submit(item);
+  }
+
+  drain(): Promise<void> {
+    return this.batcher.drain();
+  }
+
+  private async write(items: readonly SendItem[]): Promise<SendOutcome[]> {
+    const outcomes = await this.db.transaction().execute((trx) => writeSends(trx, items));
+    if (outcomes.some((o) => o.kind === 'queued')) this.onQueued();
+    return outcomes;
+  }
+}
+
+async function loadAccountView(
+  trx: Transaction<Database>,
+  accountId: number,
+  items: readonly SendItem[],
+): Promise<AccountView> {
+  const keys = [...new Set(items.map((i) => i.idempotencyKey).filter((k): k is string => k !== undefined))];
+  const keyRows =
+    keys.length === 0
+      ? []
+      : await trx
+          .selectFrom('messages')
+          .select(['id', 'idempotency_key', 'part_count', 'encoding', 'created_at'])
+          .where('account_id', '=', accountId)
+          .where('idempotency_key', 'in', keys)
+          .execute();
+  return {
+    senders: await listSenderNumbers(trx, accountId),
+    recipients: await recipientStates(
+      trx,
+      accountId,
+      items.map((i) => i.to),
+    ),
+    keys: new Map(keyRows.map((r) => [r.idempotency_key ?? '', r])),
+  };
+}
+
+async function writeSends(trx: Transaction<Database>, items: readonly SendItem[]): Promise<SendOutcome[]> {
+  const views = new Map<number, AccountView>();
+  for (const accountId of new Set(items.map((i) => i.accountId))) {
+    views.set(
+      accountId,
+      await loadAccountView(
+        trx,
+        accountId,
+        items.filter((i) => i.accountId === accountId),
+      ),
+    );
+  }
+  const outcomes: SendOutcome[] = [];
+  for (const item of items) {
+    const view = views.get(item.accountId);
+    if (!view) throw new Error(`send batch: no view of account ${item.accountId}`);
+    outcomes.push(await writeSend(trx, item, view));
+  }
+  return outcomes;
+}
+
+async function writeSend(
+  trx: Transaction<Database>,
+  item: SendItem,
+  view: AccountView,
+): Promise<SendOutcome> {
+  if (item.from !== undefined && !view.senders.includes(item.from)) return { kind: 'unknown_sender' };
+  if (item.idempotencyKey !== undefined) {
+    const earlier = view.keys.get(item.idempotencyKey);
+    if (earlier && earlier.created_at > item.acceptedAt - IDEMPOTENCY_WINDOW_MS) {
+      return { kind: 'replayed', id: earlier.id, partCount: earlier.part_count, encoding: earlier.encoding };
+    }
+    if (earlier) {
+      // Older than the window: the key is free again. The old message keeps everything but the key.
+      await trx.updateTable('messages').set({ idempotency_key: null }).where('id', '=', earlier.id).execute();
+      view.keys.delete(item.idempotencyKey);
+    }
+  }
+  const recipient = view.recipients.get(item.to);
+  if (recipient?.blocked) return { kind: 'blocked' };
+  const id = await insertQueuedMessage(trx, {
+    accountId: item.accountId,
+    from: item.from ?? view.senders[0] ?? '',
+    to: item.to,
+    body: item.body,
+    partCount: item.partCount,
+    encoding: item.encoding,
+    contactId: recipient?.contactId ?? null,
+    priority: 0,
+    idempotencyKey: item.idempotencyKey ?? null,
+    acceptedAt: item.acceptedAt,
+  });
+  if (item.idempotencyKey !== undefined) {
+    view.keys.set(item.idempotencyKey, {
+      id,
+      part_count: item.partCount,
+      encoding: item.encoding,
+      created_at: item.acceptedAt,
+    });
+  }
+  return { kind: 'queued', id, partCount: item.partCount, encoding: item.encoding };
+}

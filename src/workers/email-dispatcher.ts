@@ -1,0 +1,138 @@
+import type { Logger } from 'pino';
+import { retryDelayMs } from '../domain/backoff.js';
+import { htmlToText } from '../domain/outbound-email.js';
+import type { Store } from '../store/database.js';
+import {
+  claimDueEmails,
+  recordEmailOutcome,
+  releaseEmailClaims,
+  releaseExpiredEmailLeases,
+  type ClaimedEmail,
+  type EmailOutcome,
+} from '../store/emails-repo.js';
+import { TransportError, type EmailTransport, type OutboundEmail } from '../transport/types.js';
+import { sleep, type Worker } from './worker.js';
+
+export interface EmailDispatcherDeps {
+  readonly store: Store;
+  readonly email: EmailTransport;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly leaseMs?: number;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  readonly maxAttempts?: number;
+  readonly pollMs?: number;
+}
+
+/** What goes to the transport: `htm` is sent as HTML with a plain-text alternative derived from it. */
+export function toOutboundEmail(email: ClaimedEmail): OutboundEmail {
+  const base = { from: email.from_address, to: email.to_address, subject: email.subject };
+  if (email.format === 'htm') return { ...base, text: htmlToText(email.body), html: email.body };
+  return { ...base, text: email.body };
+}
+
+/**
+ * The email dispatcher: claims queued emails (send_email, broadcasts, import reports) under a lease,
+ * sends them through the EmailTransport a few at a time, and records each outcome: `sent`; back to
+ * `queued` with a backoff after a retryable failure (4xx, connection lost); `failed` with the
+ * reason after a permanent one or too many attempts. Expired leases return to the queue.
+ */
+export class EmailDispatcher implements Worker {
+  readonly name = 'email-dispatcher';
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wakeUp = new AbortController();
+
+  constructor(private readonly deps: EmailDispatcherDeps) {}
+
+  start(): void {
+    this.stopping = false;
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  wake(): void {
+    this.wakeUp.abort();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.running;
+  }
+
+  private signal(): AbortSignal {
+    if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+    if (this.stopping) this.wakeUp.abort();
+    return this.wakeUp.signal;
+  }
+
+  private async run(): Promise<void> {
+    const { store, log } = this.deps;
+    const leaseMs = this.deps.leaseMs ?? 120_000;
+    while (!this.stopping) {
+      try {
+        const released = await releaseExpiredEmailLeases(store.db, this.deps.now());
+        if (released > 0) log.warn({ released }, 'email dispatcher: expired leases put back in the queue');
+        const lease = this.deps.now() + leaseMs;
+        const batch = await claimDueEmails(store.db, store.dialect, {
+          now: this.deps.now(),
+          leaseUntil: lease,
+          limit: this.deps.batchSize ?? 20,
+        });
+        if (batch.length === 0) {
+          await sleep(this.deps.pollMs ?? 1_000, this.signal());
+          continue;
+        }
+        await this.sendBatch(batch, lease);
+      } catch (error) {
+        log.error({ err: error }, 'email dispatcher: batch failed; retrying shortly');
+        await sleep(1_000, this.signal());
+      }
+    }
+  }
+
+  private async sendBatch(batch: readonly ClaimedEmail[], lease: number): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batch.length && !this.stopping) {
+        const email = batch[next++];
+        if (!email) break;
+        const outcome = await this.sendOne(email);
+        await recordEmailOutcome(this.deps.store.db, outcome, lease, this.deps.now());
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 4, batch.length) }, worker));
+    await releaseEmailClaims(
+      this.deps.store.db,
+      batch.slice(next).map((e) => e.id),
+      lease,
+    );
+  }
+
+  private async sendOne(email: ClaimedEmail): Promise<EmailOutcome> {
+    try {
+      await this.deps.email.send(toOutboundEmail(email));
+      return { kind: 'sent', id: email.id };
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      const attempt = email.attempts + 1;
+      if (error instanceof TransportError && !error.retryable) {
+        this.deps.log.warn({ emailId: email.id, err: text }, 'email refused permanently');
+        return { kind: 'failed', id: email.id, error: text };
+      }
+      if (!(error instanceof TransportError))
+        this.deps.log.error({ err: error, emailId: email.id }, 'email dispatcher: unexpected send error');
+      if (attempt >= (this.deps.maxAttempts ?? 8))
+        return { kind: 'failed', id: email.id, error: `${text} (after ${attempt} attempts)` };
+      return {
+        kind: 'retry',
+        id: email.id,
+        error: text,
+        nextAttemptAt: this.deps.now() + retryDelayMs(attempt),
+      };
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/** A message's state change, as the dispatcher and the receipt handler record it. */
+export interface MessageStatusEvent {
+  readonly messageId: number;
+  readonly accountId: number;
+  readonly broadcastId: number | null;
+  readonly toNumber: string;
+  readonly status: 'sent' | 'delivered' | 'failed';
+  /** The receipt's `<stat>_<err>`, or null (no receipt: a transport rejection, or just sent). */
+  readonly detailedStatus: string | null;
+  /** The transport's refusal, for a message that failed without a receipt. */
+  readonly error: string | null;
+}
+
+/**
+ * Called inside the transaction that records the change, so whatever the listener writes (a
+ * broadcast's counters, a verification's fallback) commits or rolls back with it. A listener that
+ * throws rolls the whole batch back; it is retried with the receipt or the dispatch batch.
+ */
+export type MessageStatusListener = (
+  events: readonly MessageStatusEvent[],
+  trx: Transaction<Database>,
+) => Promise<void>;
+
+/**
+ * The hooks of the outbound path, shared through AppContext:
+ * - `onSent`: messages handed to the carrier (status `sent`);
+ * - `onFinal`: messages that reached a final state (`delivered` or `failed`, from a receipt or a
+ *   permanent transport refusal or too many retries) — broadcasts count these;
+ * - `onQueued`: an in-process nudge that new rows are queued, so the dispatcher wakes at once
+ *   instead of at its next poll. Not durable, and not needed for correctness.
+ */
+export class MessageEvents {
+  private readonly sentListeners: MessageStatusListener[] = [];
+  private readonly finalListeners: MessageStatusListener[] = [];
+  private readonly queuedListeners: (() => void)[] = [];
+
+  onSent(listener: MessageStatusListener): void {
+    this.sentListeners.push(listener);
+  }
+
+  onFinal(listener: MessageStatusListener): void {
+    this.finalListeners.push(listener);
+  }
+
+  onQueued(listener: () => void): void {
+    this.queuedListeners.push(listener);
+  }
+
+  /** Runs the listeners for these events inside `trx` (the recording transaction). */
+  async emit(events: readonly MessageStatusEvent[], trx: Transaction<Database>): Promise<void> {
+    if (events.length === 0) return;
+    const sent = events.filter((e) => e.status === 'sent');
+    const final = events.filter((e) => e.status !== 'sent');
+    if (sent.length > 0) for (const listener of this.sentListeners) await listener(sent, trx);
+    if (final.length > 0) for (const listener of this.finalListeners) await listener(final, trx);
+  }
+
+  /** Tells the dispatcher that messages were committed as queued. */
+  notifyQueued(): void {
+    for (const listener of this.queuedListeners) listener();
+  }
+}

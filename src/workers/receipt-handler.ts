@@ -1,0 +1,280 @@
+import type { Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import { retryDelayMs } from '../domain/backoff.js';
+import { receiptKeys } from '../domain/carrier-id.js';
+import {
+  detailedStatus,
+  normaliseErrCode,
+  receiptOutcome,
+  RETRY_CODES,
+  SUPPRESS_CODES,
+} from '../domain/receipt-status.js';
+import type { Store } from '../store/database.js';
+import { GroupCommit } from '../store/group-commit.js';
+import {
+  deleteUnmatchedReceipts,
+  findPartsByKeys,
+  finishMessages,
+  insertUnmatchedReceipts,
+  listParts,
+  listUnmatchedReceipts,
+  purgeUnmatchedReceipts,
+  requeueAfterReceipt,
+  suppressNumbers,
+  updateParts,
+  type PartCandidate,
+  type PartUpdate,
+} from '../store/receipts-repo.js';
+import type { Database } from '../store/schema.js';
+import type { DeliveryReceipt } from '../transport/types.js';
+import type { MessageEvents, MessageStatusEvent } from './message-events.js';
+import { sleep, type Worker } from './worker.js';
+
+export interface ReceiptHandlerDeps {
+  readonly store: Store;
+  readonly events: MessageEvents;
+  readonly log: Logger;
+  readonly now: () => number;
+  /** Re-sends after a "Réessayer plus tard" receipt; 0 = never. */
+  readonly receiptRetries: number;
+}
+
+const UNMATCHED_SWEEP_MS = 1_000;
+const UNMATCHED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+const RECEIPT_RETRY_BASE_MS = 60_000;
+
+/**
+ * The receipt handler (SmsTransportHandlers.onReceipt): matches each receipt to its part by carrier
+ * id (every hex/decimal reading of it), stores `stat`/`err`, and sets the message `delivered`
+ * (DELIVRD/ACCEPTD; a multi-part message when all its parts are) or `failed` (EXPIRED, UNDELIV,
+ * UNKNOWN, REJECTD) with `detailed_status` `<stat>_<err>`. "Supprimer ce destinataire" codes put the
+ * number on the account's suppression list. Receipts arriving together are written in one
+ * transaction, and the transport's promise resolves once it committed.
+ *
+ * A receipt can beat the dispatcher's record of the submit; it is kept in `unmatched_receipts`
+ * and this worker's loop applies it once the part exists.
+ */
+export class ReceiptHandler implements Worker {
+  readonly name = 'receipt-handler';
+  private readonly batcher: GroupCommit<DeliveryReceipt, null>;
+  private running: Promise<void> | undefined;
+  private stopping = new AbortController();
+  /** New parts were recorded, or we just started: unmatched receipts may match now. */
+  private partsRecorded = true;
+  /** Retried messages went back in the queue: wake the dispatcher once the transaction committed. */
+  private requeued = false;
+
+  constructor(private readonly deps: ReceiptHandlerDeps) {
+    this.batcher = new GroupCommit((receipts) => this.write(receipts), 1000);
+    deps.events.onSent(async () => {
+      this.partsRecorded = true;
+    });
+  }
+
+  /** SmsTransportHandlers.onReceipt. */
+  async handle(receipt: DeliveryReceipt): Promise<void> {
+    await this.batcher.submit(receipt);
+  }
+
+  start(): void {
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
+    this.running ??= this.sweepLoop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
+    await this.batcher.drain();
+  }
+
+  /** Applies the unmatched receipts whose part has been recorded since; forgets week-old ones. */
+  async sweepUnmatched(): Promise<number> {
+    const { db } = this.deps.store;
+    this.partsRecorded = false;
+    const purged = await purgeUnmatchedReceipts(db, this.deps.now() - UNMATCHED_KEEP_MS);
+    if (purged > 0)
+      this.deps.log.warn({ purged }, 'receipts: forgot receipts that matched no message in 7 days');
+    const rows = await listUnmatchedReceipts(db, 1000);
+    if (rows.length === 0) return 0;
+    const receipts = rows.map((r) => ({
+      carrierId: r.carrier_id,
+      stat: r.stat,
+      err: r.err,
+      ...(r.done_at === null ? {} : { doneAt: r.done_at }),
+    }));
+    return db
+      .transaction()
+      .execute(async (trx) => {
+        const unmatched = new Set(await this.apply(trx, receipts));
+        const matchedIds = rows.filter((_r, i) => !unmatched.has(i)).map((r) => r.id);
+        await deleteUnmatchedReceipts(trx, matchedIds);
+        return matchedIds.length;
+      })
+      .finally(() => this.wakeDispatcherIfRequeued());
+  }
+
+  private wakeDispatcherIfRequeued(): void {
+    if (!this.requeued) return;
+    this.requeued = false;
+    this.deps.events.notifyQueued();
+  }
+
+  private async sweepLoop(): Promise<void> {
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      await sleep(UNMATCHED_SWEEP_MS, signal);
+      if (signal.aborted || !this.partsRecorded) continue;
+      try {
+        const matched = await this.sweepUnmatched();
+        if (matched > 0) this.deps.log.info({ matched }, 'receipts: early receipts matched their parts');
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'receipts: sweeping unmatched receipts failed');
+      }
+    }
+  }
+
+  private async write(receipts: readonly DeliveryReceipt[]): Promise<null[]> {
+    const now = this.deps.now();
+    await this.deps.store.db.transaction().execute(async (trx) => {
+      const unmatched = await this.apply(trx, receipts);
+      if (unmatched.length > 0) {
+        await insertUnmatchedReceipts(
+          trx,
+          unmatched.flatMap((i) => receipts[i] ?? []),
+          now,
+        );
+      }
+    });
+    this.wakeDispatcherIfRequeued();
+    return receipts.map(() => null);
+  }
+
+  /** Applies receipts inside `trx`; returns the indexes of those that matched no part. */
+  private async apply(trx: Transaction<Database>, receipts: readonly DeliveryReceipt[]): Promise<number[]> {
+    const now = this.deps.now();
+    const keyLists = receipts.map((r) => receiptKeys(r.carrierId));
+    const candidates = await findPartsByKeys(trx, keyLists.flat());
+    const byKey = new Map<string, PartCandidate[]>();
+    for (const part of candidates) {
+      const list = byKey.get(part.carrier_key ?? '') ?? [];
+      list.push(part);
+      byKey.set(part.carrier_key ?? '', list);
+    }
+    const unmatched: number[] = [];
+    // Per part, the last receipt of the batch wins.
+    const matched = new Map<string, { part: PartCandidate; update: PartUpdate }>();
+    receipts.forEach((receipt, i) => {
+      const part = pickPart(keyLists[i] ?? [], byKey);
+      if (!part) return void unmatched.push(i);
+      const outcome = receiptOutcome(receipt.stat);
+      if (outcome === 'pending' && part.part_status !== 'sent') return;
+      matched.set(`${part.message_id}:${part.seq}`, {
+        part,
+        update: {
+          messageId: part.message_id,
+          seq: part.seq,
+          status: outcome === 'pending' ? 'sent' : outcome,
+          stat: receipt.stat.trim().toUpperCase(),
+          err: normaliseErrCode(receipt.err),
+          doneAt: receipt.doneAt ?? now,
+        },
+      });
+    });
+    if (matched.size === 0) return unmatched;
+    await updateParts(
+      trx,
+      [...matched.values()].map((m) => m.update),
+    );
+    await this.settleMessages(trx, [...matched.values()], now);
+    return unmatched;
+  }
+
+  /** Decides each touched message's state from its parts and records the final ones. */
+  private async settleMessages(
+    trx: Transaction<Database>,
+    matched: readonly { part: PartCandidate; update: PartUpdate }[],
+    now: number,
+  ): Promise<void> {
+    const awaiting = matched.filter((m) => m.part.message_status === 'sent' && m.update.status !== 'sent');
+    const multiPart = [
+      ...new Set(awaiting.filter((m) => m.part.part_count > 1).map((m) => m.part.message_id)),
+    ];
+    const partsByMessage = new Map<number, { status: string; stat: string | null; err: string | null }[]>();
+    for (const part of await listParts(trx, multiPart)) {
+      partsByMessage.set(part.message_id, [...(partsByMessage.get(part.message_id) ?? []), part]);
+    }
+    const finals = new Map<number, { id: number; status: 'delivered' | 'failed'; detailedStatus: string }>();
+    const messages = new Map<number, PartCandidate>();
+    for (const { part, update } of awaiting) {
+      messages.set(part.message_id, part);
+      const parts = part.part_count > 1 ? (partsByMessage.get(part.message_id) ?? []) : [update];
+      const failedPart = parts.find((p) => p.status === 'failed');
+      const detailed = (p: { stat: string | null; err: string | null }) =>
+        detailedStatus(p.stat ?? '', p.err ?? '');
+      if (failedPart) {
+        finals.set(part.message_id, {
+          id: part.message_id,
+          status: 'failed',
+          detailedStatus: detailed(failedPart),
+        });
+      } else if (parts.length >= part.part_count && parts.every((p) => p.status === 'delivered')) {
+        finals.set(part.message_id, {
+          id: part.message_id,
+          status: 'delivered',
+          detailedStatus: detailed(update),
+        });
+      }
+    }
+    const retried = new Set<number>();
+    for (const final of finals.values()) {
+      const message = messages.get(final.id);
+      const err = final.detailedStatus.slice(-3);
+      if (!message || final.status !== 'failed' || !RETRY_CODES.has(err)) continue;
+      if (message.attempts > this.deps.receiptRetries) continue;
+      const nextAt = now + retryDelayMs(message.attempts, RECEIPT_RETRY_BASE_MS);
+      if (await requeueAfterReceipt(trx, final.id, final.detailedStatus, nextAt)) retried.add(final.id);
+    }
+    const changed = await finishMessages(
+      trx,
+      [...finals.values()].filter((f) => !retried.has(f.id)),
+      now,
+    );
+    const events: MessageStatusEvent[] = [];
+    const suppress: { accountId: number; number: string; reason: string }[] = [];
+    for (const final of finals.values()) {
+      const message = messages.get(final.id);
+      if (!message || !changed.has(final.id)) continue;
+      events.push({
+        messageId: final.id,
+        accountId: message.account_id,
+        broadcastId: message.broadcast_id,
+        toNumber: message.to_number,
+        status: final.status,
+        detailedStatus: final.detailedStatus,
+        error: null,
+      });
+      if (final.status === 'failed' && SUPPRESS_CODES.has(final.detailedStatus.slice(-3)))
+        suppress.push({
+          accountId: message.account_id,
+          number: message.to_number,
+          reason: final.detailedStatus,
+        });
+    }
+    await suppressNumbers(trx, suppress, now);
+    if (retried.size > 0) this.requeued = true;
+    await this.deps.events.emit(events, trx);
+  }
+}
+
+/** The part a receipt is about: one still awaiting a receipt first, then by reading, then newest. */
+function pickPart(
+  keys: readonly string[],
+  byKey: ReadonlyMap<string, PartCandidate[]>,
+): PartCandidate | undefined {
+  const ordered = keys.flatMap((key) =>
+    [...(byKey.get(key) ?? [])].sort((a, b) => b.message_id - a.message_id),
+  );
+  return ordered.find((p) => p.part_status === 'sent') ?? ordered[0];
+}
