@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { AddressBookStore } from './domain/address-book.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport } from './transport/types.js';
 
@@ -9,6 +10,7 @@ export interface AppContext {
   readonly store: Store;
   readonly log: Logger;
   readonly email: EmailTransport;
+  readonly addressBook: AddressBookStore;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

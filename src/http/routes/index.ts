@@ -1,7 +1,9 @@
 import type { AppContext } from '../../app-context.js';
 import type { Endpoint } from '../endpoint.js';
+import { contactEndpoints } from './contacts.js';
+import { groupEndpoints } from './groups.js';
 
 /** Every endpoint of the API, by area. */
-export function allEndpoints(_ctx: AppContext): Endpoint[] {
-  return [];
+export function allEndpoints(ctx: AppContext): Endpoint[] {
+  return [...contactEndpoints(ctx), ...groupEndpoints(ctx)];
 }
