@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { AddressBookStore } from './domain/address-book.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './transport/types.js';
 import type { MessageEvents } from './workers/message-events.js';
@@ -10,6 +11,7 @@ export interface AppContext {
   readonly store: Store;
   readonly log: Logger;
   readonly email: EmailTransport;
+  readonly addressBook: AddressBookStore;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */

@@ -4,6 +4,7 @@ import type { AppContext } from './app-context.js';
 import { ConfigError, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
+import { AddressBookRepo } from './store/address-book-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
@@ -92,6 +93,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     store,
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
+    addressBook: new AddressBookRepo(store.db),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice: options.voice ?? createVoiceTransport(config, options.log),
     messageEvents: new MessageEvents(),

@@ -2,13 +2,14 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../domain/errors.js';
 import type { AuthContext } from './auth.js';
 import { authenticate } from './auth.js';
 import type { AppContext } from '../app-context.js';
-import { parseUrlEncoded, type RawParams } from './params.js';
+import { INVALID_UTF8, parseUrlEncoded, type RawParams } from './params.js';
 
 /** One parameter of an endpoint: the single description that validates input and feeds OpenAPI. */
 export interface ParamSpec {
@@ -55,55 +56,68 @@ export function defineEndpoint<P extends string>(endpoint: Endpoint<P>): Endpoin
 const DEFAULT_MAX_LENGTH = 1000;
 export const MULTIPART_FILE_LIMIT = 50 * 1024 * 1024;
 
-function openApiSchema(endpoint: Endpoint): Record<string, unknown> {
+function paramProperties(endpoint: Endpoint): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries<ParamSpec>(endpoint.params)) {
     properties[name] = {
       type: 'string',
-      ...(spec.file ? { format: 'binary' } : {}),
+      ...(spec.file ? { format: 'binary' } : { maxLength: spec.maxLength ?? DEFAULT_MAX_LENGTH }),
       description: spec.extension ? `${spec.description} (extension)` : spec.description,
-      maxLength: spec.file ? undefined : (spec.maxLength ?? DEFAULT_MAX_LENGTH),
       ...(spec.enum ? { enum: spec.enum } : {}),
       ...(spec.extension ? { 'x-extension': true } : {}),
     };
   }
+  return properties;
+}
+
+/** The OpenAPI description of one method of an endpoint, generated from its parameter specs. */
+function openApiSchema(endpoint: Endpoint, method: 'GET' | 'POST'): Record<string, unknown> {
   const hasFile = Object.values<ParamSpec>(endpoint.params).some((p) => p.file);
+  const parameters = { type: 'object', properties: paramProperties(endpoint) };
   return {
     summary: endpoint.extension ? `${endpoint.summary} (extension)` : endpoint.summary,
     tags: [endpoint.tag],
     ...(endpoint.extension ? { 'x-extension': true } : {}),
-    consumes: hasFile
-      ? ['multipart/form-data', 'application/x-www-form-urlencoded']
-      : ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'],
     security: [{ apiKey: [] }],
-    body: { type: 'object', properties },
+    ...(method === 'POST'
+      ? {
+          consumes: hasFile
+            ? ['multipart/form-data', 'application/x-www-form-urlencoded']
+            : ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'],
+          body: parameters,
+        }
+      : { querystring: parameters }),
   };
 }
 
 /** Registers POST and GET /api/<name>: authentication, parameter collection, validation, JSON answer. */
 export function registerEndpoint(app: FastifyInstance, ctx: AppContext, endpoint: Endpoint): void {
-  app.route({
-    method: ['POST', 'GET'],
-    url: `/api/${endpoint.name}`,
-    schema: openApiSchema(endpoint),
-    // The schema above documents; validation with the contract's own error texts happens below.
-    validatorCompiler: () => () => true,
-    onRequest: async (request) => {
-      request.auth = await authenticate(ctx, request);
-    },
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const tempDirs: string[] = [];
-      try {
-        const { params, files } = await collectParams(request, endpoint, tempDirs);
-        const auth = request.auth;
-        if (!auth) throw new ApiError(401, 'API Key parameter is missing');
-        const body = await endpoint.handle({ params, files, auth, request });
-        return reply.send(body);
-      } finally {
-        for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
-      }
-    },
-  });
+  for (const method of ['POST', 'GET'] as const) {
+    app.route({
+      method,
+      url: `/api/${endpoint.name}`,
+      schema: openApiSchema(endpoint, method),
+      // The schema above documents; validation with the contract's own error texts happens below.
+      validatorCompiler: () => () => true,
+      onRequest: async (request) => {
+        request.auth = await authenticate(ctx, request);
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const tempDirs: string[] = [];
+        try {
+          const { params, files } = await collectParams(request, endpoint, tempDirs);
+          const auth = request.auth;
+          if (!auth) throw new ApiError(401, 'API Key parameter is missing');
+          const body = await endpoint.handle({ params, files, auth, request });
+          // Streamed answers (large lists) are JSON too; Fastify only sets the type for objects.
+          if (body instanceof Readable) reply.type('application/json; charset=utf-8');
+          return reply.send(body);
+        } finally {
+          for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+        }
+      },
+    });
+  }
 }
 
 async function collectParams(
@@ -116,24 +130,11 @@ async function collectParams(
   const merged: RawParams = queryAt === -1 ? {} : parseUrlEncoded(url.slice(queryAt + 1));
   const files: Record<string, UploadedFile> = {};
   if (request.isMultipart()) {
-    for await (const part of request.parts({
-      limits: { fileSize: MULTIPART_FILE_LIMIT, fieldSize: 1024 * 1024 },
-    })) {
-      if (part.type === 'field') {
-        if (typeof part.value === 'string') merged[part.fieldname] = part.value;
-        continue;
-      }
-      const spec: ParamSpec | undefined = (endpoint.params as Record<string, ParamSpec>)[part.fieldname];
-      if (!spec?.file || part.fieldname in files) {
-        part.file.resume(); // drain what the endpoint does not take
-        continue;
-      }
-      const dir = await mkdtemp(join(tmpdir(), 'vudumobile-upload-'));
-      tempDirs.push(dir);
-      const path = join(dir, 'upload');
-      await pipeline(part.file, createWriteStream(path));
-      if (part.file.truncated) throw new ApiError(413, 'Request body too large');
-      files[part.fieldname] = { path, size: part.file.bytesRead, filename: part.filename };
+    try {
+      await readMultipart(request, endpoint, merged, files, tempDirs);
+    } catch (error) {
+      // Anything but our own refusals is busboy failing on the client's malformed body.
+      throw error instanceof ApiError ? error : new ApiError(400, 'Invalid request body');
     }
   } else if (request.body && typeof request.body === 'object') {
     Object.assign(merged, request.body as RawParams);
@@ -147,4 +148,36 @@ async function collectParams(
     params[name] = value;
   }
   return { params, files };
+}
+
+async function readMultipart(
+  request: FastifyRequest,
+  endpoint: Endpoint,
+  merged: RawParams,
+  files: Record<string, UploadedFile>,
+  tempDirs: string[],
+): Promise<void> {
+  for await (const part of request.parts({
+    limits: { fileSize: MULTIPART_FILE_LIMIT, fieldSize: 1024 * 1024 },
+  })) {
+    if (part.type === 'field') {
+      if (typeof part.value !== 'string') continue;
+      // Busboy decodes fields with replacement characters; U+FFFD here means the bytes were not UTF-8.
+      if (part.value.includes('\uFFFD')) throw new ApiError(400, INVALID_UTF8);
+      if (part.valueTruncated) throw new ApiError(413, 'Request body too large');
+      merged[part.fieldname] = part.value;
+      continue;
+    }
+    const spec: ParamSpec | undefined = (endpoint.params as Record<string, ParamSpec>)[part.fieldname];
+    if (!spec?.file || part.fieldname in files) {
+      part.file.resume(); // drain what the endpoint does not take
+      continue;
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'vudumobile-upload-'));
+    tempDirs.push(dir);
+    const path = join(dir, 'upload');
+    await pipeline(part.file, createWriteStream(path));
+    if (part.file.truncated) throw new ApiError(413, 'Request body too large');
+    files[part.fieldname] = { path, size: part.file.bytesRead, filename: part.filename };
+  }
 }

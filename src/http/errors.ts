@@ -29,7 +29,12 @@ function transportFailure(error: FastifyError): ApiError | undefined {
     if (error.statusCode === 415) return new ApiError(415, 'Unsupported content type');
     return new ApiError(400, 'Invalid request body');
   }
-  if (/^(Malformed part header|Unexpected end of form|Multipart: Boundary not found)/.test(error.message)) {
+  // Busboy's malformed-multipart errors carry no code; their messages are stable.
+  if (
+    /^(Malformed part header|Unexpected end of (form|multipart data)|Multipart: Boundary not found)/.test(
+      error.message,
+    )
+  ) {
     return new ApiError(400, 'Invalid request body');
   }
   return undefined;

@@ -11,8 +11,8 @@ describe('every request path answers JSON', () => {
 
   const raw = (path: string, init?: RequestInit): Promise<Response> => fetch(`${server.url}${path}`, init);
 
-  it('answers GET /api/send without a key with the 401 JSON error (the source’s wget diagnostic)', async () => {
-    const response = await raw('/api/send');
+  it('answers a GET without a key with the 401 JSON error (the source’s wget diagnostic)', async () => {
+    const response = await raw('/api/get_groups');
     assert.equal(response.status, 401);
     assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
     assert.deepEqual(await response.json(), { status: false, error: 'API Key parameter is missing' });
@@ -54,5 +54,85 @@ describe('every request path answers JSON', () => {
     const response = await raw('/assets/images/contact_icons/default.png');
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'image/png');
+  });
+
+  const authed = (body: string | Buffer, contentType?: string): RequestInit => ({
+    method: 'POST',
+    headers: {
+      'VUDUMOBILE-API-KEY': server.account.key,
+      ...(contentType ? { 'content-type': contentType } : {}),
+    },
+    body,
+  });
+
+  it('answers bodies it cannot take with the documented 4xx JSON', async () => {
+    const cases: [RequestInit, number, string][] = [
+      [
+        authed('name=x&number=' + 'a'.repeat(1024 * 1024 + 10), 'application/x-www-form-urlencoded'),
+        413,
+        'Request body too large',
+      ],
+      [authed('{"number": ', 'application/json'), 400, 'Invalid request body'],
+      [authed('[1,2]', 'application/json'), 400, 'Invalid request body'],
+      [authed('{"number": {"$gt": ""}}', 'application/json'), 400, 'Invalid request body'],
+      [authed('number=15145550001', 'text/plain'), 415, 'Unsupported content type'],
+      [authed('<x/>', 'application/xml'), 415, 'Unsupported content type'],
+      [authed('garbage without boundary', 'multipart/form-data; boundary=zzz'), 400, 'Invalid request body'],
+      [
+        authed(Buffer.from('number=15145550001&name=%C3%28'), 'application/x-www-form-urlencoded'),
+        400,
+        'Invalid UTF-8 in request parameters',
+      ],
+      [
+        authed(Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3d, 0xff, 0xfe]), 'application/x-www-form-urlencoded'),
+        400,
+        'Invalid UTF-8 in request parameters',
+      ],
+      [
+        authed(
+          Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3]), Buffer.from('"}')]),
+          'application/json',
+        ),
+        400,
+        'Invalid UTF-8 in request parameters',
+      ],
+    ];
+    for (const [init, status, error] of cases) {
+      const response = await raw('/api/post_contact', init);
+      assert.equal(response.status, status, `${error}: ${String(init.body).slice(0, 40)}`);
+      assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.deepEqual(await response.json(), { status: false, error });
+    }
+    const query = await raw('/api/get_contact?number=%FF', {
+      headers: { 'VUDUMOBILE-API-KEY': server.account.key },
+    });
+    assert.deepEqual(await query.json(), { status: false, error: 'Invalid UTF-8 in request parameters' });
+    // None of the refused requests left a contact behind.
+    const everyone = await server.call('get_contacts', { group: 'Tous' });
+    assert.deepEqual(everyone.body.contacts, []);
+  });
+
+  it('refuses an over-long parameter value and treats SQL as plain text', async () => {
+    const long = await server.call('post_contact', { email: 'a@b.co', name: 'x'.repeat(5000) });
+    assert.deepEqual(long.body, { status: false, error: 'name is too long' });
+    const sql = "Robert'); DROP TABLE contacts; --";
+    const added = await server.call('post_contact', { email: 'bobby@tables.example', name: sql });
+    assert.equal(added.body.contact[0].name, sql);
+    const group = await server.call('get_contacts', { group: "' OR 1=1 --" });
+    assert.deepEqual(group.body, { status: false, error: 'group not found' });
+    assert.equal(
+      (await server.call('get_contact', { email: 'bobby@tables.example' })).body.contact[0].name,
+      sql,
+    );
+  });
+
+  it('takes form parameters over query parameters, and + as a space', async () => {
+    const response = await raw(
+      '/api/post_contact?name=FromQuery&number=15145550009',
+      authed('name=From+Form', 'application/x-www-form-urlencoded'),
+    );
+    const body = (await response.json()) as { contact: { name: string; number: string }[] };
+    assert.equal(body.contact[0]?.name, 'From Form');
+    assert.equal(body.contact[0]?.number, '15145550009');
   });
 });

@@ -1,10 +1,18 @@
 import type { AppContext } from '../../app-context.js';
 import type { Endpoint } from '../endpoint.js';
+import { contactEndpoints } from './contacts.js';
 import { emailEndpoints } from './email.js';
+import { groupEndpoints } from './groups.js';
 import { messageEndpoints } from './messages.js';
 import { verificationEndpoints } from './verification.js';
 
 /** Every endpoint of the API, by area. */
 export function allEndpoints(ctx: AppContext): Endpoint[] {
-  return [...messageEndpoints(ctx), ...emailEndpoints(ctx), ...verificationEndpoints(ctx)];
+  return [
+    ...messageEndpoints(ctx),
+    ...emailEndpoints(ctx),
+    ...verificationEndpoints(ctx),
+    ...contactEndpoints(ctx),
+    ...groupEndpoints(ctx),
+  ];
 }
