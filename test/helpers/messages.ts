@@ -5,7 +5,11 @@ import { SandboxSmsTransport, type SandboxSmsOptions } from '../../src/transport
 
 /** A sandbox carrier for tests: quick receipts, and it keeps what it accepted. */
 export function testSandbox(options: SandboxSmsOptions = {}): SandboxSmsTransport {
-  return new SandboxSmsTransport(pino({ level: 'silent' }), { receiptDelayMs: 5, keepRecords: true, ...options });
+  return new SandboxSmsTransport(pino({ level: 'silent' }), {
+    receiptDelayMs: 5,
+    keepRecords: true,
+    ...options,
+  });
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
@@ -52,5 +56,10 @@ export async function messageRow(db: Kysely<Database>, id: number) {
 }
 
 export async function partRows(db: Kysely<Database>, messageId: number) {
-  return db.selectFrom('message_parts').selectAll().where('message_id', '=', messageId).orderBy('seq').execute();
+  return db
+    .selectFrom('message_parts')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .orderBy('seq')
+    .execute();
 }
