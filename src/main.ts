@@ -30,7 +30,7 @@ export interface Platform {
   readonly ctx: AppContext;
   readonly app: FastifyInstance;
   readonly workers: readonly Worker[];
-  /** Listens and starts the workers; resolves with the base URL. */
+  /** Listens (unless withoutHttp) and starts the workers; resolves with the base URL. */
   start(): Promise<string>;
   /** Stops taking requests, drains the workers, closes transports and the store. */
   stop(): Promise<void>;
@@ -43,8 +43,10 @@ export interface PlatformOptions {
   email?: EmailTransport;
   sms?: SmsTransport;
   voice?: VoiceTransport;
-  /** Skip the background workers (CLI commands that only need the store). */
+  /** Skip the background workers (`serve --role api`, CLI commands that only need the store). */
   withoutWorkers?: boolean;
+  /** Run the workers without listening (`serve --role worker`). */
+  withoutHttp?: boolean;
 }
 
 export function createEmailTransport(config: Config, log: Logger): EmailTransport {
@@ -108,7 +110,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     app,
     workers,
     async start() {
-      const address = await app.listen({ port: config.port, host: config.host });
+      const address = options.withoutHttp ? '' : await app.listen({ port: config.port, host: config.host });
       if (outbound) await ctx.sms.start(outbound.smsHandlers);
       for (const worker of workers) worker.start();
       return address;

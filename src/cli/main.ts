@@ -48,7 +48,10 @@ program
   .description('serve the API and run the background workers')
   .option('--port <port>', 'port to listen on (default $PORT or 8080)')
   .option('--host <host>', 'address to listen on (default $HOST or 127.0.0.1)')
-  .action(async (opts: { port?: string; host?: string }) => {
+  .option('--role <role>', 'all (default), api (HTTP only) or worker (background work only)', 'all')
+  .action(async (opts: { port?: string; host?: string; role: string }) => {
+    if (opts.role !== 'all' && opts.role !== 'api' && opts.role !== 'worker')
+      throw new CliError('--role must be all, api or worker');
     if (opts.port !== undefined && !/^\d{1,5}$/.test(opts.port))
       throw new CliError('--port must be a number from 0 to 65535');
     const cfg = config({
@@ -56,11 +59,21 @@ program
       ...(opts.host !== undefined ? { host: opts.host } : {}),
     });
     const log = createLogger(cfg.logLevel);
-    const platform = await createPlatform(cfg, { log });
+    const platform = await createPlatform(cfg, {
+      log,
+      withoutWorkers: opts.role === 'api',
+      withoutHttp: opts.role === 'worker',
+    });
     const firstRun = await createFirstRunAccount(platform.ctx.store.db, Date.now());
     const address = await platform.start();
     const base = cfg.publicUrl;
-    log.info({ address, database: platform.ctx.store.location }, 'VuduMobile API listening');
+    if (opts.role === 'worker')
+      log.info({ database: platform.ctx.store.location }, 'VuduMobile workers running');
+    else
+      log.info(
+        { address, role: opts.role, database: platform.ctx.store.location },
+        'VuduMobile API listening',
+      );
     if (firstRun) {
       const lines = [
         '',

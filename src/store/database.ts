@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { ThreadedSqliteDialect } from './sqlite-threaded.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -35,47 +35,13 @@ export function openStore(url: string): Store {
 
 function openSqlite(path: string): Store {
   mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SqliteDatabase(path);
-  // WAL lets readers run beside the writer; FULL makes every commit reach the disk before we answer 200.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 10000');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // Writes and transactions run on a writer thread, plain reads on this one: sqlite-threaded.ts.
+  const db = new Kysely<Database>({ dialect: new ThreadedSqliteDialect(path) });
   return {
     db,
     dialect: 'sqlite',
     location: path,
     close: () => db.destroy(),
-  };
-}
-
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Kysely asks better-sqlite3 to prepare every query it runs; preparing costs more than running a
- * small query. The same SQL text (Kysely's output for one query shape) reuses its statement, kept
- * in a small LRU; `IN (?, ?, …)` lists of many lengths make new shapes, hence the bound.
- */
-function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
-  const statements = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (statement) {
-        statements.delete(sql); // re-inserted below: most recently used last
-      } else {
-        statement = sqlite.prepare(sql);
-        if (statements.size >= STATEMENT_CACHE_SIZE) {
-          const oldest = statements.keys().next();
-          if (!oldest.done) statements.delete(oldest.value);
-        }
-      }
-      statements.set(sql, statement);
-      return statement;
-    },
   };
 }
 

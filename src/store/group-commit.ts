@@ -11,11 +11,17 @@ export class GroupCommit<I, O> {
   private pending: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
   private running: Promise<void> | undefined;
   private scheduled = false;
+  private lastFlushAt = 0;
 
   constructor(
     /** Writes the items in one transaction; returns one outcome per item, in order. */
     private readonly write: (items: readonly I[]) => Promise<O[]>,
     private readonly maxBatch = 1000,
+    /**
+     * Least time between two transactions. 0 for work someone waits for (a request); a few ms for
+     * background flows (receipts), which then take one commit for many instead of one each.
+     */
+    private readonly lingerMs = 0,
   ) {}
 
   submit(item: I): Promise<O> {
@@ -36,13 +42,17 @@ export class GroupCommit<I, O> {
   private schedule(): void {
     if (this.scheduled || this.running) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.scheduled = false;
+      this.lastFlushAt = Date.now();
       this.running = this.flush().finally(() => {
         this.running = undefined;
         if (this.pending.length > 0) this.schedule();
       });
-    });
+    };
+    const wait = this.lastFlushAt + this.lingerMs - Date.now();
+    if (wait > 0) setTimeout(run, wait);
+    else setImmediate(run);
   }
 
   private async flush(): Promise<void> {

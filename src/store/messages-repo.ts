@@ -18,6 +18,31 @@ export interface NewOutboundMessage {
   readonly acceptedAt: number;
 }
 
+function messageRow(message: NewOutboundMessage) {
+  return {
+    account_id: message.accountId,
+    direction: 'mt' as const,
+    from_number: message.from,
+    to_number: message.to,
+    body: message.body,
+    part_count: message.partCount,
+    encoding: message.encoding,
+    status: 'queued',
+    detailed_status: null,
+    contact_id: message.contactId,
+    broadcast_id: message.broadcastId ?? null,
+    priority: message.priority,
+    idempotency_key: message.idempotencyKey ?? null,
+    attempts: 0,
+    next_attempt_at: message.acceptedAt,
+    lease_until: null,
+    error: null,
+    created_at: message.acceptedAt,
+    sent_at: null,
+    done_at: null,
+  };
+}
+
 /** Inserts one queued message inside the caller's transaction; returns its id (the msg_id). */
 export async function insertQueuedMessage(
   trx: Kysely<Database> | Transaction<Database>,
@@ -25,31 +50,29 @@ export async function insertQueuedMessage(
 ): Promise<number> {
   const row = await trx
     .insertInto('messages')
-    .values({
-      account_id: message.accountId,
-      direction: 'mt',
-      from_number: message.from,
-      to_number: message.to,
-      body: message.body,
-      part_count: message.partCount,
-      encoding: message.encoding,
-      status: 'queued',
-      detailed_status: null,
-      contact_id: message.contactId,
-      broadcast_id: message.broadcastId ?? null,
-      priority: message.priority,
-      idempotency_key: message.idempotencyKey ?? null,
-      attempts: 0,
-      next_attempt_at: message.acceptedAt,
-      lease_until: null,
-      error: null,
-      created_at: message.acceptedAt,
-      sent_at: null,
-      done_at: null,
-    })
+    .values(messageRow(message))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * Inserts queued messages with one statement per few hundred rows; returns their ids in the order
+ * given. Both engines number the rows of one INSERT in the order of its VALUES (SQLite's rowid and
+ * PostgreSQL's identity are drawn row by row), and RETURNING promises no order, so the ids are
+ * sorted back into it.
+ */
+export async function insertQueuedMessages(
+  trx: Kysely<Database> | Transaction<Database>,
+  messages: readonly NewOutboundMessage[],
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < messages.length; i += 150) {
+    const chunk = messages.slice(i, i + 150);
+    const rows = await trx.insertInto('messages').values(chunk.map(messageRow)).returning('id').execute();
+    ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
+  }
+  return ids;
 }
 
 /** The account's sender numbers, the first being the default. */

@@ -2,9 +2,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { SmsEncoding } from '../transport/types.js';
 import { GroupCommit } from './group-commit.js';
 import {
-  insertQueuedMessage,
+  insertQueuedMessages,
   listSenderNumbers,
   recipientStates,
+  type NewOutboundMessage,
   type RecipientState,
 } from './messages-repo.js';
 import type { Database } from './schema.js';
@@ -111,53 +112,85 @@ async function writeSends(trx: Transaction<Database>, items: readonly SendItem[]
       ),
     );
   }
-  const outcomes: SendOutcome[] = [];
-  for (const item of items) {
+  // Decide every item first, then insert the new ones in one statement (one round trip).
+  const outcomes: (SendOutcome | undefined)[] = [];
+  const inserts: { index: number; message: NewOutboundMessage }[] = [];
+  const firstUse = new Map<string, number>(); // account + key → index of the item that inserts it
+  const sameAs = new Map<number, number>();
+  for (const [index, item] of items.entries()) {
     const view = views.get(item.accountId);
     if (!view) throw new Error(`send batch: no view of account ${item.accountId}`);
-    outcomes.push(await writeSend(trx, item, view));
-  }
-  return outcomes;
-}
-
-async function writeSend(
-  trx: Transaction<Database>,
-  item: SendItem,
-  view: AccountView,
-): Promise<SendOutcome> {
-  if (item.from !== undefined && !view.senders.includes(item.from)) return { kind: 'unknown_sender' };
-  if (item.idempotencyKey !== undefined) {
-    const earlier = view.keys.get(item.idempotencyKey);
-    if (earlier && earlier.created_at > item.acceptedAt - IDEMPOTENCY_WINDOW_MS) {
-      return { kind: 'replayed', id: earlier.id, partCount: earlier.part_count, encoding: earlier.encoding };
+    if (item.from !== undefined && !view.senders.includes(item.from)) {
+      outcomes[index] = { kind: 'unknown_sender' };
+      continue;
     }
-    if (earlier) {
-      // Older than the window: the key is free again. The old message keeps everything but the key.
-      await trx.updateTable('messages').set({ idempotency_key: null }).where('id', '=', earlier.id).execute();
-      view.keys.delete(item.idempotencyKey);
+    const key = item.idempotencyKey;
+    if (key !== undefined) {
+      const earlier = view.keys.get(key);
+      if (earlier && earlier.created_at > item.acceptedAt - IDEMPOTENCY_WINDOW_MS) {
+        outcomes[index] = {
+          kind: 'replayed',
+          id: earlier.id,
+          partCount: earlier.part_count,
+          encoding: earlier.encoding,
+        };
+        continue;
+      }
+      if (earlier) {
+        // Older than the window: the key is free again. The old message keeps everything but the key.
+        await trx
+          .updateTable('messages')
+          .set({ idempotency_key: null })
+          .where('id', '=', earlier.id)
+          .execute();
+        view.keys.delete(key);
+      }
+      const first = firstUse.get(`${item.accountId} ${key}`);
+      if (first !== undefined) {
+        sameAs.set(index, first);
+        continue;
+      }
     }
-  }
-  const recipient = view.recipients.get(item.to);
-  if (recipient?.blocked) return { kind: 'blocked' };
-  const id = await insertQueuedMessage(trx, {
-    accountId: item.accountId,
-    from: item.from ?? view.senders[0] ?? '',
-    to: item.to,
-    body: item.body,
-    partCount: item.partCount,
-    encoding: item.encoding,
-    contactId: recipient?.contactId ?? null,
-    priority: 0,
-    idempotencyKey: item.idempotencyKey ?? null,
-    acceptedAt: item.acceptedAt,
-  });
-  if (item.idempotencyKey !== undefined) {
-    view.keys.set(item.idempotencyKey, {
-      id,
-      part_count: item.partCount,
-      encoding: item.encoding,
-      created_at: item.acceptedAt,
+    const recipient = view.recipients.get(item.to);
+    if (recipient?.blocked) {
+      outcomes[index] = { kind: 'blocked' };
+      continue;
+    }
+    if (key !== undefined) firstUse.set(`${item.accountId} ${key}`, index);
+    inserts.push({
+      index,
+      message: {
+        accountId: item.accountId,
+        from: item.from ?? view.senders[0] ?? '',
+        to: item.to,
+        body: item.body,
+        partCount: item.partCount,
+        encoding: item.encoding,
+        contactId: recipient?.contactId ?? null,
+        priority: 0,
+        idempotencyKey: key ?? null,
+        acceptedAt: item.acceptedAt,
+      },
     });
   }
-  return { kind: 'queued', id, partCount: item.partCount, encoding: item.encoding };
+  const ids = await insertQueuedMessages(
+    trx,
+    inserts.map((i) => i.message),
+  );
+  inserts.forEach(({ index, message }, i) => {
+    const id = ids[i];
+    if (id === undefined) throw new Error('send batch: an insert returned no id');
+    outcomes[index] = { kind: 'queued', id, partCount: message.partCount, encoding: message.encoding };
+  });
+  for (const [index, first] of sameAs) {
+    const outcome = outcomes[first];
+    outcomes[index] =
+      outcome && 'id' in outcome
+        ? { kind: 'replayed', id: outcome.id, partCount: outcome.partCount, encoding: outcome.encoding }
+        : outcome;
+  }
+  return outcomes.map((outcome) => {
+    if (!outcome) throw new Error('send batch: an item was left without an outcome');
+    return outcome;
+  });
 }

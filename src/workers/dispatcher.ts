@@ -38,6 +38,11 @@ const THROTTLE_CODES = new Set(['ESME_RTHROTTLED', 'ESME_RMSGQFUL', 'throttled']
 const THROTTLE_PAUSE_MS = 1_000;
 /** Outcomes are written in batches of this size while the rest of a claim is still being submitted. */
 const RECORD_EVERY = 256;
+/**
+ * After a claim that did not fill a batch, the next waits this long: under a stream of sends the
+ * dispatcher then takes them by the dozen rather than one commit each (a few ms of latency).
+ */
+const CLAIM_COALESCE_MS = 20;
 
 /**
  * The SMS dispatcher: claims due `queued` messages in batches under a lease, submits them to the
@@ -54,6 +59,7 @@ export class SmsDispatcher implements Worker {
   private wakeUp = new AbortController();
   private pausedUntil = 0;
   private nextLeaseSweep = 0;
+  private nextClaimAt = 0;
   /** Lease renewals and outcome writes go one at a time, so each sees the lease value in force. */
   private serial: Promise<unknown> = Promise.resolve();
 
@@ -90,12 +96,14 @@ export class SmsDispatcher implements Worker {
           this.nextLeaseSweep = now + Math.max(100, Math.floor(config.leaseMs / 4));
         }
         if (this.pausedUntil > now) await sleep(this.pausedUntil - now, this.wakeSignal());
+        if (this.nextClaimAt > now) await sleep(this.nextClaimAt - now);
         const lease = this.deps.now() + config.leaseMs;
         const batch = await claimDueMessages(this.deps.store.db, this.deps.store.dialect, {
           now: this.deps.now(),
           leaseUntil: lease,
           limit: config.batchSize,
         });
+        if (batch.length < config.batchSize) this.nextClaimAt = this.deps.now() + CLAIM_COALESCE_MS;
         if (batch.length === 0) {
           await sleep(this.deps.pollMs ?? 1_000, this.wakeSignal());
           continue;

@@ -42,6 +42,8 @@ export interface ReceiptHandlerDeps {
 const UNMATCHED_SWEEP_MS = 1_000;
 const UNMATCHED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 const RECEIPT_RETRY_BASE_MS = 60_000;
+/** Receipts wait up to this long to share a transaction: one commit for many at high volume. */
+const RECEIPT_LINGER_MS = 20;
 
 /**
  * The receipt handler (SmsTransportHandlers.onReceipt): matches each receipt to its part by carrier
@@ -65,7 +67,7 @@ export class ReceiptHandler implements Worker {
   private requeued = false;
 
   constructor(private readonly deps: ReceiptHandlerDeps) {
-    this.batcher = new GroupCommit((receipts) => this.write(receipts), 1000);
+    this.batcher = new GroupCommit((receipts) => this.write(receipts), 1000, RECEIPT_LINGER_MS);
     deps.events.onSent(async () => {
       this.partsRecorded = true;
     });

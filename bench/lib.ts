@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** Shared by the benchmarks: a compiled server in its own process, and medians. */
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly key: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node dist/cli/main.js serve` on a fresh database (first run: it prints the key it
+ * created) and waits until it listens. `npm run build` must have run.
+ */
+export async function startServer(options: {
+  databaseUrl: string;
+  dataDir: string;
+  args?: readonly string[];
+  env?: Record<string, string>;
+  /** The key to use when the database already has accounts (no first-run key is printed). */
+  key?: string;
+}): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    ['dist/cli/main.js', 'serve', '--port', '0', ...(options.args ?? [])],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: options.databaseUrl,
+        DATA_DIR: options.dataDir,
+        LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let url = '';
+  let key = options.key ?? '';
+  const lines = createInterface({ input: child.stdout ?? process.stdin });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+    lines.on('line', (line) => {
+      const keyMatch = /VUDUMOBILE-API-KEY: (\w+)/.exec(line);
+      if (keyMatch?.[1] && !key) key = keyMatch[1];
+      if (line.startsWith('{')) {
+        const entry = JSON.parse(line) as { msg?: string; address?: string };
+        if (entry.msg === 'VuduMobile API listening' && entry.address) url = entry.address;
+      }
+      if (url && key) resolve();
+    });
+  });
+  return {
+    url,
+    key,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
+
+export function table(rows: readonly (readonly (string | number)[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => String(cell).padStart(widths[i] ?? 0)).join('  ')).join('\n');
+}

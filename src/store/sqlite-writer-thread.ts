@@ -1,0 +1,59 @@
+/**
+ * The SQLite writer thread (see sqlite-threaded.ts): owns the connection every write and every
+ * transaction goes through, so that a commit's fsync (synchronous=FULL) blocks this thread, never
+ * the one serving HTTP. It runs the statements it is sent, one at a time, in arrival order.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import { configureSqlite, StatementCache } from './sqlite-connection.js';
+
+export interface WriterRequest {
+  readonly id: number;
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+export interface WriterResponse {
+  readonly id: number;
+  readonly rows?: unknown[];
+  readonly changes?: number;
+  readonly lastInsertRowid?: number | bigint;
+  readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
+}
+
+const port = parentPort;
+if (!port) throw new Error('sqlite-writer-thread runs as a worker thread');
+const { path } = workerData as { path: string };
+
+const sqlite = new SqliteDatabase(path);
+configureSqlite(sqlite, 'writer');
+const statements = new StatementCache(sqlite);
+
+port.on('message', (message: WriterRequest | 'close') => {
+  if (message === 'close') {
+    sqlite.close();
+    port.close();
+    return;
+  }
+  port.postMessage(run(message));
+});
+port.postMessage('ready');
+
+function run({ id, sql, parameters }: WriterRequest): WriterResponse {
+  try {
+    const statement = statements.prepare(sql);
+    if (statement.reader) return { id, rows: statement.all(parameters) };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { id, changes, lastInsertRowid };
+  } catch (error) {
+    const { name, message, code } = error as { name?: string; message?: string; code?: unknown };
+    return {
+      id,
+      error: {
+        name: name ?? 'Error',
+        message: message ?? String(error),
+        ...(typeof code === 'string' ? { code } : {}),
+      },
+    };
+  }
+}
