@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, readConfig } from '../src/config.js';
+
+describe('outbound configuration', () => {
+  it('has working defaults for a first run', () => {
+    const config = readConfig({});
+    assert.deepEqual(config.verify, {
+      limitPerNumber: 5,
+      limitPerKey: 100,
+      landlinePrefixes: [],
+      fallbackWaitMs: 120_000,
+    });
+    assert.equal(config.dispatch.batchSize, 500);
+    assert.equal(config.dispatch.receiptRetries, 0);
+    assert.deepEqual(config.sandboxSms.outcome, { kind: 'receipt', stat: 'DELIVRD', err: '000' });
+  });
+
+  it('reads the environment', () => {
+    const config = readConfig({
+      VERIFY_LIMIT_PER_NUMBER: '3',
+      VERIFY_LIMIT_PER_KEY: '50',
+      LANDLINE_PREFIXES: '1514555, +1819',
+      SANDBOX_SMS_OUTCOME: 'UNDELIV:300',
+      DISPATCH_CONCURRENCY: '8',
+    });
+    assert.equal(config.verify.limitPerNumber, 3);
+    assert.equal(config.verify.limitPerKey, 50);
+    assert.deepEqual(config.verify.landlinePrefixes, ['1514555', '1819']);
+    assert.deepEqual(config.sandboxSms.outcome, { kind: 'receipt', stat: 'UNDELIV', err: '300' });
+    assert.equal(config.dispatch.concurrency, 8);
+  });
+
+  it('names each bad variable in one line', () => {
+    assert.throws(
+      () =>
+        readConfig({
+          VERIFY_LIMIT_PER_NUMBER: 'five',
+          LANDLINE_PREFIXES: '514-555',
+          SANDBOX_SMS_OUTCOME: 'maybe',
+          DISPATCH_BATCH_SIZE: '0',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.message.split('\n'), [
+          'DISPATCH_BATCH_SIZE: expected a whole number of at least 1',
+          'LANDLINE_PREFIXES: "514-555" is not a number prefix (digits, international form)',
+          'VERIFY_LIMIT_PER_NUMBER: expected a whole number of at least 1',
+          'SANDBOX_SMS_OUTCOME: expected STAT:ERR (e.g. DELIVRD:000, UNDELIV:300), reject, throttle or silent',
+        ]);
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,32 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readConfig } from '../../src/config.js';
+import { openMigratedStore } from '../../src/main.js';
+import { createAccount } from '../../src/store/accounts-repo.js';
+import type { Store } from '../../src/store/database.js';
+
+/** A migrated store on a temporary SQLite file, with one account (id returned). */
+export async function tempStore(): Promise<{ store: Store; accountId: number; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'vudumobile-store-'));
+  const store = await openMigratedStore(readConfig({ DATABASE_URL: `sqlite:${join(dir, 'test.db')}` }));
+  const accountId = await createAccount(
+    store.db,
+    {
+      name: 'Store test',
+      defaultLanguage: 'fr',
+      defaultCountry: 'CA',
+      mailFrom: null,
+      senders: ['15149541234'],
+    },
+    Date.now(),
+  );
+  return {
+    store,
+    accountId,
+    async close() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CompiledQuery, sql } from 'kysely';
+import type { Store } from '../../src/store/database.js';
+import { feedQuery, type FeedFilter } from '../../src/store/messages-repo.js';
+import { tempStore } from '../helpers/store.js';
+
+describe('get_feed’s query plan', () => {
+  let store: Store;
+  let close: () => Promise<void>;
+  let accountId: number;
+  before(async () => {
+    ({ store, accountId, close } = await tempStore());
+    for (const name of ['B', 'C']) {
+      await store.db
+        .insertInto('accounts')
+        .values({
+          name,
+          default_language: 'fr',
+          default_country: 'CA',
+          mail_from: null,
+          detailed_status: 1,
+          created_at: 0,
+        })
+        .execute();
+    }
+    // 20,000 messages over three accounts, both directions, then statistics as a live database has.
+    await sql`
+      with recursive n(i) as (select 1 union all select i + 1 from n where i < 20000)
+      insert into messages (account_id, direction, from_number, to_number, body, part_count, encoding, status,
+        priority, attempts, next_attempt_at, created_at)
+      select ${accountId} + (i % 3), case when i % 2 = 0 then 'mt' else 'mo' end, '15145550000', '15149541234',
+        'x', 1, 'GSM-7', 'delivered', 0, 1, 0, 1700000000000 + i * 1000
+      from n`.execute(store.db);
+    await sql`analyze`.execute(store.db);
+  });
+  after(() => close());
+
+  async function plan(filter: Partial<FeedFilter>): Promise<string[]> {
+    const compiled = feedQuery(store.db, {
+      accountId,
+      direction: 'mo',
+      startAt: 1700000005000,
+      sinceId: undefined,
+      limit: 1000,
+      ...filter,
+    }).compile();
+    const result = await store.db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+    );
+    return result.rows.map((r) => r.detail);
+  }
+
+  it('walks the (account_id, direction, created_at, id) index in order: no scan, no sort', async () => {
+    for (const filter of [{ direction: 'mo' as const }, { direction: 'mt' as const }, { sinceId: 5000 }]) {
+      const detail = await plan(filter);
+      assert.deepEqual(
+        detail,
+        ['SEARCH messages USING INDEX messages_feed (account_id=? AND direction=? AND created_at>?)'],
+        JSON.stringify(filter),
+      );
+    }
+  });
+
+  it('walks (account_id, created_at, id) for both directions', async () => {
+    for (const filter of [{ direction: 'all' as const }, { direction: 'all' as const, sinceId: 5000 }]) {
+      const detail = await plan(filter);
+      assert.deepEqual(detail, [
+        'SEARCH messages USING INDEX messages_feed_all (account_id=? AND created_at>?)',
+      ]);
+      assert.ok(!detail.some((d) => /SCAN|TEMP B-TREE/.test(d)));
+    }
+  });
+});
