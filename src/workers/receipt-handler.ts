@@ -40,6 +40,8 @@ export interface ReceiptHandlerDeps {
 }
 
 const UNMATCHED_SWEEP_MS = 1_000;
+/** Without news of recorded parts, unmatched receipts are still looked at this often. */
+const UNMATCHED_IDLE_SWEEP_MS = 30_000;
 const UNMATCHED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 const RECEIPT_RETRY_BASE_MS = 60_000;
 /** Receipts wait up to this long to share a transaction: one commit for many at high volume. */
@@ -125,9 +127,14 @@ export class ReceiptHandler implements Worker {
 
   private async sweepLoop(): Promise<void> {
     const signal = this.stopping.signal;
+    let lastSweep = 0;
     while (!signal.aborted) {
       await sleep(UNMATCHED_SWEEP_MS, signal);
-      if (signal.aborted || !this.partsRecorded) continue;
+      // The "parts recorded" news comes from inside the recording transaction, which may not have
+      // committed when the sweep runs: the idle sweep catches what such a race leaves behind.
+      const idle = Date.now() - lastSweep >= UNMATCHED_IDLE_SWEEP_MS;
+      if (signal.aborted || (!this.partsRecorded && !idle)) continue;
+      lastSweep = Date.now();
       try {
         const matched = await this.sweepUnmatched();
         if (matched > 0) this.deps.log.info({ matched }, 'receipts: early receipts matched their parts');

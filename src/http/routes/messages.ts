@@ -5,6 +5,7 @@ import { blockedRecipient, parseSendRequest, UNKNOWN_SENDER } from '../../domain
 import { ZonedFormatter } from '../../domain/timezone.js';
 import { listFeed } from '../../store/messages-repo.js';
 import { SendQueue } from '../../store/send-queue.js';
+import { BODY_LIMIT } from '../app.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { presentFeedMessage, presentSent } from '../presenters/messages.js';
 
@@ -20,8 +21,8 @@ export function messageEndpoints(ctx: AppContext): Endpoint[] {
       to: { description: 'Recipient phone number (11 digits with the 1 prefix for North America)' },
       message: {
         description: 'Text of the SMS; up to 10 parts (1530 GSM-7 or 670 UCS-2 characters)',
-        // Longer texts are answered with the contract's "too long" error, not the generic one.
-        maxLength: 100_000,
+        // Up to the body limit: longer texts get the contract's "too long" error, not the generic one.
+        maxLength: BODY_LIMIT,
       },
       from: { description: 'One of the account’s sender numbers (default: the first)', extension: true },
       idempotency_key: {
