@@ -151,7 +151,7 @@ function createWorkers(ctx: AppContext): OutboundWorkers {
     config: ctx.config.dispatch,
   });
   const emails = new EmailDispatcher({ ...base, email: ctx.email });
-  ctx.messageEvents.onQueued(() => emails.wake());
+  ctx.messageEvents.onQueued('email', () => emails.wake());
   const caller = new VerificationCaller({
     ...base,
     voice: ctx.voice,

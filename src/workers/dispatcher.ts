@@ -64,7 +64,7 @@ export class SmsDispatcher implements Worker {
   private serial: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: DispatcherDeps) {
-    deps.events.onQueued(() => this.wake());
+    deps.events.onQueued('sms', () => this.wake());
   }
 
   start(): void {

@@ -72,10 +72,14 @@ export class EmailDispatcher implements Worker {
   private async run(): Promise<void> {
     const { store, log } = this.deps;
     const leaseMs = this.deps.leaseMs ?? 120_000;
+    let nextLeaseSweep = 0;
     while (!this.stopping) {
       try {
-        const released = await releaseExpiredEmailLeases(store.db, this.deps.now());
-        if (released > 0) log.warn({ released }, 'email dispatcher: expired leases put back in the queue');
+        if (this.deps.now() >= nextLeaseSweep) {
+          const released = await releaseExpiredEmailLeases(store.db, this.deps.now());
+          if (released > 0) log.warn({ released }, 'email dispatcher: expired leases put back in the queue');
+          nextLeaseSweep = this.deps.now() + Math.floor(leaseMs / 4);
+        }
         const lease = this.deps.now() + leaseMs;
         const batch = await claimDueEmails(store.db, store.dialect, {
           now: this.deps.now(),

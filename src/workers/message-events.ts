@@ -24,18 +24,22 @@ export type MessageStatusListener = (
   trx: Transaction<Database>,
 ) => Promise<void>;
 
+/** What was queued: SMS for the dispatcher, emails for the email dispatcher, verification calls. */
+export type QueueKind = 'sms' | 'email' | 'call';
+
 /**
  * The hooks of the outbound path, shared through AppContext:
  * - `onSent`: messages handed to the carrier (status `sent`);
  * - `onFinal`: messages that reached a final state (`delivered` or `failed`, from a receipt or a
  *   permanent transport refusal or too many retries) — broadcasts count these;
- * - `onQueued`: an in-process nudge that new rows are queued, so the dispatcher wakes at once
- *   instead of at its next poll. Not durable, and not needed for correctness.
+ * - `onQueued`: an in-process nudge that new rows are queued, so the worker of that kind wakes at
+ *   once instead of at its next poll. Not durable, and not needed for correctness. A broadcast
+ *   fan-out calls `notifyQueued()` after committing its messages.
  */
 export class MessageEvents {
   private readonly sentListeners: MessageStatusListener[] = [];
   private readonly finalListeners: MessageStatusListener[] = [];
-  private readonly queuedListeners: (() => void)[] = [];
+  private readonly queuedListeners: { kind: QueueKind; listener: () => void }[] = [];
 
   onSent(listener: MessageStatusListener): void {
     this.sentListeners.push(listener);
@@ -45,8 +49,8 @@ export class MessageEvents {
     this.finalListeners.push(listener);
   }
 
-  onQueued(listener: () => void): void {
-    this.queuedListeners.push(listener);
+  onQueued(kind: QueueKind, listener: () => void): void {
+    this.queuedListeners.push({ kind, listener });
   }
 
   /** Runs the listeners for these events inside `trx` (the recording transaction). */
@@ -58,8 +62,8 @@ export class MessageEvents {
     if (final.length > 0) for (const listener of this.finalListeners) await listener(final, trx);
   }
 
-  /** Tells the dispatcher that messages were committed as queued. */
-  notifyQueued(): void {
-    for (const listener of this.queuedListeners) listener();
+  /** Tells the worker of that kind that rows were committed as queued. */
+  notifyQueued(kind: QueueKind = 'sms'): void {
+    for (const entry of this.queuedListeners) if (entry.kind === kind) entry.listener();
   }
 }

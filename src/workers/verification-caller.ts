@@ -45,7 +45,7 @@ export class VerificationCaller implements Worker {
   private wakeUp = new AbortController();
 
   constructor(private readonly deps: VerificationCallerDeps) {
-    deps.events.onQueued(() => this.wakeUp.abort());
+    deps.events.onQueued('call', () => this.wakeUp.abort());
     deps.events.onFinal(async (events, trx) => {
       const failed = events.filter(
         (e) => e.status === 'failed' && (e.detailedStatus === null || e.detailedStatus.startsWith('UNDELIV')),
@@ -89,9 +89,13 @@ export class VerificationCaller implements Worker {
 
   private async run(): Promise<void> {
     const { store, log } = this.deps;
+    let nextLeaseSweep = 0;
     while (!this.stopping) {
       try {
-        await releaseExpiredCallLeases(store.db, this.deps.now());
+        if (this.deps.now() >= nextLeaseSweep) {
+          await releaseExpiredCallLeases(store.db, this.deps.now());
+          nextLeaseSweep = this.deps.now() + LEASE_MS / 4;
+        }
         const lease = this.deps.now() + LEASE_MS;
         const calls = await claimDueCalls(store.db, store.dialect, {
           now: this.deps.now(),

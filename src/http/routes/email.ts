@@ -27,7 +27,7 @@ export function emailEndpoints(ctx: AppContext): Endpoint[] {
         format: email.format,
         acceptedAt: ctx.now(),
       });
-      ctx.messageEvents.notifyQueued();
+      ctx.messageEvents.notifyQueued('email');
       return { status: true, msg_id: id };
     },
   });

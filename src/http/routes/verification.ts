@@ -54,7 +54,7 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
       });
       if (outcome === 'request_id_used') throw conflict(REQUEST_ID_USED);
       if (outcome === 'rate_limited') throw tooManyRequests(TOO_MANY_VERIFICATIONS);
-      ctx.messageEvents.notifyQueued();
+      ctx.messageEvents.notifyQueued(sms ? 'sms' : 'call');
       return { status: true, request_id: requestId };
     },
   });
