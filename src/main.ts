@@ -150,7 +150,7 @@ function createWorkers(ctx: AppContext): OutboundWorkers {
     events: ctx.messageEvents,
     config: ctx.config.dispatch,
   });
-  const emails = new EmailDispatcher({ ...base, email: ctx.email });
+  const emails = new EmailDispatcher({ ...base, email: ctx.email, leaseMs: ctx.config.dispatch.leaseMs });
   ctx.messageEvents.onQueued('email', () => emails.wake());
   const caller = new VerificationCaller({
     ...base,

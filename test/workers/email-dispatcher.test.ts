@@ -28,7 +28,8 @@ describe('the email dispatcher', () => {
   let server: TestServer;
   const mail = new ScriptedMailServer();
   before(async () => {
-    server = await startTestServer({ email: mail });
+    // A short lease, so that the expired-lease sweep (every quarter lease) runs within the test.
+    server = await startTestServer({ email: mail, env: { DISPATCH_LEASE_MS: '2000' } });
   });
   after(() => server.close());
 
