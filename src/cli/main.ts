@@ -58,7 +58,8 @@ program
     const platform = await createPlatform(cfg, { log });
     const firstRun = await createFirstRunAccount(platform.ctx.store.db, Date.now());
     const address = await platform.start();
-    const base = cfg.publicUrl;
+    // With no PUBLIC_URL (or port 0) the address actually bound is what a reader can paste.
+    const base = process.env.PUBLIC_URL ? cfg.publicUrl : address.replace('://0.0.0.0', '://127.0.0.1');
     log.info({ address, database: platform.ctx.store.location }, 'VuduMobile API listening');
     if (firstRun) {
       const lines = [
