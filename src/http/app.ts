@@ -9,7 +9,7 @@ import { ApiError } from '../domain/errors.js';
 import { registerEndpoint, type Endpoint } from './endpoint.js';
 import { installErrorHandling } from './errors.js';
 import { decodeUtf8Body, parseJsonParams, parseUrlEncoded } from './params.js';
-import { KEY_HEADER } from './auth.js';
+import { createAuthenticator, KEY_HEADER } from './auth.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -48,7 +48,8 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  for (const endpoint of endpoints) registerEndpoint(app, ctx, endpoint);
+  const authenticate = createAuthenticator(ctx);
+  for (const endpoint of endpoints) registerEndpoint(app, authenticate, endpoint);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/health', { schema: { hide: true } }, async () => ({ status: true }));
