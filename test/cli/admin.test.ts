@@ -2,13 +2,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 describe('vudumobile CLI: accounts, keys, users', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vudumobile-cli-'));
-  const env = { DATABASE_URL: `sqlite:${join(dir, 'cli.db')}` };
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const env: Record<string, string> = {};
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase(dir, 'cli');
+    env.DATABASE_URL = database.url;
+  });
+  after(async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const json = (args: string[]): unknown => {
     const result = runCli(['--json', ...args], env);
     assert.equal(result.status, 0, result.stderr);

@@ -2,16 +2,24 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { spawnServer, stopChild } from '../helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 describe('vudumobile serve: the first start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vudumobile-serve-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase(dir, 'first');
+  });
+  after(async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('creates the default account and prints a working key and curl line; the second start prints none', async () => {
     const env = {
-      DATABASE_URL: `sqlite:${join(dir, 'first.db')}`,
+      DATABASE_URL: database.url,
       PORT: '0',
       DATA_DIR: dir,
       LOG_LEVEL: 'info',
