@@ -17,19 +17,25 @@ export interface Platform {
   readonly ctx: AppContext;
   readonly app: FastifyInstance;
   readonly workers: readonly Worker[];
-  /** Listens and starts the workers; resolves with the base URL. */
-  start(): Promise<string>;
+  /** Listens (roles api, all) and starts the workers (roles worker, all); resolves with the base URL, if any. */
+  start(): Promise<string | undefined>;
   /** Stops taking requests, drains the workers, closes transports and the store. */
   stop(): Promise<void>;
 }
+
+export type Role = 'api' | 'worker' | 'all';
+export const ROLES: readonly Role[] = ['api', 'worker', 'all'];
 
 export interface PlatformOptions {
   log: Logger;
   now?: () => number;
   /** Overrides for tests: e.g. a transport that records instead of sending. */
   email?: EmailTransport;
-  /** Skip the background workers (CLI commands that only need the store). */
-  withoutWorkers?: boolean;
+  /**
+   * api: HTTP only (stateless, any number behind a load balancer); worker: background work only;
+   * all (default): both in one process.
+   */
+  role?: Role;
 }
 
 export function createEmailTransport(config: Config, log: Logger): EmailTransport {
@@ -58,14 +64,16 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     now: options.now ?? Date.now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
-  const workers: Worker[] = options.withoutWorkers ? [] : createWorkers(ctx);
+  const role = options.role ?? 'all';
+  const workers: Worker[] = role === 'api' ? [] : createWorkers(ctx);
   let stopped = false;
   return {
     ctx,
     app,
     workers,
     async start() {
-      const address = await app.listen({ port: config.port, host: config.host });
+      const address =
+        role === 'worker' ? undefined : await app.listen({ port: config.port, host: config.host });
       for (const worker of workers) worker.start();
       return address;
     },
