@@ -60,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options,
   });
   const url = await platform.start();
+  if (url === undefined) throw new Error('the test server must listen (role api or all)');
   const makeAccount = async (
     overrides: Partial<NewAccount> & { allow?: string[] } = {},
   ): Promise<TestAccount> => {
