@@ -45,9 +45,32 @@ describe('every request path answers JSON', () => {
   it('publishes the OpenAPI description', async () => {
     const response = await raw('/api/openapi.json');
     assert.equal(response.status, 200);
-    const doc = (await response.json()) as { openapi: string; info: { title: string } };
+    type Schema = { properties: Record<string, { 'x-extension'?: boolean; description: string }> };
+    const doc = (await response.json()) as {
+      openapi: string;
+      info: { title: string };
+      paths: Record<
+        string,
+        { post: { requestBody: { content: Record<string, { schema: Schema }> } }; get: object }
+      >;
+    };
     assert.match(doc.openapi, /^3\./);
     assert.equal(doc.info.title, 'VuduMobile API');
+    const registered = new Set(server.platform.app.printRoutes({ commonPrefix: false }).match(/api\/\w+/g));
+    registered.delete('api/openapi');
+    assert.ok(registered.size >= 9, [...registered].join(', '));
+    for (const endpoint of registered) {
+      const path = doc.paths[`/${endpoint}`];
+      assert.ok(path?.post && path.get, `${endpoint} is described for POST and GET`);
+    }
+    const getContacts =
+      doc.paths['/api/get_contacts']?.post.requestBody.content['application/x-www-form-urlencoded']?.schema;
+    assert.equal(getContacts?.properties.group?.['x-extension'], undefined);
+    assert.equal(getContacts?.properties.limit?.['x-extension'], true);
+    assert.match(getContacts?.properties.limit?.description ?? '', /\(extension\)$/);
+    const docs = await raw('/docs/');
+    assert.equal(docs.status, 200);
+    assert.match(docs.headers.get('content-type') ?? '', /text\/html/);
   });
 
   it('serves the default contact icon', async () => {
