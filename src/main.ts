@@ -7,6 +7,7 @@ import { allEndpoints } from './http/routes/index.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
+import { SmtpEmailTransport } from './transport/smtp-email.js';
 import type { EmailTransport } from './transport/types.js';
 import type { Worker } from './workers/worker.js';
 import { join, resolve } from 'node:path';
@@ -31,7 +32,9 @@ export interface PlatformOptions {
   withoutWorkers?: boolean;
 }
 
+/** SMTP when SMTP_URL is set; otherwise the sandbox, which writes .eml files and says so loudly. */
 export function createEmailTransport(config: Config, log: Logger): EmailTransport {
+  if (config.smtpUrl !== undefined) return new SmtpEmailTransport(config.smtpUrl, log);
   return new SandboxEmailTransport(resolve(join(config.dataDir, 'outbox')), log);
 }
 

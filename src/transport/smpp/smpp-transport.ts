@@ -23,7 +23,7 @@ import {
 import { DeliverHandler } from './deliver-handler.js';
 import { SmppConnector } from './smpp-connector.js';
 import { DEFAULT_TIMING, type LinkTiming } from './smpp-link.js';
-import type { ConnectorOptions } from './smpp-url.js';
+import { parseSmppUrls, type ConnectorOptions } from './smpp-url.js';
 import { buildSubmits } from './submit-pdus.js';
 import type { SubmitJob } from './submit-job.js';
 
@@ -34,6 +34,13 @@ export interface SmppTransportOptions {
   /** How long a submit waits for some connector to be bound before failing (retryable). */
   readonly unavailableTimeoutMs?: number;
   readonly timing?: Partial<LinkTiming>;
+}
+
+/** The transport for an SMPP_URL (readConfig has already reported its problems, if any). */
+export function createSmppTransport(smppUrl: string, log: Logger): SmppTransport {
+  const { connectors, problems } = parseSmppUrls(smppUrl);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return new SmppTransport({ connectors, log });
 }
 
 interface Parked {
