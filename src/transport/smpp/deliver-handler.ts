@@ -16,6 +16,7 @@ import { DATA_CODING, decodeText, ESM_CLASS, parseUdh, type ConcatInfo } from '.
 export class DeliverHandler {
   private readonly assembler: InboundAssembler;
   private readonly running = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(
     moTimeoutMs: number,
@@ -27,6 +28,8 @@ export class DeliverHandler {
   }
 
   handle(pdu: SmppPdu, reply: Reply): void {
+    // Closing: the store may be going away; the SMSC keeps it and delivers it again after the next bind.
+    if (this.closing) return reply(STATUS.TEMPORARY_APP_ERROR);
     const esmClass = pdu.esm_class ?? 0;
     const payload = pdu.message_payload;
     const raw =
@@ -46,8 +49,9 @@ export class DeliverHandler {
     });
   }
 
-  /** Resolves when no handler call is running (or after `timeoutMs`). */
-  async idle(timeoutMs: number): Promise<void> {
+  /** Refuses new deliveries (temporary error); resolves when no handler call is running, or after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.closing = true;
     const deadline = Date.now() + timeoutMs;
     while (this.running.size > 0 && Date.now() < deadline) {
       await Promise.race([...this.running, new Promise((resolve) => setTimeout(resolve, 50))]);

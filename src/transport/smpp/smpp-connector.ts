@@ -171,8 +171,9 @@ export class SmppConnector {
     const now = Date.now();
     if (status === STATUS.OK) {
       if (now >= this.pausedUntil) this.throttlePauseMs = THROTTLE_PAUSE_MS.first;
+      if (!response.message_id) this.log.warn('submit_sm_resp OK without a message_id: no receipt can match');
       job.resolve(response.message_id ?? '');
-    } else if (isThrottle(status) && job.throttles < MAX_THROTTLES) {
+    } else if (isThrottle(status) && job.throttles < MAX_THROTTLES && !this.closing) {
       job.throttles++;
       this.throttledCount++;
       this.queue.pushRetry(job);

@@ -140,7 +140,9 @@ export class SmppLink {
       this.lastError = `no bind within ${this.options.responseTimeoutMs} ms`;
       session.destroy();
     }, this.options.responseTimeoutMs);
-    session.on('connect', () => this.bind(session));
+    session.on('connect', () => {
+      if (!this.closing) this.bind(session);
+    });
     session.on('pdu', (pdu: SmppPdu) => this.onPdu(session, pdu));
     session.on('error', (error: Error) => {
       this.lastError ||= error.message;

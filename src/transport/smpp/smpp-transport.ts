@@ -7,8 +7,9 @@
  * they follow the same rule; when no connector is bound they wait (parked) up to
  * `unavailableTimeoutMs`, then fail retryable with code SMPP_UNAVAILABLE.
  *
- * A message's parts are built for the first connector in its route (its `long` mode decides UDH,
- * SAR or message_payload) and keep that shape if they fail over to a connector with another mode.
+ * A message's parts are built for the connector that takes it (its `long` mode decides UDH, SAR or
+ * message_payload; the first of the route when none is bound yet) and keep that shape if they fail
+ * over to a connector with another mode.
  */
 import type { Logger } from 'pino';
 import { normaliseCarrierId } from '../../domain/carrier-id.js';
@@ -104,8 +105,9 @@ export class SmppTransport implements SmsTransport {
 
   async submit(sms: OutboundSms): Promise<SubmitResult> {
     if (this.closed) throw new TransportError('SMPP transport is closed', true, 'SMPP_CLOSING');
-    const [first] = this.routeOrder(sms.to);
-    const long = (first ?? this.connectors[0])?.options.long ?? 'udh';
+    // The connector that will take it now, else the first of its route (they all wait for a bind).
+    const chosen = this.pickConnector(sms.to) ?? this.routeOrder(sms.to)[0];
+    const long = chosen?.options.long ?? 'udh';
     this.reference = (this.reference + 1) & 0xffff;
     const pdus = buildSubmits(sms, long, this.reference);
     const ids = await Promise.all(
@@ -139,7 +141,7 @@ export class SmppTransport implements SmsTransport {
       this.connectors.map((connector) =>
         connector.close(async () => {
           const deliverer = this.deliverers.get(connector);
-          await deliverer?.idle(DEFAULT_TIMING.drainMs);
+          await deliverer?.drain(DEFAULT_TIMING.drainMs);
           deliverer?.close();
         }),
       ),
