@@ -43,6 +43,19 @@ describe('SMPP inbound (MO) messages reach onInbound', () => {
     assert.equal(sms.text, 'Merci 😀 ç');
   });
 
+  it('Latin-1 (data_coding 3), single and concatenated', async () => {
+    const short = await receive({
+      from: '15145550206',
+      to: '15149541234',
+      text: 'Café crème ç «oui»',
+      encoding: 'latin1',
+    });
+    assert.equal(short.text, 'Café crème ç «oui»');
+    const long = 'Ça coûte 5 ¤ — non: « ç » '.replace('—', '-').repeat(8);
+    const sms = await receive({ from: '15145550207', to: '15149541234', text: long, encoding: 'latin1' });
+    assert.deepEqual([sms.text, sms.partCount], [long, 2]);
+  });
+
   for (const concat of ['udh8', 'udh16', 'sar'] as const) {
     it(`a concatenated GSM-7 message (${concat}), reassembled in order`, async () => {
       const sms = await receive({ from: '15145550202', to: '15149541234', text: LONG_GSM, concat });

@@ -66,6 +66,20 @@ describe('SMPP throttling', () => {
     }
   });
 
+  it('treats ESME_RMSGQFUL (queue full) like throttling', async () => {
+    const sim = await startSmscSim({ tps: 300, throttleStatus: 0x14, receiptDelayMs: 0 });
+    const under = await startTransport(smppUrl(sim.port, 'window=20'));
+    try {
+      const results = await submitMany((s) => under.transport.submit(s), 200);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 200);
+      assert.ok(sim.stats.throttled > 0);
+      assert.equal(sim.stats.distinctMessages, 200);
+    } finally {
+      await under.transport.close();
+      await sim.close();
+    }
+  });
+
   it('keeps under the SMSC limit with tps= on the connector', async () => {
     const sim = await startSmscSim({ tps: 60, receiptDelayMs: 0 });
     const under = await startTransport(smppUrl(sim.port, 'tps=50&window=20'));

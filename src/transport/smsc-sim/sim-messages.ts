@@ -107,12 +107,15 @@ export interface MoMessage {
   readonly text: string;
   /** How parts are tied together: UDH with an 8-bit (default) or 16-bit reference, or SAR TLVs. */
   readonly concat?: 'udh8' | 'udh16' | 'sar';
+  /** GSM-7 when every character fits, else UCS-2 (default); or Latin-1 with data_coding 3. */
+  readonly encoding?: 'auto' | 'latin1';
   /** The ESME (system_id) to deliver to; default: whichever receiver is bound. */
   readonly systemId?: string;
 }
 
 /** The deliver_sm fields of each part of an MO message, in order. */
 export function moParts(mo: MoMessage, reference: number): PduFields[] {
+  if (mo.encoding === 'latin1') return latin1Parts(mo, reference);
   const gsm = isGsm7(mo.text);
   const chunks = gsm ? splitGsm(mo.text) : splitUcs2(mo.text);
   const base: PduFields = {
@@ -143,6 +146,23 @@ export function moParts(mo: MoMessage, reference: number): PduFields[] {
         ? Buffer.from([0x06, 0x08, 0x04, (reference >> 8) & 0xff, reference & 0xff, total, index + 1])
         : concatUdh(reference, total, index + 1);
     return { ...base, esm_class: ESM_CLASS.UDHI, short_message: Buffer.concat([udh, body]) };
+  });
+}
+
+/** Latin-1 (data_coding 3): 140 octets alone, else 134 per part behind an 8-bit UDH. */
+function latin1Parts(mo: MoMessage, reference: number): PduFields[] {
+  const chars = [...mo.text];
+  const chunks = chars.length <= 140 ? [mo.text] : chunk(chars, 134, () => 1);
+  return chunks.map((text, index) => {
+    const body = Buffer.from(text, 'latin1');
+    const udh = chunks.length > 1 ? concatUdh(reference, chunks.length, index + 1) : undefined;
+    return {
+      source_addr: mo.from,
+      destination_addr: mo.to,
+      esm_class: udh ? ESM_CLASS.UDHI : 0,
+      data_coding: DATA_CODING.LATIN1,
+      short_message: udh ? Buffer.concat([udh, body]) : body,
+    };
   });
 }
 

@@ -26,6 +26,8 @@ export interface SmscSimOptions {
   readonly outcomes?: readonly Outcome[];
   /** submit_sm per second accepted; beyond, ESME_RTHROTTLED. */
   readonly tps?: number;
+  /** The status answered beyond `tps` (default ESME_RTHROTTLED 0x58; ESME_RMSGQFUL is 0x14). */
+  readonly throttleStatus?: number;
   /** Drop the connection on every N-th submit_sm, having accepted it but before answering. */
   readonly dropEvery?: number;
   /** Base of the message ids in submit_sm_resp (default hex). */
@@ -193,7 +195,7 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
       return answer({ command_status: STATUS.INVBNDSTS });
     if (bucket && !bucket.take(Date.now())) {
       stats.throttled++;
-      return answer({ command_status: STATUS.THROTTLED });
+      return answer({ command_status: options.throttleStatus ?? STATUS.THROTTLED });
     }
     const refusal = validate(pdu);
     if (refusal !== undefined) {
