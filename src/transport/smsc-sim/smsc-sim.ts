@@ -106,6 +106,12 @@ interface SessionState {
   receiver: ReceiverSession | undefined;
 }
 
+const BIND_MODES: Record<string, SessionState['mode']> = {
+  bind_transceiver: 'transceiver',
+  bind_transmitter: 'transmitter',
+  bind_receiver: 'receiver',
+};
+
 const STATUS = {
   OK: 0x00,
   INVMSGLEN: 0x01,
@@ -172,12 +178,7 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
     if (state.mode !== undefined) return void session.send(pdu.response({ command_status: STATUS.ALYBND }));
     if (options.systemId !== undefined && pdu.system_id !== options.systemId) return refuse(STATUS.INVSYSID);
     if (options.password !== undefined && pdu.password !== options.password) return refuse(STATUS.INVPASWD);
-    state.mode =
-      pdu.command === 'bind_transmitter'
-        ? 'transmitter'
-        : pdu.command === 'bind_receiver'
-          ? 'receiver'
-          : 'transceiver';
+    state.mode = BIND_MODES[pdu.command] ?? 'transceiver';
     state.systemId = pdu.system_id ?? '';
     stats.binds++;
     boundSessions++;
@@ -206,8 +207,7 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
     const messageId = formatId(id, false);
     stats.accepted++;
     const record = describe(pdu, state.systemId, messageId);
-    const key = `${record.sourceAddr}|${record.destinationAddr}|${record.dataCoding}|${record.esmClass}|${record.shortMessage.toString('hex')}|${record.messagePayload?.toString('hex') ?? ''}|${record.sar?.sequence ?? ''}`;
-    distinct.add(key);
+    distinct.add(distinctKey(record));
     stats.distinctMessages = distinct.size;
     if (keepPdus) submitted.push(record);
     if (((pdu.registered_delivery ?? 0) & 0x03) !== 0) scheduleReceipt(record, id, state.systemId);
@@ -307,6 +307,14 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
       await closed;
     },
   };
+}
+
+/** Two accepted submits with this key are the same message sent twice. */
+function distinctKey(record: SubmittedPdu): string {
+  const payload = record.messagePayload?.toString('hex') ?? '';
+  const sar = record.sar ? `${record.sar.reference}/${record.sar.sequence}` : '';
+  const { sourceAddr, destinationAddr, dataCoding, esmClass } = record;
+  return `${sourceAddr}|${destinationAddr}|${dataCoding}|${esmClass}|${record.shortMessage.toString('hex')}|${payload}|${sar}`;
 }
 
 /** The refusal a real SMSC would give to a malformed submit_sm, if any. */
