@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseSmppUrls } from './transport/smpp/smpp-url.js';
 
 /** Settings read once from the environment (and CLI flags), validated, then frozen and passed down. */
 export interface Config {
@@ -39,6 +40,10 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   if (!/^https?:\/\/[^\s]+$/.test(publicUrl))
     problems.push('PUBLIC_URL: expected an http:// or https:// URL');
   const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || 'sqlite:./data/vudumobile.db');
+  const smtpUrl = overrides.smtpUrl ?? (env.SMTP_URL || undefined);
+  if (smtpUrl !== undefined) checkSmtpUrl(smtpUrl, problems);
+  const smppUrl = overrides.smppUrl ?? (env.SMPP_URL || undefined);
+  if (smppUrl !== undefined) problems.push(...parseSmppUrls(smppUrl).problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return Object.freeze({
     databaseUrl,
@@ -46,8 +51,8 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     port,
     publicUrl,
     trustedProxies: Object.freeze(trustedProxies),
-    smtpUrl: overrides.smtpUrl ?? (env.SMTP_URL || undefined),
-    smppUrl: overrides.smppUrl ?? (env.SMPP_URL || undefined),
+    smtpUrl,
+    smppUrl,
     mailFrom: overrides.mailFrom ?? (env.MAIL_FROM || 'no-reply@localhost'),
     dataDir: overrides.dataDir ?? (env.DATA_DIR || './data'),
     logLevel: overrides.logLevel ?? logLevel,
@@ -62,6 +67,19 @@ function parsePort(raw: string | undefined, problems: string[]): number {
     return 8080;
   }
   return port;
+}
+
+function checkSmtpUrl(raw: string, problems: string[]): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push('SMTP_URL: expected smtp://user:password@host:port or smtps://…');
+    return;
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    problems.push(`SMTP_URL: unsupported scheme "${url.protocol}" (expected smtp:// or smtps://)`);
+  else if (url.hostname === '') problems.push('SMTP_URL: host is missing');
 }
 
 function splitList(raw: string | undefined): string[] {

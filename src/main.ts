@@ -8,6 +8,7 @@ import { AddressBookRepo } from './store/address-book-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
+import { SmtpEmailTransport } from './transport/smtp-email.js';
 import type { EmailTransport } from './transport/types.js';
 import type { Worker } from './workers/worker.js';
 import { join, resolve } from 'node:path';
@@ -38,7 +39,9 @@ export interface PlatformOptions {
   role?: Role;
 }
 
+/** SMTP when SMTP_URL is set; otherwise the sandbox, which writes .eml files and says so loudly. */
 export function createEmailTransport(config: Config, log: Logger): EmailTransport {
+  if (config.smtpUrl !== undefined) return new SmtpEmailTransport(config.smtpUrl, log);
   return new SandboxEmailTransport(resolve(join(config.dataDir, 'outbox')), log);
 }
 

@@ -12,6 +12,7 @@ import {
   type WithStore,
 } from './admin-commands.js';
 import { CliError, emit, type Output } from './output.js';
+import { registerSmscSimCommand } from './smsc-sim-command.js';
 
 const program = new Command('vudumobile')
   .description('VuduMobile messaging platform: the API server and its administration')
@@ -122,6 +123,7 @@ program
 registerAccountCommands(program, withStore);
 registerKeyCommands(program, withStore);
 registerUserCommands(program, withStore);
+registerSmscSimCommand(program, globalOutput);
 
 try {
   await program.parseAsync(process.argv);
