@@ -8,6 +8,7 @@ import type { AppContext } from '../app-context.js';
 import { ApiError } from '../domain/errors.js';
 import { registerEndpoint, type Endpoint } from './endpoint.js';
 import { installErrorHandling } from './errors.js';
+import { installMetrics } from './metrics.js';
 import { decodeUtf8Body, parseJsonParams, parseUrlEncoded } from './params.js';
 import { createAuthenticator, KEY_HEADER } from './auth.js';
 
@@ -29,6 +30,7 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   installErrorHandling(app);
+  installMetrics(app);
   installBodyParsers(app);
   await app.register(fastifyMultipart);
   await app.register(fastifySwagger, {

@@ -73,6 +73,15 @@ describe('every request path answers JSON', () => {
     assert.match(docs.headers.get('content-type') ?? '', /text\/html/);
   });
 
+  it('serves Prometheus metrics with request counts by endpoint and status', async () => {
+    await server.call('get_groups');
+    await raw('/api/no_such_thing', { method: 'POST' });
+    const text = await (await raw('/metrics')).text();
+    assert.match(text, /vudumobile_api_requests_total\{endpoint="get_groups",status="200"\} [1-9]/);
+    assert.match(text, /vudumobile_api_requests_total\{endpoint="other",status="404"\} [1-9]/);
+    assert.match(text, /vudumobile_process_resident_memory_bytes \d+/);
+  });
+
   it('serves the default contact icon', async () => {
     const response = await raw('/assets/images/contact_icons/default.png');
     assert.equal(response.status, 200);
