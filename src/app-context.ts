@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { BroadcastQueueStore } from './domain/broadcast-fanout.js';
+import type { BroadcastStore } from './domain/broadcasts.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport } from './transport/types.js';
 
@@ -9,6 +11,9 @@ export interface AppContext {
   readonly store: Store;
   readonly log: Logger;
   readonly email: EmailTransport;
+  readonly broadcasts: BroadcastStore;
+  /** Fan-out and the receipt hook (`recordBroadcastMessageOutcome`) of broadcast messages. */
+  readonly broadcastQueue: BroadcastQueueStore;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

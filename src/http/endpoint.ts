@@ -55,55 +55,67 @@ export function defineEndpoint<P extends string>(endpoint: Endpoint<P>): Endpoin
 const DEFAULT_MAX_LENGTH = 1000;
 export const MULTIPART_FILE_LIMIT = 50 * 1024 * 1024;
 
-function openApiSchema(endpoint: Endpoint): Record<string, unknown> {
+function paramProperties(endpoint: Endpoint): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries<ParamSpec>(endpoint.params)) {
     properties[name] = {
       type: 'string',
-      ...(spec.file ? { format: 'binary' } : {}),
+      ...(spec.file ? { format: 'binary' } : { maxLength: spec.maxLength ?? DEFAULT_MAX_LENGTH }),
       description: spec.extension ? `${spec.description} (extension)` : spec.description,
-      maxLength: spec.file ? undefined : (spec.maxLength ?? DEFAULT_MAX_LENGTH),
       ...(spec.enum ? { enum: spec.enum } : {}),
       ...(spec.extension ? { 'x-extension': true } : {}),
     };
   }
+  return properties;
+}
+
+/** The OpenAPI description of one method of an endpoint, generated from its parameter specs. */
+function openApiSchema(endpoint: Endpoint, method: 'GET' | 'POST'): Record<string, unknown> {
   const hasFile = Object.values<ParamSpec>(endpoint.params).some((p) => p.file);
+  const parameters = { type: 'object', properties: paramProperties(endpoint) };
   return {
     summary: endpoint.extension ? `${endpoint.summary} (extension)` : endpoint.summary,
     tags: [endpoint.tag],
     ...(endpoint.extension ? { 'x-extension': true } : {}),
-    consumes: hasFile
-      ? ['multipart/form-data', 'application/x-www-form-urlencoded']
-      : ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'],
     security: [{ apiKey: [] }],
-    body: { type: 'object', properties },
+    ...(method === 'POST'
+      ? {
+          consumes: hasFile
+            ? ['multipart/form-data', 'application/x-www-form-urlencoded']
+            : ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'],
+          body: parameters,
+        }
+      : { querystring: parameters }),
   };
 }
 
 /** Registers POST and GET /api/<name>: authentication, parameter collection, validation, JSON answer. */
 export function registerEndpoint(app: FastifyInstance, ctx: AppContext, endpoint: Endpoint): void {
-  app.route({
-    method: ['POST', 'GET'],
-    url: `/api/${endpoint.name}`,
-    schema: openApiSchema(endpoint),
-    // The schema above documents; validation with the contract's own error texts happens below.
-    validatorCompiler: () => () => true,
-    onRequest: async (request) => {
-      request.auth = await authenticate(ctx, request);
-    },
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const tempDirs: string[] = [];
-      try {
-        const { params, files } = await collectParams(request, endpoint, tempDirs);
-        const auth = request.auth;
-        if (!auth) throw new ApiError(401, 'API Key parameter is missing');
-        const body = await endpoint.handle({ params, files, auth, request });
-        return reply.send(body);
-      } finally {
-        for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
-      }
-    },
-  });
+  // Fastify refuses a body schema on GET, so each method is its own route with its own schema.
+  for (const method of ['POST', 'GET'] as const) {
+    app.route({
+      method,
+      url: `/api/${endpoint.name}`,
+      schema: openApiSchema(endpoint, method),
+      // The schema above documents; validation with the contract's own error texts happens below.
+      validatorCompiler: () => () => true,
+      onRequest: async (request) => {
+        request.auth = await authenticate(ctx, request);
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const tempDirs: string[] = [];
+        try {
+          const { params, files } = await collectParams(request, endpoint, tempDirs);
+          const auth = request.auth;
+          if (!auth) throw new ApiError(401, 'API Key parameter is missing');
+          const body = await endpoint.handle({ params, files, auth, request });
+          return reply.send(body);
+        } finally {
+          for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+        }
+      },
+    });
+  }
 }
 
 async function collectParams(

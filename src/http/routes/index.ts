@@ -1,7 +1,8 @@
 import type { AppContext } from '../../app-context.js';
 import type { Endpoint } from '../endpoint.js';
+import { broadcastEndpoints } from './broadcasts.js';
 
 /** Every endpoint of the API, by area. */
-export function allEndpoints(_ctx: AppContext): Endpoint[] {
-  return [];
+export function allEndpoints(ctx: AppContext): Endpoint[] {
+  return [...broadcastEndpoints(ctx)];
 }
