@@ -48,7 +48,8 @@ export async function startBroadcastInStore(
   const { now } = options;
   try {
     return await db.transaction().execute(async (trx): Promise<StartOutcome> => {
-      const identity = await senderIdentity(trx, accountId, options.defaultMailFrom);
+      // The claim is the transaction's first statement: on SQLite a transaction that read before
+      // writing cannot wait for another process's write lock (SQLITE_BUSY), one that writes first can.
       let claim = trx
         .updateTable('broadcasts')
         .set({
@@ -56,8 +57,6 @@ export async function startBroadcastInStore(
           started_at: now,
           // A launch_date already passed is kept (the scheduled time); otherwise the actual start.
           launch_date: sql<number>`case when launch_date is not null and launch_date <= ${now} then launch_date else ${now} end`,
-          from_number: identity.number,
-          mail_from: identity.mailFrom,
           fanout_cursor: 0,
           fanout_done: 0,
           lease_until: null,
@@ -96,9 +95,15 @@ export async function startBroadcastInStore(
           .execute();
         return { kind: 'no_recipients' };
       }
+      const identity = await senderIdentity(trx, accountId, options.defaultMailFrom);
       await trx
         .updateTable('broadcasts')
-        .set({ sms_total: smsTotal, email_total: emailTotal })
+        .set({
+          sms_total: smsTotal,
+          email_total: emailTotal,
+          from_number: identity.number,
+          mail_from: identity.mailFrom,
+        })
         .where('id', '=', id)
         .execute();
       return { kind: 'started', smsTotal, emailTotal };

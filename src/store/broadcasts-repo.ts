@@ -365,8 +365,8 @@ export class BroadcastsRepo implements BroadcastStore {
     options: { readonly defaultMailFrom: string; readonly now: number },
   ): Promise<void> {
     const { now } = options;
+    const from = await senderIdentity(this.db, accountId, options.defaultMailFrom);
     await this.db.transaction().execute(async (trx) => {
-      const from = await senderIdentity(trx, accountId, options.defaultMailFrom);
       if (sms) {
         await trx
           .insertInto('messages')
