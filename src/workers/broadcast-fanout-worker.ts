@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { fanOutNextBatch, type BroadcastQueueStore, type FanOutClaim } from '../domain/broadcast-fanout.js';
 import { PollingWorker } from './polling-worker.js';
@@ -58,6 +59,9 @@ export function createBroadcastFanOutWorker(
         leaseMs,
         ratePerSecond: settings.ratePerSecond,
       });
+      // better-sqlite3 is synchronous and Kysely's promises settle as microtasks: without this
+      // the whole fan-out would run without the event loop ever serving an HTTP request.
+      await yieldToEventLoop();
     }
     log.info({ broadcast: broadcastId, ms: now() - started }, 'broadcast fan-out finished');
     if (await store.completeIfDone(broadcastId, now()))
