@@ -1,5 +1,5 @@
 // Broadcast benchmark: a 100,000-contact account, timed from start_broadcast to every message
-// queued (the fan-out), over real HTTP on loopback and a real SQLite file (or DATABASE_URL).
+// queued (the fan-out), over real HTTP on loopback and a real SQLite file.
 //
 //   npm run bench:broadcast                 # 3 runs of 100,000 contacts
 //   npm run bench:broadcast -- --contacts 20000 --runs 5
@@ -83,7 +83,8 @@ const median = (xs: number[]): number => {
 };
 
 console.log(
-  `broadcast bench: ${CONTACTS} contacts, ${RUNS} run(s), ${process.env.DATABASE_URL ?? 'SQLite temp file'}`,
+  `broadcast bench: ${CONTACTS} contacts, ${RUNS} run(s), ` +
+    (process.env.VUDUMOBILE_TEST_DB ? 'VUDUMOBILE_TEST_DB' : 'a fresh temporary SQLite file per run'),
 );
 const runs: Run[] = [];
 for (let i = 1; i <= RUNS; i++) {

@@ -106,7 +106,9 @@ describe('broadcast scheduler (launch_date)', () => {
       const id = added.body.broadcast.id as number;
       // Two real processes: better-sqlite3 is synchronous, so two connections of one process
       // cannot wait for each other's lock.
-      const args = [quiet.platform.ctx.store.location, String(quiet.account.id), String(id)];
+      const { dialect, location } = quiet.platform.ctx.store;
+      const url = dialect === 'postgres' ? location : `sqlite:${location}`;
+      const args = [url, String(quiet.account.id), String(id)];
       const outcomes = await Promise.all([startInChild(args), startInChild(args)]);
       assert.deepEqual(outcomes.sort(), ['not_pending', 'started']);
       const snapshot = await qdb
