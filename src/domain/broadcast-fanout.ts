@@ -26,6 +26,7 @@ export interface SnapshotRecipient extends RecipientContact {
   readonly id: number;
 }
 
+/** One rendered batch, ready to commit with the cursor it moves to. */
 export interface FanOutBatch {
   readonly claim: FanOutClaim;
   /** The cursor after this batch. */
@@ -36,6 +37,7 @@ export interface FanOutBatch {
   readonly emails: readonly QueuedEmail[];
 }
 
+/** The clock, the lease and the pacing a batch commit applies. */
 export interface FanOutOptions {
   readonly now: number;
   /** How long a claim stays ours without news; each committed batch renews it. */

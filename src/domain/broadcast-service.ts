@@ -33,6 +33,7 @@ export interface BroadcastParams {
   readonly launch_date?: string;
 }
 
+/** The calling account, as test_broadcast needs it to read a phone number. */
 export interface AccountScope {
   readonly id: number;
   readonly defaultCountry: string;

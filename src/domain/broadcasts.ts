@@ -44,6 +44,7 @@ export const TEXT_FIELDS = [
   'enEmail',
 ] as const;
 
+/** A broadcast as stored (never a deleted one). */
 export interface Broadcast {
   readonly id: number;
   readonly accountId: number;
@@ -114,6 +115,7 @@ export interface RecipientContact {
   readonly language: string;
 }
 
+/** The contact a test_broadcast names, with what decides whether it may be sent to. */
 export interface TestContact extends RecipientContact {
   readonly isBlocked: boolean;
   readonly isSuppressed: boolean;
@@ -143,11 +145,13 @@ export interface QueuedEmail {
   readonly html: string;
 }
 
+/** What a start did: started (with its totals), nothing (not pending any more), or no recipient. */
 export type StartOutcome =
   | { readonly kind: 'started'; readonly smsTotal: number; readonly emailTotal: number }
   | { readonly kind: 'not_pending' }
   | { readonly kind: 'no_recipients' };
 
+/** How a start is made: by start_broadcast now, or by the scheduler at launch_date. */
 export interface StartOptions {
   readonly now: number;
   /** The From address when the account has none of its own. */

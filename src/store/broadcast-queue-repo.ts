@@ -184,7 +184,7 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
     // if its 'sent' was never recorded; a transport rejection leaves it null (never sent).
     const handedOver = outcome.status !== 'failed' || receipt;
     await this.db.transaction().execute(async (trx) => {
-      const row = await trx
+      let update = trx
         .updateTable('messages')
         .set({
           status: outcome.status,
@@ -193,9 +193,10 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
           ...(handedOver ? { sent_at: sql<number>`coalesce(sent_at, ${outcome.at})` } : {}),
           ...(final ? { done_at: outcome.at, lease_until: null } : {}),
         })
-        .where('id', '=', outcome.messageId)
-        .returning('broadcast_id')
-        .executeTakeFirst();
+        .where('id', '=', outcome.messageId);
+      // 'sent' never overwrites a final state: a receipt may be recorded before the submit's answer.
+      if (!final) update = update.where('status', 'in', ['queued', 'sending']);
+      const row = await update.returning('broadcast_id').executeTakeFirst();
       if (final && row?.broadcast_id != null) await completeIfDone(trx, row.broadcast_id, outcome.at);
     });
   }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { fanOutNextBatch, type BroadcastQueueStore, type FanOutClaim } from '../domain/broadcast-fanout.js';
 import { PollingWorker } from './polling-worker.js';
 
+/** The fan-out worker's tuning, from the configuration. */
 export interface BroadcastFanOutSettings {
   /** Recipients per committed batch (BROADCAST_FANOUT_BATCH). */
   readonly batchSize: number;

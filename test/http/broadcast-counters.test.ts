@@ -71,6 +71,8 @@ describe('broadcast counters and completion', () => {
     // A transport rejection: never handed to the carrier, so not sent, but failed.
     await record({ messageId: m5, status: 'failed', error: 'ESME_RINVDSTADR' });
 
+    // A late 'sent' (the submit's answer after the receipt) does not undo a final state.
+    await record({ messageId: m2, status: 'sent' });
     const running = await detail(id);
     assert.deepEqual(
       [
