@@ -13,6 +13,7 @@ import {
   type BroadcastTexts,
   type ContactLookup,
   type GroupLookup,
+  type TestContact,
 } from './broadcasts.js';
 
 /** The operations behind the §7 endpoints. Each validates fully before it changes anything. */
@@ -243,7 +244,7 @@ export async function testBroadcast(
 ): Promise<void> {
   if (!present(params.broadcast) || !present(params.contact)) throw badRequest(E.testParamsMissing);
   const broadcast = await requireBroadcast(store, account.id, params.broadcast);
-  let contact;
+  let contact: TestContact | undefined;
   for (const lookup of contactLookups(params.contact, account.defaultCountry)) {
     contact = await store.findContact(account.id, lookup);
     if (contact) break;
