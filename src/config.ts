@@ -13,6 +13,10 @@ export interface Config {
   readonly mailFrom: string;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** Bulk (broadcast) SMS per second per account; null: unlimited. */
+  readonly broadcastRatePerAccount: number | null;
+  /** Recipients queued per committed fan-out batch. */
+  readonly broadcastFanoutBatch: number;
 }
 
 export class ConfigError extends Error {}
@@ -39,6 +43,8 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   );
   if (!/^https?:\/\/[^\s]+$/.test(publicUrl))
     problems.push('PUBLIC_URL: expected an http:// or https:// URL');
+  const broadcastRatePerAccount = parseRate(env.BROADCAST_RATE_PER_ACCOUNT, problems);
+  const broadcastFanoutBatch = parseBatch(env.BROADCAST_FANOUT_BATCH, problems);
   const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || 'sqlite:./data/vudumobile.db');
   const smtpUrl = overrides.smtpUrl ?? (env.SMTP_URL || undefined);
   if (smtpUrl !== undefined) checkSmtpUrl(smtpUrl, problems);
@@ -56,6 +62,8 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     mailFrom: overrides.mailFrom ?? (env.MAIL_FROM || 'no-reply@localhost'),
     dataDir: overrides.dataDir ?? (env.DATA_DIR || './data'),
     logLevel: overrides.logLevel ?? logLevel,
+    broadcastRatePerAccount: overrides.broadcastRatePerAccount ?? broadcastRatePerAccount,
+    broadcastFanoutBatch: overrides.broadcastFanoutBatch ?? broadcastFanoutBatch,
   });
 }
 
@@ -80,6 +88,26 @@ function checkSmtpUrl(raw: string, problems: string[]): void {
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
     problems.push(`SMTP_URL: unsupported scheme "${url.protocol}" (expected smtp:// or smtps://)`);
   else if (url.hostname === '') problems.push('SMTP_URL: host is missing');
+}
+
+function parseRate(raw: string | undefined, problems: string[]): number | null {
+  if (raw === undefined || raw.trim() === '' || raw.trim() === 'unlimited') return null;
+  const rate = Number(raw);
+  if (!Number.isFinite(rate) || rate <= 0) {
+    problems.push('BROADCAST_RATE_PER_ACCOUNT: expected messages per second (a number above 0) or unlimited');
+    return null;
+  }
+  return rate;
+}
+
+function parseBatch(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined || raw === '') return 1000;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1 || size > 10000) {
+    problems.push('BROADCAST_FANOUT_BATCH: expected a whole number from 1 to 10000');
+    return 1000;
+  }
+  return size;
 }
 
 function splitList(raw: string | undefined): string[] {

@@ -5,11 +5,15 @@ import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
 import { AddressBookRepo } from './store/address-book-repo.js';
+import { BroadcastQueueRepo } from './store/broadcast-queue-repo.js';
+import { BroadcastsRepo } from './store/broadcasts-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
 import { SmtpEmailTransport } from './transport/smtp-email.js';
 import type { EmailTransport } from './transport/types.js';
+import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.js';
+import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
 import type { Worker } from './workers/worker.js';
 import { join, resolve } from 'node:path';
 
@@ -64,6 +68,8 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     addressBook: new AddressBookRepo(store.db),
+    broadcasts: new BroadcastsRepo(store.db),
+    broadcastQueue: new BroadcastQueueRepo(store.db),
     now: options.now ?? Date.now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
@@ -91,6 +97,13 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   };
 }
 
-function createWorkers(_ctx: AppContext): Worker[] {
-  return [];
+function createWorkers(ctx: AppContext): Worker[] {
+  const now = (): number => ctx.now();
+  return [
+    createBroadcastScheduler(ctx.broadcasts, ctx.log, now, ctx.config.mailFrom),
+    createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {
+      batchSize: ctx.config.broadcastFanoutBatch,
+      ratePerSecond: ctx.config.broadcastRatePerAccount,
+    }),
+  ];
 }

@@ -9,9 +9,10 @@ import type { Store } from './database.js';
 import type { Migration } from './migrations/helpers.js';
 import { accountsAndContacts } from './migrations/001-accounts-contacts.js';
 import { messages } from './migrations/002-messages.js';
+import { broadcasts } from './migrations/004-broadcasts.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
-export const MIGRATIONS: readonly Migration[] = [accountsAndContacts, messages];
+export const MIGRATIONS: readonly Migration[] = [accountsAndContacts, messages, broadcasts];
 
 export class SchemaTooNewError extends Error {}
 
