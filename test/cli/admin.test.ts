@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { MIGRATIONS } from '../../src/store/migrate.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -25,7 +26,7 @@ describe('vudumobile CLI: accounts, keys, users', () => {
   };
 
   it('migrates, then says the database is up to date', () => {
-    assert.deepEqual(json(['migrate']), { applied: ['001-accounts-contacts', '002-messages'] });
+    assert.deepEqual(json(['migrate']), { applied: MIGRATIONS.map((m) => m.name) });
     assert.deepEqual(json(['migrate']), { applied: [] });
   });
 

@@ -143,7 +143,13 @@ describe('SMPP routing by prefix and failover', () => {
       assert.ok(error instanceof TransportError);
       assert.equal(error.retryable, true);
       assert.equal(error.code, 'SMPP_UNAVAILABLE');
-      const [status] = under.transport.status();
+      // The connector alternates retrying ↔ connecting as it backs off; under load the sample above may
+      // fall on a reconnect, so watch for the retrying state with its reason.
+      let status = under.transport.status()[0];
+      for (let i = 0; i < 100 && status?.state !== 'retrying'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        status = under.transport.status()[0];
+      }
       assert.equal(status?.state, 'retrying');
       assert.match(status?.detail ?? '', /bind refused: ESME_RINVPASWD \(0x0000000E\)/);
       assert.ok(sim.stats.bindFailures >= 1);
