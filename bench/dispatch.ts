@@ -17,7 +17,7 @@ import { SandboxSmsTransport } from '../src/transport/sandbox-sms.js';
 import { SmsDispatcher } from '../src/workers/dispatcher.js';
 import { MessageEvents } from '../src/workers/message-events.js';
 import { ReceiptHandler } from '../src/workers/receipt-handler.js';
-import { median, table } from './lib.js';
+import { median, table } from './lib/server-process.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

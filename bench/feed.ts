@@ -12,7 +12,7 @@ import { generateApiKey, hashApiKey, maskApiKey } from '../src/domain/api-keys.j
 import { formatUtc } from '../src/domain/dates.js';
 import { readConfig } from '../src/config.js';
 import { openMigratedStore } from '../src/main.js';
-import { median, ROOT, startServer, table } from './lib.js';
+import { median, ROOT, startServer, table } from './lib/server-process.js';
 
 const ROWS = Number(process.env.BENCH_FEED_ROWS ?? 10_000_000);
 const ACCOUNTS = 10;

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AddressBookStore } from './domain/address-book.js';
+import type { BroadcastQueueStore } from './domain/broadcast-fanout.js';
+import type { BroadcastStore } from './domain/broadcasts.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './transport/types.js';
 import type { MessageEvents } from './workers/message-events.js';
@@ -16,6 +18,9 @@ export interface AppContext {
   readonly voice: VoiceTransport;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */
   readonly messageEvents: MessageEvents;
+  readonly broadcasts: BroadcastStore;
+  /** Fan-out and the receipt hook (`recordBroadcastMessageOutcome`) of broadcast messages. */
+  readonly broadcastQueue: BroadcastQueueStore;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

@@ -8,7 +8,7 @@ export interface DispatchConfig {
   readonly batchSize: number;
   /** Submits in flight at once (DISPATCH_CONCURRENCY). */
   readonly concurrency: number;
-  /** How long a claim holds before another dispatcher may take the row back (DISPATCH_LEASE_MS). */
+  /** How long a claim (SMS or email) holds before another dispatcher may take it back (DISPATCH_LEASE_MS). */
   readonly leaseMs: number;
   /** Attempts before a retryable failure becomes final (DISPATCH_MAX_ATTEMPTS). */
   readonly maxAttempts: number;

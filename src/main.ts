@@ -1,21 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
-import { ConfigError, type Config } from './config.js';
+import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
 import { AddressBookRepo } from './store/address-book-repo.js';
+import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcast-queue-repo.js';
+import { BroadcastsRepo } from './store/broadcasts-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
 import { SandboxSmsTransport } from './transport/sandbox-sms.js';
 import { SandboxVoiceTransport } from './transport/sandbox-voice.js';
+import { createSmppTransport } from './transport/smpp/smpp-transport.js';
+import { SmtpEmailTransport } from './transport/smtp-email.js';
 import type {
   EmailTransport,
   SmsTransport,
   SmsTransportHandlers,
   VoiceTransport,
 } from './transport/types.js';
+import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.js';
+import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
 import { SmsDispatcher } from './workers/dispatcher.js';
 import { EmailDispatcher } from './workers/email-dispatcher.js';
 import { receiveInbound } from './workers/inbound-handler.js';
@@ -30,11 +36,14 @@ export interface Platform {
   readonly ctx: AppContext;
   readonly app: FastifyInstance;
   readonly workers: readonly Worker[];
-  /** Listens (unless withoutHttp) and starts the workers; resolves with the base URL. */
-  start(): Promise<string>;
+  /** Listens (roles api, all) and starts the workers (roles worker, all); resolves with the base URL, if any. */
+  start(): Promise<string | undefined>;
   /** Stops taking requests, drains the workers, closes transports and the store. */
   stop(): Promise<void>;
 }
+
+export type Role = 'api' | 'worker' | 'all';
+export const ROLES: readonly Role[] = ['api', 'worker', 'all'];
 
 export interface PlatformOptions {
   log: Logger;
@@ -43,25 +52,22 @@ export interface PlatformOptions {
   email?: EmailTransport;
   sms?: SmsTransport;
   voice?: VoiceTransport;
-  /** Skip the background workers (`serve --role api`, CLI commands that only need the store). */
-  withoutWorkers?: boolean;
-  /** Run the workers without listening (`serve --role worker`). */
-  withoutHttp?: boolean;
+  /**
+   * api: HTTP only (stateless, any number behind a load balancer); worker: background work only;
+   * all (default): both in one process.
+   */
+  role?: Role;
 }
 
+/** SMTP when SMTP_URL is set; otherwise the sandbox, which writes .eml files and says so loudly. */
 export function createEmailTransport(config: Config, log: Logger): EmailTransport {
+  if (config.smtpUrl !== undefined) return new SmtpEmailTransport(config.smtpUrl, log);
   return new SandboxEmailTransport(resolve(join(config.dataDir, 'outbox')), log);
 }
 
-/** The SMS carrier connection: SMPP when SMPP_URL is set, else the sandbox. */
+/** The SMS carrier connection: SMPP when SMPP_URL is set, else the sandbox (which says so loudly). */
 export function createSmsTransport(config: Config, log: Logger): SmsTransport {
-  if (config.smppUrl) {
-    // The SMPP transport (transport/smpp-*.ts) plugs in here; until then, refuse rather than
-    // let messages meant for a carrier vanish into the sandbox.
-    throw new ConfigError(
-      'SMPP_URL: the SMPP transport is not part of this build yet; unset it to use the sandbox',
-    );
-  }
+  if (config.smppUrl !== undefined) return createSmppTransport(config.smppUrl, log);
   const sandbox = config.sandboxSms;
   return new SandboxSmsTransport(log, {
     outcome: sandbox.outcome,
@@ -89,15 +95,19 @@ export async function openMigratedStore(config: Config): Promise<Store> {
 
 export async function createPlatform(config: Config, options: PlatformOptions): Promise<Platform> {
   const store = await openMigratedStore(config);
-  const withWorkers = !options.withoutWorkers;
+  const role = options.role ?? 'all';
+  // Only a process that runs the workers talks to the carrier.
+  const withWorkers = role !== 'api';
   const ctx: AppContext = {
     config,
     store,
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     addressBook: new AddressBookRepo(store.db),
+    broadcasts: new BroadcastsRepo(store.db),
+    broadcastQueue: new BroadcastQueueRepo(store.db),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
-    voice: options.voice ?? createVoiceTransport(config, options.log),
+    voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
     messageEvents: new MessageEvents(),
     now: options.now ?? Date.now,
   };
@@ -110,7 +120,8 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     app,
     workers,
     async start() {
-      const address = options.withoutHttp ? '' : await app.listen({ port: config.port, host: config.host });
+      const address =
+        role === 'worker' ? undefined : await app.listen({ port: config.port, host: config.host });
       if (outbound) await ctx.sms.start(outbound.smsHandlers);
       for (const worker of workers) worker.start();
       return address;
@@ -138,7 +149,8 @@ interface OutboundWorkers {
 }
 
 function createWorkers(ctx: AppContext): OutboundWorkers {
-  const base = { store: ctx.store, log: ctx.log, now: ctx.now };
+  const now = (): number => ctx.now();
+  const base = { store: ctx.store, log: ctx.log, now };
   const receipts = new ReceiptHandler({
     ...base,
     events: ctx.messageEvents,
@@ -158,8 +170,23 @@ function createWorkers(ctx: AppContext): OutboundWorkers {
     events: ctx.messageEvents,
     fallbackWaitMs: ctx.config.verify.fallbackWaitMs,
   });
+  // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
+  ctx.messageEvents.onFinal(async (events, trx) => {
+    const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
+    for (const id of broadcastIds) await completeBroadcastIfDone(trx, id, now());
+  });
   return {
-    workers: [dispatcher, receipts, emails, caller],
+    workers: [
+      dispatcher,
+      receipts,
+      emails,
+      caller,
+      createBroadcastScheduler(ctx.broadcasts, ctx.log, now, ctx.config.mailFrom),
+      createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {
+        batchSize: ctx.config.broadcastFanoutBatch,
+        ratePerSecond: ctx.config.broadcastRatePerAccount,
+      }),
+    ],
     receipts,
     smsHandlers: {
       onReceipt: (receipt) => receipts.handle(receipt),
@@ -170,7 +197,7 @@ function createWorkers(ctx: AppContext): OutboundWorkers {
   };
 }
 
-/** The SMS transport of a platform without workers: nothing is ever submitted through it. */
+/** The transports of a process without workers (`--role api`): nothing is ever sent through them. */
 const idleSmsTransport: SmsTransport = {
   kind: 'none',
   async start() {},
@@ -178,5 +205,13 @@ const idleSmsTransport: SmsTransport = {
     throw new Error('this process runs no SMS dispatcher');
   },
   status: () => [],
+  async close() {},
+};
+
+const idleVoiceTransport: VoiceTransport = {
+  kind: 'none',
+  async placeCall() {
+    throw new Error('this process places no calls');
+  },
   async close() {},
 };

@@ -1,27 +1,39 @@
 /**
- * Carrier message ids. The submit_sm_resp gives an id that the delivery receipt quotes later, but
- * carriers disagree on its form: many answer the submit in hex (`0A1B2C3D`) and quote it in the
- * receipt in decimal (`169552957`), some pad with zeros, some change case. Parts are stored under a
- * key (lower case, no leading zeros) and a receipt is matched on every reading of its id, best first.
+ * Carrier message ids: what a carrier answered to submit_sm, and what its delivery receipt names.
+ *
+ * SMPP v3.4 wants both to be the same string, but many SMSCs answer submit_sm with a hexadecimal id
+ * and write the receipt's `id:` field in decimal (or the reverse), with or without leading zeros and
+ * in either case. Matching therefore goes through these keys:
+ *
+ * - `normaliseCarrierId`: trimmed; when the id is made of hex digits only, lower-cased and without
+ *   leading zeros ("0000A1f" → "a1f", "000" → "0"); any other id is kept as written (trimmed).
+ *   The SMPP transport hands out both submit ids and receipt ids in this form.
+ * - `carrierIdKeys(receiptId)`: the normalised id first, then its reading in the other base: a
+ *   decimal id as hex ("305419896" → "12345678") and a hex-digit id as decimal ("a1f" → "2591").
+ *
+ * Store the normalised submit id of each part; to match a receipt, look its keys up in order and take
+ * the first that exists. The exact form wins, so a carrier that writes both ids alike always matches
+ * exactly; the cross-base readings only apply when the exact form is unknown. (A carrier mixing bases
+ * can still collide when a hex id happens to be all digits; such a carrier should be configured to
+ * send the receipted_message_id TLV, which the transport prefers and which carries the submit id.)
  */
 
-const MAX_NUMERIC_DIGITS = 20;
+const HEX_DIGITS = /^[0-9a-f]+$/;
+const DECIMAL_DIGITS = /^[0-9]+$/;
 
-/** The stored key of a carrier id: lower case, leading zeros removed (`0A1B` → `a1b`). */
-export function carrierKey(id: string): string {
-  const lower = id.trim().toLowerCase();
-  const stripped = lower.replace(/^0+(?=.)/, '');
-  return stripped;
+/** The canonical form of a carrier id (see the module comment). */
+export function normaliseCarrierId(id: string): string {
+  const trimmed = id.trim();
+  const lower = trimmed.toLowerCase();
+  if (!HEX_DIGITS.test(lower)) return trimmed;
+  return lower.replace(/^0+(?=.)/, '');
 }
 
-/**
- * Every key a receipt's id may have been stored under, in order of preference: the id as written,
- * then the id read as decimal and written in hex, then read as hex and written in decimal.
- */
-export function receiptKeys(id: string): string[] {
-  const key = carrierKey(id);
-  const keys = [key];
-  if (/^\d+$/.test(key) && key.length <= MAX_NUMERIC_DIGITS) keys.push(BigInt(key).toString(16));
-  if (/^[0-9a-f]+$/.test(key) && key.length <= MAX_NUMERIC_DIGITS) keys.push(BigInt(`0x${key}`).toString(10));
+/** Lookup keys for a receipt's id, most specific first (see the module comment). */
+export function carrierIdKeys(id: string): string[] {
+  const normalised = normaliseCarrierId(id);
+  const keys = [normalised];
+  if (DECIMAL_DIGITS.test(normalised)) keys.push(BigInt(normalised).toString(16));
+  if (HEX_DIGITS.test(normalised)) keys.push(BigInt(`0x${normalised}`).toString(10));
   return [...new Set(keys)];
 }

@@ -54,6 +54,11 @@ function openPostgres(url: string): Store {
     pgTypesConfigured = true;
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client whose server went away (restart, failover) reports here; without a listener that
+  // error would end the process. The pool replaces the client on the next checkout.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL idle client error: ${error.message}`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: url, close: () => db.destroy() };
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { carrierKey } from '../domain/carrier-id.js';
+import { normaliseCarrierId } from '../domain/carrier-id.js';
 import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
 
@@ -147,7 +147,7 @@ export async function recordSent(
           message_id: m.id,
           seq,
           carrier_id: carrierId,
-          carrier_key: carrierKey(carrierId),
+          carrier_key: normaliseCarrierId(carrierId),
           status: 'sent',
           stat: null,
           err: null,

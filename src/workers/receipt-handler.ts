@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { retryDelayMs } from '../domain/backoff.js';
-import { receiptKeys } from '../domain/carrier-id.js';
+import { carrierIdKeys } from '../domain/carrier-id.js';
 import {
   detailedStatus,
   normaliseErrCode,
@@ -163,7 +163,7 @@ export class ReceiptHandler implements Worker {
   /** Applies receipts inside `trx`; returns the indexes of those that matched no part. */
   private async apply(trx: Transaction<Database>, receipts: readonly DeliveryReceipt[]): Promise<number[]> {
     const now = this.deps.now();
-    const keyLists = receipts.map((r) => receiptKeys(r.carrierId));
+    const keyLists = receipts.map((r) => carrierIdKeys(r.carrierId));
     const candidates = await findPartsByKeys(trx, keyLists.flat());
     const byKey = new Map<string, PartCandidate[]>();
     for (const part of candidates) {

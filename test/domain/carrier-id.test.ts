@@ -1,25 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { carrierKey, receiptKeys } from '../../src/domain/carrier-id.js';
+import { carrierIdKeys, normaliseCarrierId } from '../../src/domain/carrier-id.js';
 
-describe('carrier ids: hex in the submit, decimal in the receipt, or any mix', () => {
-  it('stores ids lower-cased without leading zeros', () => {
-    assert.equal(carrierKey('0A1B2C3D'), 'a1b2c3d');
-    assert.equal(carrierKey(' 000123 '), '123');
-    assert.equal(carrierKey('0'), '0');
-    assert.equal(carrierKey('abc-DEF-1'), 'abc-def-1');
+describe('carrier ids', () => {
+  it('normalise hex-digit ids to lower case without leading zeros; others only trimmed', () => {
+    assert.equal(normaliseCarrierId(' 0000A1F '), 'a1f');
+    assert.equal(normaliseCarrierId('000'), '0');
+    assert.equal(normaliseCarrierId('0012345'), '12345');
+    assert.equal(normaliseCarrierId('Msg-00A1'), 'Msg-00A1');
   });
 
-  it('matches a decimal receipt id to a hex submit id, and the reverse', () => {
-    const stored = carrierKey('0A1B2C3D');
-    assert.ok(receiptKeys('169552957').includes(stored)); // 0x0A1B2C3D in decimal
-    assert.ok(receiptKeys('0169552957').includes(stored)); // zero-padded to 10 digits
-    assert.ok(receiptKeys('a1b2c3d').includes(carrierKey('169552957')));
+  it('give the exact form first, then the other base', () => {
+    assert.deepEqual(carrierIdKeys('305419896'), ['305419896', '12345678', '12973086870']);
+    assert.deepEqual(carrierIdKeys('FF'), ['ff', '255']);
+    assert.deepEqual(carrierIdKeys('A0000000'), ['a0000000', '2684354560']);
+    assert.deepEqual(carrierIdKeys('b3f1c6a0-uuid'), ['b3f1c6a0-uuid']);
   });
 
-  it('tries the id as written first', () => {
-    assert.equal(receiptKeys('1234')[0], '1234');
-    assert.deepEqual(receiptKeys('1234'), ['1234', '4d2', '4660']);
-    assert.deepEqual(receiptKeys('msg-77'), ['msg-77']);
+  it('match a hex submit id to a decimal receipt id and the reverse', () => {
+    const hexSubmit = normaliseCarrierId('00A1B2C3');
+    assert.ok(carrierIdKeys(String(0xa1b2c3)).includes(hexSubmit));
+    const decimalSubmit = normaliseCarrierId('0010597059');
+    assert.ok(carrierIdKeys((10597059).toString(16).toUpperCase()).includes(decimalSubmit));
   });
 });

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../app-context.js';
 import type { Endpoint } from '../endpoint.js';
+import { broadcastEndpoints } from './broadcasts.js';
 import { contactEndpoints } from './contacts.js';
 import { emailEndpoints } from './email.js';
 import { groupEndpoints } from './groups.js';
@@ -14,5 +15,6 @@ export function allEndpoints(ctx: AppContext): Endpoint[] {
     ...verificationEndpoints(ctx),
     ...contactEndpoints(ctx),
     ...groupEndpoints(ctx),
+    ...broadcastEndpoints(ctx),
   ];
 }

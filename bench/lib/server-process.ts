@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Shared by the benchmarks: a compiled server in its own process, and medians. */
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServerProcess {
   readonly url: string;
