@@ -53,6 +53,11 @@ export interface PlatformOptions {
   sms?: SmsTransport;
   voice?: VoiceTransport;
   /**
+   * Tests of what gets queued (broadcast fan-out): run every worker but the SMS and email
+   * dispatchers, so queued rows stay queued for the assertions.
+   */
+  holdOutbound?: boolean;
+  /**
    * api: HTTP only (stateless, any number behind a load balancer); worker: background work only;
    * all (default): both in one process.
    */
@@ -112,7 +117,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     now: options.now ?? Date.now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
-  const outbound = withWorkers ? createWorkers(ctx) : undefined;
+  const outbound = withWorkers ? createWorkers(ctx, options.holdOutbound ?? false) : undefined;
   const workers: Worker[] = outbound?.workers ?? [];
   let stopped = false;
   return {
@@ -148,7 +153,7 @@ interface OutboundWorkers {
   readonly receipts: ReceiptHandler;
 }
 
-function createWorkers(ctx: AppContext): OutboundWorkers {
+function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers {
   const now = (): number => ctx.now();
   const base = { store: ctx.store, log: ctx.log, now };
   const receipts = new ReceiptHandler({
@@ -177,9 +182,8 @@ function createWorkers(ctx: AppContext): OutboundWorkers {
   });
   return {
     workers: [
-      dispatcher,
+      ...(holdOutbound ? [] : [dispatcher, emails]),
       receipts,
-      emails,
       caller,
       createBroadcastScheduler(ctx.broadcasts, ctx.log, now, ctx.config.mailFrom),
       createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {

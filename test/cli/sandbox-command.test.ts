@@ -6,15 +6,20 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readConfig } from '../../src/config.js';
 import { openMigratedStore } from '../../src/main.js';
+import { createTestDatabase } from '../helpers/database.js';
 
 describe('vudumobile sandbox receive', () => {
   let dir: string;
   let database: string;
+  let drop: () => Promise<void>;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vudumobile-cli-'));
-    database = `sqlite:${join(dir, 'cli.db')}`;
+    ({ url: database, drop } = await createTestDatabase(dir, 'cli'));
   });
-  after(() => rm(dir, { recursive: true, force: true }));
+  after(async () => {
+    await drop();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
     const result = spawnSync(

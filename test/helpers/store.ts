@@ -5,11 +5,13 @@ import { readConfig } from '../../src/config.js';
 import { openMigratedStore } from '../../src/main.js';
 import { createAccount } from '../../src/store/accounts-repo.js';
 import type { Store } from '../../src/store/database.js';
+import { createTestDatabase } from './database.js';
 
-/** A migrated store on a temporary SQLite file, with one account (id returned). */
+/** A migrated store of this test pass (a temporary SQLite file, or a fresh PostgreSQL database) with one account. */
 export async function tempStore(): Promise<{ store: Store; accountId: number; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'vudumobile-store-'));
-  const store = await openMigratedStore(readConfig({ DATABASE_URL: `sqlite:${join(dir, 'test.db')}` }));
+  const database = await createTestDatabase(dir);
+  const store = await openMigratedStore(readConfig({ DATABASE_URL: database.url }));
   const accountId = await createAccount(
     store.db,
     {
@@ -26,6 +28,7 @@ export async function tempStore(): Promise<{ store: Store; accountId: number; cl
     accountId,
     async close() {
       await store.close();
+      await database.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };

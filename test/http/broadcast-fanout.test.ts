@@ -10,7 +10,8 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
   const ids: Record<string, number> = {};
 
   before(async () => {
-    server = await startTestServer();
+    // What the fan-out queued, as it queued it: the dispatchers do not send it meanwhile.
+    server = await startTestServer({ holdOutbound: true });
     const db = server.platform.ctx.store.db;
     const account = server.account.id;
     ids.ann = await makeContact(db, account, {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
+import { KEY_CACHE_MS } from '../../src/http/auth.js';
 import { receiveInbound } from '../../src/workers/inbound-handler.js';
 import { testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -176,6 +177,8 @@ describe('get_feed (contract §3.1)', () => {
       .set({ detailed_status: 0 })
       .where('id', '=', server.account.id)
       .execute();
+    const keyCache = () => new Promise((resolve) => setTimeout(resolve, KEY_CACHE_MS + 50)); // the account is cached with its key
+    await keyCache();
     try {
       const { body } = await server.call('get_feed', { date_start: '2013-09-09 00:00:00', direction: 'mt' });
       assert.deepEqual(
@@ -188,6 +191,7 @@ describe('get_feed (contract §3.1)', () => {
         .set({ detailed_status: 1 })
         .where('id', '=', server.account.id)
         .execute();
+      await keyCache();
     }
   });
 

@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Store } from '../../src/store/database.js';
 import { uniqueConstraintName } from '../../src/store/unique-violation.js';
+import { TEST_STORE } from '../helpers/database.js';
 import { tempStore } from '../helpers/store.js';
 
 /** The SQLite store: writes on a writer thread, plain reads on the main thread (sqlite-threaded.ts). */
-describe('the threaded SQLite store', () => {
+describe('the threaded SQLite store', { skip: TEST_STORE !== 'sqlite' && 'SQLite only' }, () => {
   let store: Store;
   let close: () => Promise<void>;
   let accountId: number;

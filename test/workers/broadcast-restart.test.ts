@@ -31,6 +31,9 @@ async function spawnServer(dir: string): Promise<Server> {
       LOG_LEVEL: 'info',
       // Small batches: 200 commits, so the kill lands in the middle of the fan-out.
       BROADCAST_FANOUT_BATCH: '100',
+      // The dispatcher sends what is queued meanwhile; a carrier that answers no receipt keeps the
+      // broadcast in progress for the assertions below.
+      SANDBOX_SMS_OUTCOME: 'silent',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -148,7 +151,11 @@ describe('broadcast fan-out survives a kill', () => {
       .where('broadcast_id', '=', Number(id))
       .groupBy(['status', 'priority'])
       .execute();
-    assert.deepEqual(statuses, [{ status: 'queued', priority: 1 }]);
+    // Bulk priority; queued, or already taken by the dispatcher (which runs in the same process).
+    for (const row of statuses) {
+      assert.equal(row.priority, 1);
+      assert.ok(['queued', 'sending', 'sent'].includes(row.status), row.status);
+    }
 
     const detail = await call(second, key, 'get_broadcast', { broadcast: id });
     assert.equal(detail.broadcast.number_total, String(CONTACTS));
