@@ -12,6 +12,9 @@ import { generateApiKey, hashApiKey, maskApiKey } from '../src/domain/api-keys.j
 import { formatUtc } from '../src/domain/dates.js';
 import { readConfig } from '../src/config.js';
 import { openMigratedStore } from '../src/main.js';
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import type { Database } from '../src/store/schema.js';
+import { feedQuery } from '../src/store/messages-repo.js';
 import { median, ROOT, startServer, table } from './lib/server-process.js';
 
 const ROWS = Number(process.env.BENCH_FEED_ROWS ?? 10_000_000);
@@ -86,11 +89,25 @@ setup
   )
   .run(hashApiKey(key), maskApiKey(key));
 const rowCount = (setup.prepare('select max(id) as n from messages').get() as { n: number }).n;
-const plan = setup
-  .prepare(
-    'explain query plan select id from messages where account_id = ? and direction = ? and created_at >= ? order by created_at, id limit 1000',
-  )
-  .all(1, 'mo', START) as { detail: string }[];
+// The plan of get_feed's own query (compiled by Kysely, as the server runs it).
+const compiler = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  },
+});
+const compiled = feedQuery(compiler, {
+  accountId: 1,
+  direction: 'mo',
+  startAt: START,
+  sinceId: undefined,
+  limit: 1000,
+}).compile();
+const plan = setup.prepare(`explain query plan ${compiled.sql}`).all(...compiled.parameters) as {
+  detail: string;
+}[];
 setup.close();
 
 const server = await startServer({
