@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { AddressBookStore } from './domain/address-book.js';
 import type { BroadcastQueueStore } from './domain/broadcast-fanout.js';
 import type { BroadcastStore } from './domain/broadcasts.js';
+import type { OutboundStore } from './domain/outbound.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './transport/types.js';
 import type { MessageEvents } from './workers/message-events.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   readonly addressBook: AddressBookStore;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;
+  /** send, get_feed, send_email, send_verification: what the API edge asks of the store. */
+  readonly outbound: OutboundStore;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */
   readonly messageEvents: MessageEvents;
   readonly broadcasts: BroadcastStore;

@@ -9,6 +9,7 @@ import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcast-q
 import { BroadcastsRepo } from './store/broadcasts-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
+import { OutboundRepo } from './store/outbound-repo.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
 import { SandboxSmsTransport } from './transport/sandbox-sms.js';
 import { SandboxVoiceTransport } from './transport/sandbox-voice.js';
@@ -103,6 +104,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   const role = options.role ?? 'all';
   // Only a process that runs the workers talks to the carrier.
   const withWorkers = role !== 'api';
+  const messageEvents = new MessageEvents();
   const ctx: AppContext = {
     config,
     store,
@@ -113,7 +115,8 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     broadcastQueue: new BroadcastQueueRepo(store.db),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
-    messageEvents: new MessageEvents(),
+    outbound: new OutboundRepo(store.db, () => messageEvents.notifyQueued('sms')),
+    messageEvents,
     now: options.now ?? Date.now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));

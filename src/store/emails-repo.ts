@@ -1,20 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { NewEmail } from '../domain/outbound.js';
 import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
-
-export interface NewEmail {
-  readonly accountId: number;
-  /** api | broadcast | import_report */
-  readonly kind: string;
-  readonly from: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly body: string;
-  readonly format: 'text' | 'htm';
-  readonly contactId?: number | null;
-  readonly broadcastId?: number | null;
-  readonly acceptedAt: number;
-}
 
 /** Queues an outbound email; the email dispatcher sends it. Returns its id (send_email's msg_id). */
 export async function insertQueuedEmail(db: Kysely<Database>, email: NewEmail): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { FeedFilter, FeedRow } from '../domain/outbound.js';
 import type { SmsEncoding } from '../transport/types.js';
 import type { Database } from './schema.js';
 
@@ -138,27 +139,6 @@ export async function findContactIdByNumber(
     .where('number', '=', number)
     .executeTakeFirst();
   return row?.id ?? null;
-}
-
-/** A row of the feed, with what status_mt is written from. */
-export interface FeedRow {
-  id: number;
-  direction: 'mo' | 'mt';
-  from_number: string;
-  to_number: string;
-  body: string;
-  created_at: number;
-  part_count: number;
-  status: string;
-  detailed_status: string | null;
-}
-
-export interface FeedFilter {
-  readonly accountId: number;
-  readonly direction: 'mo' | 'mt' | 'all';
-  readonly startAt: number;
-  readonly sinceId: number | undefined;
-  readonly limit: number;
 }
 
 /**

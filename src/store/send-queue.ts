@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { SmsEncoding } from '../transport/types.js';
+import { IDEMPOTENCY_WINDOW_MS, type SendCommand, type SendOutcome } from '../domain/outbound.js';
 import { GroupCommit } from './group-commit.js';
 import {
   insertQueuedMessages,
@@ -9,32 +9,6 @@ import {
   type RecipientState,
 } from './messages-repo.js';
 import type { Database } from './schema.js';
-
-/** One `send` to write: validated, with its parts counted. */
-export interface SendItem {
-  readonly accountId: number;
-  readonly to: string;
-  /** The sender asked for, or undefined for the account's first sender number. */
-  readonly from: string | undefined;
-  readonly body: string;
-  readonly partCount: number;
-  readonly encoding: SmsEncoding;
-  readonly idempotencyKey: string | undefined;
-  readonly acceptedAt: number;
-}
-
-export type SendOutcome =
-  | {
-      readonly kind: 'queued' | 'replayed';
-      readonly id: number;
-      readonly partCount: number;
-      readonly encoding: string;
-    }
-  | { readonly kind: 'blocked' }
-  | { readonly kind: 'unknown_sender' };
-
-/** Contract §3.2: the same idempotency_key within 24 h answers the first msg_id and sends nothing. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 interface AccountView {
   senders: string[];
@@ -50,7 +24,7 @@ interface AccountView {
  * insert, so none can change between check and write.
  */
 export class SendQueue {
-  private readonly batcher: GroupCommit<SendItem, SendOutcome>;
+  private readonly batcher: GroupCommit<SendCommand, SendOutcome>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -59,7 +33,7 @@ export class SendQueue {
     this.batcher = new GroupCommit((items) => this.write(items), 500);
   }
 
-  enqueue(item: SendItem): Promise<SendOutcome> {
+  enqueue(item: SendCommand): Promise<SendOutcome> {
     return this.batcher.submit(item);
   }
 
@@ -67,7 +41,7 @@ export class SendQueue {
     return this.batcher.drain();
   }
 
-  private async write(items: readonly SendItem[]): Promise<SendOutcome[]> {
+  private async write(items: readonly SendCommand[]): Promise<SendOutcome[]> {
     const outcomes = await this.db.transaction().execute((trx) => writeSends(trx, items));
     if (outcomes.some((o) => o.kind === 'queued')) this.onQueued();
     return outcomes;
@@ -77,7 +51,7 @@ export class SendQueue {
 async function loadAccountView(
   trx: Transaction<Database>,
   accountId: number,
-  items: readonly SendItem[],
+  items: readonly SendCommand[],
 ): Promise<AccountView> {
   const keys = [...new Set(items.map((i) => i.idempotencyKey).filter((k): k is string => k !== undefined))];
   const keyRows =
@@ -100,7 +74,7 @@ async function loadAccountView(
   };
 }
 
-async function writeSends(trx: Transaction<Database>, items: readonly SendItem[]): Promise<SendOutcome[]> {
+async function writeSends(trx: Transaction<Database>, items: readonly SendCommand[]): Promise<SendOutcome[]> {
   const views = new Map<number, AccountView>();
   for (const accountId of new Set(items.map((i) => i.accountId))) {
     views.set(

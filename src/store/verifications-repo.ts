@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { SmsEncoding } from '../transport/types.js';
+import type { NewVerification, VerificationOutcome } from '../domain/outbound.js';
 import type { DialectName } from './database.js';
 import { insertQueuedMessage } from './messages-repo.js';
 import type { Database } from './schema.js';
@@ -29,22 +29,6 @@ export async function rememberLandlines(
     .onConflict((oc) => oc.column('number').doNothing())
     .execute();
 }
-
-export interface NewVerification {
-  readonly accountId: number;
-  readonly keyId: number;
-  readonly requestId: string;
-  readonly to: string;
-  readonly code: string;
-  readonly language: 'fr' | 'en';
-  readonly createdAt: number;
-  readonly limits: { readonly perNumber: number; readonly perKey: number };
-  /** The SMS to queue, or undefined to call. */
-  readonly sms:
-    { from: string; body: string; partCount: number; encoding: SmsEncoding; fallback: boolean } | undefined;
-}
-
-export type VerificationOutcome = 'created' | 'request_id_used' | 'rate_limited';
 
 /**
  * Records a verification and queues its SMS (or its call) in one transaction, after the checks

@@ -1,6 +1,5 @@
 import type { AppContext } from '../../app-context.js';
 import { parseEmailRequest } from '../../domain/outbound-email.js';
-import { insertQueuedEmail } from '../../store/emails-repo.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 /** send_email (contract §3.3): stored as queued, sent by the email dispatcher. */
@@ -17,7 +16,7 @@ export function emailEndpoints(ctx: AppContext): Endpoint[] {
     },
     async handle({ params, auth }) {
       const email = parseEmailRequest(params);
-      const id = await insertQueuedEmail(ctx.store.db, {
+      const id = await ctx.outbound.queueEmail({
         accountId: auth.account.id,
         kind: 'api',
         from: auth.account.mail_from ?? ctx.config.mailFrom,

@@ -3,16 +3,12 @@ import { badRequest } from '../../domain/errors.js';
 import { parseFeedQuery } from '../../domain/feed.js';
 import { blockedRecipient, parseSendRequest, UNKNOWN_SENDER } from '../../domain/send-request.js';
 import { ZonedFormatter } from '../../domain/timezone.js';
-import { listFeed } from '../../store/messages-repo.js';
-import { SendQueue } from '../../store/send-queue.js';
 import { BODY_LIMIT } from '../app.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { presentFeedMessage, presentSent } from '../presenters/messages.js';
 
 /** send and get_feed (contract §3.1, §3.2). */
 export function messageEndpoints(ctx: AppContext): Endpoint[] {
-  const queue = new SendQueue(ctx.store.db, () => ctx.messageEvents.notifyQueued());
-
   const send = defineEndpoint({
     name: 'send',
     tag: 'Messages',
@@ -33,7 +29,11 @@ export function messageEndpoints(ctx: AppContext): Endpoint[] {
     },
     async handle({ params, auth }) {
       const request = parseSendRequest(params, auth.account.default_country);
-      const outcome = await queue.enqueue({ accountId: auth.account.id, acceptedAt: ctx.now(), ...request });
+      const outcome = await ctx.outbound.enqueueSend({
+        accountId: auth.account.id,
+        acceptedAt: ctx.now(),
+        ...request,
+      });
       if (outcome.kind === 'unknown_sender') throw badRequest(UNKNOWN_SENDER);
       if (outcome.kind === 'blocked') throw blockedRecipient();
       return presentSent(outcome);
@@ -56,7 +56,7 @@ export function messageEndpoints(ctx: AppContext): Endpoint[] {
     },
     async handle({ params, auth }) {
       const query = parseFeedQuery(params);
-      const rows = await listFeed(ctx.store.db, { accountId: auth.account.id, ...query });
+      const rows = await ctx.outbound.listFeed({ accountId: auth.account.id, ...query });
       const formatter = new ZonedFormatter(query.timeZone);
       const detailed = auth.account.detailed_status === 1;
       return rows.map((row) => presentFeedMessage(row, formatter, detailed));

@@ -9,8 +9,6 @@ import {
   TOO_MANY_VERIFICATIONS,
   verificationSmsText,
 } from '../../domain/verification.js';
-import { listSenderNumbers } from '../../store/messages-repo.js';
-import { createVerification, isKnownLandline } from '../../store/verifications-repo.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 /** send_verification (contract §3.4): a code by SMS or by voice call, rate-limited. */
@@ -31,17 +29,17 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
       const { verify } = ctx.config;
       const route = chooseVerificationChannel(
         request.to,
-        await isKnownLandline(ctx.store.db, request.to),
+        await ctx.outbound.isKnownLandline(request.to),
         verify.landlinePrefixes,
       );
       let sms;
       if (route.channel === 'sms') {
         const body = verificationSmsText(request.code, request.language);
         const { parts, encoding } = segmentMessage(body);
-        const [from = ''] = await listSenderNumbers(ctx.store.db, auth.account.id);
+        const [from = ''] = await ctx.outbound.senderNumbers(auth.account.id);
         sms = { from, body, partCount: parts.length, encoding, fallback: route.fallbackToVoice };
       }
-      const outcome = await createVerification(ctx.store.db, {
+      const outcome = await ctx.outbound.createVerification({
         accountId: auth.account.id,
         keyId: auth.keyId,
         requestId,

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type {
+  FeedFilter,
+  FeedRow,
+  NewEmail,
+  NewVerification,
+  OutboundStore,
+  SendCommand,
+  SendOutcome,
+  VerificationOutcome,
+} from '../domain/outbound.js';
+import { insertQueuedEmail } from './emails-repo.js';
+import { listFeed, listSenderNumbers } from './messages-repo.js';
+import type { Database } from './schema.js';
+import { SendQueue } from './send-queue.js';
+import { createVerification, isKnownLandline } from './verifications-repo.js';
+
+/** The outbound path on Kysely (domain/outbound.ts); `onQueued` is told after rows were committed. */
+export class OutboundRepo implements OutboundStore {
+  private readonly sends: SendQueue;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    onQueued: () => void,
+  ) {
+    this.sends = new SendQueue(db, onQueued);
+  }
+
+  enqueueSend(command: SendCommand): Promise<SendOutcome> {
+    return this.sends.enqueue(command);
+  }
+
+  listFeed(filter: FeedFilter): Promise<FeedRow[]> {
+    return listFeed(this.db, filter);
+  }
+
+  queueEmail(email: NewEmail): Promise<number> {
+    return insertQueuedEmail(this.db, email);
+  }
+
+  senderNumbers(accountId: number): Promise<string[]> {
+    return listSenderNumbers(this.db, accountId);
+  }
+
+  isKnownLandline(number: string): Promise<boolean> {
+    return isKnownLandline(this.db, number);
+  }
+
+  createVerification(input: NewVerification): Promise<VerificationOutcome> {
+    return createVerification(this.db, input);
+  }
+}
