@@ -16,8 +16,10 @@ export interface MessageStatusEvent {
 
 /**
  * Called inside the transaction that records the change, so whatever the listener writes (a
- * broadcast's counters, a verification's fallback) commits or rolls back with it. A listener that
- * throws rolls the whole batch back; it is retried with the receipt or the dispatch batch.
+ * broadcast's completion, a verification's fallback) commits or rolls back with it. A listener that
+ * throws rolls the whole batch back; it is retried with the receipt or the dispatch batch. Write
+ * through `trx` only: on SQLite this transaction holds the one writer, so a write through the
+ * store's own handle would wait for it forever.
  */
 export type MessageStatusListener = (
   events: readonly MessageStatusEvent[],
