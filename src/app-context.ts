@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AddressBookStore } from './domain/address-book.js';
+import type { ImportStore } from './domain/import-store.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport } from './transport/types.js';
 
@@ -11,6 +12,7 @@ export interface AppContext {
   readonly log: Logger;
   readonly email: EmailTransport;
   readonly addressBook: AddressBookStore;
+  readonly imports: ImportStore;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

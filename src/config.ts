@@ -12,6 +12,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** How long a worker holds a claimed import before another may take it over (IMPORT_LEASE_SECONDS). */
+  readonly importLeaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -38,6 +40,8 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   );
   if (!/^https?:\/\/[^\s]+$/.test(publicUrl))
     problems.push('PUBLIC_URL: expected an http:// or https:// URL');
+  const importLeaseMs =
+    overrides.importLeaseMs ?? parseSeconds('IMPORT_LEASE_SECONDS', env, 30, problems) * 1000;
   const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || 'sqlite:./data/vudumobile.db');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return Object.freeze({
@@ -51,6 +55,7 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     mailFrom: overrides.mailFrom ?? (env.MAIL_FROM || 'no-reply@localhost'),
     dataDir: overrides.dataDir ?? (env.DATA_DIR || './data'),
     logLevel: overrides.logLevel ?? logLevel,
+    importLeaseMs,
   });
 }
 
@@ -62,6 +67,17 @@ function parsePort(raw: string | undefined, problems: string[]): number {
     return 8080;
   }
   return port;
+}
+
+function parseSeconds(name: string, env: Environment, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) {
+    problems.push(`${name}: expected a whole number of seconds from 1 to 3600`);
+    return fallback;
+  }
+  return seconds;
 }
 
 function splitList(raw: string | undefined): string[] {

@@ -9,6 +9,8 @@ import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
 import type { EmailTransport } from './transport/types.js';
+import { KyselyImportStore } from './store/imports-repo.js';
+import { ImporterWorker } from './workers/importer.js';
 import type { Worker } from './workers/worker.js';
 import { join, resolve } from 'node:path';
 
@@ -55,6 +57,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     addressBook: new AddressBookRepo(store.db),
+    imports: new KyselyImportStore(store),
     now: options.now ?? Date.now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
@@ -80,6 +83,11 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   };
 }
 
-function createWorkers(_ctx: AppContext): Worker[] {
-  return [];
+function createWorkers(ctx: AppContext): Worker[] {
+  return [
+    new ImporterWorker(ctx.imports, ctx.email, ctx.log, ctx.now, {
+      leaseMs: ctx.config.importLeaseMs,
+      mailFrom: ctx.config.mailFrom,
+    }),
+  ];
 }

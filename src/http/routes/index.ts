@@ -2,8 +2,9 @@ import type { AppContext } from '../../app-context.js';
 import type { Endpoint } from '../endpoint.js';
 import { contactEndpoints } from './contacts.js';
 import { groupEndpoints } from './groups.js';
+import { importEndpoints } from './imports.js';
 
 /** Every endpoint of the API, by area. */
 export function allEndpoints(ctx: AppContext): Endpoint[] {
-  return [...contactEndpoints(ctx), ...groupEndpoints(ctx)];
+  return [...contactEndpoints(ctx), ...groupEndpoints(ctx), ...importEndpoints(ctx)];
 }

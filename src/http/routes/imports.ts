@@ -1,0 +1,95 @@
+import { createReadStream } from 'node:fs';
+import type { AppContext } from '../../app-context.js';
+import { formatUtc } from '../../domain/dates.js';
+import type { ByteSource } from '../../domain/csv-inspect.js';
+import { findImport, startImport } from '../../domain/import-requests.js';
+import type { RejectedRow } from '../../domain/import-rows.js';
+import type { ImportJob } from '../../domain/import-store.js';
+import { defineEndpoint, type Endpoint } from '../endpoint.js';
+
+/** Uploads are stored, and read back by the importer, in pieces of this size. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/** A multipart upload's temp file, re-readable from the start, 1 MB at a time. */
+function fileSource(path: string): ByteSource {
+  return async function* () {
+    for await (const piece of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      if (Buffer.isBuffer(piece)) yield piece;
+    }
+  };
+}
+
+/** get_import's object, fields in the documented order. */
+export function presentImport(job: ImportJob, errors: readonly RejectedRow[]): object {
+  return {
+    id: job.id,
+    status: job.status,
+    rows_read: job.counts.rowsRead,
+    created: job.counts.created,
+    updated: job.counts.updated,
+    skipped: job.counts.skipped,
+    rejected: job.counts.rejected,
+    errors: errors.map((e) => ({ line: e.line, reason: e.reason })),
+    created_at: formatUtc(job.createdAt),
+    finished_at: job.finishedAt === null ? null : formatUtc(job.finishedAt),
+  };
+}
+
+/** Contract §4.4: import_contacts and its get_import extension. */
+export function importEndpoints(ctx: AppContext): Endpoint[] {
+  const store = ctx.imports;
+  const importContacts = defineEndpoint({
+    name: 'import_contacts',
+    tag: 'contacts',
+    summary: 'Import contacts from a CSV file (rows are imported in the background; a report is emailed)',
+    params: {
+      file: {
+        description:
+          'The CSV file (multipart upload, up to 50 MB), or in a form body the CSV text itself. UTF-8 or ' +
+          'Windows-1252; delimiter , ; or tab; header naming number|numéro|phone|téléphone|cellulaire ' +
+          'and/or email|courriel, optionally name|nom, description|notes, language|langue, groups|groupes',
+        file: true,
+      },
+      email: { description: 'A user of the account: receives the report when the import is done' },
+      overwrite: {
+        description: '1: update contacts that exist (same number or email); 0 (default): skip them',
+        enum: ['0', '1'],
+      },
+      group: {
+        description: 'A group (id, or name case-insensitively) the imported contacts join',
+        extension: true,
+      },
+    },
+    async handle({ params, files, auth }) {
+      const upload = files.file;
+      const result = await startImport(
+        store,
+        {
+          accountId: auth.account.id,
+          upload: upload ? fileSource(upload.path) : undefined,
+          fileText: params.file,
+          email: params.email,
+          overwrite: params.overwrite,
+          group: params.group,
+          now: ctx.now(),
+        },
+        CHUNK_BYTES,
+      );
+      return { status: true, email: result.email, import_id: result.importId };
+    },
+  });
+
+  const getImport = defineEndpoint({
+    name: 'get_import',
+    tag: 'contacts',
+    summary: 'The state and counts of a CSV import',
+    extension: true,
+    params: { import_id: { description: 'The import_id import_contacts answered', extension: true } },
+    async handle({ params, auth }) {
+      const { job, errors } = await findImport(store, auth.account.id, params.import_id);
+      return { status: true, import: presentImport(job, errors) };
+    },
+  });
+
+  return [importContacts, getImport];
+}
