@@ -87,18 +87,33 @@ function incompleteTail(data: Buffer): number {
   return data.length;
 }
 
-/** Decodes stored chunks to text, in order; a leading UTF-8 BOM is dropped. */
-export async function* decodeChunks(
+/**
+ * The stored chunks as UTF-8 bytes, in order, without a leading BOM: UTF-8 passes through untouched
+ * (the CSV parser reads bytes and decodes each field whole, so a character split between two chunks
+ * is fine); Windows-1252 is transcoded.
+ */
+export async function* utf8Chunks(
   chunks: AsyncIterable<Buffer>,
   encoding: CsvEncoding,
-): AsyncGenerator<string> {
-  // TextDecoder skips a leading BOM by default and keeps multi-byte sequences split across chunks whole.
-  const decoder = encoding === 'utf8' ? new TextDecoder('utf-8') : undefined;
-  const cp1252 = encoding === 'win1252' ? iconv.getDecoder('windows-1252') : undefined;
-  for await (const chunk of chunks) {
-    const text = decoder ? decoder.decode(chunk, { stream: true }) : (cp1252?.write(chunk) ?? '');
-    if (text !== '') yield text;
+): AsyncGenerator<Buffer> {
+  if (encoding === 'win1252') {
+    const decoder = iconv.getDecoder('windows-1252');
+    for await (const chunk of chunks) yield Buffer.from(decoder.write(chunk), 'utf8');
+    const rest = decoder.end();
+    if (rest) yield Buffer.from(rest, 'utf8');
+    return;
   }
-  const rest = decoder ? decoder.decode() : (cp1252?.end() ?? '');
-  if (rest) yield rest;
+  let head: Buffer | undefined = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    if (head === undefined) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    if (head.length < BOM.length) continue;
+    const hasBom = BOM.every((byte, i) => head?.[i] === byte);
+    yield hasBom ? head.subarray(BOM.length) : head;
+    head = undefined;
+  }
+  if (head !== undefined && head.length > 0 && !BOM.every((byte, i) => head?.[i] === byte)) yield head;
 }

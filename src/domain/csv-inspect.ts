@@ -1,4 +1,4 @@
-import { decodeChunks, EncodingScanner, type CsvEncoding } from './csv-encoding.js';
+import { EncodingScanner, utf8Chunks, type CsvEncoding } from './csv-encoding.js';
 import { chooseDelimiter, hasContactKey, mapHeader, type Delimiter } from './csv-header.js';
 import { isCsvInputError, MAX_RECORD_CHARS, readCsvRecords } from './csv-reader.js';
 import { badRequest } from './errors.js';
@@ -10,8 +10,11 @@ export const CSV_ERRORS = {
   malformed: 'CSV file malformed',
 } as const;
 
-/** A re-readable upload: each call streams its bytes from the start, in pieces of bounded size. */
-export type ByteSource = () => AsyncIterable<Buffer>;
+/** A re-readable upload: each call streams its bytes from the start, in pieces of at most `pieceBytes`. */
+export type ByteSource = (pieceBytes: number) => AsyncIterable<Buffer>;
+
+/** Pieces the checks read: small enough that nothing read lives long (see csv-reader.ts). */
+const CHECK_PIECE_BYTES = 64 * 1024;
 
 /** What the background import needs to read the stored bytes the way the check read them. */
 export interface CsvLayout {
@@ -32,25 +35,26 @@ const SAMPLE_ROWS = 100;
 export async function inspectCsv(source: ByteSource): Promise<CsvLayout> {
   const scanner = new EncodingScanner();
   let byteSize = 0;
-  for await (const chunk of source()) {
+  for await (const chunk of source(CHECK_PIECE_BYTES)) {
     scanner.feed(chunk);
     byteSize += chunk.length;
   }
   const encoding = scanner.finish();
   if (encoding === undefined) throw badRequest(CSV_ERRORS.unreadable);
 
-  const choice = chooseDelimiter(await readHeaderLine(decodeChunks(source(), encoding)));
+  const choice = chooseDelimiter(await readHeaderLine(utf8Chunks(source(CHECK_PIECE_BYTES), encoding)));
   if (choice.kind === 'none') throw badRequest(CSV_ERRORS.delimiters);
   if (choice.kind === 'no-contact-column') throw badRequest(CSV_ERRORS.malformed);
-  await checkRecords(decodeChunks(source(), encoding), choice.delimiter);
+  await checkRecords(utf8Chunks(source(CHECK_PIECE_BYTES), encoding), choice.delimiter);
   return { encoding, delimiter: choice.delimiter, byteSize };
 }
 
 /** The first line that is not blank, cut at MAX_RECORD_CHARS. */
-async function readHeaderLine(text: AsyncIterable<string>): Promise<string> {
+async function readHeaderLine(bytes: AsyncIterable<Buffer>): Promise<string> {
+  const decoder = new TextDecoder('utf-8');
   let buffered = '';
-  for await (const piece of text) {
-    buffered = (buffered + piece).replace(/^\s+/, '');
+  for await (const piece of bytes) {
+    buffered = (buffered + decoder.decode(piece, { stream: true })).replace(/^\s+/, '');
     const end = buffered.search(/[\r\n]/);
     if (end !== -1) return buffered.slice(0, end);
     if (buffered.length >= MAX_RECORD_CHARS) break;
@@ -58,22 +62,26 @@ async function readHeaderLine(text: AsyncIterable<string>): Promise<string> {
   return buffered.slice(0, MAX_RECORD_CHARS);
 }
 
-async function checkRecords(text: AsyncIterable<string>, delimiter: Delimiter): Promise<void> {
+async function checkRecords(bytes: AsyncIterable<Buffer>, delimiter: Delimiter): Promise<void> {
   let headerFields = -1;
   let sampled = 0;
   let splitLikeHeader = 0;
   try {
-    for await (const { fields } of readCsvRecords(text, delimiter, false)) {
-      if (headerFields === -1) {
-        // A quoted header cell spanning lines can make the parser see another header than the sniffer.
-        if (!hasContactKey(mapHeader(fields))) throw badRequest(CSV_ERRORS.malformed);
-        headerFields = fields.length;
-        continue;
+    for await (const run of readCsvRecords(bytes, delimiter)) {
+      for (const { fields } of run) {
+        if (headerFields === -1) {
+          // A quoted header cell spanning lines can make the parser see another header than the sniffer.
+          if (!hasContactKey(mapHeader(fields))) throw badRequest(CSV_ERRORS.malformed);
+          headerFields = fields.length;
+          continue;
+        }
+        if (sampled >= SAMPLE_ROWS) break; // read on: a quoting error anywhere makes the file malformed
+        sampled++;
+        if (fields.length === headerFields) splitLikeHeader++;
+        if (sampled === SAMPLE_ROWS && splitLikeHeader * 2 < sampled) {
+          throw badRequest(CSV_ERRORS.delimiters);
+        }
       }
-      if (sampled >= SAMPLE_ROWS) continue; // read on: a quoting error anywhere makes the file malformed
-      sampled++;
-      if (fields.length === headerFields) splitLikeHeader++;
-      if (sampled === SAMPLE_ROWS && splitLikeHeader * 2 < sampled) throw badRequest(CSV_ERRORS.delimiters);
     }
   } catch (error) {
     if (isCsvInputError(error)) throw badRequest(CSV_ERRORS.malformed);

@@ -43,7 +43,7 @@ interface Entry {
   language: Language | undefined;
   overwritten: boolean;
   block: boolean;
-  readonly groupIds: Set<number>;
+  groupIds: Set<number> | undefined;
 }
 
 const newEntry = (
@@ -61,7 +61,7 @@ const newEntry = (
   language: undefined,
   overwritten: false,
   block: false,
-  groupIds: new Set(),
+  groupIds: undefined,
 });
 
 function resolveRefs(refs: readonly GroupRef[], settings: PlanSettings): ResolvedGroup[] | number {
@@ -129,7 +129,7 @@ export function planBatch(
     for (const group of settings.importGroup ? [...groups, settings.importGroup] : groups) {
       // Tous holds every contact already; Blocked is the contact's is_blocked flag, not a membership.
       if (group.systemKind === 'blocked') target.block = true;
-      else if (group.systemKind === null) target.groupIds.add(group.id);
+      else if (group.systemKind === null) (target.groupIds ??= new Set()).add(group.id);
     }
   }
   return toPlan(inserts, [...new Set([...byNumber.values(), ...byEmail.values()])], rejected, {
@@ -170,7 +170,7 @@ function toPlan(
         language: entry.language,
       });
     }
-    if (entry.groupIds.size > 0) existingGroups.set(entry.id, [...entry.groupIds]);
+    if (entry.groupIds) existingGroups.set(entry.id, [...entry.groupIds]);
     if (entry.block) blockIds.push(entry.id);
   }
   return {
@@ -182,7 +182,7 @@ function toPlan(
       language: entry.language ?? tally.settings.defaultLanguage,
       blocked: entry.block,
     })),
-    insertGroups: inserts.map((entry) => [...entry.groupIds]),
+    insertGroups: inserts.map((entry) => (entry.groupIds ? [...entry.groupIds] : [])),
     updates,
     existingGroups,
     blockIds,

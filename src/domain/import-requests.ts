@@ -29,22 +29,22 @@ export interface ImportRequest {
 
 const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
-/** The text of a form field as a source of bytes, in the same 1 MB pieces as an upload. */
-export function textSource(text: string, pieceBytes: number): ByteSource {
-  return async function* () {
+/** The text of a form field as a source of bytes. */
+export function textSource(text: string): ByteSource {
+  return async function* (pieceBytes: number) {
     const bytes = Buffer.from(text, 'utf8');
     for (let at = 0; at < bytes.length; at += pieceBytes) yield bytes.subarray(at, at + pieceBytes);
   };
 }
 
 /**
- * import_contacts: the checks in the contract's order, then the upload stored whole (committed
- * before the answer); the rows are imported by the background importer.
+ * import_contacts: the checks in the contract's order, then the upload stored whole, in chunks of
+ * `chunkBytes` (committed before the answer); the rows are imported by the background importer.
  */
 export async function startImport(
   store: ImportStore,
   request: ImportRequest,
-  pieceBytes: number,
+  chunkBytes: number,
 ): Promise<{ email: string; importId: number }> {
   if (!request.upload && !present(request.fileText)) throw badRequest(IMPORT_MESSAGES.fileRequired);
   if (!present(request.email)) throw badRequest(IMPORT_MESSAGES.emailMissing);
@@ -57,7 +57,7 @@ export async function startImport(
     const text = request.fileText ?? '';
     // `file=abc.csv` names a file on the client's disk; the server has no file by that name to read.
     if (!/[\r\n]/.test(text)) throw badRequest(CSV_ERRORS.unreadable);
-    source = textSource(text, pieceBytes);
+    source = textSource(text);
   }
   const layout = await inspectCsv(source);
 
@@ -76,7 +76,7 @@ export async function startImport(
 
   const importId = await store.createImport(
     { accountId: request.accountId, reportEmail, overwrite: overwrite === '1', groupId, ...layout },
-    source(),
+    source(chunkBytes),
     request.now,
   );
   return { email, importId };

@@ -85,25 +85,47 @@ export function parseGroupsCell(raw: string): GroupRef[] | RejectedRow['reason']
 const cell = (fields: readonly string[], index: number | undefined): string | undefined =>
   index === undefined ? undefined : fields[index];
 
+/** The header facts every row is read with. */
+export interface RowLayout {
+  readonly columns: ColumnMap;
+  readonly headerFields: number;
+}
+
 /**
- * Reads one data record: the field count must match the header's; then number and email are
- * normalised like post_contact's (an invalid one rejects the row even when the other is valid),
- * and at least one of them is required.
+ * Normalises many raw numbers at once (in the account's country). Numbers are the costly part of a
+ * row (libphonenumber), so the importer may hand them to another thread; `normaliseInThread` is the
+ * plain version.
+ */
+export type NumberNormaliser = (raws: readonly string[], country: string) => Promise<(string | null)[]>;
+
+export const normaliseInThread: NumberNormaliser = async (raws, country) =>
+  raws.map((raw) => (raw === '' ? null : normalisePhone(raw, country)));
+
+/** The number cell to normalise ('' when none, or when the row is rejected for its field count). */
+export function rawNumberOf(record: CsvRecord, layout: RowLayout): string {
+  if (record.fields.length !== layout.headerFields) return '';
+  return cell(record.fields, layout.columns.number) ?? '';
+}
+
+/**
+ * Reads one data record, given its number already normalised (null when invalid): the field count
+ * must match the header's; number and email are checked like post_contact's (an invalid one rejects
+ * the row even when the other is valid), and at least one of them is required.
  */
 export function readImportRow(
   record: CsvRecord,
-  columns: ColumnMap,
-  headerFields: number,
-  defaultCountry: string,
+  layout: RowLayout,
+  normalisedNumber: string | null,
 ): ContactDraft | RejectedRow {
   const { line, fields } = record;
+  const { columns, headerFields } = layout;
   if (fields.length !== headerFields) {
     return { line, reason: ROW_REASONS.fieldCount(headerFields, fields.length) };
   }
   const rawNumber = cell(fields, columns.number) ?? '';
   const rawEmail = cell(fields, columns.email) ?? '';
   if (rawNumber === '' && rawEmail === '') return { line, reason: ROW_REASONS.numberOrEmail };
-  const number = rawNumber === '' ? null : normalisePhone(rawNumber, defaultCountry);
+  const number = rawNumber === '' ? null : normalisedNumber;
   if (number === null && rawNumber !== '') return { line, reason: ROW_REASONS.number };
   const email = rawEmail === '' ? null : normaliseEmail(rawEmail);
   if (email === null && rawEmail !== '') return { line, reason: ROW_REASONS.email };

@@ -1,8 +1,9 @@
-import { decodeChunks } from './csv-encoding.js';
-import { hasContactKey, mapHeader, type ColumnMap } from './csv-header.js';
-import { readCsvRecords } from './csv-reader.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { utf8Chunks } from './csv-encoding.js';
+import { hasContactKey, mapHeader } from './csv-header.js';
+import { readCsvRecords, type CsvRecord } from './csv-reader.js';
 import { applyBatch } from './import-batch.js';
-import { readImportRow, type ContactDraft, type RejectedRow } from './import-rows.js';
+import { rawNumberOf, readImportRow, type NumberNormaliser, type RowLayout } from './import-rows.js';
 import {
   addCounts,
   type ImportAccount,
@@ -27,6 +28,7 @@ export interface ImportRunOptions {
   readonly now: () => number;
   /** Aborted when the process stops: the run ends after the batch in hand is committed. */
   readonly signal: AbortSignal;
+  readonly normaliseNumbers: NumberNormaliser;
   /** Told of every renewed lease, so a caller handling a failure holds the current one. */
   readonly onLease?: (lease: ImportLease) => void;
 }
@@ -37,10 +39,17 @@ export interface ImportRunResult {
   readonly counts: ImportCounts;
 }
 
+/** A batch read from the file whose numbers are being normalised. */
+interface ReadBatch {
+  readonly records: readonly CsvRecord[];
+  readonly numbers: Promise<(string | null)[]>;
+}
+
 /**
  * Streams an import's stored chunks through the CSV parser and commits its rows batch by batch.
  * Rows up to the checkpoint were committed by an earlier run and are read past without effect, so a
- * run resumed after a crash counts every row exactly once.
+ * run resumed after a crash counts every row exactly once. The numbers of one batch are normalised
+ * (possibly on another thread) while the previous batch is written.
  */
 export async function runImport(
   store: ImportStore,
@@ -52,18 +61,18 @@ export async function runImport(
   let current = lease;
   let renewedAt = options.now();
   let counts = job.counts;
-  let header: { columns: ColumnMap; fields: number } | undefined;
-  let batch: (ContactDraft | RejectedRow)[] = [];
-  let batchLastLine = job.checkpointLine;
+  let layout: RowLayout | undefined;
+  let records: CsvRecord[] = [];
+  let inFlight: ReadBatch | undefined;
 
-  const commit = async (): Promise<void> => {
-    const rows = batch;
-    batch = [];
+  const commit = async (batch: ReadBatch, rowLayout: RowLayout): Promise<void> => {
+    const numbers = await batch.numbers;
+    const rows = batch.records.map((record, i) => readImportRow(record, rowLayout, numbers[i] ?? null));
     const settings = {
       account,
       overwrite: job.overwrite,
       importGroupId: job.groupId,
-      lastLine: batchLastLine,
+      lastLine: batch.records[batch.records.length - 1]?.line ?? job.checkpointLine,
     };
     const done = await store.runBatch(current, account, options.now(), options.leaseMs, (tx) =>
       applyBatch(tx, rows, settings),
@@ -72,33 +81,55 @@ export async function runImport(
     options.onLease?.(current);
     renewedAt = options.now();
     counts = addCounts(counts, done.result);
+    // With SQLite every query resolves without real I/O: without this the whole import would run as
+    // one stretch of microtasks and the API would not answer until it ends.
+    await nextTurn();
   };
 
-  const records = readCsvRecords(decodeChunks(store.readChunks(job.id), job.encoding), job.delimiter);
-  for await (const record of records) {
-    if (!header) {
-      const columns = mapHeader(record.fields);
-      if (!hasContactKey(columns)) throw new ImportFailure('the header names neither a number nor an email');
-      header = { columns, fields: record.fields.length };
-      continue;
-    }
-    if (record.line <= job.checkpointLine) {
-      // Reading past committed rows commits nothing: keep the lease alive meanwhile.
-      if (options.now() - renewedAt > options.leaseMs / 3) {
-        current = await store.renewLease(current, options.now(), options.leaseMs);
-        options.onLease?.(current);
-        renewedAt = options.now();
+  /** Starts normalising the batch in hand, commits the one before it, and keeps this one in flight. */
+  const rotate = async (rowLayout: RowLayout): Promise<void> => {
+    const batch: ReadBatch = {
+      records,
+      numbers: options.normaliseNumbers(
+        records.map((r) => rawNumberOf(r, rowLayout)),
+        account.defaultCountry,
+      ),
+    };
+    batch.numbers.catch(() => undefined); // awaited in commit; a stop may leave it behind
+    records = [];
+    const previous = inFlight;
+    inFlight = batch;
+    if (previous) await commit(previous, rowLayout);
+  };
+
+  const runs = readCsvRecords(utf8Chunks(store.readChunks(job.id), job.encoding), job.delimiter);
+  for await (const run of runs) {
+    for (const record of run) {
+      if (!layout) {
+        const columns = mapHeader(record.fields);
+        if (!hasContactKey(columns))
+          throw new ImportFailure('the header names neither a number nor an email');
+        layout = { columns, headerFields: record.fields.length };
+        continue;
       }
-      continue;
+      if (record.line <= job.checkpointLine) continue; // committed by an earlier run
+      records.push(record);
+      if (records.length >= options.batchSize) {
+        await rotate(layout);
+        // Stopping drops the batch in flight: it was not committed, so the next run reads it again.
+        if (options.signal.aborted) return { outcome: 'stopped', lease: current, counts };
+      }
     }
-    batch.push(readImportRow(record, header.columns, header.fields, account.defaultCountry));
-    batchLastLine = record.line;
-    if (batch.length >= options.batchSize) {
-      await commit();
-      if (options.signal.aborted) return { outcome: 'stopped', lease: current, counts };
+    if (records.length === 0 && options.now() - renewedAt > options.leaseMs / 3) {
+      // Reading past committed rows commits nothing: keep the lease alive meanwhile.
+      current = await store.renewLease(current, options.now(), options.leaseMs);
+      options.onLease?.(current);
+      renewedAt = options.now();
     }
   }
-  if (!header) throw new ImportFailure('the file holds no header');
-  if (batch.length > 0) await commit();
+  if (!layout) throw new ImportFailure('the file holds no header');
+  if (records.length > 0) await rotate(layout);
+  const last = inFlight;
+  if (last) await commit(last, layout);
   return { outcome: 'done', lease: current, counts };
 }

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type {
   BatchProgress,
   ExistingContact,
@@ -9,6 +9,7 @@ import type {
   PlannedUpdate,
   ResolvedGroup,
 } from '../domain/import-store.js';
+import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
 
 /**
@@ -23,6 +24,9 @@ function inPieces<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
   return pieces;
 }
 
+/** The insert of a full piece, compiled once per engine: building it anew each batch costs more than the insert. */
+const fullInsertSql = new Map<string, string>();
+
 export function systemKind(raw: string | null): ResolvedGroup['systemKind'] {
   return raw === 'all' || raw === 'blocked' ? raw : null;
 }
@@ -34,6 +38,7 @@ export function systemKind(raw: string | null): ResolvedGroup['systemKind'] {
 export class ContactBatchTx implements ImportBatchTx {
   constructor(
     private readonly trx: Transaction<Database>,
+    private readonly dialect: DialectName,
     private readonly account: ImportAccount,
     private readonly now: number,
     private readonly progress: (progress: BatchProgress) => Promise<void>,
@@ -119,25 +124,50 @@ export class ContactBatchTx implements ImportBatchTx {
   async insertContacts(rows: readonly PlannedInsert[]): Promise<(number | undefined)[]> {
     const ids: (number | undefined)[] = [];
     for (const piece of inPieces(rows)) {
-      const inserted = await this.trx
-        .insertInto('contacts')
-        .values(
-          piece.map((row) => ({
-            account_id: this.account.id,
-            number: row.number,
-            email: row.email,
-            name: row.name,
-            description: row.description,
-            language: row.language,
-            user_id: 0,
-            is_blocked: row.blocked ? 1 : 0,
-            created_at: this.now,
-          })),
-        )
-        // Another writer may have taken a number or email since the lookup: that row is a duplicate.
-        .onConflict((oc) => oc.doNothing())
-        .returning(['id', 'number', 'email'])
-        .execute();
+      const values = piece.map((row) => ({
+        account_id: this.account.id,
+        number: row.number,
+        email: row.email,
+        name: row.name,
+        description: row.description,
+        language: row.language,
+        user_id: 0,
+        is_blocked: row.blocked ? 1 : 0,
+        created_at: this.now,
+      }));
+      const build = () =>
+        this.trx
+          .insertInto('contacts')
+          .values(values)
+          // Another writer may have taken a number or email since the lookup: that row is a duplicate.
+          .onConflict((oc) => oc.doNothing())
+          .returning(['id', 'number', 'email']);
+      let inserted: { id: number; number: string | null; email: string | null }[];
+      if (piece.length === ROWS_PER_STATEMENT) {
+        let text = fullInsertSql.get(this.dialect);
+        if (text === undefined) {
+          text = build().compile().sql;
+          fullInsertSql.set(this.dialect, text);
+        }
+        // Same statement text, parameters in the compiled order: row by row, column by column.
+        const parameters = values.flatMap((v) => [
+          v.account_id,
+          v.number,
+          v.email,
+          v.name,
+          v.description,
+          v.language,
+          v.user_id,
+          v.is_blocked,
+          v.created_at,
+        ]);
+        const result = await this.trx.executeQuery<(typeof inserted)[number]>(
+          CompiledQuery.raw(text, parameters),
+        );
+        inserted = result.rows;
+      } else {
+        inserted = await build().execute();
+      }
       // RETURNING promises no order: match rows back by their unique number (or email).
       const byKey = new Map<string, number>();
       for (const row of inserted) byKey.set(row.number !== null ? `n${row.number}` : `e${row.email}`, row.id);

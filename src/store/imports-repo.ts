@@ -15,8 +15,10 @@ import {
   type ResolvedGroup,
 } from '../domain/import-store.js';
 import { ContactBatchTx, systemKind } from './contact-batch-repo.js';
-import type { Store } from './database.js';
+import type { DialectName, Store } from './database.js';
 import type { Database, ImportsTable } from './schema.js';
+
+const READ_PIECE_BYTES = 64 * 1024;
 
 const STATUSES: readonly ImportStatus[] = ['pending', 'running', 'completed', 'failed'];
 
@@ -68,9 +70,11 @@ function claimable(now: number) {
 /** The CSV import's store (contract §4.4), on SQLite or PostgreSQL. */
 export class KyselyImportStore implements ImportStore {
   private readonly db: Kysely<Database>;
+  private readonly dialect: DialectName;
 
   constructor(store: Store) {
     this.db = store.db;
+    this.dialect = store.dialect;
   }
 
   async findUserEmail(accountId: number, email: string): Promise<string | undefined> {
@@ -214,16 +218,27 @@ export class KyselyImportStore implements ImportStore {
   }
 
   async *readChunks(importId: number): AsyncGenerator<Buffer> {
-    // One chunk (1 MB) at a time: a 50 MB import never sits whole in memory.
-    for (let seq = 0; ; seq++) {
-      const row = await this.db
-        .selectFrom('import_chunks')
-        .select('data')
-        .where('import_id', '=', importId)
-        .where('seq', '=', seq)
-        .executeTakeFirst();
-      if (!row) return;
-      yield Buffer.from(row.data);
+    // Read back in 64 KB slices (substr works on blobs and bytea alike): a piece dies before the
+    // garbage collector would promote it, and a 50 MB import never sits in memory.
+    const chunks = await this.db
+      .selectFrom('import_chunks')
+      .select(['seq', (eb) => eb.fn<number>('length', ['data']).as('size')])
+      .where('import_id', '=', importId)
+      .orderBy('seq')
+      .execute();
+    for (const { seq, size } of chunks) {
+      for (let at = 0; at < Number(size); at += READ_PIECE_BYTES) {
+        const row = await this.db
+          .selectFrom('import_chunks')
+          .select((eb) =>
+            eb.fn<Buffer>('substr', ['data', eb.val(at + 1), eb.val(READ_PIECE_BYTES)]).as('piece'),
+          )
+          .where('import_id', '=', importId)
+          .where('seq', '=', seq)
+          .executeTakeFirst();
+        if (!row) return;
+        yield row.piece;
+      }
     }
   }
 
@@ -237,7 +252,7 @@ export class KyselyImportStore implements ImportStore {
     return this.db.transaction().execute(async (trx) => {
       // Renewing first also locks the import's row (PostgreSQL) for the whole batch.
       const renewed = await renew(trx, lease, now + leaseMs);
-      const tx = new ContactBatchTx(trx, account, now, async (progress) => {
+      const tx = new ContactBatchTx(trx, this.dialect, account, now, async (progress) => {
         const { rejected } = await trx
           .selectFrom('imports')
           .select('rejected')

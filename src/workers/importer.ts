@@ -3,6 +3,7 @@ import { renderImportReport, REPORTED_ERRORS } from '../domain/import-report.js'
 import { ImportFailure, runImport } from '../domain/import-run.js';
 import { LeaseLost, type ImportJob, type ImportLease, type ImportStore } from '../domain/import-store.js';
 import { TransportError, type EmailTransport } from '../transport/types.js';
+import { PhoneThread } from './phone-pool.js';
 import { sleep, type Worker } from './worker.js';
 
 export interface ImporterOptions {
@@ -32,6 +33,7 @@ export class ImporterWorker implements Worker {
   readonly name = 'importer';
   private readonly abort = new AbortController();
   private readonly attempts = new Map<number, number>();
+  private readonly phones = new PhoneThread();
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -59,8 +61,12 @@ export class ImporterWorker implements Worker {
       } catch (error) {
         this.log.error({ err: error }, 'importer: could not claim an import');
       }
-      if (!worked) await sleep(this.options.pollMs ?? 500, this.abort.signal);
+      if (!worked) {
+        await this.phones.close(); // idle: give the thread's memory back
+        await sleep(this.options.pollMs ?? 500, this.abort.signal);
+      }
     }
+    await this.phones.close();
   }
 
   /** Claims and handles one import; false when there was none. Exposed for tests. */
@@ -85,6 +91,7 @@ export class ImporterWorker implements Worker {
           leaseMs: this.options.leaseMs,
           now: this.now,
           signal: this.abort.signal,
+          normaliseNumbers: this.phones.normalise,
           onLease: (renewed) => {
             current = renewed;
           },

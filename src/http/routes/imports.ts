@@ -10,10 +10,10 @@ import { defineEndpoint, type Endpoint } from '../endpoint.js';
 /** Uploads are stored, and read back by the importer, in pieces of this size. */
 export const CHUNK_BYTES = 1024 * 1024;
 
-/** A multipart upload's temp file, re-readable from the start, 1 MB at a time. */
+/** A multipart upload's temp file, re-readable from the start. */
 function fileSource(path: string): ByteSource {
-  return async function* () {
-    for await (const piece of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+  return async function* (pieceBytes: number) {
+    for await (const piece of createReadStream(path, { highWaterMark: pieceBytes })) {
       if (Buffer.isBuffer(piece)) yield piece;
     }
   };
