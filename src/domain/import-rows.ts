@@ -40,8 +40,9 @@ export const ROW_REASONS = {
     `wrong number of fields (expected ${expected}, found ${found})`,
 } as const;
 
-/** The same limits as the contact endpoints' parameters. */
-const MAX_TEXT = 1000;
+/** The same limits as post_contact's parameters. */
+const MAX_NAME = 200;
+const MAX_DESCRIPTION = 1000;
 const MAX_GROUP_NAME = 100;
 
 const LANGUAGES: Readonly<Record<string, Language>> = {
@@ -131,9 +132,9 @@ export function readImportRow(
   if (email === null && rawEmail !== '') return { line, reason: ROW_REASONS.email };
 
   const name = cell(fields, columns.name);
-  if (name !== undefined && name.length > MAX_TEXT) return { line, reason: ROW_REASONS.nameTooLong };
+  if (name !== undefined && name.length > MAX_NAME) return { line, reason: ROW_REASONS.nameTooLong };
   const description = cell(fields, columns.description);
-  if (description !== undefined && description.length > MAX_TEXT) {
+  if (description !== undefined && description.length > MAX_DESCRIPTION) {
     return { line, reason: ROW_REASONS.descriptionTooLong };
   }
   const groups = parseGroupsCell(cell(fields, columns.groups) ?? '');
