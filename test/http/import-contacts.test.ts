@@ -327,7 +327,9 @@ describe('import_contacts and get_import (contract §4.4)', () => {
   });
 
   it('hides an import from another account, and answers get_import’s own errors', async () => {
-    const state = await importAndWait(uploadCsv(target, 'email,name\nmine@example.com,Me\n', { email: user }));
+    const state = await importAndWait(
+      uploadCsv(target, 'email,name\nmine@example.com,Me\n', { email: user }),
+    );
     const other = await server.createAccount({ name: 'Other' });
     const foreign = await getImport({ url: server.url, key: other.key }, String(state.id));
     assert.equal(foreign.status, 404);
