@@ -277,7 +277,7 @@ describe('import_contacts and get_import (contract §4.4)', () => {
     assert.equal((await contact('5145550403')).name, 'Two\r\nLines');
     assert.equal((await contact('5145550401')).name, 'Good One', 'the duplicate row changed nothing');
     const report = await reportFor(state.id);
-    assert.match(report.text, /ligne 3: wrong number of fields \(expected 3, found 4\)\n  ligne 5: number/);
+    assert.match(report.text, /ligne 3: wrong number of fields \(expected 3, found 4\)\n {2}ligne 5: number/);
   });
 
   it('imports 100,000 rows, then the same file again without overwrite creates nothing', async () => {
