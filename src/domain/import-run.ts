@@ -26,7 +26,7 @@ export interface ImportRunOptions {
   readonly batchSize: number;
   readonly leaseMs: number;
   readonly now: () => number;
-  /** Aborted when the process stops: the run ends after the batch in hand is committed. */
+  /** Aborted when the process stops: the run ends after the batch being written is committed. */
   readonly signal: AbortSignal;
   readonly normaliseNumbers: NumberNormaliser;
   /** Told of every renewed lease, so a caller handling a failure holds the current one. */
@@ -104,6 +104,8 @@ export async function runImport(
 
   const runs = readCsvRecords(utf8Chunks(store.readChunks(job.id), job.encoding), job.delimiter);
   for await (const run of runs) {
+    // Stopping drops what is read but not committed: the next run reads it again from the checkpoint.
+    if (options.signal.aborted) return { outcome: 'stopped', lease: current, counts };
     for (const record of run) {
       if (!layout) {
         const columns = mapHeader(record.fields);
@@ -114,11 +116,7 @@ export async function runImport(
       }
       if (record.line <= job.checkpointLine) continue; // committed by an earlier run
       records.push(record);
-      if (records.length >= options.batchSize) {
-        await rotate(layout);
-        // Stopping drops the batch in flight: it was not committed, so the next run reads it again.
-        if (options.signal.aborted) return { outcome: 'stopped', lease: current, counts };
-      }
+      if (records.length >= options.batchSize) await rotate(layout);
     }
     if (records.length === 0 && options.now() - renewedAt > options.leaseMs / 3) {
       // Reading past committed rows commits nothing: keep the lease alive meanwhile.
@@ -126,6 +124,7 @@ export async function runImport(
       options.onLease?.(current);
       renewedAt = options.now();
     }
+    await nextTurn(); // reading stored chunks is no real I/O either: let requests in
   }
   if (!layout) throw new ImportFailure('the file holds no header');
   if (records.length > 0) await rotate(layout);

@@ -280,6 +280,20 @@ describe('import_contacts and get_import (contract §4.4)', () => {
     assert.match(report.text, /ligne 3: wrong number of fields \(expected 3, found 4\)\n {2}ligne 5: number/);
   });
 
+  it('counts every rejected row and keeps (and reports) the first 100 reasons', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `nope${i},Bad ${i}`);
+    const state = await importAndWait(
+      uploadCsv(target, `number,name\n5145550451,Good\n${rows.join('\n')}\n`, { email: user }),
+    );
+    assert.deepEqual([state.rows_read, state.created, state.rejected], [151, 1, 150]);
+    assert.equal(state.errors.length, 100);
+    assert.deepEqual(state.errors[0], { line: 3, reason: 'number is not a valid phone number' });
+    assert.deepEqual(state.errors[99], { line: 102, reason: 'number is not a valid phone number' });
+    const report = await reportFor(state.id);
+    assert.match(report.text, /Lignes rejetées: 150\n/);
+    assert.equal(report.text.match(/^ {2}ligne \d+: /gm)?.length, 100);
+  });
+
   it('imports 100,000 rows, then the same file again without overwrite creates nothing', async () => {
     const csv = generatedCsv(100_000, 500_000);
     const first = await importAndWait(uploadCsv(target, csv, { email: user }));
