@@ -69,8 +69,8 @@ export class ImporterWorker implements Worker {
     await this.phones.close();
   }
 
-  /** Claims and handles one import; false when there was none. Exposed for tests. */
-  async tick(): Promise<boolean> {
+  /** Claims and handles one import; false when there was none. */
+  private async tick(): Promise<boolean> {
     const claim = await this.store.claimImport(this.now(), this.options.leaseMs);
     if (!claim) return false;
     await this.handle(claim.job, claim.lease);

@@ -1,13 +1,11 @@
 import { createReadStream } from 'node:fs';
 import type { AppContext } from '../../app-context.js';
-import { formatUtc } from '../../domain/dates.js';
 import type { ByteSource } from '../../domain/csv-inspect.js';
 import { findImport, startImport } from '../../domain/import-requests.js';
-import type { RejectedRow } from '../../domain/import-rows.js';
-import type { ImportJob } from '../../domain/import-store.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
+import { presentImport } from '../presenters/imports.js';
 
-/** Uploads are stored, and read back by the importer, in pieces of this size. */
+/** Uploads are stored in chunks of this size: a 50 MB file never travels to the database in one piece. */
 export const CHUNK_BYTES = 1024 * 1024;
 
 /** A multipart upload's temp file, re-readable from the start. */
@@ -16,22 +14,6 @@ function fileSource(path: string): ByteSource {
     for await (const piece of createReadStream(path, { highWaterMark: pieceBytes })) {
       if (Buffer.isBuffer(piece)) yield piece;
     }
-  };
-}
-
-/** get_import's object, fields in the documented order. */
-export function presentImport(job: ImportJob, errors: readonly RejectedRow[]): object {
-  return {
-    id: job.id,
-    status: job.status,
-    rows_read: job.counts.rowsRead,
-    created: job.counts.created,
-    updated: job.counts.updated,
-    skipped: job.counts.skipped,
-    rejected: job.counts.rejected,
-    errors: errors.map((e) => ({ line: e.line, reason: e.reason })),
-    created_at: formatUtc(job.createdAt),
-    finished_at: job.finishedAt === null ? null : formatUtc(job.finishedAt),
   };
 }
 
