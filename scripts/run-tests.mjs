@@ -1,4 +1,5 @@
-// Runs every test file under test/ with node's own test runner, TypeScript loaded through tsx.
+// Runs every test file under test/ with node's own test runner, TypeScript loaded through tsx:
+// once on SQLite, then once more on PostgreSQL when TEST_DATABASE_URL is set.
 // (Node 20's --test takes no glob patterns, so the files are listed here.)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -20,8 +21,28 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
-});
-process.exit(result.status ?? 1);
+
+function runPass(store) {
+  console.log(`\n=== test pass on ${store} ===\n`);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'test', VUDUMOBILE_TEST_STORE: store },
+    },
+  );
+  return result.status ?? 1;
+}
+
+const only = process.env.VUDUMOBILE_TEST_STORE;
+let status = 0;
+if (only !== 'postgres') status = runPass('sqlite') || status;
+if (process.env.TEST_DATABASE_URL) {
+  if (only !== 'sqlite') status = runPass('postgres') || status;
+} else {
+  console.log(
+    '\nPostgreSQL pass skipped: TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres).',
+  );
+}
+process.exit(status);

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AddressBookStore } from './domain/address-book.js';
+import type { BroadcastQueueStore } from './domain/broadcast-fanout.js';
+import type { BroadcastStore } from './domain/broadcasts.js';
 import type { ImportStore } from './domain/import-store.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport } from './transport/types.js';
@@ -12,6 +14,9 @@ export interface AppContext {
   readonly log: Logger;
   readonly email: EmailTransport;
   readonly addressBook: AddressBookStore;
+  readonly broadcasts: BroadcastStore;
+  /** Fan-out and the receipt hook (`recordBroadcastMessageOutcome`) of broadcast messages. */
+  readonly broadcastQueue: BroadcastQueueStore;
   readonly imports: ImportStore;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseSmppUrls } from './transport/smpp/smpp-url.js';
 
 /** Settings read once from the environment (and CLI flags), validated, then frozen and passed down. */
 export interface Config {
@@ -12,6 +13,10 @@ export interface Config {
   readonly mailFrom: string;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** Bulk (broadcast) SMS per second per account; null: unlimited. */
+  readonly broadcastRatePerAccount: number | null;
+  /** Recipients queued per committed fan-out batch. */
+  readonly broadcastFanoutBatch: number;
   /** How long a worker holds a claimed import before another may take it over (IMPORT_LEASE_SECONDS). */
   readonly importLeaseMs: number;
 }
@@ -40,9 +45,15 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   );
   if (!/^https?:\/\/[^\s]+$/.test(publicUrl))
     problems.push('PUBLIC_URL: expected an http:// or https:// URL');
+  const broadcastRatePerAccount = parseRate(env.BROADCAST_RATE_PER_ACCOUNT, problems);
+  const broadcastFanoutBatch = parseBatch(env.BROADCAST_FANOUT_BATCH, problems);
   const importLeaseMs =
     overrides.importLeaseMs ?? parseSeconds('IMPORT_LEASE_SECONDS', env, 30, problems) * 1000;
   const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || 'sqlite:./data/vudumobile.db');
+  const smtpUrl = overrides.smtpUrl ?? (env.SMTP_URL || undefined);
+  if (smtpUrl !== undefined) checkSmtpUrl(smtpUrl, problems);
+  const smppUrl = overrides.smppUrl ?? (env.SMPP_URL || undefined);
+  if (smppUrl !== undefined) problems.push(...parseSmppUrls(smppUrl).problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return Object.freeze({
     databaseUrl,
@@ -50,11 +61,13 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     port,
     publicUrl,
     trustedProxies: Object.freeze(trustedProxies),
-    smtpUrl: overrides.smtpUrl ?? (env.SMTP_URL || undefined),
-    smppUrl: overrides.smppUrl ?? (env.SMPP_URL || undefined),
+    smtpUrl,
+    smppUrl,
     mailFrom: overrides.mailFrom ?? (env.MAIL_FROM || 'no-reply@localhost'),
     dataDir: overrides.dataDir ?? (env.DATA_DIR || './data'),
     logLevel: overrides.logLevel ?? logLevel,
+    broadcastRatePerAccount: overrides.broadcastRatePerAccount ?? broadcastRatePerAccount,
+    broadcastFanoutBatch: overrides.broadcastFanoutBatch ?? broadcastFanoutBatch,
     importLeaseMs,
   });
 }
@@ -67,6 +80,39 @@ function parsePort(raw: string | undefined, problems: string[]): number {
     return 8080;
   }
   return port;
+}
+
+function checkSmtpUrl(raw: string, problems: string[]): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push('SMTP_URL: expected smtp://user:password@host:port or smtps://…');
+    return;
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    problems.push(`SMTP_URL: unsupported scheme "${url.protocol}" (expected smtp:// or smtps://)`);
+  else if (url.hostname === '') problems.push('SMTP_URL: host is missing');
+}
+
+function parseRate(raw: string | undefined, problems: string[]): number | null {
+  if (raw === undefined || raw.trim() === '' || raw.trim() === 'unlimited') return null;
+  const rate = Number(raw);
+  if (!Number.isFinite(rate) || rate <= 0) {
+    problems.push('BROADCAST_RATE_PER_ACCOUNT: expected messages per second (a number above 0) or unlimited');
+    return null;
+  }
+  return rate;
+}
+
+function parseBatch(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined || raw === '') return 1000;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1 || size > 10000) {
+    problems.push('BROADCAST_FANOUT_BATCH: expected a whole number from 1 to 10000');
+    return 1000;
+  }
+  return size;
 }
 
 function parseSeconds(name: string, env: Environment, fallback: number, problems: string[]): number {

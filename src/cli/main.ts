@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, readConfig, type Config } from '../config.js';
 import { createFirstRunAccount } from '../bootstrap.js';
 import { createLogger } from '../logger.js';
-import { createPlatform, openMigratedStore } from '../main.js';
+import { createPlatform, openMigratedStore, ROLES } from '../main.js';
 import { DatabaseUrlError, openStore } from '../store/database.js';
 import { migrateToLatest, SchemaTooNewError } from '../store/migrate.js';
 import {
@@ -12,6 +12,7 @@ import {
   type WithStore,
 } from './admin-commands.js';
 import { CliError, emit, type Output } from './output.js';
+import { registerSmscSimCommand } from './smsc-sim-command.js';
 
 const program = new Command('vudumobile')
   .description('VuduMobile messaging platform: the API server and its administration')
@@ -47,7 +48,10 @@ program
   .description('serve the API and run the background workers')
   .option('--port <port>', 'port to listen on (default $PORT or 8080)')
   .option('--host <host>', 'address to listen on (default $HOST or 127.0.0.1)')
-  .action(async (opts: { port?: string; host?: string }) => {
+  .option('--role <role>', 'api (HTTP only), worker (background work only) or all', 'all')
+  .action(async (opts: { port?: string; host?: string; role: string }) => {
+    const role = ROLES.find((r) => r === opts.role);
+    if (!role) throw new CliError('--role must be api, worker or all');
     if (opts.port !== undefined && !/^\d{1,5}$/.test(opts.port))
       throw new CliError('--port must be a number from 0 to 65535');
     const cfg = config({
@@ -55,12 +59,18 @@ program
       ...(opts.host !== undefined ? { host: opts.host } : {}),
     });
     const log = createLogger(cfg.logLevel);
-    const platform = await createPlatform(cfg, { log });
-    const firstRun = await createFirstRunAccount(platform.ctx.store.db, Date.now());
+    const platform = await createPlatform(cfg, { log, role });
+    const firstRun =
+      role === 'worker' ? undefined : await createFirstRunAccount(platform.ctx.store.db, Date.now());
     const address = await platform.start();
-    const base = cfg.publicUrl;
-    log.info({ address, database: platform.ctx.store.location }, 'VuduMobile API listening');
-    if (firstRun) {
+    if (address === undefined) {
+      log.info({ role, database: platform.ctx.store.location }, 'VuduMobile worker running');
+    } else {
+      log.info({ address, role, database: platform.ctx.store.location }, 'VuduMobile API listening');
+    }
+    if (firstRun && address !== undefined) {
+      // With no PUBLIC_URL (or port 0) the address actually bound is what a reader can paste.
+      const base = process.env.PUBLIC_URL ? cfg.publicUrl : address.replace('://0.0.0.0', '://127.0.0.1');
       const lines = [
         '',
         'First start: created the default account (fr, CA), user admin@localhost and an API key',
@@ -113,6 +123,7 @@ program
 registerAccountCommands(program, withStore);
 registerKeyCommands(program, withStore);
 registerUserCommands(program, withStore);
+registerSmscSimCommand(program, globalOutput);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,8 +8,9 @@ import type { AppContext } from '../app-context.js';
 import { ApiError } from '../domain/errors.js';
 import { registerEndpoint, type Endpoint } from './endpoint.js';
 import { installErrorHandling } from './errors.js';
+import { installMetrics } from './metrics.js';
 import { decodeUtf8Body, parseJsonParams, parseUrlEncoded } from './params.js';
-import { KEY_HEADER } from './auth.js';
+import { createAuthenticator, KEY_HEADER } from './auth.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -29,6 +30,7 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   installErrorHandling(app);
+  installMetrics(app);
   installBodyParsers(app);
   await app.register(fastifyMultipart);
   await app.register(fastifySwagger, {
@@ -48,7 +50,8 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  for (const endpoint of endpoints) registerEndpoint(app, ctx, endpoint);
+  const authenticate = createAuthenticator(ctx);
+  for (const endpoint of endpoints) registerEndpoint(app, authenticate, endpoint);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/health', { schema: { hide: true } }, async () => ({ status: true }));

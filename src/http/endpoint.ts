@@ -6,9 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../domain/errors.js';
-import type { AuthContext } from './auth.js';
-import { authenticate } from './auth.js';
-import type { AppContext } from '../app-context.js';
+import type { AuthContext, Authenticator } from './auth.js';
 import { INVALID_UTF8, parseUrlEncoded, type RawParams } from './params.js';
 
 /** One parameter of an endpoint: the single description that validates input and feeds OpenAPI. */
@@ -91,7 +89,11 @@ function openApiSchema(endpoint: Endpoint, method: 'GET' | 'POST'): Record<strin
 }
 
 /** Registers POST and GET /api/<name>: authentication, parameter collection, validation, JSON answer. */
-export function registerEndpoint(app: FastifyInstance, ctx: AppContext, endpoint: Endpoint): void {
+export function registerEndpoint(
+  app: FastifyInstance,
+  authenticate: Authenticator,
+  endpoint: Endpoint,
+): void {
   for (const method of ['POST', 'GET'] as const) {
     app.route({
       method,
@@ -100,7 +102,7 @@ export function registerEndpoint(app: FastifyInstance, ctx: AppContext, endpoint
       // The schema above documents; validation with the contract's own error texts happens below.
       validatorCompiler: () => () => true,
       onRequest: async (request) => {
-        request.auth = await authenticate(ctx, request);
+        request.auth = await authenticate(request);
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const tempDirs: string[] = [];

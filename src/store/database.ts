@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -42,7 +42,7 @@ function openSqlite(path: string): Store {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -60,6 +60,35 @@ function openPostgres(url: string): Store {
     pgTypesConfigured = true;
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client whose server went away (restart, failover) reports here; without a listener that
+  // error would end the process. The pool replaces the client on the next checkout.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL idle client error: ${error.message}`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: url, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; on the hot paths preparing cost more than running. The same SQL
+ * text (parameters are bound, never inlined) reuses its prepared statement. Bounded: a flood of
+ * distinct texts (IN lists of varying length) only evicts the oldest.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, limit = 500): KyselySqliteDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText);
+      if (statement === undefined) {
+        statement = sqlite.prepare(sqlText);
+        if (cache.size >= limit) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+        cache.set(sqlText, statement);
+      }
+      return statement;
+    },
+  };
 }

@@ -9,9 +9,10 @@ import type { Store } from './database.js';
 import type { Migration } from './migrations/helpers.js';
 import { accountsAndContacts } from './migrations/001-accounts-contacts.js';
 import { messages } from './migrations/002-messages.js';
+import { broadcasts } from './migrations/004-broadcasts.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
-export const MIGRATIONS: readonly Migration[] = [accountsAndContacts, messages];
+export const MIGRATIONS: readonly Migration[] = [accountsAndContacts, messages, broadcasts];
 
 export class SchemaTooNewError extends Error {}
 
@@ -29,13 +30,21 @@ function provider(store: Store): MigrationProvider {
   };
 }
 
-/** Applies pending migrations; returns the names applied. Refuses a database migrated by newer code. */
+/**
+ * Applies pending migrations; returns the names applied. Refuses a database migrated by newer code.
+ * Several processes may run it at once: on PostgreSQL Kysely holds an advisory lock; SQLite has none
+ * across processes, so a process that lost the race (its transaction rolled back) looks again.
+ */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  await assertSchemaNotNewer(store);
-  const migrator = new Migrator({ db: store.db, provider: provider(store) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    await assertSchemaNotNewer(store);
+    const migrator = new Migrator({ db: store.db, provider: provider(store) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (store.dialect !== 'sqlite' || attempt >= 5)
+      throw error instanceof Error ? error : new Error(String(error));
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+  }
 }
 
 /** Throws SchemaTooNewError when the database holds a migration this code does not know. */

@@ -20,6 +20,10 @@ export interface Database {
   emails: EmailsTable;
   verifications: VerificationsTable;
   suppressions: SuppressionsTable;
+  broadcasts: BroadcastsTable;
+  broadcast_groups: BroadcastGroupsTable;
+  broadcast_recipients: BroadcastRecipientsTable;
+  broadcast_pacing: BroadcastPacingTable;
 }
 
 export interface AccountsTable {
@@ -207,4 +211,59 @@ export interface SuppressionsTable {
   number: string;
   reason: string;
   created_at: number;
+}
+
+export interface BroadcastsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  fr_message: string | null;
+  en_message: string | null;
+  fr_subject: string | null;
+  en_subject: string | null;
+  fr_email: string | null;
+  en_email: string | null;
+  /** pending | in_progress | completed | failed */
+  status: string;
+  /** The requested start while pending; the actual start once started. */
+  launch_date: number | null;
+  end_date: number | null;
+  from_number: string | null;
+  mail_from: string | null;
+  sms_total: number;
+  email_total: number;
+  /** Last broadcast_recipients.id whose messages and emails are committed. */
+  fanout_cursor: number;
+  fanout_done: number;
+  lease_until: number | null;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface BroadcastGroupsTable {
+  broadcast_id: number;
+  group_id: number;
+  position: number;
+}
+
+/** The recipients as they were when the broadcast started; ids give the fan-out order. */
+export interface BroadcastRecipientsTable {
+  id: Generated<number>;
+  broadcast_id: number;
+  contact_id: number;
+  /** null when this recipient gets no SMS (no number, suppressed, or no SMS text). */
+  number: string | null;
+  /** null when this recipient gets no email (no address or no email text). */
+  email: string | null;
+  name: string;
+  description: string;
+  language: string;
+}
+
+export interface BroadcastPacingTable {
+  account_id: number;
+  /** Epoch ms of the next free bulk send slot of the account. */
+  next_slot_at: number;
 }

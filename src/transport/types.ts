@@ -12,12 +12,18 @@ export interface OutboundEmail {
   readonly html?: string;
 }
 
-/** Whether a failed send may succeed later (4xx SMTP, connection lost) or never will (5xx). */
+/**
+ * Whether a failed send may succeed later (4xx SMTP, connection lost) or never will (5xx).
+ * `code` names the cause for logs and storage: an SMPP status name (`ESME_RINVDSTADR`, or its hex
+ * value `0x0000000B` for a vendor status), `SMTP_550`, `SMPP_UNAVAILABLE`…; `commandStatus` is the
+ * SMPP command_status itself when the carrier refused a submit_sm.
+ */
 export class TransportError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly code?: string,
+    readonly commandStatus?: number,
   ) {
     super(message);
     this.name = 'TransportError';
@@ -47,12 +53,21 @@ export interface OutboundSms {
   readonly parts: readonly string[];
 }
 
-/** What the carrier answered: its message id for each part, in order. */
+/**
+ * What the carrier answered: its message id for each submit_sm, in order — one per part, or a single
+ * one when the connector sends a long text whole in message_payload (`long=payload`). Ids are in the
+ * normalised form of domain/carrier-id.ts, as receipts' ids are.
+ */
 export interface SubmitResult {
   readonly carrierIds: readonly string[];
 }
 
-/** A delivery receipt, parsed: SMPP `stat:` (DELIVRD, UNDELIV…) and the 3-digit `err:` code. */
+/**
+ * A delivery receipt, parsed: SMPP `stat:` (DELIVRD, UNDELIV…) and the 3-digit `err:` code.
+ * `carrierId` is normalised (domain/carrier-id.ts); match it with `carrierIdKeys`, which also finds a
+ * submit id the carrier wrote in the other base (hex vs decimal). `doneAt` is epoch ms when the
+ * receipt carries a `done date:`.
+ */
 export interface DeliveryReceipt {
   readonly carrierId: string;
   readonly stat: string;

@@ -8,6 +8,7 @@ import { createPlatform, type Platform, type PlatformOptions } from '../../src/m
 import { createAccount, type NewAccount } from '../../src/store/accounts-repo.js';
 import { insertApiKey } from '../../src/store/keys-repo.js';
 import { insertUser } from '../../src/store/users-repo.js';
+import { createTestDatabase } from './database.js';
 
 export interface TestAccount {
   id: number;
@@ -49,8 +50,9 @@ export interface TestServerOptions extends Partial<PlatformOptions> {
 /** Starts the real platform on a temporary SQLite file and a free loopback port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'vudumobile-test-'));
+  const database = await createTestDatabase(dir);
   const config = readConfig(
-    { DATABASE_URL: process.env.VUDUMOBILE_TEST_DB ?? `sqlite:${join(dir, 'test.db')}`, ...options.env },
+    { DATABASE_URL: database.url, ...options.env },
     { port: 0, host: '127.0.0.1', dataDir: dir, publicUrl: 'http://127.0.0.1:8080', ...options.config },
   );
   const platform = await createPlatform(config, {
@@ -58,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options,
   });
   const url = await platform.start();
+  if (url === undefined) throw new Error('the test server must listen (role api or all)');
   const makeAccount = async (
     overrides: Partial<NewAccount> & { allow?: string[] } = {},
   ): Promise<TestAccount> => {
@@ -115,6 +118,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async close() {
       await platform.stop();
+      await database.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateApiKey, hashApiKey, maskApiKey } from '../../src/domain/api-keys.js';
+import { KEY_CACHE_MS } from '../../src/http/auth.js';
 import { insertApiKey, revokeApiKey } from '../../src/store/keys-repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -54,10 +55,11 @@ describe('authentication and the IP firewall (contract §2)', () => {
     assert.equal(response.status, 200);
   });
 
-  it('refuses a revoked key with 401 Invalid API key', async () => {
+  it('refuses a revoked key with 401 Invalid API key (within the key cache’s second)', async () => {
     const { key, id } = await addKey(server, ['127.0.0.1']);
     assert.equal((await server.call('get_groups', {}, { key })).status, 200);
     await revokeApiKey(server.platform.ctx.store.db, id, Date.now());
+    await new Promise((resolve) => setTimeout(resolve, KEY_CACHE_MS + 50)); // the documented delay
     const response = await server.call('get_groups', {}, { key });
     assert.equal(response.status, 401);
     assert.deepEqual(response.body, { status: false, error: 'Invalid API key' });

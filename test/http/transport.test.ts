@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { allEndpoints } from '../../src/http/routes/index.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('every request path answers JSON', () => {
@@ -45,9 +46,40 @@ describe('every request path answers JSON', () => {
   it('publishes the OpenAPI description', async () => {
     const response = await raw('/api/openapi.json');
     assert.equal(response.status, 200);
-    const doc = (await response.json()) as { openapi: string; info: { title: string } };
+    type Schema = { properties: Record<string, { 'x-extension'?: boolean; description: string }> };
+    const doc = (await response.json()) as {
+      openapi: string;
+      info: { title: string };
+      paths: Record<
+        string,
+        { post: { requestBody: { content: Record<string, { schema: Schema }> } }; get: object }
+      >;
+    };
     assert.match(doc.openapi, /^3\./);
     assert.equal(doc.info.title, 'VuduMobile API');
+    const endpoints = allEndpoints(server.platform.ctx);
+    assert.ok(endpoints.length >= 9);
+    for (const { name } of endpoints) {
+      const path = doc.paths[`/api/${name}`];
+      assert.ok(path?.post && path.get, `${name} is described for POST and GET`);
+    }
+    const getContacts =
+      doc.paths['/api/get_contacts']?.post.requestBody.content['application/x-www-form-urlencoded']?.schema;
+    assert.equal(getContacts?.properties.group?.['x-extension'], undefined);
+    assert.equal(getContacts?.properties.limit?.['x-extension'], true);
+    assert.match(getContacts?.properties.limit?.description ?? '', /\(extension\)$/);
+    const docs = await raw('/docs/');
+    assert.equal(docs.status, 200);
+    assert.match(docs.headers.get('content-type') ?? '', /text\/html/);
+  });
+
+  it('serves Prometheus metrics with request counts by endpoint and status', async () => {
+    await server.call('get_groups');
+    await raw('/api/no_such_thing', { method: 'POST' });
+    const text = await (await raw('/metrics')).text();
+    assert.match(text, /vudumobile_api_requests_total\{endpoint="get_groups",status="200"\} [1-9]/);
+    assert.match(text, /vudumobile_api_requests_total\{endpoint="other",status="404"\} [1-9]/);
+    assert.match(text, /vudumobile_process_resident_memory_bytes \d+/);
   });
 
   it('serves the default contact icon', async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { LeaseLost } from '../../src/domain/import-store.js';
 import { openStore } from '../../src/store/database.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { getImport, readOutbox, uploadCsv, waitForImport, type Target } from '../helpers/imports.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -36,18 +37,21 @@ async function waitUntilRead(target: Target, importId: number, atLeast: number):
 
 describe('the importer survives its process dying', () => {
   let dir: string;
+  let database: TestDatabase;
   let server: ChildServer | undefined;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vudumobile-import-kill-'));
+    database = await createTestDatabase(dir);
   });
   after(async () => {
     await server?.stop('SIGKILL');
+    await database.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
   it('killed (SIGKILL) then stopped (SIGTERM) mid-import, it finishes with exact counts and one report', async () => {
     // A short lease: after SIGKILL the next process may take the import over 2 s later.
-    const env = { IMPORT_LEASE_SECONDS: '2' };
+    const env = { IMPORT_LEASE_SECONDS: '2', DATABASE_URL: database.url };
     server = await spawnServer({ dir, env });
     const key = server.firstRunKey;
     assert.ok(key, 'the first start prints a key');
@@ -71,7 +75,7 @@ describe('the importer survives its process dying', () => {
       [done.status, done.rows_read, done.created, done.updated, done.skipped, done.rejected],
       ['completed', ROWS, ROWS - DUPLICATES, 0, DUPLICATES, 0],
     );
-    const store = openStore(`sqlite:${join(dir, 'db.sqlite')}`);
+    const store = openStore(database.url);
     try {
       const { n } = await store.db
         .selectFrom('contacts')
@@ -169,7 +173,7 @@ describe('the importer’s lease and report', () => {
 describe('claiming imports', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ withoutWorkers: true });
+    server = await startTestServer({ role: 'api' });
   });
   after(() => server.close());
 

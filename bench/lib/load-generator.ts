@@ -1,0 +1,108 @@
+/**
+ * A closed-loop HTTP load generator, run in its own process so it does not share the server's event
+ * loop: `connections` keep-alive connections, each sending its next request when the previous
+ * answer arrived, for `seconds`. Prints one JSON line: requests, errors, non-200s, req/s, latencies.
+ *
+ * Usage: node --import tsx bench/lib/load-generator.ts < spec.json   (a LoadSpec on standard input)
+ */
+import http from 'node:http';
+
+export interface LoadSpec {
+  url: string;
+  /** Form bodies to POST, used round-robin (e.g. a different number per request). */
+  bodies: string[];
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+  /** Requests to send before measuring (warm-up). */
+  warmup?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  non200: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function run(spec: LoadSpec): Promise<LoadResult> {
+  const url = new URL(spec.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
+  let next = 0;
+  const send = (): Promise<number> =>
+    new Promise((resolve) => {
+      const body = spec.bodies[next++ % spec.bodies.length] ?? '';
+      const req = http.request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            ...spec.headers,
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', () => resolve(-1));
+      req.end(body);
+    });
+
+  for (let i = 0; i < (spec.warmup ?? 0); i += spec.connections) {
+    await Promise.all(Array.from({ length: spec.connections }, send));
+  }
+  const latencies: number[] = [];
+  let errors = 0;
+  let non200 = 0;
+  const started = performance.now();
+  const deadline = started + spec.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: spec.connections }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const status = await send();
+        latencies.push(performance.now() - t0);
+        if (status === -1) errors++;
+        else if (status !== 200) non200++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length,
+    errors,
+    non200,
+    seconds: Number(elapsed.toFixed(2)),
+    perSecond: Math.round(latencies.length / elapsed),
+    p50: Number(percentile(sorted, 50).toFixed(2)),
+    p90: Number(percentile(sorted, 90).toFixed(2)),
+    p99: Number(percentile(sorted, 99).toFixed(2)),
+    max: Number((sorted[sorted.length - 1] ?? 0).toFixed(2)),
+  };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  // The spec comes on stdin: thousands of bodies exceed what one command-line argument may hold.
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as LoadSpec;
+  process.stdout.write(`${JSON.stringify(await run(spec))}\n`);
+}

@@ -1,0 +1,120 @@
+import type { AppContext } from '../../app-context.js';
+import {
+  deleteBroadcast,
+  getBroadcast,
+  listBroadcasts,
+  saveBroadcast,
+  startBroadcast,
+  testBroadcast,
+} from '../../domain/broadcast-service.js';
+import { defineEndpoint, type Endpoint, type ParamSpec } from '../endpoint.js';
+import { presentBroadcastDetail, presentBroadcastItem } from '../presenters/broadcast-presenter.js';
+
+/** Broadcasts (envois massifs), contract §7. */
+
+const TAG = 'Broadcasts';
+
+const broadcastId: ParamSpec = { description: 'The broadcast’s numeric id.', maxLength: 20 };
+
+// Ten GSM-7 parts are 1530 characters; the limit leaves room for merge fields that shrink.
+const SMS_TEXT = 4000;
+const EMAIL_TEXT = 200_000;
+
+const POST_PARAMS = {
+  broadcast: { description: 'Modify this broadcast (only the parameters sent change).', maxLength: 20 },
+  name: { description: 'Name of the broadcast (required to add).', maxLength: 200 },
+  from_groups: {
+    description: 'Target groups: ids or names, comma-separated (required to add).',
+    maxLength: 5000,
+  },
+  rom_groups: {
+    description: 'Synonym of from_groups (the 2019 document’s own example spells it so).',
+    maxLength: 5000,
+  },
+  fr_message: {
+    description: 'SMS text in French; merge fields _NAME_ _EMAIL_ _NUMBER_ _NOTES_.',
+    maxLength: SMS_TEXT,
+  },
+  en_message: { description: 'SMS text in English; merge fields as fr_message.', maxLength: SMS_TEXT },
+  fr_subject: { description: 'Email subject in French.', maxLength: 1000 },
+  en_subject: { description: 'Email subject in English.', maxLength: 1000 },
+  fr_email: { description: 'Email text in French (plain text).', maxLength: EMAIL_TEXT },
+  en_email: { description: 'Email text in English (plain text).', maxLength: EMAIL_TEXT },
+  launch_date: { description: 'Start automatically at this time, `YYYY-MM-DD HH:MM:SS` UTC.', maxLength: 40 },
+} satisfies Record<string, ParamSpec>;
+
+export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
+  const store = ctx.broadcasts;
+  return [
+    defineEndpoint({
+      name: 'post_broadcast',
+      tag: TAG,
+      summary: 'Add a broadcast, or modify a pending one (`broadcast` given)',
+      params: POST_PARAMS,
+      async handle({ params, auth }) {
+        const id = await saveBroadcast(store, auth.account.id, params, ctx.now());
+        return { status: true, broadcast: { id } };
+      },
+    }),
+    defineEndpoint({
+      name: 'get_broadcasts',
+      tag: TAG,
+      summary: 'Every broadcast of the account, newest first',
+      params: {},
+      async handle({ auth }) {
+        const views = await listBroadcasts(store, auth.account.id);
+        const detailed = auth.account.detailed_status === 1;
+        return { status: true, broadcasts: views.map((view) => presentBroadcastItem(view, detailed)) };
+      },
+    }),
+    defineEndpoint({
+      name: 'get_broadcast',
+      tag: TAG,
+      summary: 'One broadcast with its messages',
+      params: { broadcast: broadcastId },
+      async handle({ params, auth }) {
+        const view = await getBroadcast(store, auth.account.id, params.broadcast);
+        return presentBroadcastDetail(view, auth.account.detailed_status === 1);
+      },
+    }),
+    defineEndpoint({
+      name: 'start_broadcast',
+      tag: TAG,
+      summary: 'Start a pending broadcast now',
+      params: { broadcast: broadcastId },
+      async handle({ params, auth }) {
+        await startBroadcast(store, auth.account.id, params.broadcast, ctx.config.mailFrom, ctx.now());
+        return { status: true };
+      },
+    }),
+    defineEndpoint({
+      name: 'delete_broadcast',
+      tag: TAG,
+      summary: 'Delete a broadcast; what is still queued is not sent, what was sent stays in the feed',
+      params: { broadcast: broadcastId },
+      async handle({ params, auth }) {
+        await deleteBroadcast(store, auth.account.id, params.broadcast, ctx.now());
+        return { status: true };
+      },
+    }),
+    defineEndpoint({
+      name: 'test_broadcast',
+      tag: TAG,
+      summary: 'Send the rendered broadcast to one contact only, counted nowhere',
+      params: {
+        broadcast: broadcastId,
+        contact: { description: 'The contact: phone number, email or id.', maxLength: 254 },
+      },
+      async handle({ params, auth }) {
+        await testBroadcast(
+          store,
+          { id: auth.account.id, defaultCountry: auth.account.default_country },
+          params,
+          ctx.config.mailFrom,
+          ctx.now(),
+        );
+        return { status: true };
+      },
+    }),
+  ];
+}

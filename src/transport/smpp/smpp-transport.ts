@@ -1,0 +1,204 @@
+/**
+ * The SMPP SmsTransport: one or more connectors (smpp-url.ts), each submit routed by destination.
+ *
+ * Routing: the connectors whose `prefixes` match the destination, longest prefix first, then those
+ * without prefixes (catch-all), then every other one as failover; the first of them that is bound
+ * gets the message. A connector that goes down hands its queued and unanswered submits back here and
+ * they follow the same rule; when no connector is bound they wait (parked) up to
+ * `unavailableTimeoutMs`, then fail retryable with code SMPP_UNAVAILABLE.
+ *
+ * A message's parts are built for the connector that takes it (its `long` mode decides UDH, SAR or
+ * message_payload; the first of the route when none is bound yet) and keep that shape if they fail
+ * over to a connector with another mode.
+ */
+import type { Logger } from 'pino';
+import { normaliseCarrierId } from '../../domain/carrier-id.js';
+import {
+  TransportError,
+  type ConnectorStatus,
+  type OutboundSms,
+  type SmsTransport,
+  type SmsTransportHandlers,
+  type SubmitResult,
+} from '../types.js';
+import { DeliverHandler } from './deliver-handler.js';
+import { SmppConnector } from './smpp-connector.js';
+import { DEFAULT_TIMING, type LinkTiming } from './smpp-link.js';
+import { parseSmppUrls, type ConnectorOptions } from './smpp-url.js';
+import { buildSubmits } from './submit-pdus.js';
+import type { SubmitJob } from './submit-job.js';
+
+export interface SmppTransportOptions {
+  readonly connectors: readonly ConnectorOptions[];
+  readonly log: Logger;
+  readonly now?: () => number;
+  /** How long a submit waits for some connector to be bound before failing (retryable). */
+  readonly unavailableTimeoutMs?: number;
+  readonly timing?: Partial<LinkTiming>;
+}
+
+/** The transport for an SMPP_URL (readConfig has already reported its problems, if any). */
+export function createSmppTransport(smppUrl: string, log: Logger): SmppTransport {
+  const { connectors, problems } = parseSmppUrls(smppUrl);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return new SmppTransport({ connectors, log });
+}
+
+interface Parked {
+  readonly job: SubmitJob;
+  readonly since: number;
+}
+
+export class SmppTransport implements SmsTransport {
+  readonly kind = 'smpp';
+  private readonly connectors: SmppConnector[];
+  private readonly deliverers = new Map<SmppConnector, DeliverHandler>();
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly unavailableTimeoutMs: number;
+  private parked: Parked[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private reference = Math.floor(Math.random() * 0x10000);
+  private started = false;
+  private closed = false;
+
+  constructor(options: SmppTransportOptions) {
+    if (options.connectors.length === 0) throw new Error('SmppTransport needs at least one connector');
+    this.log = options.log.child({ transport: 'smpp' });
+    this.now = options.now ?? Date.now;
+    this.unavailableTimeoutMs = options.unavailableTimeoutMs ?? 30_000;
+    const timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.connectors = options.connectors.map(
+      (connector) =>
+        new SmppConnector(
+          connector,
+          {
+            changed: (c) => {
+              if (c.available) this.unpark();
+            },
+            orphaned: (jobs) => {
+              for (const job of jobs) this.dispatch(job);
+            },
+            deliver: (c, pdu, reply) => this.deliverers.get(c)?.handle(pdu, reply),
+          },
+          this.log.child({ connector: connector.name }),
+          timing,
+        ),
+    );
+  }
+
+  /** Starts every connector; resolves at once (submits wait for a bind, see unavailableTimeoutMs). */
+  async start(handlers: SmsTransportHandlers): Promise<void> {
+    if (this.started) throw new Error('SmppTransport already started');
+    this.started = true;
+    for (const connector of this.connectors) {
+      const log = this.log.child({ connector: connector.name });
+      this.deliverers.set(
+        connector,
+        new DeliverHandler(connector.options.moTimeoutMs, handlers, log, this.now),
+      );
+      connector.start();
+    }
+    this.sweepTimer = setInterval(() => this.sweepParked(), 250);
+    this.log.info({ connectors: this.connectors.map((c) => c.name) }, 'SMPP transport started');
+  }
+
+  async submit(sms: OutboundSms): Promise<SubmitResult> {
+    if (this.closed) throw new TransportError('SMPP transport is closed', true, 'SMPP_CLOSING');
+    // The connector that will take it now, else the first of its route (they all wait for a bind).
+    const chosen = this.pickConnector(sms.to) ?? this.routeOrder(sms.to)[0];
+    const long = chosen?.options.long ?? 'udh';
+    this.reference = (this.reference + 1) & 0xffff;
+    const pdus = buildSubmits(sms, long, this.reference);
+    const ids = await Promise.all(
+      pdus.map(
+        (fields) =>
+          new Promise<string>((resolve, reject) =>
+            this.dispatch({ fields, destination: sms.to, losses: 0, throttles: 0, resolve, reject }),
+          ),
+      ),
+    );
+    return { carrierIds: ids.map(normaliseCarrierId) };
+  }
+
+  status(): readonly ConnectorStatus[] {
+    return this.connectors.map((connector) => connector.status());
+  }
+
+  /**
+   * Fails queued submits (retryable), awaits the answers of those in flight and the inbound handlers
+   * already running, then unbinds every connector.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    const parked = this.parked;
+    this.parked = [];
+    const closing = new TransportError('SMPP transport is closing', true, 'SMPP_CLOSING');
+    for (const { job } of parked) job.reject(closing);
+    await Promise.all(
+      this.connectors.map((connector) =>
+        connector.close(async () => {
+          const deliverer = this.deliverers.get(connector);
+          await deliverer?.drain(DEFAULT_TIMING.drainMs);
+          deliverer?.close();
+        }),
+      ),
+    );
+    this.log.info('SMPP transport closed');
+  }
+
+  /** Connectors for a destination, best first (see the module comment). */
+  private routeOrder(destination: string): SmppConnector[] {
+    const rank = (connector: SmppConnector): number => {
+      const prefixes = connector.options.prefixes;
+      if (prefixes.length === 0) return 0;
+      let best = -1;
+      for (const prefix of prefixes) if (destination.startsWith(prefix)) best = Math.max(best, prefix.length);
+      return best > 0 ? best : -1;
+    };
+    return this.connectors
+      .map((connector, index) => ({ connector, index, rank: rank(connector) }))
+      .sort((a, b) => b.rank - a.rank || a.index - b.index)
+      .map((entry) => entry.connector);
+  }
+
+  private dispatch(job: SubmitJob): void {
+    if (this.closed) {
+      job.reject(new TransportError('SMPP transport is closing', true, 'SMPP_CLOSING'));
+      return;
+    }
+    const target = this.pickConnector(job.destination);
+    if (target) target.enqueue(job);
+    else this.parked.push({ job, since: Date.now() });
+  }
+
+  /** The first bound connector of the destination's route (skipping the sort when there is one). */
+  private pickConnector(destination: string): SmppConnector | undefined {
+    const [only] = this.connectors;
+    if (this.connectors.length === 1) return only?.available ? only : undefined;
+    return this.routeOrder(destination).find((connector) => connector.available);
+  }
+
+  private unpark(): void {
+    if (this.parked.length === 0) return;
+    const parked = this.parked;
+    this.parked = [];
+    for (const { job } of parked) this.dispatch(job);
+  }
+
+  private sweepParked(): void {
+    if (this.parked.length === 0) return;
+    if (this.connectors.some((connector) => connector.available)) return this.unpark();
+    const now = Date.now();
+    const expired = this.parked.filter((entry) => now - entry.since >= this.unavailableTimeoutMs);
+    if (expired.length === 0) return;
+    this.parked = this.parked.filter((entry) => now - entry.since < this.unavailableTimeoutMs);
+    const states = this.status()
+      .map((s) => `${s.name} ${s.state}${s.detail ? ` (${s.detail})` : ''}`)
+      .join('; ');
+    const error = new TransportError(`no SMPP connector is bound: ${states}`, true, 'SMPP_UNAVAILABLE');
+    for (const { job } of expired) job.reject(error);
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * SMPP_URL: one or more connectors, comma-separated (a comma followed by `smpp://` starts the next
+ * one, so `prefixes=1514,1438` stays inside its URL):
+ *
+ *   smpp://system_id:password@host:port?bind=transceiver|transmitter+receiver&tps=50&window=10
+ *     &source_ton=1&source_npi=1&dest_ton=1&dest_npi=1&long=udh|sar|payload&prefixes=1514,1438
+ *     &name=…&system_type=…&enquire_link=30000&response_timeout=30000&mo_timeout=30000
+ *
+ * Parsing reports every problem, one line each, naming the connector; config.ts fails start-up on them.
+ */
+
+export type BindMode = 'transceiver' | 'transmitter+receiver';
+export type LongMode = 'udh' | 'sar' | 'payload';
+
+/** One connector's settings, validated. */
+export interface ConnectorOptions {
+  /** For logs and status: the `name` parameter, else host:port. */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly systemId: string;
+  readonly password: string;
+  readonly systemType: string;
+  readonly bind: BindMode;
+  /** submit_sm per second; undefined = no limit. */
+  readonly tps: number | undefined;
+  /** submit_sm awaiting their response at most. */
+  readonly window: number;
+  readonly sourceTon: number;
+  readonly sourceNpi: number;
+  readonly destTon: number;
+  readonly destNpi: number;
+  /** How a message of several parts is sent: UDH (default), SAR TLVs, or one message_payload. */
+  readonly long: LongMode;
+  /** Destination prefixes this connector serves first; empty = any destination. */
+  readonly prefixes: readonly string[];
+  readonly enquireLinkMs: number;
+  readonly responseTimeoutMs: number;
+  /** How long the parts of an inbound concatenated message are awaited. */
+  readonly moTimeoutMs: number;
+}
+
+export interface ParsedSmppUrls {
+  readonly connectors: ConnectorOptions[];
+  readonly problems: string[];
+}
+
+const PARAMETERS = [
+  'bind',
+  'tps',
+  'window',
+  'source_ton',
+  'source_npi',
+  'dest_ton',
+  'dest_npi',
+  'long',
+  'prefixes',
+  'name',
+  'system_type',
+  'enquire_link',
+  'response_timeout',
+  'mo_timeout',
+] as const;
+
+/** Splits the variable into URLs and parses each; problems are lines ready to print. */
+export function parseSmppUrls(raw: string): ParsedSmppUrls {
+  const urls = raw
+    .split(/,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i)
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  const connectors: ConnectorOptions[] = [];
+  const problems: string[] = [];
+  if (urls.length === 0) problems.push('SMPP_URL: expected smpp://system_id:password@host:port');
+  urls.forEach((url, index) => {
+    const label = urls.length > 1 ? `SMPP_URL connector ${index + 1}` : 'SMPP_URL';
+    const connector = parseOne(url, (problem) => problems.push(`${label}: ${problem}`));
+    if (connector) connectors.push(connector);
+  });
+  const seen = new Map<string, number>();
+  return {
+    problems,
+    // Two connectors to the same host:port (two accounts) still need distinct names.
+    connectors: connectors.map((c) => {
+      const count = (seen.get(c.name) ?? 0) + 1;
+      seen.set(c.name, count);
+      return count === 1 ? c : { ...c, name: `${c.name}#${count}` };
+    }),
+  };
+}
+
+function parseOne(raw: string, problem: (text: string) => void): ConnectorOptions | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problem('not a URL; expected smpp://system_id:password@host:port');
+    return undefined;
+  }
+  if (url.protocol !== 'smpp:') {
+    problem(`unsupported scheme "${url.protocol}" (expected smpp://)`);
+    return undefined;
+  }
+  const before = problemCounter(problem);
+  const report = before.report;
+  const systemId = decodePart(url.username, 'system_id', report);
+  const password = decodePart(url.password, 'password', report);
+  if (systemId === '') report('system_id is missing (smpp://system_id:password@host:port)');
+  // SMPP v3.4 §5.2: system_id is a C-octet string of 16, password of 9 (terminator included).
+  if (systemId.length > 15) report('system_id is longer than 15 characters');
+  if (password.length > 8) report('password is longer than 8 characters');
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (host === '') report('host is missing');
+  const port = url.port === '' ? 2775 : Number(url.port);
+  const params = url.searchParams;
+  for (const key of new Set(params.keys())) {
+    if (!(PARAMETERS as readonly string[]).includes(key))
+      report(`unknown parameter "${key}" (expected one of ${PARAMETERS.join(', ')})`);
+  }
+  const bind = oneOf(
+    params.get('bind'),
+    ['transceiver', 'transmitter+receiver'],
+    'transceiver',
+    'bind',
+    report,
+  );
+  const long = oneOf(params.get('long'), ['udh', 'sar', 'payload'], 'udh', 'long', report);
+  const tpsRaw = params.get('tps');
+  let tps: number | undefined;
+  if (tpsRaw !== null && tpsRaw !== '') {
+    tps = Number(tpsRaw);
+    if (!Number.isFinite(tps) || tps <= 0 || tps > 100_000) {
+      report('tps must be a number of messages per second from 0.01 to 100000');
+      tps = undefined;
+    }
+  }
+  const prefixes = (params.get('prefixes') ?? '')
+    .split(',')
+    .map((p) => p.trim().replace(/^\+/, ''))
+    .filter((p) => p !== '');
+  for (const prefix of prefixes) if (!/^\d{1,15}$/.test(prefix)) report(`prefix "${prefix}" is not digits`);
+  const name = params.get('name') || `${url.hostname}:${port}`;
+  const systemType = params.get('system_type') ?? '';
+  if (systemType.length > 12) report('system_type is longer than 12 characters');
+  const numbers = {
+    window: integer(params, 'window', 10, 1, 1000, report),
+    sourceTon: integer(params, 'source_ton', 1, 0, 255, report),
+    sourceNpi: integer(params, 'source_npi', 1, 0, 255, report),
+    destTon: integer(params, 'dest_ton', 1, 0, 255, report),
+    destNpi: integer(params, 'dest_npi', 1, 0, 255, report),
+    enquireLinkMs: integer(params, 'enquire_link', 30_000, 1_000, 600_000, report),
+    responseTimeoutMs: integer(params, 'response_timeout', 30_000, 1_000, 300_000, report),
+    moTimeoutMs: integer(params, 'mo_timeout', 30_000, 1_000, 3_600_000, report),
+  };
+  if (before.count() > 0) return undefined;
+  return { name, host, port, systemId, password, systemType, bind, tps, long, prefixes, ...numbers };
+}
+
+function problemCounter(problem: (text: string) => void): {
+  report: (t: string) => void;
+  count: () => number;
+} {
+  let count = 0;
+  return {
+    report: (text) => {
+      count++;
+      problem(text);
+    },
+    count: () => count,
+  };
+}
+
+function decodePart(value: string, what: string, report: (t: string) => void): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    report(`${what} has an invalid %-escape`);
+    return value;
+  }
+}
+
+function oneOf<T extends string>(
+  raw: string | null,
+  allowed: readonly T[],
+  fallback: T,
+  key: string,
+  report: (t: string) => void,
+): T {
+  if (raw === null || raw === '') return fallback;
+  // A literal `+` in a query string reads as a space; accept both spellings of transmitter+receiver.
+  const value = raw.replace(/ /g, '+');
+  const found = allowed.find((candidate) => candidate === value);
+  if (found === undefined) report(`${key} must be one of ${allowed.join(', ')}`);
+  return found ?? fallback;
+}
+
+function integer(
+  params: URLSearchParams,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+  report: (t: string) => void,
+): number {
+  const raw = params.get(key);
+  if (raw === null || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    report(`${key} must be a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
