@@ -13,19 +13,43 @@ import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
 
 /**
- * Rows per statement. SQLite accepts 32,766 bound values and PostgreSQL 65,535; 500 contacts of nine
- * values stay far below both.
+ * Statements take a few fixed shapes, so that SQLite's statement cache (store/database.ts) holds a
+ * handful of them whatever the data, and an import never crowds the API's statements out of it: rows
+ * go in pieces of power-of-two sizes (512 contacts of nine values stay far below both engines' limits
+ * on bound values), and IN lists are padded to a power of two by repeating their keys, which changes
+ * no result.
  */
-const ROWS_PER_STATEMENT = 500;
+const LARGEST_PIECE = 512;
+const LARGEST_LIST = 1024;
 
-function inPieces<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
+export function shapedPieces<T>(items: readonly T[], largest = LARGEST_PIECE): T[][] {
   const pieces: T[][] = [];
-  for (let i = 0; i < items.length; i += size) pieces.push(items.slice(i, i + size));
+  for (let at = 0; at < items.length;) {
+    let size = largest;
+    while (size > items.length - at) size /= 2;
+    pieces.push(items.slice(at, at + size));
+    at += size;
+  }
   return pieces;
 }
 
-/** The insert of a full piece, compiled once per engine: building it anew each batch costs more than the insert. */
-const fullInsertSql = new Map<string, string>();
+function paddedLists<T>(keys: readonly T[]): T[][] {
+  const lists: T[][] = [];
+  for (let at = 0; at < keys.length; at += LARGEST_LIST) {
+    const list = keys.slice(at, at + LARGEST_LIST);
+    let size = 1;
+    while (size < list.length) size *= 2;
+    for (let i = 0; list.length < size; i++) {
+      const key = list[i];
+      if (key !== undefined) list.push(key);
+    }
+    lists.push(list);
+  }
+  return lists;
+}
+
+/** The contact insert of each piece size, compiled once per engine: building it costs more than running it. */
+const insertSql = new Map<string, string>();
 
 export function systemKind(raw: string | null): ResolvedGroup['systemKind'] {
   return raw === 'all' || raw === 'blocked' ? raw : null;
@@ -51,7 +75,7 @@ export class ContactBatchTx implements ImportBatchTx {
       ['number', numbers],
       ['email', emails],
     ] as const) {
-      for (const piece of inPieces([...new Set(keys)], 1000)) {
+      for (const piece of paddedLists([...new Set(keys)])) {
         const rows = await this.trx
           .selectFrom('contacts')
           .select(['id', 'number', 'email'])
@@ -69,7 +93,7 @@ export class ContactBatchTx implements ImportBatchTx {
     names: readonly string[],
   ): Promise<{ byId: Map<number, ResolvedGroup>; byName: Map<string, ResolvedGroup> }> {
     const byId = new Map<number, ResolvedGroup>();
-    for (const piece of inPieces(ids, 1000)) {
+    for (const piece of paddedLists(ids)) {
       const rows = await this.trx
         .selectFrom('groups')
         .select(['id', 'system_kind'])
@@ -83,7 +107,7 @@ export class ContactBatchTx implements ImportBatchTx {
     if (missing.length > 0) {
       // A name the file gives that the account lacks becomes a (non-system) group; a concurrent
       // post_group creating the same name first is simply found below.
-      for (const piece of inPieces(missing)) {
+      for (const piece of shapedPieces(missing)) {
         await this.trx
           .insertInto('groups')
           .values(
@@ -107,7 +131,7 @@ export class ContactBatchTx implements ImportBatchTx {
 
   private async groupsByName(keys: readonly string[]): Promise<Map<string, ResolvedGroup>> {
     const byName = new Map<string, ResolvedGroup>();
-    for (const piece of inPieces(keys, 1000)) {
+    for (const piece of paddedLists(keys)) {
       const rows = await this.trx
         .selectFrom('groups')
         .select(['id', 'name_key', 'system_kind'])
@@ -123,7 +147,7 @@ export class ContactBatchTx implements ImportBatchTx {
 
   async insertContacts(rows: readonly PlannedInsert[]): Promise<(number | undefined)[]> {
     const ids: (number | undefined)[] = [];
-    for (const piece of inPieces(rows)) {
+    for (const piece of shapedPieces(rows)) {
       const values = piece.map((row) => ({
         account_id: this.account.id,
         number: row.number,
@@ -135,39 +159,39 @@ export class ContactBatchTx implements ImportBatchTx {
         is_blocked: row.blocked ? 1 : 0,
         created_at: this.now,
       }));
-      const build = () =>
-        this.trx
+      // The statement's parameters in its compiled order: row by row, column by column.
+      const parameters = values.flatMap((v) => [
+        v.account_id,
+        v.number,
+        v.email,
+        v.name,
+        v.description,
+        v.language,
+        v.user_id,
+        v.is_blocked,
+        v.created_at,
+      ]);
+      const key = `${this.dialect}:${piece.length}`;
+      let text = insertSql.get(key);
+      if (text === undefined) {
+        const compiled = this.trx
           .insertInto('contacts')
           .values(values)
           // Another writer may have taken a number or email since the lookup: that row is a duplicate.
           .onConflict((oc) => oc.doNothing())
-          .returning(['id', 'number', 'email']);
-      let inserted: { id: number; number: string | null; email: string | null }[];
-      if (piece.length === ROWS_PER_STATEMENT) {
-        let text = fullInsertSql.get(this.dialect);
-        if (text === undefined) {
-          text = build().compile().sql;
-          fullInsertSql.set(this.dialect, text);
+          .returning(['id', 'number', 'email'])
+          .compile();
+        if (compiled.parameters.some((p, i) => p !== parameters[i])) {
+          throw new Error('the contact insert binds its parameters in another order than expected');
         }
-        // Same statement text, parameters in the compiled order: row by row, column by column.
-        const parameters = values.flatMap((v) => [
-          v.account_id,
-          v.number,
-          v.email,
-          v.name,
-          v.description,
-          v.language,
-          v.user_id,
-          v.is_blocked,
-          v.created_at,
-        ]);
-        const result = await this.trx.executeQuery<(typeof inserted)[number]>(
-          CompiledQuery.raw(text, parameters),
-        );
-        inserted = result.rows;
-      } else {
-        inserted = await build().execute();
+        text = compiled.sql;
+        insertSql.set(key, text);
       }
+      const { rows: inserted } = await this.trx.executeQuery<{
+        id: number;
+        number: string | null;
+        email: string | null;
+      }>(CompiledQuery.raw(text, parameters));
       // RETURNING promises no order: match rows back by their unique number (or email).
       const byKey = new Map<string, number>();
       for (const row of inserted) byKey.set(row.number !== null ? `n${row.number}` : `e${row.email}`, row.id);
@@ -177,7 +201,7 @@ export class ContactBatchTx implements ImportBatchTx {
   }
 
   async updateContacts(rows: readonly PlannedUpdate[]): Promise<void> {
-    for (const piece of inPieces(rows)) {
+    for (const piece of shapedPieces(rows)) {
       // One UPDATE … FROM a VALUES list (SQLite ≥ 3.33 and PostgreSQL). The casts give PostgreSQL the
       // column types its parameters lack; a NULL leaves the contact's value as it is.
       const values = sql.join(
@@ -202,7 +226,7 @@ export class ContactBatchTx implements ImportBatchTx {
   }
 
   async addMemberships(rows: readonly Membership[]): Promise<void> {
-    for (const piece of inPieces(rows)) {
+    for (const piece of shapedPieces(rows)) {
       await this.trx
         .insertInto('group_members')
         .values(piece.map((m) => ({ group_id: m.groupId, contact_id: m.contactId, created_at: this.now })))
@@ -212,7 +236,7 @@ export class ContactBatchTx implements ImportBatchTx {
   }
 
   async blockContacts(ids: readonly number[]): Promise<void> {
-    for (const piece of inPieces(ids, 1000)) {
+    for (const piece of paddedLists(ids)) {
       await this.trx
         .updateTable('contacts')
         .set({ is_blocked: 1 })

@@ -14,7 +14,7 @@ import {
   type NewImport,
   type ResolvedGroup,
 } from '../domain/import-store.js';
-import { ContactBatchTx, systemKind } from './contact-batch-repo.js';
+import { ContactBatchTx, shapedPieces, systemKind } from './contact-batch-repo.js';
 import type { DialectName, Store } from './database.js';
 import type { Database, ImportsTable } from './schema.js';
 
@@ -260,10 +260,10 @@ export class KyselyImportStore implements ImportStore {
           .executeTakeFirstOrThrow();
         const keep = Math.max(0, REPORTED_ERRORS - Number(rejected));
         const kept = progress.errors.slice(0, keep);
-        if (kept.length > 0) {
+        for (const piece of shapedPieces(kept)) {
           await trx
             .insertInto('import_errors')
-            .values(kept.map((e) => ({ import_id: lease.importId, line: e.line, reason: e.reason })))
+            .values(piece.map((e) => ({ import_id: lease.importId, line: e.line, reason: e.reason })))
             .execute();
         }
         const c = progress.counts;
