@@ -4,6 +4,7 @@ import type { AddressBookStore } from './domain/address-book.js';
 import type { BroadcastQueueStore } from './domain/broadcast-fanout.js';
 import type { BroadcastStore } from './domain/broadcasts.js';
 import type { OutboundStore } from './domain/outbound.js';
+import type { ImportStore } from './domain/import-store.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './transport/types.js';
 import type { MessageEvents } from './workers/message-events.js';
@@ -24,6 +25,7 @@ export interface AppContext {
   readonly broadcasts: BroadcastStore;
   /** Fan-out and the receipt hook (`recordBroadcastMessageOutcome`) of broadcast messages. */
   readonly broadcastQueue: BroadcastQueueStore;
+  readonly imports: ImportStore;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

@@ -28,6 +28,8 @@ export interface Config {
   readonly broadcastRatePerAccount: number | null;
   /** Recipients queued per committed fan-out batch. */
   readonly broadcastFanoutBatch: number;
+  /** How long a worker holds a claimed import before another may take it over (IMPORT_LEASE_SECONDS). */
+  readonly importLeaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -56,6 +58,8 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     problems.push('PUBLIC_URL: expected an http:// or https:// URL');
   const broadcastRatePerAccount = parseRate(env.BROADCAST_RATE_PER_ACCOUNT, problems);
   const broadcastFanoutBatch = parseBatch(env.BROADCAST_FANOUT_BATCH, problems);
+  const importLeaseMs =
+    overrides.importLeaseMs ?? parseSeconds('IMPORT_LEASE_SECONDS', env, 30, problems) * 1000;
   const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || 'sqlite:./data/vudumobile.db');
   const dispatch = overrides.dispatch ?? readDispatchConfig(env, problems);
   const verify = overrides.verify ?? readVerifyConfig(env, problems);
@@ -81,6 +85,7 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     sandboxSms,
     broadcastRatePerAccount: overrides.broadcastRatePerAccount ?? broadcastRatePerAccount,
     broadcastFanoutBatch: overrides.broadcastFanoutBatch ?? broadcastFanoutBatch,
+    importLeaseMs,
   });
 }
 
@@ -125,6 +130,17 @@ function parseBatch(raw: string | undefined, problems: string[]): number {
     return 1000;
   }
   return size;
+}
+
+function parseSeconds(name: string, env: Environment, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) {
+    problems.push(`${name}: expected a whole number of seconds from 1 to 3600`);
+    return fallback;
+  }
+  return seconds;
 }
 
 function splitList(raw: string | undefined): string[] {

@@ -29,6 +29,8 @@ import { receiveInbound } from './workers/inbound-handler.js';
 import { MessageEvents } from './workers/message-events.js';
 import { ReceiptHandler } from './workers/receipt-handler.js';
 import { VerificationCaller } from './workers/verification-caller.js';
+import { KyselyImportStore } from './store/imports-repo.js';
+import { ImporterWorker } from './workers/importer.js';
 import type { Worker } from './workers/worker.js';
 import { join, resolve } from 'node:path';
 
@@ -117,6 +119,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
     outbound: new OutboundRepo(store.db, () => messageEvents.notifyQueued('sms')),
     messageEvents,
+    imports: new KyselyImportStore(store),
     now: options.now ?? Date.now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
@@ -192,6 +195,10 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {
         batchSize: ctx.config.broadcastFanoutBatch,
         ratePerSecond: ctx.config.broadcastRatePerAccount,
+      }),
+      new ImporterWorker(ctx.imports, ctx.email, ctx.log, now, {
+        leaseMs: ctx.config.importLeaseMs,
+        mailFrom: ctx.config.mailFrom,
       }),
     ],
     receipts,

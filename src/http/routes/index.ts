@@ -6,6 +6,7 @@ import { emailEndpoints } from './email.js';
 import { groupEndpoints } from './groups.js';
 import { messageEndpoints } from './messages.js';
 import { verificationEndpoints } from './verification.js';
+import { importEndpoints } from './imports.js';
 
 /** Every endpoint of the API, by area. */
 export function allEndpoints(ctx: AppContext): Endpoint[] {
@@ -16,5 +17,6 @@ export function allEndpoints(ctx: AppContext): Endpoint[] {
     ...contactEndpoints(ctx),
     ...groupEndpoints(ctx),
     ...broadcastEndpoints(ctx),
+    ...importEndpoints(ctx),
   ];
 }
