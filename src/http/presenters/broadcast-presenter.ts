@@ -1,6 +1,7 @@
 import { formatUtc } from '../../domain/dates.js';
 import type { BroadcastView } from '../../domain/broadcast-service.js';
 import type { BroadcastMessage, BroadcastTexts } from '../../domain/broadcasts.js';
+import { renderStatusMt } from '../../domain/feed.js';
 
 /**
  * Broadcasts as the 2019 document prints them (contract §7): ids and counters are strings, dates
@@ -30,25 +31,6 @@ export interface BroadcastListRow {
   flag: string;
 }
 
-/**
- * `status_mt` as get_feed writes it (§3.1): queued until handed to the carrier, then sent, then
- * delivered or failed; for an account with detailed_status on, the receipt's `<stat>_<err>` once
- * one arrived. A message cancelled with its broadcast never went out: failed.
- */
-export function presentStatusMt(message: BroadcastMessage, detailed: boolean): string {
-  if (detailed && message.detailedStatus) return message.detailedStatus;
-  switch (message.status) {
-    case 'sent':
-    case 'delivered':
-    case 'failed':
-      return message.status;
-    case 'cancelled':
-      return 'failed';
-    default:
-      return 'queued';
-  }
-}
-
 export function presentListRow(message: BroadcastMessage, detailed: boolean): BroadcastListRow {
   return {
     id: String(message.id),
@@ -62,7 +44,8 @@ export function presentListRow(message: BroadcastMessage, detailed: boolean): Br
     dt: formatUtc(message.createdAt),
     delivered_at:
       message.status === 'delivered' && message.doneAt !== null ? formatUtc(message.doneAt) : null,
-    status_mt: presentStatusMt(message, detailed),
+    // The same rendering as get_feed's (contract §3.1).
+    status_mt: renderStatusMt({ status: message.status, detailed_status: message.detailedStatus }, detailed),
     // Inbox fields of the web platform, which this API does not track for outbound broadcast rows.
     replied_at: null,
     user_id_replied: '0',
