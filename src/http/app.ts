@@ -54,7 +54,12 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
   for (const endpoint of endpoints) registerEndpoint(app, authenticate, endpoint);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: true }));
+  // Each SMS connector's state (bound, retrying and why) for operators and load balancers.
+  app.get('/health', { schema: { hide: true } }, async () => ({
+    status: true,
+    sms: { transport: ctx.sms.kind, connectors: ctx.sms.status() },
+    email: { transport: ctx.email.kind },
+  }));
   app.get('/assets/images/contact_icons/default.png', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('image/png').header('cache-control', 'public, max-age=86400').send(DEFAULT_ICON),
   );

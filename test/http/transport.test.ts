@@ -82,6 +82,20 @@ describe('every request path answers JSON', () => {
     assert.match(text, /vudumobile_process_resident_memory_bytes \d+/);
   });
 
+  it('reports the transports and their connectors at /health', async () => {
+    const response = await raw('/health');
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as {
+      status: boolean;
+      sms: { transport: string; connectors: unknown[] };
+    };
+    assert.equal(body.status, true);
+    assert.equal(body.sms.transport, server.platform.ctx.sms.kind);
+    assert.deepEqual(body.sms.connectors, [
+      { name: 'sandbox', state: 'sandbox', detail: 'no SMS leaves this machine' },
+    ]);
+  });
+
   it('serves the default contact icon', async () => {
     const response = await raw('/assets/images/contact_icons/default.png');
     assert.equal(response.status, 200);
