@@ -205,7 +205,9 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     smsHandlers: {
       onReceipt: (receipt) => receipts.handle(receipt),
       onInbound: async (sms) => {
-        await receiveInbound(ctx.store.db, ctx.log, sms);
+        await receiveInbound(ctx.store.db, ctx.log, sms, {
+          onQueued: () => ctx.messageEvents.notifyQueued('sms'),
+        });
       },
     },
   };
