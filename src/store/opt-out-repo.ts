@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Language } from '../domain/address-book.js';
+import { completeBroadcastIfDone } from './broadcast-queue-repo.js';
 import type { Database } from './schema.js';
 
 export const OPT_OUT_REASON = 'opt-out';
@@ -40,7 +41,10 @@ export async function optOut(
     .where('number', '=', subject.number)
     .returning(['id', 'language'])
     .executeTakeFirst();
-  if (existing) return { contactId: existing.id, language: asLanguage(existing.language, subject.language) };
+  if (existing) {
+    await cancelQueuedBulk(trx, subject.accountId, existing.id, subject.now);
+    return { contactId: existing.id, language: asLanguage(existing.language, subject.language) };
+  }
   const created = await trx
     .insertInto('contacts')
     .values({
@@ -57,6 +61,33 @@ export async function optOut(
     .returning('id')
     .executeTakeFirstOrThrow();
   return { contactId: created.id, language: subject.language };
+}
+
+/**
+ * Broadcast messages to the contact still waiting in the queue (a paced broadcast) do not go out:
+ * they end `cancelled`, as when their broadcast is deleted, and a broadcast left with nothing else to
+ * wait for completes. Found through (broadcast_id, contact_id) — a fan-out links each message to its
+ * contact. Single sends already accepted are left alone: the account asked for each.
+ */
+async function cancelQueuedBulk(trx: Trx, accountId: number, contactId: number, now: number): Promise<void> {
+  const cancelled = await trx
+    .updateTable('messages')
+    .set({ status: 'cancelled', error: 'recipient opted out', done_at: now })
+    .where('broadcast_id', 'in', (eb) =>
+      eb
+        .selectFrom('broadcasts')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('status', '=', 'in_progress'),
+    )
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'queued')
+    .returning('broadcast_id')
+    .execute();
+  const broadcastIds = new Set(
+    cancelled.flatMap((row) => (row.broadcast_id === null ? [] : [row.broadcast_id])),
+  );
+  for (const id of broadcastIds) await completeBroadcastIfDone(trx, id, now);
 }
 
 /**
