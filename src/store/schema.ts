@@ -27,6 +27,8 @@ export interface Database {
   broadcast_groups: BroadcastGroupsTable;
   broadcast_recipients: BroadcastRecipientsTable;
   broadcast_pacing: BroadcastPacingTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export interface AccountsTable {
@@ -308,4 +310,30 @@ export interface BroadcastPacingTable {
   account_id: number;
   /** Epoch ms of the next free bulk send slot of the account. */
   next_slot_at: number;
+}
+
+export interface WebhooksTable {
+  id: Generated<number>;
+  account_id: number;
+  url: string;
+  /** Comma-separated event kinds: `mo`, `status`. */
+  events: string;
+  secret: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  event: string;
+  /** The JSON body, as it is signed and posted. */
+  payload: string;
+  /** queued | sending | delivered | failed */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
 }

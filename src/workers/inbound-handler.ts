@@ -12,6 +12,7 @@ import { findContactIdByNumber, insertQueuedMessage } from '../store/messages-re
 import { accountLanguage, optIn, optOut } from '../store/opt-out-repo.js';
 import type { Database } from '../store/schema.js';
 import type { InboundSms } from '../transport/types.js';
+import { enqueueInboundWebhook } from './webhook-events.js';
 
 export type InboundResult =
   | {
@@ -27,6 +28,8 @@ export type InboundResult =
 export interface InboundOptions {
   /** Called after a commit that queued an SMS (an opt-out confirmation): wakes the dispatcher. */
   readonly onQueued?: () => void;
+  /** Called after a commit that queued webhook deliveries: wakes the webhook sender. */
+  readonly onWebhookQueued?: () => void;
 }
 
 /** Carriers write addresses with or without `+` (and the odd space): compare digits. */
@@ -66,7 +69,7 @@ export async function receiveInbound(
     return { routed: false, unroutedId };
   }
   const keyword = optOutKeyword(sms.text);
-  const result = await db.transaction().execute(async (trx) => {
+  const { result, hooks } = await db.transaction().execute(async (trx) => {
     // The keyword first: a STOP from an unknown number creates the contact the message links to.
     const applied =
       keyword && (await applyKeyword(trx, keyword, { accountId, from, to, now: sms.receivedAt }));
@@ -81,9 +84,24 @@ export async function receiveInbound(
       contactId,
       receivedAt: sms.receivedAt,
     });
+    const hooks = await enqueueInboundWebhook(
+      trx,
+      {
+        accountId,
+        messageId,
+        from,
+        to,
+        text: sms.text,
+        partCount: sms.partCount,
+        receivedAt: sms.receivedAt,
+      },
+      sms.receivedAt,
+    );
     const optOut = applied && { action: applied.action, confirmationId: applied.confirmationId };
-    return { routed: true as const, accountId, messageId, contactId, ...(optOut ? { optOut } : {}) };
+    const routed = { routed: true as const, accountId, messageId, contactId, ...(optOut ? { optOut } : {}) };
+    return { result: routed, hooks };
   });
+  if (hooks > 0) options.onWebhookQueued?.();
   if (result.optOut) {
     options.onQueued?.();
     log.info({ accountId, from, action: result.optOut.action }, 'inbound SMS: opt-out keyword applied');
