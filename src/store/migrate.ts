@@ -11,7 +11,7 @@ import { accountsAndContacts } from './migrations/001-accounts-contacts.js';
 import { messages } from './migrations/002-messages.js';
 import { messagesDelivery } from './migrations/003-messages-delivery.js';
 import { broadcasts } from './migrations/004-broadcasts.js';
-import { webhooks } from './migrations/005-webhooks.js';
+import { webhooks } from './migrations/006-webhooks.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [

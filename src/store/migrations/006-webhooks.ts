@@ -6,7 +6,7 @@ import { notNull, withId, type Migration } from './helpers.js';
  * the commit and the POST; the webhook sender claims due deliveries under a lease.
  */
 export const webhooks: Migration = {
-  name: '005-webhooks',
+  name: '006-webhooks',
   async up({ db, dialect }) {
     await withId(db.schema.createTable('webhooks'), dialect)
       .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
