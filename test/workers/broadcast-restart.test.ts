@@ -95,9 +95,6 @@ describe('broadcast survives a kill in the middle of its fan-out', () => {
       'the broadcast to complete after the restart',
       async () => {
         const detail = await callApi(second.url, key, 'get_broadcast', { broadcast: id });
-        const st = await db.selectFrom('messages').select(['status']).select((eb) => eb.fn.countAll<number>().as('n')).where('broadcast_id', '=', Number(id)).groupBy('status').execute();
-        const b = await db.selectFrom('broadcasts').selectAll().where('id', '=', Number(id)).executeTakeFirst();
-        console.log(JSON.stringify(st), JSON.stringify(b).slice(0, 600));
         return detail.broadcast.broadcast_status === 'completed';
       },
       180_000,
