@@ -35,6 +35,8 @@ export interface LoadResult {
   p90: number;
   p99: number;
   max: number;
+  /** The ten slowest requests: [seconds after the start when sent, latency ms], to see when they happened. */
+  slowest: [number, number][];
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -78,6 +80,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     await Promise.all(Array.from({ length: spec.connections }, send));
   }
   const latencies: number[] = [];
+  const slowest: [number, number][] = [];
   let errors = 0;
   let non200 = 0;
   const started = performance.now();
@@ -85,7 +88,13 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const timed = async (): Promise<void> => {
     const t0 = performance.now();
     const status = await send();
-    latencies.push(performance.now() - t0);
+    const latency = performance.now() - t0;
+    latencies.push(latency);
+    if (slowest.length < 10 || latency > (slowest[slowest.length - 1]?.[1] ?? 0)) {
+      slowest.push([Number(((t0 - started) / 1000).toFixed(2)), Number(latency.toFixed(1))]);
+      slowest.sort((a, b) => b[1] - a[1]);
+      slowest.length = Math.min(slowest.length, 10);
+    }
     if (status === -1) errors++;
     else if (status !== 200) non200++;
   };
@@ -119,6 +128,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     p90: Number(percentile(sorted, 90).toFixed(2)),
     p99: Number(percentile(sorted, 99).toFixed(2)),
     max: Number((sorted[sorted.length - 1] ?? 0).toFixed(2)),
+    slowest,
   };
 }
 
