@@ -57,7 +57,8 @@ for (let run = 1; run <= runs; run++) {
     `run ${run}: fan-out ${result.fanOutSeconds.toFixed(2)} s | start → all accepted ` +
       `${result.allAcceptedSeconds.toFixed(2)} s (${result.acceptedPerSecond} msg/s) | sends ${s.requests} ` +
       `(${s.non200} non-200, ${s.errors} errors) p50 ${s.p50} ms p99 ${s.p99} ms max ${s.max} ms` +
-      (result.duplicates > 0 ? ` | ${result.duplicates} DUPLICATE parts` : ''),
+      (result.duplicates > 0 ? ` | ${result.duplicates} DUPLICATE parts` : '') +
+      `\n       slowest sends [s after start, ms]: ${JSON.stringify(s.slowest.slice(0, 5))}`,
   );
 }
 
