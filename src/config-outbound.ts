@@ -14,6 +14,11 @@ export interface DispatchConfig {
   readonly maxAttempts: number;
   /** Re-sends after a "Réessayer plus tard" receipt (101, 102, 203, 305); 0 = off (RECEIPT_RETRY_ATTEMPTS). */
   readonly receiptRetries: number;
+  /**
+   * Hold every SMS in the queue: the API still accepts and broadcasts still fan out, nothing is
+   * submitted until a process starts without it (SMS_SENDING_PAUSED=1; carrier maintenance).
+   */
+  readonly paused: boolean;
 }
 
 export interface VerifyConfig {
@@ -68,6 +73,14 @@ function wholeNumber(env: Env, name: string, fallback: number, min: number, prob
   return value;
 }
 
+function flag(env: Env, name: string, problems: string[]): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  problems.push(`${name}: expected 1 or 0`);
+  return false;
+}
+
 export function readDispatchConfig(env: Env, problems: string[]): DispatchConfig {
   return Object.freeze({
     batchSize: wholeNumber(env, 'DISPATCH_BATCH_SIZE', 500, 1, problems),
@@ -75,6 +88,7 @@ export function readDispatchConfig(env: Env, problems: string[]): DispatchConfig
     leaseMs: wholeNumber(env, 'DISPATCH_LEASE_MS', 60_000, 100, problems),
     maxAttempts: wholeNumber(env, 'DISPATCH_MAX_ATTEMPTS', 8, 1, problems),
     receiptRetries: wholeNumber(env, 'RECEIPT_RETRY_ATTEMPTS', 0, 0, problems),
+    paused: flag(env, 'SMS_SENDING_PAUSED', problems),
   });
 }
 

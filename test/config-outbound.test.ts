@@ -13,6 +13,7 @@ describe('outbound configuration', () => {
     });
     assert.equal(config.dispatch.batchSize, 500);
     assert.equal(config.dispatch.receiptRetries, 0);
+    assert.equal(config.dispatch.paused, false);
     assert.deepEqual(config.sandboxSms.outcome, { kind: 'receipt', stat: 'DELIVRD', err: '000' });
   });
 
@@ -23,12 +24,14 @@ describe('outbound configuration', () => {
       LANDLINE_PREFIXES: '1514555, +1819',
       SANDBOX_SMS_OUTCOME: 'UNDELIV:300',
       DISPATCH_CONCURRENCY: '8',
+      SMS_SENDING_PAUSED: '1',
     });
     assert.equal(config.verify.limitPerNumber, 3);
     assert.equal(config.verify.limitPerKey, 50);
     assert.deepEqual(config.verify.landlinePrefixes, ['1514555', '1819']);
     assert.deepEqual(config.sandboxSms.outcome, { kind: 'receipt', stat: 'UNDELIV', err: '300' });
     assert.equal(config.dispatch.concurrency, 8);
+    assert.equal(config.dispatch.paused, true);
   });
 
   it('names each bad variable in one line', () => {
@@ -39,11 +42,13 @@ describe('outbound configuration', () => {
           LANDLINE_PREFIXES: '514-555',
           SANDBOX_SMS_OUTCOME: 'maybe',
           DISPATCH_BATCH_SIZE: '0',
+          SMS_SENDING_PAUSED: 'yes',
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.deepEqual(error.message.split('\n'), [
           'DISPATCH_BATCH_SIZE: expected a whole number of at least 1',
+          'SMS_SENDING_PAUSED: expected 1 or 0',
           'LANDLINE_PREFIXES: "514-555" is not a number prefix (digits, international form)',
           'VERIFY_LIMIT_PER_NUMBER: expected a whole number of at least 1',
           'SANDBOX_SMS_OUTCOME: expected STAT:ERR (e.g. DELIVRD:000, UNDELIV:300), reject, throttle or silent',

@@ -61,6 +61,39 @@ export function runLoad(spec: LoadSpec): LoadResult {
   return JSON.parse(result.stdout) as LoadResult;
 }
 
+/** A load generator running in its own process until stop() (SIGTERM), which resolves with its figures. */
+export interface RunningLoad {
+  stop(): Promise<LoadResult>;
+}
+
+/** Starts an open-loop load (`ratePerSecond` set); resolves once the generator sends. */
+export async function startLoad(spec: LoadSpec & { ratePerSecond: number }): Promise<RunningLoad> {
+  const child = spawn(process.execPath, ['--import', 'tsx', LOAD_GENERATOR], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.stdin?.end(JSON.stringify(spec));
+  await new Promise<void>((resolve, reject) => {
+    const check = (): void => {
+      if (output.startsWith('ready\n')) resolve();
+      else setTimeout(check, 20);
+    };
+    child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+    check();
+  });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0) throw new Error(`load generator exited with ${code}`);
+      return JSON.parse(output.slice('ready\n'.length)) as LoadResult;
+    },
+  };
+}
+
 /** Peak resident memory of a process so far (VmHWM), in MB. */
 export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

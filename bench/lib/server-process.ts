@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServerProcess {
+  /** Empty for a `--role worker` process, which does not listen. */
   readonly url: string;
   readonly key: string;
   readonly child: ChildProcess;
@@ -15,7 +16,8 @@ export interface ServerProcess {
 
 /**
  * Starts `node dist/cli/main.js serve` on a fresh database (first run: it prints the key it
- * created) and waits until it listens. `npm run build` must have run.
+ * created) and waits until it listens, or for `--role worker` until its workers run.
+ * `npm run build` must have run.
  */
 export async function startServer(options: {
   databaseUrl: string;
@@ -51,6 +53,7 @@ export async function startServer(options: {
       if (line.startsWith('{')) {
         const entry = JSON.parse(line) as { msg?: string; address?: string };
         if (entry.msg === 'VuduMobile API listening' && entry.address) url = entry.address;
+        if (entry.msg === 'VuduMobile worker running') return resolve();
       }
       if (url && key) resolve();
     });

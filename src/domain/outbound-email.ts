@@ -57,7 +57,8 @@ export function htmlToText(html: string): string {
       (_m, href: string, label: string) =>
         label.replace(/<[^>]*>/g, '').trim() === href ? href : `${label} (${href})`,
     )
-    .replace(/<br\s*\/?>/gi, '\n')
+    // A source line break right after <br> is whitespace in HTML, not a second break.
+    .replace(/<br\s*\/?>[ \t]*(\r?\n)?/gi, '\n')
     .replace(/<li\b[^>]*>/gi, '\n- ')
     .replace(/<\/?(p|div|h[1-6]|ul|ol|table|tr|blockquote|section|article|header|footer)\b[^>]*>/gi, '\n')
     .replace(/<[^>]*>/g, '')

@@ -29,15 +29,25 @@ export async function senderIdentity(
 /** Thrown inside the transaction to roll back a start that found nobody to send to. */
 class NoRecipients extends Error {}
 
+/** Contacts per snapshot statement: each holds SQLite's single writer for a few ms, not for all. */
+const SNAPSHOT_CHUNK = 5000;
+/** How long a start may take before another caller may take the broadcast over (a crashed start). */
+const START_HOLD_MS = 60_000;
+
 /**
- * Starts a pending broadcast in one transaction:
- * 1. the conditional UPDATE pending → in_progress claims it (a second caller, in this process or
- *    another on the same database, matches no row: one start only);
- * 2. one INSERT … SELECT snapshots the recipients: contacts of the targeted groups, each once
- *    (Tous means every contact; Blocked contributes nobody), blocked contacts excluded, a number on
- *    the account's suppression list gets no SMS, a contact with nothing to receive is left out;
- * 3. the totals are recorded. With no recipient the API's start is rolled back (the broadcast
- *    stays pending, the caller answers the error); a scheduled start records the broadcast failed.
+ * Starts a pending broadcast:
+ * 1. a conditional UPDATE takes the start: it writes a token in lease_until (unused while pending),
+ *    so a second caller, in this process or another on the same database, matches no row; rows a
+ *    crashed start left in the snapshot are dropped (contacts may have changed since);
+ * 2. the recipients are copied in chunks of contact ids, each one INSERT … SELECT that checks the
+ *    token: the contacts of the targeted groups, each once (Tous means every contact; Blocked
+ *    contributes nobody), blocked contacts excluded, a number on the account's suppression list
+ *    gets no SMS, a contact with nothing to receive left out. Chunks keep each write short, so a
+ *    single `send` never waits for a 100,000-row statement;
+ * 3. one transaction moves pending → in_progress (still holding the token) and records the totals.
+ *    With no recipient the API's start is rolled back (the broadcast stays pending, the caller
+ *    answers the error); a scheduled start records the broadcast failed.
+ * Nothing is fanned out before step 3 commits, so a crash before it leaves a pending broadcast.
  */
 export async function startBroadcastInStore(
   db: Kysely<Database>,
@@ -46,11 +56,54 @@ export async function startBroadcastInStore(
   options: StartOptions,
 ): Promise<StartOutcome> {
   const { now } = options;
+  // Unique in practice: only one caller holds a given broadcast at a time, and a takeover happens
+  // START_HOLD_MS later, with a later token.
+  const token = now + START_HOLD_MS;
+  const texts = await db.transaction().execute(async (trx) => {
+    // The UPDATE is the transaction's first statement: on SQLite a transaction that read before
+    // writing cannot wait for another process's write lock (SQLITE_BUSY), one that writes first can.
+    let take = trx
+      .updateTable('broadcasts')
+      .set({ lease_until: token })
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .where('status', '=', 'pending')
+      .where('deleted_at', 'is', null)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
+    if (options.scheduled) take = take.where('launch_date', '<=', now);
+    const row = await take
+      .returning(['fr_message', 'en_message', 'fr_subject', 'en_subject', 'fr_email', 'en_email'])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await trx.deleteFrom('broadcast_recipients').where('broadcast_id', '=', id).execute();
+    return {
+      frMessage: row.fr_message,
+      enMessage: row.en_message,
+      frSubject: row.fr_subject,
+      enSubject: row.en_subject,
+      frEmail: row.fr_email,
+      enEmail: row.en_email,
+    };
+  });
+  if (!texts) return { kind: 'not_pending' };
+
+  const snapshot = {
+    accountId,
+    broadcastId: id,
+    token,
+    withSms: hasSmsText(texts),
+    withEmail: hasEmailText(texts),
+  };
+  for (let after = 0; ;) {
+    const upTo = await chunkEnd(db, accountId, after);
+    await snapshotRecipients(db, snapshot, after, upTo);
+    if (upTo === null) break;
+    after = upTo;
+  }
+
   try {
     return await db.transaction().execute(async (trx): Promise<StartOutcome> => {
-      // The claim is the transaction's first statement: on SQLite a transaction that read before
-      // writing cannot wait for another process's write lock (SQLITE_BUSY), one that writes first can.
-      let claim = trx
+      const claimed = await trx
         .updateTable('broadcasts')
         .set({
           status: 'in_progress',
@@ -62,23 +115,12 @@ export async function startBroadcastInStore(
           lease_until: null,
         })
         .where('id', '=', id)
-        .where('account_id', '=', accountId)
         .where('status', '=', 'pending')
-        .where('deleted_at', 'is', null);
-      if (options.scheduled) claim = claim.where('launch_date', '<=', now);
-      const row = await claim
-        .returning(['fr_message', 'en_message', 'fr_subject', 'en_subject', 'fr_email', 'en_email'])
+        .where('deleted_at', 'is', null)
+        .where('lease_until', '=', token)
         .executeTakeFirst();
-      if (!row) return { kind: 'not_pending' };
-      const texts = {
-        frMessage: row.fr_message,
-        enMessage: row.en_message,
-        frSubject: row.fr_subject,
-        enSubject: row.en_subject,
-        frEmail: row.fr_email,
-        enEmail: row.en_email,
-      };
-      await snapshotRecipients(trx, accountId, id, hasSmsText(texts), hasEmailText(texts));
+      // Deleted meanwhile, or this start took so long that another caller took it over.
+      if (Number(claimed.numUpdatedRows) !== 1) return { kind: 'not_pending' };
       const totals = await trx
         .selectFrom('broadcast_recipients')
         .select((eb) => [eb.fn.count<number>('number').as('sms'), eb.fn.count<number>('email').as('email')])
@@ -109,19 +151,49 @@ export async function startBroadcastInStore(
       return { kind: 'started', smsTotal, emailTotal };
     });
   } catch (error) {
-    if (error instanceof NoRecipients) return { kind: 'no_recipients' };
-    throw error;
+    if (!(error instanceof NoRecipients)) throw error;
+    // Still pending: let the next start (after the user adds contacts) take it at once.
+    await db
+      .updateTable('broadcasts')
+      .set({ lease_until: null })
+      .where('id', '=', id)
+      .where('lease_until', '=', token)
+      .execute();
+    return { kind: 'no_recipients' };
   }
 }
 
+interface Snapshot {
+  readonly accountId: number;
+  readonly broadcastId: number;
+  /** The start's token: a chunk copies nothing once another caller has taken the start over. */
+  readonly token: number;
+  readonly withSms: boolean;
+  readonly withEmail: boolean;
+}
+
+/** The contact id that closes the chunk after `after`, or null when the rest fits in one chunk. */
+async function chunkEnd(db: Kysely<Database>, accountId: number, after: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '>', after)
+    .orderBy('id')
+    .offset(SNAPSHOT_CHUNK - 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.id) : null;
+}
+
 async function snapshotRecipients(
-  trx: Transaction<Database>,
-  accountId: number,
-  broadcastId: number,
-  withSms: boolean,
-  withEmail: boolean,
+  db: Kysely<Database>,
+  snapshot: Snapshot,
+  after: number,
+  upTo: number | null,
 ): Promise<void> {
-  const groups = await trx
+  const { accountId, broadcastId, withSms, withEmail } = snapshot;
+  const groups = await db
     .selectFrom('broadcast_groups')
     .innerJoin('groups', 'groups.id', 'broadcast_groups.group_id')
     .select(['groups.id', 'groups.system_kind'])
@@ -139,6 +211,7 @@ async function snapshotRecipients(
     ? sql`case when c.number is not null and not exists (select 1 from suppressions s where s.account_id = c.account_id and s.number = c.number) then c.number else null end`
     : sql`null`;
   const email = withEmail ? sql`c.email` : sql`null`;
+  const range = upTo === null ? sql`` : sql`and c.id <= ${upTo}`;
   // Set-based: one statement copies every recipient, whatever their number. The bound id is cast
   // because PostgreSQL would otherwise type a parameter in a select list as text.
   await sql`
@@ -148,9 +221,10 @@ async function snapshotRecipients(
       select c.id as contact_id, ${smsNumber} as number, ${email} as email,
              c.name as name, c.description as description, c.language as language
       from contacts c
-      where c.account_id = ${accountId} and c.is_blocked = 0 ${groupFilter}
+      where c.account_id = ${accountId} and c.is_blocked = 0 and c.id > ${after} ${range} ${groupFilter}
     ) r
-    where r.number is not null or r.email is not null
+    where (r.number is not null or r.email is not null)
+      and exists (select 1 from broadcasts b where b.id = ${broadcastId} and b.status = 'pending' and b.lease_until = ${snapshot.token})
     order by r.contact_id
-  `.execute(trx);
+  `.execute(db);
 }

@@ -9,6 +9,7 @@ import {
   type RecipientState,
 } from './messages-repo.js';
 import type { Database } from './schema.js';
+import { urgentWrites } from './write-priority.js';
 
 interface AccountView {
   senders: string[];
@@ -42,7 +43,8 @@ export class SendQueue {
   }
 
   private async write(items: readonly SendCommand[]): Promise<SendOutcome[]> {
-    const outcomes = await this.db.transaction().execute((trx) => writeSends(trx, items));
+    // Someone waits on each of these: ahead of the broadcast and dispatcher batches (SQLite).
+    const outcomes = await urgentWrites(() => this.db.transaction().execute((trx) => writeSends(trx, items)));
     if (outcomes.some((o) => o.kind === 'queued')) this.onQueued();
     return outcomes;
   }

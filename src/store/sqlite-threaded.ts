@@ -17,6 +17,7 @@ import {
 } from 'kysely';
 import { configureSqlite, StatementCache } from './sqlite-connection.js';
 import type { WriterRequest, WriterResponse } from './sqlite-writer-thread.js';
+import { writesAreUrgent } from './write-priority.js';
 
 /**
  * SQLite for a server that answers after the data is on disk. better-sqlite3 is synchronous, so a
@@ -134,9 +135,13 @@ function startWorker(entry: URL, workerData: unknown): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-/** One writer at a time: a transaction holds it from BEGIN to COMMIT, a single write for itself. */
+/**
+ * One writer at a time: a transaction holds it from BEGIN to COMMIT, a single write for itself.
+ * Waiters marked urgent (urgentWrites: requests someone waits on) go before background work.
+ */
 class WriteLock {
-  private queue: (() => void)[] = [];
+  private readonly urgentQueue: (() => void)[] = [];
+  private readonly queue: (() => void)[] = [];
   private held = false;
 
   async acquire(): Promise<void> {
@@ -144,11 +149,12 @@ class WriteLock {
       this.held = true;
       return;
     }
-    await new Promise<void>((resolve) => this.queue.push(resolve));
+    const queue = writesAreUrgent() ? this.urgentQueue : this.queue;
+    await new Promise<void>((resolve) => queue.push(resolve));
   }
 
   release(): void {
-    const next = this.queue.shift();
+    const next = this.urgentQueue.shift() ?? this.queue.shift();
     if (next) next();
     else this.held = false;
   }

@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { SandboxOutcome } from '../config-outbound.js';
@@ -18,7 +18,10 @@ export interface SandboxSmsOptions {
   readonly receiptDelayMs?: number;
   /** Time each submit takes (a slow carrier). */
   readonly submitDelayMs?: number;
-  /** Appends one JSON line per accepted part: survives the process, for kill-and-restart tests. */
+  /**
+   * Appends one JSON line per accepted part, written before submit resolves: a part the carrier
+   * accepted is in the file even if the process is killed the next instant (kill-and-restart tests).
+   */
   readonly logFile?: string;
   /** Keep every submit in `submitted` and counts per message (tests; grows without bound). */
   readonly keepRecords?: boolean;
@@ -43,6 +46,7 @@ export class SandboxSmsTransport implements SmsTransport {
   readonly submitted: OutboundSms[] = [];
 
   private handlers: SmsTransportHandlers | undefined;
+  private logFileFd: number | undefined;
   private nextId = 0x10000000 + Math.floor(Math.random() * 0x01000000);
   private readonly due: { at: number; receipt: DeliveryReceipt }[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -77,11 +81,12 @@ export class SandboxSmsTransport implements SmsTransport {
       throw new TransportError('sandbox: throttled (ESME_RTHROTTLED)', true, 'ESME_RTHROTTLED');
     const ids = sms.parts.map(() => (this.nextId++ >>> 0).toString(16).toUpperCase().padStart(8, '0'));
     if (this.options.logFile) {
-      await mkdir(dirname(this.options.logFile), { recursive: true });
       const lines = ids.map((id, seq) =>
         JSON.stringify({ messageId: sms.messageId, seq, carrierId: id, to: sms.to }),
       );
-      await appendFile(this.options.logFile, `${lines.join('\n')}\n`);
+      // Synchronous, so no await lies between "accepted" and "recorded" (the page cache outlives a
+      // killed process). One write per submit, a few microseconds.
+      writeSync(this.logFd(this.options.logFile), `${lines.join('\n')}\n`);
     }
     this.acceptedParts += ids.length;
     if (this.options.keepRecords) {
@@ -117,6 +122,16 @@ export class SandboxSmsTransport implements SmsTransport {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.all(this.inFlightReceipts);
+    if (this.logFileFd !== undefined) closeSync(this.logFileFd);
+    this.logFileFd = undefined;
+  }
+
+  private logFd(file: string): number {
+    if (this.logFileFd === undefined) {
+      mkdirSync(dirname(file), { recursive: true });
+      this.logFileFd = openSync(file, 'a');
+    }
+    return this.logFileFd;
   }
 
   private armTimer(): void {

@@ -87,6 +87,11 @@ export class SmsDispatcher implements Worker {
 
   private async run(): Promise<void> {
     const { config, log } = this.deps;
+    if (config.paused) {
+      log.warn('SMS sending paused (SMS_SENDING_PAUSED): messages stay queued until a restart without it');
+      while (!this.stopping) await sleep(60_000, this.wakeSignal());
+      return;
+    }
     while (!this.stopping) {
       try {
         const now = this.deps.now();

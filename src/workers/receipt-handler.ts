@@ -46,6 +46,11 @@ const UNMATCHED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 const RECEIPT_RETRY_BASE_MS = 60_000;
 /** Receipts wait up to this long to share a transaction: one commit for many at high volume. */
 const RECEIPT_LINGER_MS = 20;
+/**
+ * Receipts per transaction. SQLite has one writer: a transaction of 1000 receipts held it for tens
+ * of ms, which a single `send` queued behind had to wait; 250 keeps that short at a few more commits.
+ */
+const RECEIPT_BATCH = 250;
 
 /**
  * The receipt handler (SmsTransportHandlers.onReceipt): matches each receipt to its part by carrier
@@ -69,7 +74,7 @@ export class ReceiptHandler implements Worker {
   private requeued = false;
 
   constructor(private readonly deps: ReceiptHandlerDeps) {
-    this.batcher = new GroupCommit((receipts) => this.write(receipts), 1000, RECEIPT_LINGER_MS);
+    this.batcher = new GroupCommit((receipts) => this.write(receipts), RECEIPT_BATCH, RECEIPT_LINGER_MS);
     deps.events.onSent(async () => {
       this.partsRecorded = true;
     });

@@ -28,6 +28,22 @@ export interface ChildServerOptions {
   readonly startTimeoutMs?: number;
 }
 
+/** POSTs form parameters to `<url>/api/<endpoint>` with this key; the parsed JSON answer. */
+export async function callApi(
+  url: string,
+  key: string,
+  endpoint: string,
+  params: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers compare exact JSON
+): Promise<any> {
+  const response = await fetch(`${url}/api/${endpoint}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'VUDUMOBILE-API-KEY': key },
+    body: new URLSearchParams(params).toString(),
+  });
+  return response.json();
+}
+
 /** Starts the server on a free loopback port and resolves once it listens. */
 export async function spawnServer(options: ChildServerOptions): Promise<ChildServer> {
   const args = options.compiled

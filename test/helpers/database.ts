@@ -24,8 +24,13 @@ function adminUrl(): string {
 /** A fresh database: a SQLite file in `dir`, or a new PostgreSQL database on the test server. */
 export async function createTestDatabase(dir: string, name = 'test'): Promise<TestDatabase> {
   if (TEST_STORE === 'sqlite') return { url: `sqlite:${join(dir, `${name}.db`)}`, drop: async () => {} };
-  const admin = new URL(adminUrl());
-  const database = `vudumobile_test_${randomBytes(6).toString('hex')}`;
+  return createPostgresDatabase(adminUrl(), 'vudumobile_test');
+}
+
+/** A new, empty PostgreSQL database on the server of `adminUrl` (tests, benchmarks); drop() removes it. */
+export async function createPostgresDatabase(adminUrl: string, prefix: string): Promise<TestDatabase> {
+  const admin = new URL(adminUrl);
+  const database = `${prefix}_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {

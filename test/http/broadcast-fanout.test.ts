@@ -255,4 +255,54 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
     assert.equal(detail.broadcast.number_sent, '0');
     assert.equal(detail.broadcast.number_total, '2');
   });
+
+  it('drops what a start that died mid-snapshot copied, and waits for a start still running', async () => {
+    const db0 = db();
+    const added = await server.call('post_broadcast', {
+      name: 'Crashed',
+      from_groups: 'North',
+      fr_message: 'Hi',
+    });
+    const id = added.body.broadcast.id as number;
+    // A start that died after copying: its hold has lapsed, and it copied someone no longer targeted.
+    await db0
+      .updateTable('broadcasts')
+      .set({ lease_until: Date.now() - 1 })
+      .where('id', '=', id)
+      .execute();
+    await db0
+      .insertInto('broadcast_recipients')
+      .values({
+        broadcast_id: id,
+        contact_id: ids.outside as number,
+        number: '15145550207',
+        email: null,
+        name: 'Outside',
+        description: '',
+        language: 'fr',
+      })
+      .execute();
+    assert.deepEqual((await server.call('start_broadcast', { broadcast: String(id) })).body, {
+      status: true,
+    });
+    await fanOutDone(db0, id);
+    assert.deepEqual(
+      (await broadcastMessages(db0, id)).map((m) => m.contact_id),
+      [ids.ann, ids.bea],
+      'the group as it is now, nothing left from the dead start',
+    );
+
+    // A start still copying (its hold in the future) is not started a second time.
+    const other = (
+      await server.call('post_broadcast', { name: 'Busy', from_groups: 'North', fr_message: 'Hi' })
+    ).body.broadcast.id as number;
+    await db0
+      .updateTable('broadcasts')
+      .set({ lease_until: Date.now() + 60_000 })
+      .where('id', '=', other)
+      .execute();
+    const second = await server.call('start_broadcast', { broadcast: String(other) });
+    assert.deepEqual(second.body, { status: false, error: 'broadcast has already been sent or started' });
+    assert.equal((await broadcastMessages(db0, other)).length, 0);
+  });
 });

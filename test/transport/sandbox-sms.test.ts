@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,12 +82,15 @@ describe('the sandbox SMS carrier', () => {
     await silent.transport.close();
   });
 
-  it('logs every accepted part to a file when asked (it outlives the process)', async () => {
+  it('logs every accepted part to a file at accept (it outlives a killed process)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vudumobile-sandbox-'));
     const { transport } = await started({ logFile: join(dir, 'parts.jsonl') });
     const { carrierIds } = await transport.submit(sms(9, ['a', 'b']));
+    // Written before submit resolved, not later: a process killed right after still has the lines.
+    const atAccept = readFileSync(join(dir, 'parts.jsonl'), 'utf8');
     await transport.close();
-    const lines = (await readFile(join(dir, 'parts.jsonl'), 'utf8'))
+    assert.equal(await readFile(join(dir, 'parts.jsonl'), 'utf8'), atAccept);
+    const lines = atAccept
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
