@@ -95,13 +95,23 @@ export async function waitForFinal(
   ids: readonly number[],
   timeoutMs = 30_000,
 ): Promise<Map<number, FeedEntry>> {
-  return waitFor(
-    `a final status for ${ids.length} messages in get_feed`,
-    async () => {
-      const feed = await feedById(server);
-      const done = ids.every((id) => FINAL.test(feed.get(id)?.status_mt ?? ''));
-      return done ? feed : undefined;
-    },
-    timeoutMs,
-  );
+  let pending: string[] = [];
+  try {
+    return await waitFor(
+      `a final status for ${ids.length} messages in get_feed`,
+      async () => {
+        const feed = await feedById(server);
+        pending = ids.flatMap((id) => {
+          const status = feed.get(id)?.status_mt ?? 'missing';
+          return FINAL.test(status) ? [] : [`${id}: ${status}`];
+        });
+        return pending.length === 0 ? feed : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; still pending: ${pending.slice(0, 10).join(', ')}`, {
+      cause: error,
+    });
+  }
 }

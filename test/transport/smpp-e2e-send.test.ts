@@ -7,13 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { RECEIPT_CODES, type ReceiptState } from '../../src/domain/receipt-status.js';
 import type { SubmittedPdu } from '../../src/transport/smsc-sim/smsc-sim.js';
 import { messageRow } from '../helpers/messages.js';
-import {
-  feedById,
-  sendSms,
-  startSmppPlatform,
-  waitForFinal,
-  type SmppPlatform,
-} from '../helpers/smpp-platform.js';
+import { sendSms, startSmppPlatform, waitForFinal, type SmppPlatform } from '../helpers/smpp-platform.js';
 
 const SENDER = '15149541234';
 
