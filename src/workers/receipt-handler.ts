@@ -40,6 +40,11 @@ export interface ReceiptHandlerDeps {
 }
 
 const UNMATCHED_SWEEP_MS = 1_000;
+/**
+ * While sweeps keep matching, the next comes this soon: at high volume most receipts beat the record
+ * of their submit (the SMSC answers both within a millisecond), so every one goes through here.
+ */
+const UNMATCHED_BUSY_SWEEP_MS = 50;
 /** Without news of recorded parts, unmatched receipts are still looked at this often. */
 const UNMATCHED_IDLE_SWEEP_MS = 30_000;
 /**
@@ -136,8 +141,10 @@ export class ReceiptHandler implements Worker {
   private async sweepLoop(): Promise<void> {
     const signal = this.stopping.signal;
     let lastSweep = 0;
+    let busy = false;
     while (!signal.aborted) {
-      await sleep(UNMATCHED_SWEEP_MS, signal);
+      await sleep(busy ? UNMATCHED_BUSY_SWEEP_MS : UNMATCHED_SWEEP_MS, signal);
+      busy = false;
       // The "parts recorded" news comes from inside the recording transaction, which may not have
       // committed when the sweep runs: the idle sweep catches what such a race leaves behind.
       const idle = Date.now() - lastSweep >= UNMATCHED_IDLE_SWEEP_MS;
@@ -146,7 +153,8 @@ export class ReceiptHandler implements Worker {
       lastSweep = Date.now();
       try {
         const matched = await this.sweepUnmatched();
-        if (matched > 0) this.deps.log.info({ matched }, 'receipts: early receipts matched their parts');
+        busy = matched > 0;
+        if (matched > 0) this.deps.log.debug({ matched }, 'receipts: early receipts matched their parts');
       } catch (error) {
         this.deps.log.error({ err: error }, 'receipts: sweeping unmatched receipts failed');
       }
