@@ -13,10 +13,11 @@ describe('vudumobile account sender add|remove', () => {
   before(async () => {
     database = await createTestDatabase(dir, 'cli');
     env.DATABASE_URL = database.url;
-    for (const [name, sender] of [
+    const accounts: [string, string][] = [
       ['CKOI', '514-954-1234'],
       ['Rythme', '438-555-0100'],
-    ])
+    ];
+    for (const [name, sender] of accounts)
       assert.equal(runCli(['account', 'create', '--name', name, '--sender', sender], env).status, 0);
   });
   after(async () => {
