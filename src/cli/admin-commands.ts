@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { generateApiKey, hashApiKey, maskApiKey } from '../domain/api-keys.js';
 import { normaliseEmail } from '../domain/email.js';
 import { isValidAllowEntry } from '../domain/ip-allow-list.js';
-import { normalisePhone } from '../domain/phone.js';
 import { createAccount, findAccount, listAccounts, listSenders } from '../store/accounts-repo.js';
 import type { Store } from '../store/database.js';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../store/keys-repo.js';
 import { deleteUser, findUserByEmail, insertUser, listUsers } from '../store/users-repo.js';
 import { CliError, emit, parseId, type Output } from './output.js';
+import { parseSenderNumber, registerSenderCommands } from './sender-commands.js';
 
 /** Runs a command body against the migrated store; main.ts provides it. */
 export type WithStore = (fn: (store: Store, out: Output) => Promise<void>) => Promise<void>;
@@ -57,13 +57,7 @@ export function registerAccountCommands(program: Command, withStore: WithStore):
           .split(',')
           .map((s) => s.trim())
           .filter((s) => s !== '')
-          .map((s) => {
-            // Short codes (5–6 digits) are not phone numbers libphonenumber knows; keep them as digits.
-            if (/^\d{3,8}$/.test(s)) return s;
-            const number = normalisePhone(s, country);
-            if (!number) throw new CliError(`--sender "${s}" is not a valid phone number or short code`);
-            return number;
-          });
+          .map((s) => parseSenderNumber(s, country));
         let mailFrom: string | null = null;
         if (opts.mailFrom !== undefined) {
           mailFrom = normaliseEmail(opts.mailFrom);
@@ -110,6 +104,7 @@ export function registerAccountCommands(program: Command, withStore: WithStore):
         );
       }),
     );
+  registerSenderCommands(account, withStore);
 }
 
 export function registerKeyCommands(program: Command, withStore: WithStore): void {

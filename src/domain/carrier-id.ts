@@ -18,11 +18,34 @@
  * send the receipted_message_id TLV, which the transport prefers and which carries the submit id.)
  */
 
+/**
+ * Two SMSCs number their messages independently, so with several connectors an id is only unique
+ * with the SMSC that issued it: the SMPP transport then writes ids as `<scope>|<id>` (scope: the
+ * connector's `id_scope`, by default its host:port), for submits and receipts alike. The id part is
+ * normalised and read in both bases as above; the scope is kept as written.
+ */
+const SCOPE_SEPARATOR = '|';
+
 const HEX_DIGITS = /^[0-9a-f]+$/;
 const DECIMAL_DIGITS = /^[0-9]+$/;
 
 /** The canonical form of a carrier id (see the module comment). */
 export function normaliseCarrierId(id: string): string {
+  const [scope, bare] = splitScope(id);
+  return scope === undefined ? normaliseBare(bare) : `${scope}${SCOPE_SEPARATOR}${normaliseBare(bare)}`;
+}
+
+/** The id an SMSC gave, scoped to that SMSC (see the comment on SCOPE_SEPARATOR). */
+export function scopedCarrierId(scope: string | undefined, id: string): string {
+  return normaliseCarrierId(scope === undefined ? id : `${scope}${SCOPE_SEPARATOR}${id}`);
+}
+
+function splitScope(id: string): [string | undefined, string] {
+  const at = id.lastIndexOf(SCOPE_SEPARATOR);
+  return at < 0 ? [undefined, id] : [id.slice(0, at), id.slice(at + 1)];
+}
+
+function normaliseBare(id: string): string {
   const trimmed = id.trim();
   const lower = trimmed.toLowerCase();
   if (!HEX_DIGITS.test(lower)) return trimmed;
@@ -31,7 +54,13 @@ export function normaliseCarrierId(id: string): string {
 
 /** Lookup keys for a receipt's id, most specific first (see the module comment). */
 export function carrierIdKeys(id: string): string[] {
-  const normalised = normaliseCarrierId(id);
+  const [scope, bare] = splitScope(id);
+  const keys = bareKeys(bare);
+  return scope === undefined ? keys : keys.map((key) => `${scope}${SCOPE_SEPARATOR}${key}`);
+}
+
+function bareKeys(id: string): string[] {
+  const normalised = normaliseBare(id);
   const keys = [normalised];
   if (DECIMAL_DIGITS.test(normalised)) keys.push(BigInt(normalised).toString(16));
   if (HEX_DIGITS.test(normalised)) keys.push(BigInt(`0x${normalised}`).toString(10));

@@ -92,3 +92,27 @@ export async function findSenderAccount(db: Kysely<Database>, number: string): P
     .executeTakeFirst();
   return row?.account_id;
 }
+
+/** Adds a sender number to an account (numbers are unique across accounts: inbound routing). */
+export async function addSender(
+  db: Kysely<Database>,
+  accountId: number,
+  number: string,
+  now: number,
+): Promise<void> {
+  await db.insertInto('account_senders').values({ account_id: accountId, number, created_at: now }).execute();
+}
+
+/** Removes a sender number from an account; false when the account had no such number. */
+export async function removeSender(
+  db: Kysely<Database>,
+  accountId: number,
+  number: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('account_senders')
+    .where('account_id', '=', accountId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

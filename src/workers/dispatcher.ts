@@ -160,7 +160,10 @@ export class SmsDispatcher implements Worker {
         if (!message) break;
         const wait = this.pausedUntil - this.deps.now();
         if (wait > 0) await sleep(wait);
-        pending.push(await this.submit(message));
+        // Await first: `pending.push(await …)` would read `pending` before the await and push into
+        // an array a concurrent flush() had already handed to record(), losing the outcome.
+        const outcome = await this.submit(message);
+        pending.push(outcome);
         if (pending.length >= RECORD_EVERY) flush();
       }
     };

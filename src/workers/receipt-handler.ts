@@ -40,8 +40,19 @@ export interface ReceiptHandlerDeps {
 }
 
 const UNMATCHED_SWEEP_MS = 1_000;
+/**
+ * While sweeps keep matching, the next comes this soon: at high volume most receipts beat the record
+ * of their submit (the SMSC answers both within a millisecond), so every one goes through here.
+ */
+const UNMATCHED_BUSY_SWEEP_MS = 50;
 /** Without news of recorded parts, unmatched receipts are still looked at this often. */
 const UNMATCHED_IDLE_SWEEP_MS = 30_000;
+/**
+ * After an early receipt was kept, sweep every UNMATCHED_SWEEP_MS for this long whatever the news:
+ * its part's "recorded" news may have come (and been consumed by a sweep) before the receipt's own
+ * transaction committed, and the receipt would otherwise wait for the idle sweep.
+ */
+const UNMATCHED_RECENT_MS = 10_000;
 const UNMATCHED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 const RECEIPT_RETRY_BASE_MS = 60_000;
 /** Receipts wait up to this long to share a transaction: one commit for many at high volume. */
@@ -72,6 +83,8 @@ export class ReceiptHandler implements Worker {
   private partsRecorded = true;
   /** Retried messages went back in the queue: wake the dispatcher once the transaction committed. */
   private requeued = false;
+  /** When the last early receipt was kept in `unmatched_receipts`. */
+  private lastUnmatchedAt = 0;
 
   constructor(private readonly deps: ReceiptHandlerDeps) {
     this.batcher = new GroupCommit((receipts) => this.write(receipts), RECEIPT_BATCH, RECEIPT_LINGER_MS);
@@ -133,16 +146,20 @@ export class ReceiptHandler implements Worker {
   private async sweepLoop(): Promise<void> {
     const signal = this.stopping.signal;
     let lastSweep = 0;
+    let busy = false;
     while (!signal.aborted) {
-      await sleep(UNMATCHED_SWEEP_MS, signal);
+      await sleep(busy ? UNMATCHED_BUSY_SWEEP_MS : UNMATCHED_SWEEP_MS, signal);
+      busy = false;
       // The "parts recorded" news comes from inside the recording transaction, which may not have
       // committed when the sweep runs: the idle sweep catches what such a race leaves behind.
       const idle = Date.now() - lastSweep >= UNMATCHED_IDLE_SWEEP_MS;
-      if (signal.aborted || (!this.partsRecorded && !idle)) continue;
+      const recent = Date.now() - this.lastUnmatchedAt < UNMATCHED_RECENT_MS;
+      if (signal.aborted || (!this.partsRecorded && !idle && !recent)) continue;
       lastSweep = Date.now();
       try {
         const matched = await this.sweepUnmatched();
-        if (matched > 0) this.deps.log.info({ matched }, 'receipts: early receipts matched their parts');
+        busy = matched > 0;
+        if (matched > 0) this.deps.log.debug({ matched }, 'receipts: early receipts matched their parts');
       } catch (error) {
         this.deps.log.error({ err: error }, 'receipts: sweeping unmatched receipts failed');
       }
@@ -151,8 +168,10 @@ export class ReceiptHandler implements Worker {
 
   private async write(receipts: readonly DeliveryReceipt[]): Promise<null[]> {
     const now = this.deps.now();
+    let unmatchedCount = 0;
     await this.deps.store.db.transaction().execute(async (trx) => {
       const unmatched = await this.apply(trx, receipts);
+      unmatchedCount = unmatched.length;
       if (unmatched.length > 0) {
         await insertUnmatchedReceipts(
           trx,
@@ -161,6 +180,7 @@ export class ReceiptHandler implements Worker {
         );
       }
     });
+    if (unmatchedCount > 0) this.lastUnmatchedAt = Date.now();
     this.wakeDispatcherIfRequeued();
     return receipts.map(() => null);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { carrierIdKeys, normaliseCarrierId } from '../../src/domain/carrier-id.js';
+import { carrierIdKeys, normaliseCarrierId, scopedCarrierId } from '../../src/domain/carrier-id.js';
 
 describe('carrier ids', () => {
   it('normalise hex-digit ids to lower case without leading zeros; others only trimmed', () => {
@@ -22,5 +22,12 @@ describe('carrier ids', () => {
     assert.ok(carrierIdKeys(String(0xa1b2c3)).includes(hexSubmit));
     const decimalSubmit = normaliseCarrierId('0010597059');
     assert.ok(carrierIdKeys((10597059).toString(16).toUpperCase()).includes(decimalSubmit));
+  });
+
+  it('keep the SMSC scope of an id apart from the id, which is normalised and read in both bases', () => {
+    assert.equal(scopedCarrierId('10.0.0.1:2775', ' 00A1F '), '10.0.0.1:2775|a1f');
+    assert.equal(scopedCarrierId(undefined, '00A1F'), 'a1f');
+    assert.deepEqual(carrierIdKeys('mtl|A1F'), ['mtl|a1f', 'mtl|2591']);
+    assert.ok(!carrierIdKeys('mtl|A1F').includes(scopedCarrierId('backup', 'a1f')), 'two SMSCs, two ids');
   });
 });

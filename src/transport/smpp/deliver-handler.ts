@@ -5,11 +5,13 @@
  * error, so the SMSC delivers it again later. Nothing is acknowledged that is not stored.
  */
 import type { Logger } from 'pino';
+import { scopedCarrierId } from '../../domain/carrier-id.js';
 import type { SmsTransportHandlers } from '../types.js';
 import { STATUS } from './command-status.js';
 import { InboundAssembler, type AssembledMessage, type InboundPart } from './inbound-assembler.js';
 import { parseReceipt } from './receipt.js';
 import type { Reply } from './smpp-link.js';
+import type { ConnectorOptions } from './smpp-url.js';
 import type { SmppPdu } from './smpp-lib.js';
 import { DATA_CODING, decodeText, ESM_CLASS, parseUdh, type ConcatInfo } from './sms-encoding.js';
 
@@ -19,12 +21,12 @@ export class DeliverHandler {
   private closing = false;
 
   constructor(
-    moTimeoutMs: number,
+    private readonly connector: Pick<ConnectorOptions, 'moTimeoutMs' | 'idScope'>,
     private readonly handlers: SmsTransportHandlers,
     private readonly log: Logger,
     private readonly now: () => number,
   ) {
-    this.assembler = new InboundAssembler(moTimeoutMs, (message) => this.inbound(message));
+    this.assembler = new InboundAssembler(connector.moTimeoutMs, (message) => this.inbound(message));
   }
 
   handle(pdu: SmppPdu, reply: Reply): void {
@@ -78,7 +80,8 @@ export class DeliverHandler {
       reply(STATUS.OK);
       return;
     }
-    this.track(() => this.handlers.onReceipt(receipt), [reply], 'receipt', receipt.carrierId);
+    const scoped = { ...receipt, carrierId: scopedCarrierId(this.connector.idScope, receipt.carrierId) };
+    this.track(() => this.handlers.onReceipt(scoped), [reply], 'receipt', scoped.carrierId);
   }
 
   private inbound(message: AssembledMessage): void {

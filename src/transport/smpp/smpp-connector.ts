@@ -8,6 +8,7 @@
  * flight, and those still queued, back to the transport, which routes them to a bound connector.
  */
 import type { Logger } from 'pino';
+import { scopedCarrierId } from '../../domain/carrier-id.js';
 import { TransportError, type ConnectorStatus } from '../types.js';
 import { isThrottle, STATUS, submitRefusal } from './command-status.js';
 import { SmppLink, type LinkListener, type LinkTiming, type Reply } from './smpp-link.js';
@@ -172,7 +173,7 @@ export class SmppConnector {
     if (status === STATUS.OK) {
       if (now >= this.pausedUntil) this.throttlePauseMs = THROTTLE_PAUSE_MS.first;
       if (!response.message_id) this.log.warn('submit_sm_resp OK without a message_id: no receipt can match');
-      job.resolve(response.message_id ?? '');
+      job.resolve(scopedCarrierId(this.options.idScope, response.message_id ?? ''));
     } else if (isThrottle(status) && job.throttles < MAX_THROTTLES && !this.closing) {
       job.throttles++;
       this.throttledCount++;

@@ -12,7 +12,6 @@
  * over to a connector with another mode.
  */
 import type { Logger } from 'pino';
-import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import {
   TransportError,
   type ConnectorStatus,
@@ -68,10 +67,15 @@ export class SmppTransport implements SmsTransport {
     this.now = options.now ?? Date.now;
     this.unavailableTimeoutMs = options.unavailableTimeoutMs ?? 30_000;
     const timing = { ...DEFAULT_TIMING, ...options.timing };
+    // Several SMSCs may hand out the same message id: scope each connector's ids (carrier-id.ts).
+    const several = options.connectors.length > 1;
     this.connectors = options.connectors.map(
       (connector) =>
         new SmppConnector(
-          connector,
+          {
+            ...connector,
+            idScope: connector.idScope ?? (several ? `${connector.host}:${connector.port}` : undefined),
+          },
           {
             changed: (c) => {
               if (c.available) this.unpark();
@@ -93,10 +97,7 @@ export class SmppTransport implements SmsTransport {
     this.started = true;
     for (const connector of this.connectors) {
       const log = this.log.child({ connector: connector.name });
-      this.deliverers.set(
-        connector,
-        new DeliverHandler(connector.options.moTimeoutMs, handlers, log, this.now),
-      );
+      this.deliverers.set(connector, new DeliverHandler(connector.options, handlers, log, this.now));
       connector.start();
     }
     this.sweepTimer = setInterval(() => this.sweepParked(), 250);
@@ -118,7 +119,7 @@ export class SmppTransport implements SmsTransport {
           ),
       ),
     );
-    return { carrierIds: ids.map(normaliseCarrierId) };
+    return { carrierIds: ids };
   }
 
   status(): readonly ConnectorStatus[] {

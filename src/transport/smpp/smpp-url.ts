@@ -4,7 +4,7 @@
  *
  *   smpp://system_id:password@host:port?bind=transceiver|transmitter+receiver&tps=50&window=10
  *     &source_ton=1&source_npi=1&dest_ton=1&dest_npi=1&long=udh|sar|payload&prefixes=1514,1438
- *     &name=…&system_type=…&enquire_link=30000&response_timeout=30000&mo_timeout=30000
+ *     &name=…&system_type=…&enquire_link=30000&response_timeout=30000&mo_timeout=30000&id_scope=…
  *
  * Parsing reports every problem, one line each, naming the connector; config.ts fails start-up on them.
  */
@@ -38,6 +38,12 @@ export interface ConnectorOptions {
   readonly responseTimeoutMs: number;
   /** How long the parts of an inbound concatenated message are awaited. */
   readonly moTimeoutMs: number;
+  /**
+   * The SMSC whose message ids this connector sees (`id_scope`): set the same value on connectors to
+   * one carrier so a receipt may come back on either. Unset: host:port when there are several
+   * connectors (domain/carrier-id.ts), none with one.
+   */
+  readonly idScope?: string;
 }
 
 export interface ParsedSmppUrls {
@@ -60,6 +66,7 @@ const PARAMETERS = [
   'enquire_link',
   'response_timeout',
   'mo_timeout',
+  'id_scope',
 ] as const;
 
 /** Splits the variable into URLs and parses each; problems are lines ready to print. */
@@ -151,8 +158,23 @@ function parseOne(raw: string, problem: (text: string) => void): ConnectorOption
     responseTimeoutMs: integer(params, 'response_timeout', 30_000, 1_000, 300_000, report),
     moTimeoutMs: integer(params, 'mo_timeout', 30_000, 1_000, 3_600_000, report),
   };
+  const idScope = params.get('id_scope') || undefined;
+  if (idScope?.includes('|')) report('id_scope must not contain "|"');
   if (before.count() > 0) return undefined;
-  return { name, host, port, systemId, password, systemType, bind, tps, long, prefixes, ...numbers };
+  const connector = {
+    name,
+    host,
+    port,
+    systemId,
+    password,
+    systemType,
+    bind,
+    tps,
+    long,
+    prefixes,
+    ...numbers,
+  };
+  return idScope === undefined ? connector : { ...connector, idScope };
 }
 
 function problemCounter(problem: (text: string) => void): {

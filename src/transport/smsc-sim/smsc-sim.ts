@@ -239,6 +239,8 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
   const server: Server = createSmppServer((session) => {
     const state: SessionState = { mode: undefined, systemId: '', receiver: undefined };
     sessions.add(session);
+    // As SMSCs do: answers leave at once rather than wait (Nagle) for the ESME's delayed ACK.
+    session.socket.setNoDelay(true);
     session.on('error', () => session.destroy());
     session.on('close', () => {
       sessions.delete(session);
