@@ -14,6 +14,11 @@ export interface DispatchConfig {
   readonly maxAttempts: number;
   /** Re-sends after a "Réessayer plus tard" receipt (101, 102, 203, 305); 0 = off (RECEIPT_RETRY_ATTEMPTS). */
   readonly receiptRetries: number;
+  /**
+   * How long a worker holds an SMPP bind slot (max_binds) without renewing it (SMPP_BIND_LEASE_MS):
+   * a dead worker's bind is taken over after this. Renewed every third of it.
+   */
+  readonly bindLeaseMs: number;
 }
 
 export interface VerifyConfig {
@@ -75,6 +80,7 @@ export function readDispatchConfig(env: Env, problems: string[]): DispatchConfig
     leaseMs: wholeNumber(env, 'DISPATCH_LEASE_MS', 60_000, 100, problems),
     maxAttempts: wholeNumber(env, 'DISPATCH_MAX_ATTEMPTS', 8, 1, problems),
     receiptRetries: wholeNumber(env, 'RECEIPT_RETRY_ATTEMPTS', 0, 0, problems),
+    bindLeaseMs: wholeNumber(env, 'SMPP_BIND_LEASE_MS', 15_000, 300, problems),
   });
 }
 

@@ -13,7 +13,7 @@ import { OutboundRepo } from './store/outbound-repo.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
 import { SandboxSmsTransport } from './transport/sandbox-sms.js';
 import { SandboxVoiceTransport } from './transport/sandbox-voice.js';
-import { createSmppTransport } from './transport/smpp/smpp-transport.js';
+import { createSmppTransport, SmppTransport } from './transport/smpp/smpp-transport.js';
 import { SmtpEmailTransport } from './transport/smtp-email.js';
 import type {
   EmailTransport,
@@ -32,6 +32,7 @@ import { VerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
 import type { Worker } from './workers/worker.js';
+import { BindSlotsWorker } from './workers/bind-slots.js';
 import { join, resolve } from 'node:path';
 
 /** The composition root: the only place that picks real implementations and wires them. */
@@ -75,7 +76,8 @@ export function createEmailTransport(config: Config, log: Logger): EmailTranspor
 
 /** The SMS carrier connection: SMPP when SMPP_URL is set, else the sandbox (which says so loudly). */
 export function createSmsTransport(config: Config, log: Logger): SmsTransport {
-  if (config.smppUrl !== undefined) return createSmppTransport(config.smppUrl, log);
+  // Connectors with max_binds bind only while this process holds a slot (workers/bind-slots.ts).
+  if (config.smppUrl !== undefined) return createSmppTransport(config.smppUrl, log, true);
   const sandbox = config.sandboxSms;
   return new SandboxSmsTransport(log, {
     outcome: sandbox.outcome,
@@ -145,6 +147,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       // delivered until it closed.
       await Promise.all(workers.filter((w) => w !== outbound?.receipts).map((w) => w.stop()));
       await ctx.sms.close();
+      await outbound?.bindSlots?.release();
       await outbound?.receipts.stop();
       await ctx.voice.close();
       await ctx.email.close();
@@ -157,6 +160,7 @@ interface OutboundWorkers {
   readonly workers: Worker[];
   readonly smsHandlers: SmsTransportHandlers;
   readonly receipts: ReceiptHandler;
+  readonly bindSlots: BindSlotsWorker | undefined;
 }
 
 function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers {
@@ -186,8 +190,19 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
     for (const id of broadcastIds) await completeBroadcastIfDone(trx, id, now());
   });
+  const bindSlots =
+    ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
+      ? new BindSlotsWorker({
+          ...base,
+          transport: ctx.sms,
+          leaseMs: ctx.config.dispatch.bindLeaseMs,
+          onActivated: () => dispatcher.wake(),
+        })
+      : undefined;
   return {
+    bindSlots,
     workers: [
+      ...(bindSlots ? [bindSlots] : []),
       ...(holdOutbound ? [] : [dispatcher, emails]),
       receipts,
       caller,

@@ -11,9 +11,16 @@ import { accountsAndContacts } from './migrations/001-accounts-contacts.js';
 import { messages } from './migrations/002-messages.js';
 import { messagesDelivery } from './migrations/003-messages-delivery.js';
 import { broadcasts } from './migrations/004-broadcasts.js';
+import { smppBinds } from './migrations/005-smpp-binds.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
-export const MIGRATIONS: readonly Migration[] = [accountsAndContacts, messages, messagesDelivery, broadcasts];
+export const MIGRATIONS: readonly Migration[] = [
+  accountsAndContacts,
+  messages,
+  messagesDelivery,
+  broadcasts,
+  smppBinds,
+];
 
 export class SchemaTooNewError extends Error {}
 

@@ -97,6 +97,11 @@ export class SmsDispatcher implements Worker {
         }
         if (this.pausedUntil > now) await sleep(this.pausedUntil - now, this.wakeSignal());
         if (this.nextClaimAt > now) await sleep(this.nextClaimAt - now);
+        if (this.deps.sms.ready?.() === false) {
+          // No bind slot of any connector here: the processes that hold one send the queue.
+          await sleep(this.deps.pollMs ?? 1_000, this.wakeSignal());
+          continue;
+        }
         const lease = this.deps.now() + config.leaseMs;
         const batch = await claimDueMessages(this.deps.store.db, this.deps.store.dialect, {
           now: this.deps.now(),

@@ -50,6 +50,16 @@ describe('SMPP_URL parsing', () => {
     );
   });
 
+  it('reads max_binds, the binds of a connector shared by every worker process', () => {
+    const { connectors, problems } = parseSmppUrls('smpp://a:b@h:1?max_binds=3,smpp://c:d@h:2');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      connectors.map((c) => c.maxBinds),
+      [3, undefined],
+    );
+    assert.match(parseSmppUrls('smpp://a:b@h:1?max_binds=0').problems.join('\n'), /max_binds must be/);
+  });
+
   it('names two connectors to the same host apart', () => {
     const { connectors } = parseSmppUrls('smpp://a:b@h:1,smpp://c:d@h:1');
     assert.deepEqual(

@@ -4,7 +4,7 @@
  *
  *   smpp://system_id:password@host:port?bind=transceiver|transmitter+receiver&tps=50&window=10
  *     &source_ton=1&source_npi=1&dest_ton=1&dest_npi=1&long=udh|sar|payload&prefixes=1514,1438
- *     &name=…&system_type=…&enquire_link=30000&response_timeout=30000&mo_timeout=30000
+ *     &name=…&system_type=…&enquire_link=30000&response_timeout=30000&mo_timeout=30000&max_binds=2
  *
  * Parsing reports every problem, one line each, naming the connector; config.ts fails start-up on them.
  */
@@ -38,6 +38,12 @@ export interface ConnectorOptions {
   readonly responseTimeoutMs: number;
   /** How long the parts of an inbound concatenated message are awaited. */
   readonly moTimeoutMs: number;
+  /**
+   * Binds of this connector across every worker process on the database, at most (the carrier's
+   * limit); each process holds at most one, leased in the smpp_binds table. undefined = every worker
+   * process binds.
+   */
+  readonly maxBinds?: number | undefined;
 }
 
 export interface ParsedSmppUrls {
@@ -60,6 +66,7 @@ const PARAMETERS = [
   'enquire_link',
   'response_timeout',
   'mo_timeout',
+  'max_binds',
 ] as const;
 
 /** Splits the variable into URLs and parses each; problems are lines ready to print. */
@@ -151,8 +158,22 @@ function parseOne(raw: string, problem: (text: string) => void): ConnectorOption
     responseTimeoutMs: integer(params, 'response_timeout', 30_000, 1_000, 300_000, report),
     moTimeoutMs: integer(params, 'mo_timeout', 30_000, 1_000, 3_600_000, report),
   };
+  const maxBinds = params.get('max_binds') ? integer(params, 'max_binds', 1, 1, 1000, report) : undefined;
   if (before.count() > 0) return undefined;
-  return { name, host, port, systemId, password, systemType, bind, tps, long, prefixes, ...numbers };
+  return {
+    name,
+    host,
+    port,
+    systemId,
+    password,
+    systemType,
+    bind,
+    tps,
+    long,
+    prefixes,
+    ...numbers,
+    ...(maxBinds === undefined ? {} : { maxBinds }),
+  };
 }
 
 function problemCounter(problem: (text: string) => void): {
