@@ -100,7 +100,11 @@ class StatsFile {
 
   write(): Promise<void> {
     this.writing = this.writing.then(async () => {
-      const content = JSON.stringify({ stats: this.sim.stats, duplicates: this.sim.duplicates() });
+      const content = JSON.stringify({
+        stats: this.sim.stats,
+        acceptedBy: this.sim.acceptedBySystemType(),
+        duplicates: this.sim.duplicates(),
+      });
       if (content === this.lastWritten) return;
       this.lastWritten = content;
       const temporary = `${this.path}.${process.pid}.tmp`;

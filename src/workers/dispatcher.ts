@@ -37,7 +37,7 @@ type Outcome =
 const THROTTLE_CODES = new Set(['ESME_RTHROTTLED', 'ESME_RMSGQFUL', 'throttled']);
 const THROTTLE_PAUSE_MS = 1_000;
 /** Outcomes are written in batches of this size while the rest of a claim is still being submitted. */
-const RECORD_EVERY = 256;
+export const RECORD_EVERY = 256;
 /**
  * After a claim that did not fill a batch, the next waits this long: under a stream of sends the
  * dispatcher then takes them by the dozen rather than one commit each (a few ms of latency).
@@ -160,7 +160,10 @@ export class SmsDispatcher implements Worker {
         if (!message) break;
         const wait = this.pausedUntil - this.deps.now();
         if (wait > 0) await sleep(wait);
-        pending.push(await this.submit(message));
+        // Not `pending.push(await …)`: that reads `pending` before the await, and a flush meanwhile
+        // would leave this outcome in the array already handed to a write (lost, so sent twice).
+        const outcome = await this.submit(message);
+        pending.push(outcome);
         if (pending.length >= RECORD_EVERY) flush();
       }
     };

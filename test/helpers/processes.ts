@@ -23,6 +23,8 @@ export interface RunningProcess {
   readonly pid: number;
   /** The last lines it printed (stdout and stderr), for a failing assertion's message. */
   tail(): string;
+  /** Every log line of level warn or above it printed. */
+  warnings(): string[];
   /** Sends the signal (SIGTERM: a clean stop) and resolves with the exit code once it exited. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -40,16 +42,19 @@ export async function spawnCli(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  const warnings: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const remember = (line: string): void => {
     lines.push(line);
     if (lines.length > 200) lines.shift();
+    if (/^\{"level":[4-6]0,/.test(line)) warnings.push(line);
   };
   createInterface({ input: child.stderr ?? process.stdin }).on('line', remember);
   const running: RunningProcess = {
     child,
     pid: child.pid ?? 0,
     tail: () => lines.join('\n'),
+    warnings: () => warnings,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
@@ -98,6 +103,8 @@ export async function spawnApi(env: Record<string, string>): Promise<RunningProc
 
 export interface SimStatsFile {
   readonly stats: SmscSimStats;
+  /** Accepted submits per bind system_type. */
+  readonly acceptedBy: Record<string, number>;
   readonly duplicates: DuplicateSubmit[];
 }
 

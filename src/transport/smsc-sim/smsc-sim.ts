@@ -100,6 +100,8 @@ export interface SmscSim {
   readonly submitted: SubmittedPdu[];
   /** Messages accepted more than once (a resend after a crash, or a bug): what the scale test counts. */
   duplicates(): DuplicateSubmit[];
+  /** Accepted submits per bind system_type (each process of a test binds with its own). */
+  acceptedBySystemType(): Record<string, number>;
   /** Sends an MO message (in parts when long); resolves once every part was answered OK. */
   injectMo(mo: MoMessage): Promise<void>;
   /** Sessions currently bound. */
@@ -161,6 +163,7 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
   /** distinctKey → the system_type of each session that had it accepted. */
   const distinct = new Map<string, string[]>();
   const duplicateKeys = new Map<string, SubmittedPdu>();
+  const acceptedBy = new Map<string, number>();
   const sessions = new Set<SmppSession>();
   const bucket = options.tps === undefined ? undefined : new TokenBucket(options.tps, Date.now());
   let nextId = options.idFormat === 'decimal' ? 1_000_000_000 : 0xa0000000;
@@ -222,10 +225,11 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
     stats.accepted++;
     const record = describe(pdu, state.systemId, messageId);
     const key = distinctKey(record);
-    const acceptedBy = distinct.get(key);
-    if (acceptedBy === undefined) distinct.set(key, [state.systemType]);
+    acceptedBy.set(state.systemType, (acceptedBy.get(state.systemType) ?? 0) + 1);
+    const sessions = distinct.get(key);
+    if (sessions === undefined) distinct.set(key, [state.systemType]);
     else {
-      acceptedBy.push(state.systemType);
+      sessions.push(state.systemType);
       duplicateKeys.set(key, record);
     }
     stats.distinctMessages = distinct.size;
@@ -313,6 +317,9 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
         ),
         acceptedBy: distinct.get(key) ?? [],
       }));
+    },
+    acceptedBySystemType() {
+      return Object.fromEntries(acceptedBy);
     },
     injectMo(mo: MoMessage): Promise<void> {
       moReference = (moReference + 1) & 0xffff;
