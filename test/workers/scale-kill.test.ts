@@ -80,7 +80,7 @@ describe(
         SMPP_URL: `smpp://test:secret@127.0.0.1:${sim.port}?window=${WINDOW}&system_type=${label}`,
         DISPATCH_BATCH_SIZE: String(BATCH_SIZE),
         DISPATCH_CONCURRENCY: String(CONCURRENCY),
-        DISPATCH_LEASE_MS: '30000',
+        DISPATCH_LEASE_MS: '5000',
       });
       api = await spawnApi(env('api'));
       const labels = ['w1', 'w2', 'w3'];
@@ -192,7 +192,6 @@ describe(
       assert.deepEqual([broadcast.status, Number(broadcast.sms_total)], ['completed', BROADCAST_CONTACTS]);
       for (const worker of workers.filter((w) => w !== victim))
         assert.equal(await worker.stop(), 0, worker.tail());
-      // eslint-disable-next-line no-console
       console.log(`scale kill test: ${stats.accepted} accepted for ${TOTAL} messages, ${extra} duplicates`);
     });
   },
