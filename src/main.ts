@@ -188,7 +188,9 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
   ctx.messageEvents.onFinal(async (events, trx) => {
     const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
-    for (const id of broadcastIds) await completeBroadcastIfDone(trx, id, now());
+    // In id order: each completion check locks its broadcast's row, and two transactions taking
+    // them in different orders could deadlock.
+    for (const id of [...broadcastIds].sort((a, b) => a - b)) await completeBroadcastIfDone(trx, id, now());
   });
   const bindSlots =
     ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
