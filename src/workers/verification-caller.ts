@@ -100,7 +100,9 @@ export class VerificationCaller implements Worker {
         const calls = await claimDueCalls(store.db, store.dialect, {
           now: this.deps.now(),
           leaseUntil: lease,
-          limit: 10,
+          // One call per claim: placing a call can take long, and a claim of several would see its
+          // lease lapse (and another worker place the same calls) before it reached the last one.
+          limit: 1,
         });
         if (calls.length === 0) {
           await sleep(this.deps.pollMs ?? 1_000, this.signal());
