@@ -74,7 +74,7 @@ describe('SMPP_URL parsing', () => {
       'http://a:b@h,smpp://averyveryverylongid:averylongpassword@h?source_ton=300';
     assert.deepEqual(parseSmppUrls(raw).problems, [
       'SMPP_URL connector 1: system_id is missing (smpp://system_id:password@host:port)',
-      'SMPP_URL connector 1: unknown parameter "color" (expected one of bind, tps, window, source_ton, source_npi, dest_ton, dest_npi, long, prefixes, name, system_type, enquire_link, response_timeout, mo_timeout)',
+      'SMPP_URL connector 1: unknown parameter "color" (expected one of bind, tps, window, source_ton, source_npi, dest_ton, dest_npi, long, prefixes, name, system_type, enquire_link, response_timeout, mo_timeout, max_binds)',
       'SMPP_URL connector 1: bind must be one of transceiver, transmitter+receiver',
       'SMPP_URL connector 1: long must be one of udh, sar, payload',
       'SMPP_URL connector 1: tps must be a number of messages per second from 0.01 to 100000',
