@@ -154,8 +154,11 @@ export class SmsDispatcher implements Worker {
       pending = [];
       writes.push(this.serially(() => this.record(outcomes, lease)));
     };
+    // No submit starts once less than a third of the lease is left (renewals, every third, are
+    // late: the database is slow or this process stalled): another dispatcher may soon take the
+    // rows back, and a submit started now could then go out twice. The rest is handed back.
     const submitter = async (): Promise<void> => {
-      while (next < batch.length && !this.stopping) {
+      while (next < batch.length && !this.stopping && this.deps.now() < lease - config.leaseMs / 3) {
         const message = batch[next++];
         if (!message) break;
         const wait = this.pausedUntil - this.deps.now();

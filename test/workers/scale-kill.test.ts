@@ -139,7 +139,7 @@ describe(
             .executeTakeFirstOrThrow();
           return Number(row.n) === TOTAL;
         },
-        75_000,
+        150_000,
       ).catch(async (error: unknown) => {
         const states = await store.db
           .selectFrom('messages')
