@@ -30,6 +30,8 @@ export interface Config {
   readonly broadcastFanoutBatch: number;
   /** How long a worker holds a claimed import before another may take it over (IMPORT_LEASE_SECONDS). */
   readonly importLeaseMs: number;
+  /** Webhook URLs may point to loopback and private networks (WEBHOOK_ALLOW_PRIVATE=1). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +70,8 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   if (smtpUrl !== undefined) checkSmtpUrl(smtpUrl, problems);
   const smppUrl = overrides.smppUrl ?? (env.SMPP_URL || undefined);
   if (smppUrl !== undefined) problems.push(...parseSmppUrls(smppUrl).problems);
+  const webhookAllowPrivate =
+    overrides.webhookAllowPrivate ?? parseFlag('WEBHOOK_ALLOW_PRIVATE', env, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return Object.freeze({
     databaseUrl,
@@ -86,7 +90,16 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     broadcastRatePerAccount: overrides.broadcastRatePerAccount ?? broadcastRatePerAccount,
     broadcastFanoutBatch: overrides.broadcastFanoutBatch ?? broadcastFanoutBatch,
     importLeaseMs,
+    webhookAllowPrivate,
   });
+}
+
+function parseFlag(name: string, env: Environment, problems: string[]): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  problems.push(`${name}: expected 1 or 0`);
+  return false;
 }
 
 function parsePort(raw: string | undefined, problems: string[]): number {

@@ -31,6 +31,8 @@ import { ReceiptHandler } from './workers/receipt-handler.js';
 import { VerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
+import { forwardStatusesToWebhooks } from './workers/webhook-events.js';
+import { createWebhookSender } from './workers/webhook-sender.js';
 import type { Worker } from './workers/worker.js';
 import { BindSlotsWorker } from './workers/bind-slots.js';
 import { join, resolve } from 'node:path';
@@ -185,6 +187,10 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     events: ctx.messageEvents,
     fallbackWaitMs: ctx.config.verify.fallbackWaitMs,
   });
+  const webhooks = createWebhookSender(ctx.store, ctx.log, now, {
+    allowPrivate: ctx.config.webhookAllowPrivate,
+  });
+  forwardStatusesToWebhooks(ctx.messageEvents, now, () => webhooks.wake());
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
   ctx.messageEvents.onFinal(async (events, trx) => {
     const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
@@ -208,6 +214,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       ...(holdOutbound ? [] : [dispatcher, emails]),
       receipts,
       caller,
+      webhooks,
       createBroadcastScheduler(ctx.broadcasts, ctx.log, now, ctx.config.mailFrom),
       createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {
         batchSize: ctx.config.broadcastFanoutBatch,
@@ -222,7 +229,10 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     smsHandlers: {
       onReceipt: (receipt) => receipts.handle(receipt),
       onInbound: async (sms) => {
-        await receiveInbound(ctx.store.db, ctx.log, sms);
+        await receiveInbound(ctx.store.db, ctx.log, sms, {
+          onQueued: () => ctx.messageEvents.notifyQueued('sms'),
+          onWebhookQueued: () => webhooks.wake(),
+        });
       },
     },
   };

@@ -110,27 +110,43 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
       if (Number(moved.numUpdatedRows) !== 1) return false;
-      const dispatchable = batch.sms.filter((s) => s.failure === null).length;
+      // The recipients were resolved at start; a number that opted out (STOP) since is not sent to.
+      const optedOut = await suppressedAmong(
+        trx,
+        claim.accountId,
+        batch.sms.map((s) => s.to),
+      );
+      const outcome = (sms: FanOutBatch['sms'][number]) =>
+        sms.failure !== null
+          ? { status: 'failed', error: sms.failure }
+          : optedOut.has(sms.to)
+            ? { status: 'cancelled', error: 'recipient opted out' }
+            : { status: 'queued', error: null };
+      const dispatchable = batch.sms.filter((s) => outcome(s).status === 'queued').length;
       const slots = await reserveSlots(trx, claim.accountId, dispatchable, options);
       let slot = 0;
-      const messages: Insertable<MessagesTable>[] = batch.sms.map((sms) => ({
-        account_id: claim.accountId,
-        direction: 'mt',
-        from_number: claim.fromNumber,
-        to_number: sms.to,
-        body: sms.body,
-        part_count: sms.partCount,
-        encoding: sms.encoding,
-        status: sms.failure === null ? 'queued' : 'failed',
-        contact_id: sms.contactId,
-        broadcast_id: claim.broadcastId,
-        priority: 1,
-        attempts: 0,
-        next_attempt_at: sms.failure === null ? slots(slot++) : now,
-        error: sms.failure,
-        created_at: now,
-        done_at: sms.failure === null ? null : now,
-      }));
+      const messages: Insertable<MessagesTable>[] = batch.sms.map((sms) => {
+        const { status, error } = outcome(sms);
+        const queued = status === 'queued';
+        return {
+          account_id: claim.accountId,
+          direction: 'mt',
+          from_number: claim.fromNumber,
+          to_number: sms.to,
+          body: sms.body,
+          part_count: sms.partCount,
+          encoding: sms.encoding,
+          status,
+          contact_id: sms.contactId,
+          broadcast_id: claim.broadcastId,
+          priority: 1,
+          attempts: 0,
+          next_attempt_at: queued ? slots(slot++) : now,
+          error,
+          created_at: now,
+          done_at: queued ? null : now,
+        };
+      });
       const emails: Insertable<EmailsTable>[] = batch.emails.map((email) => ({
         account_id: claim.accountId,
         kind: 'broadcast',
@@ -201,6 +217,25 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
         await completeBroadcastIfDone(trx, row.broadcast_id, outcome.at);
     });
   }
+}
+
+/** Which of these numbers are on the account's suppression list (opted out, or undeliverable). */
+async function suppressedAmong(
+  trx: Transaction<Database>,
+  accountId: number,
+  numbers: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < numbers.length; i += INSERT_CHUNK) {
+    const rows = await trx
+      .selectFrom('suppressions')
+      .select('number')
+      .where('account_id', '=', accountId)
+      .where('number', 'in', numbers.slice(i, i + INSERT_CHUNK))
+      .execute();
+    for (const row of rows) found.add(row.number);
+  }
+  return found;
 }
 
 /**

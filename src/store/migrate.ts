@@ -12,6 +12,7 @@ import { messages } from './migrations/002-messages.js';
 import { messagesDelivery } from './migrations/003-messages-delivery.js';
 import { broadcasts } from './migrations/004-broadcasts.js';
 import { smppBinds } from './migrations/005-smpp-binds.js';
+import { webhooks } from './migrations/006-webhooks.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   messagesDelivery,
   broadcasts,
   smppBinds,
+  webhooks,
 ];
 
 export class SchemaTooNewError extends Error {}

@@ -28,6 +28,8 @@ export interface Database {
   broadcast_recipients: BroadcastRecipientsTable;
   broadcast_pacing: BroadcastPacingTable;
   smpp_binds: SmppBindsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** One bind slot of an SMPP connector with max_binds, leased by a worker process. */
@@ -317,4 +319,30 @@ export interface BroadcastPacingTable {
   account_id: number;
   /** Epoch ms of the next free bulk send slot of the account. */
   next_slot_at: number;
+}
+
+export interface WebhooksTable {
+  id: Generated<number>;
+  account_id: number;
+  url: string;
+  /** Comma-separated event kinds: `mo`, `status`. */
+  events: string;
+  secret: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  event: string;
+  /** The JSON body, as it is signed and posted. */
+  payload: string;
+  /** queued | sending | delivered | failed */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
 }

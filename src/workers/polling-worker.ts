@@ -8,6 +8,8 @@ import { sleep, type Worker } from './worker.js';
  */
 export class PollingWorker implements Worker {
   private readonly abort = new AbortController();
+  /** Aborted by wake(): ends the current idle wait early. */
+  private idle = new AbortController();
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -20,6 +22,11 @@ export class PollingWorker implements Worker {
 
   start(): void {
     this.loop ??= this.run();
+  }
+
+  /** New work was committed in this process: look now rather than after the idle wait. */
+  wake(): void {
+    this.idle.abort();
   }
 
   async stop(): Promise<void> {
@@ -38,7 +45,10 @@ export class PollingWorker implements Worker {
         await sleep(this.errorBackoffMs, signal);
         continue;
       }
-      if (!worked) await sleep(this.idleMs, signal);
+      if (!worked) {
+        if (this.idle.signal.aborted) this.idle = new AbortController();
+        else await sleep(this.idleMs, AbortSignal.any([signal, this.idle.signal]));
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import { groupEndpoints } from './groups.js';
 import { messageEndpoints } from './messages.js';
 import { verificationEndpoints } from './verification.js';
 import { importEndpoints } from './imports.js';
+import { webhookEndpoints } from './webhooks.js';
 
 /** Every endpoint of the API, by area. */
 export function allEndpoints(ctx: AppContext): Endpoint[] {
@@ -18,5 +19,6 @@ export function allEndpoints(ctx: AppContext): Endpoint[] {
     ...groupEndpoints(ctx),
     ...broadcastEndpoints(ctx),
     ...importEndpoints(ctx),
+    ...webhookEndpoints(ctx),
   ];
 }
