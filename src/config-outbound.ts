@@ -19,6 +19,11 @@ export interface DispatchConfig {
    * submitted until a process starts without it (SMS_SENDING_PAUSED=1; carrier maintenance).
    */
   readonly paused: boolean;
+  /**
+   * How long a worker holds an SMPP bind slot (max_binds) without renewing it (SMPP_BIND_LEASE_MS):
+   * a dead worker's bind is taken over after this. Renewed every third of it.
+   */
+  readonly bindLeaseMs: number;
 }
 
 export interface VerifyConfig {
@@ -89,6 +94,7 @@ export function readDispatchConfig(env: Env, problems: string[]): DispatchConfig
     maxAttempts: wholeNumber(env, 'DISPATCH_MAX_ATTEMPTS', 8, 1, problems),
     receiptRetries: wholeNumber(env, 'RECEIPT_RETRY_ATTEMPTS', 0, 0, problems),
     paused: flag(env, 'SMS_SENDING_PAUSED', problems),
+    bindLeaseMs: wholeNumber(env, 'SMPP_BIND_LEASE_MS', 15_000, 300, problems),
   });
 }
 

@@ -13,7 +13,7 @@ import { OutboundRepo } from './store/outbound-repo.js';
 import { SandboxEmailTransport } from './transport/sandbox-email.js';
 import { SandboxSmsTransport } from './transport/sandbox-sms.js';
 import { SandboxVoiceTransport } from './transport/sandbox-voice.js';
-import { createSmppTransport } from './transport/smpp/smpp-transport.js';
+import { createSmppTransport, SmppTransport } from './transport/smpp/smpp-transport.js';
 import { SmtpEmailTransport } from './transport/smtp-email.js';
 import type {
   EmailTransport,
@@ -34,6 +34,7 @@ import { ImporterWorker } from './workers/importer.js';
 import { forwardStatusesToWebhooks } from './workers/webhook-events.js';
 import { createWebhookSender } from './workers/webhook-sender.js';
 import type { Worker } from './workers/worker.js';
+import { BindSlotsWorker } from './workers/bind-slots.js';
 import { join, resolve } from 'node:path';
 
 /** The composition root: the only place that picks real implementations and wires them. */
@@ -77,7 +78,8 @@ export function createEmailTransport(config: Config, log: Logger): EmailTranspor
 
 /** The SMS carrier connection: SMPP when SMPP_URL is set, else the sandbox (which says so loudly). */
 export function createSmsTransport(config: Config, log: Logger): SmsTransport {
-  if (config.smppUrl !== undefined) return createSmppTransport(config.smppUrl, log);
+  // Connectors with max_binds bind only while this process holds a slot (workers/bind-slots.ts).
+  if (config.smppUrl !== undefined) return createSmppTransport(config.smppUrl, log, true);
   const sandbox = config.sandboxSms;
   return new SandboxSmsTransport(log, {
     outcome: sandbox.outcome,
@@ -147,6 +149,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       // delivered until it closed.
       await Promise.all(workers.filter((w) => w !== outbound?.receipts).map((w) => w.stop()));
       await ctx.sms.close();
+      await outbound?.bindSlots?.release();
       await outbound?.receipts.stop();
       await ctx.voice.close();
       await ctx.email.close();
@@ -159,6 +162,7 @@ interface OutboundWorkers {
   readonly workers: Worker[];
   readonly smsHandlers: SmsTransportHandlers;
   readonly receipts: ReceiptHandler;
+  readonly bindSlots: BindSlotsWorker | undefined;
 }
 
 function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers {
@@ -190,10 +194,23 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
   ctx.messageEvents.onFinal(async (events, trx) => {
     const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
-    for (const id of broadcastIds) await completeBroadcastIfDone(trx, id, now());
+    // In id order: each completion check locks its broadcast's row, and two transactions taking
+    // them in different orders could deadlock.
+    for (const id of [...broadcastIds].sort((a, b) => a - b)) await completeBroadcastIfDone(trx, id, now());
   });
+  const bindSlots =
+    ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
+      ? new BindSlotsWorker({
+          ...base,
+          transport: ctx.sms,
+          leaseMs: ctx.config.dispatch.bindLeaseMs,
+          onActivated: () => dispatcher.wake(),
+        })
+      : undefined;
   return {
+    bindSlots,
     workers: [
+      ...(bindSlots ? [bindSlots] : []),
       ...(holdOutbound ? [] : [dispatcher, emails]),
       receipts,
       caller,

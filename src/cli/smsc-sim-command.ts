@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseOutcomes, type MoMessage, type Outcome } from '../transport/smsc-sim/sim-messages.js';
 import { startSmscSim, type SmscSim } from '../transport/smsc-sim/smsc-sim.js';
 import { CliError, emit, type Output } from './output.js';
@@ -17,6 +17,7 @@ interface SimFlags {
   idFormat: string;
   receiptIdOtherBase?: boolean;
   receiptTlvs: boolean;
+  statsFile?: string;
 }
 
 /** `vudumobile smsc-sim`: the SMSC simulator in the foreground; prints its counts when stopped. */
@@ -40,6 +41,10 @@ export function registerSmscSimCommand(program: Command, output: () => Output): 
     .option('--id-format <base>', 'message ids in hex or decimal', 'hex')
     .option('--receipt-id-other-base', "write the receipts' id: in the other base (as some carriers do)")
     .option('--no-receipt-tlvs', 'send receipts in text form only, without TLVs')
+    .option(
+      '--stats-file <path>',
+      'write the counts and the messages accepted more than once as JSON, every 250 ms and when stopped',
+    )
     .action(async (flags: SimFlags) => {
       const out = output();
       const outcomes = parseOutcomeFlag(flags.outcomes);
@@ -71,11 +76,51 @@ export function registerSmscSimCommand(program: Command, output: () => Output): 
         for (const mo of messages) void sim.injectMo(mo);
         emit(out, { event: 'mo-queued', count: messages.length }, `${messages.length} MO messages queued`);
       }
-      stopOnSignal(sim, out);
+      const statsFile = flags.statsFile === undefined ? undefined : new StatsFile(flags.statsFile, sim);
+      stopOnSignal(sim, out, statsFile);
     });
 }
 
-function stopOnSignal(sim: SmscSim, out: Output): void {
+/**
+ * The simulator's counts for a test or benchmark in another process: rewritten (atomically, by a
+ * rename) every 250 ms while they change, and once more when the simulator stops.
+ */
+class StatsFile {
+  private readonly timer: NodeJS.Timeout;
+  private lastWritten = '';
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly path: string,
+    private readonly sim: SmscSim,
+  ) {
+    this.timer = setInterval(() => void this.write(), 250);
+    void this.write();
+  }
+
+  write(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      const content = JSON.stringify({
+        stats: this.sim.stats,
+        acceptedBy: this.sim.acceptedBySystemType(),
+        duplicates: this.sim.duplicates(),
+      });
+      if (content === this.lastWritten) return;
+      this.lastWritten = content;
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      await writeFile(temporary, content);
+      await rename(temporary, this.path);
+    });
+    return this.writing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.write();
+  }
+}
+
+function stopOnSignal(sim: SmscSim, out: Output, statsFile: StatsFile | undefined): void {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -85,7 +130,7 @@ function stopOnSignal(sim: SmscSim, out: Output): void {
       .map(([key, value]) => `  ${key}: ${value}`)
       .join('\n');
     emit(out, { event: 'stopped', stats }, `SMSC simulator stopped\n${text}`);
-    sim.close().then(
+    Promise.all([sim.close(), statsFile?.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -280,6 +280,19 @@ export async function completeBroadcastIfDone(
   broadcastId: number,
   now: number,
 ): Promise<boolean> {
+  // First take the broadcast's row lock (a no-op write; PostgreSQL, where SQLite serialises anyway),
+  // and only once its fan-out is done. Without it, two transactions settling the last two messages
+  // on two processes each see the other's message still pending, and neither completes it; with
+  // it, the second waits for the first to commit and its check below then sees both.
+  const locked = await db
+    .updateTable('broadcasts')
+    .set((eb) => ({ fanout_done: eb.ref('fanout_done') }))
+    .where('id', '=', broadcastId)
+    .where('status', '=', 'in_progress')
+    .where('fanout_done', '=', 1)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(locked.numUpdatedRows) !== 1) return false;
   // One statement: the check and the change cannot be separated by a concurrent outcome.
   const result = await db
     .updateTable('broadcasts')

@@ -45,6 +45,18 @@ function openSqlite(path: string): Store {
   };
 }
 
+/**
+ * Connections per process (DATABASE_POOL_SIZE, default 10). Every API and worker process holds its
+ * own pool: N processes × pool must stay below the server's max_connections.
+ */
+export function poolSize(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 10;
+  const size = Number(raw);
+  if (!/^\d+$/.test(raw) || size < 1 || size > 1000)
+    throw new DatabaseUrlError('DATABASE_POOL_SIZE: expected a whole number from 1 to 1000');
+  return size;
+}
+
 let pgTypesConfigured = false;
 
 function openPostgres(url: string): Store {
@@ -53,7 +65,7 @@ function openPostgres(url: string): Store {
     pg.types.setTypeParser(20, (value) => Number(value));
     pgTypesConfigured = true;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize(process.env.DATABASE_POOL_SIZE) });
   // An idle client whose server went away (restart, failover) reports here; without a listener that
   // error would end the process. The pool replaces the client on the next checkout.
   pool.on('error', (error) => {

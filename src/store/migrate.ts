@@ -11,6 +11,7 @@ import { accountsAndContacts } from './migrations/001-accounts-contacts.js';
 import { messages } from './migrations/002-messages.js';
 import { messagesDelivery } from './migrations/003-messages-delivery.js';
 import { broadcasts } from './migrations/004-broadcasts.js';
+import { smppBinds } from './migrations/005-smpp-binds.js';
 import { webhooks } from './migrations/006-webhooks.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   messages,
   messagesDelivery,
   broadcasts,
+  smppBinds,
   webhooks,
 ];
 

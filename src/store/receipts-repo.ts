@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DeliveryReceipt } from '../transport/types.js';
+import type { DialectName } from './database.js';
 import { chunks } from './dispatch-repo.js';
 import type { Database } from './schema.js';
 
@@ -202,12 +203,38 @@ export interface UnmatchedReceiptRow {
   received_at: number;
 }
 
-export async function listUnmatchedReceipts(
+/**
+ * A page of unmatched receipts, newest first (those are the ones whose submit is about to be
+ * recorded), below `beforeId` when paging on. Inside a transaction on PostgreSQL the rows are locked
+ * and rows another process is sweeping are skipped, so several workers share the sweep: each
+ * receipt is applied by one of them.
+ */
+export async function claimUnmatchedReceipts(
   db: Kysely<Database>,
-  limit: number,
+  dialect: DialectName,
+  options: { limit: number; beforeId?: number },
 ): Promise<UnmatchedReceiptRow[]> {
-  // Newest first: those are the ones whose submit is about to be recorded.
-  return db.selectFrom('unmatched_receipts').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  let query = db.selectFrom('unmatched_receipts').selectAll().orderBy('id', 'desc').limit(options.limit);
+  if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
+  if (dialect === 'postgres') query = query.forUpdate().skipLocked();
+  return query.execute();
+}
+
+/**
+ * Locks the messages (PostgreSQL), in id order, before their parts are updated: two processes
+ * recording the last two parts of one message would otherwise each still see the other's part as
+ * awaiting its receipt, and the message would never settle. The second now waits for the first
+ * and then reads its part.
+ */
+export async function lockMessages(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  messageIds: readonly number[],
+): Promise<void> {
+  if (dialect !== 'postgres' || messageIds.length === 0) return;
+  const sorted = [...new Set(messageIds)].sort((a, b) => a - b);
+  for (const chunk of chunks(sorted, 500))
+    await db.selectFrom('messages').select('id').where('id', 'in', chunk).orderBy('id').forUpdate().execute();
 }
 
 export async function deleteUnmatchedReceipts(db: Kysely<Database>, ids: readonly number[]): Promise<void> {

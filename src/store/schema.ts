@@ -27,8 +27,17 @@ export interface Database {
   broadcast_groups: BroadcastGroupsTable;
   broadcast_recipients: BroadcastRecipientsTable;
   broadcast_pacing: BroadcastPacingTable;
+  smpp_binds: SmppBindsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+}
+
+/** One bind slot of an SMPP connector with max_binds, leased by a worker process. */
+export interface SmppBindsTable {
+  connector: string;
+  slot: number;
+  holder: string;
+  lease_until: number;
 }
 
 export interface AccountsTable {

@@ -242,3 +242,18 @@ export async function releaseExpiredDeliveries(db: Kysely<Database>, now: number
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Hands back claimed deliveries this worker did not try (same lease), due at once, attempts unchanged. */
+export async function releaseDeliveries(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  lease: number,
+): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'queued', lease_until: null })
+    .where('id', 'in', ids)
+    .where('status', '=', 'sending')
+    .where('lease_until', '=', lease)
+    .execute();
+}

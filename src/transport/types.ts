@@ -93,7 +93,8 @@ export interface SmsTransportHandlers {
 /** A connector's state for the log and GET /health. */
 export interface ConnectorStatus {
   readonly name: string;
-  readonly state: 'bound' | 'connecting' | 'retrying' | 'closed' | 'sandbox';
+  /** standby: this process holds none of the connector's bind slots (max_binds), so it does not bind. */
+  readonly state: 'bound' | 'connecting' | 'retrying' | 'closed' | 'sandbox' | 'standby';
   readonly detail?: string;
 }
 
@@ -103,6 +104,12 @@ export interface SmsTransport {
   /** Submits every part; rejects with TransportError (retryable or not) when the carrier refuses. */
   submit(sms: OutboundSms): Promise<SubmitResult>;
   status(): readonly ConnectorStatus[];
+  /**
+   * False while this process may bind no connector (SMPP, every connector in standby for want of a
+   * bind slot): its dispatcher then claims nothing, leaving the queue to the processes that hold a
+   * bind. Absent = always ready.
+   */
+  ready?(): boolean;
   close(): Promise<void>;
 }
 

@@ -37,7 +37,7 @@ type Outcome =
 const THROTTLE_CODES = new Set(['ESME_RTHROTTLED', 'ESME_RMSGQFUL', 'throttled']);
 const THROTTLE_PAUSE_MS = 1_000;
 /** Outcomes are written in batches of this size while the rest of a claim is still being submitted. */
-const RECORD_EVERY = 256;
+export const RECORD_EVERY = 256;
 /**
  * After a claim that did not fill a batch, the next waits this long: under a stream of sends the
  * dispatcher then takes them by the dozen rather than one commit each (a few ms of latency).
@@ -102,6 +102,11 @@ export class SmsDispatcher implements Worker {
         }
         if (this.pausedUntil > now) await sleep(this.pausedUntil - now, this.wakeSignal());
         if (this.nextClaimAt > now) await sleep(this.nextClaimAt - now);
+        if (this.deps.sms.ready?.() === false) {
+          // No bind slot of any connector here: the processes that hold one send the queue.
+          await sleep(this.deps.pollMs ?? 1_000, this.wakeSignal());
+          continue;
+        }
         const lease = this.deps.now() + config.leaseMs;
         const batch = await claimDueMessages(this.deps.store.db, this.deps.store.dialect, {
           now: this.deps.now(),
@@ -154,14 +159,17 @@ export class SmsDispatcher implements Worker {
       pending = [];
       writes.push(this.serially(() => this.record(outcomes, lease)));
     };
+    // No submit starts once less than a third of the lease is left (renewals, every third, are
+    // late: the database is slow or this process stalled): another dispatcher may soon take the
+    // rows back, and a submit started now could then go out twice. The rest is handed back.
     const submitter = async (): Promise<void> => {
-      while (next < batch.length && !this.stopping) {
+      while (next < batch.length && !this.stopping && this.deps.now() < lease - config.leaseMs / 3) {
         const message = batch[next++];
         if (!message) break;
         const wait = this.pausedUntil - this.deps.now();
         if (wait > 0) await sleep(wait);
-        // Await first: `pending.push(await …)` would read `pending` before the await and push into
-        // an array a concurrent flush() had already handed to record(), losing the outcome.
+        // Not `pending.push(await …)`: that reads `pending` before the await, and a flush meanwhile
+        // would leave this outcome in the array already handed to a write (lost, so sent twice).
         const outcome = await this.submit(message);
         pending.push(outcome);
         if (pending.length >= RECORD_EVERY) flush();

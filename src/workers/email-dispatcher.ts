@@ -90,7 +90,7 @@ export class EmailDispatcher implements Worker {
           await sleep(this.deps.pollMs ?? 1_000, this.signal());
           continue;
         }
-        await this.sendBatch(batch, lease);
+        await this.sendBatch(batch, lease, leaseMs);
       } catch (error) {
         log.error({ err: error }, 'email dispatcher: batch failed; retrying shortly');
         await sleep(1_000, this.signal());
@@ -98,10 +98,16 @@ export class EmailDispatcher implements Worker {
     }
   }
 
-  private async sendBatch(batch: readonly ClaimedEmail[], lease: number): Promise<void> {
+  /**
+   * Sends a claim a few at a time. No send starts in the second half of the lease: an SMTP server
+   * slow to answer would otherwise keep us sending after the lease lapsed, while another worker
+   * that took the rest back sends them too. What is left goes back to the queue at once.
+   */
+  private async sendBatch(batch: readonly ClaimedEmail[], lease: number, leaseMs: number): Promise<void> {
     let next = 0;
+    const sendBefore = lease - leaseMs / 2;
     const worker = async (): Promise<void> => {
-      while (next < batch.length && !this.stopping) {
+      while (next < batch.length && !this.stopping && this.deps.now() < sendBefore) {
         const email = batch[next++];
         if (!email) break;
         const outcome = await this.sendOne(email);

@@ -15,9 +15,10 @@ import {
   deleteUnmatchedReceipts,
   findPartsByKeys,
   finishMessages,
+  claimUnmatchedReceipts,
   insertUnmatchedReceipts,
   listParts,
-  listUnmatchedReceipts,
+  lockMessages,
   purgeUnmatchedReceipts,
   requeueAfterReceipt,
   suppressNumbers,
@@ -54,6 +55,9 @@ const UNMATCHED_IDLE_SWEEP_MS = 30_000;
  */
 const UNMATCHED_RECENT_MS = 10_000;
 const UNMATCHED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+/** Unmatched receipts per transaction of a sweep, and pages per sweep at most. */
+const UNMATCHED_PAGE = 1000;
+const UNMATCHED_MAX_PAGES = 20;
 const RECEIPT_RETRY_BASE_MS = 60_000;
 /** Receipts wait up to this long to share a transaction: one commit for many at high volume. */
 const RECEIPT_LINGER_MS = 20;
@@ -111,30 +115,45 @@ export class ReceiptHandler implements Worker {
     await this.batcher.drain();
   }
 
-  /** Applies the unmatched receipts whose part has been recorded since; forgets week-old ones. */
+  /**
+   * Applies the unmatched receipts whose part has been recorded since (by this process or another);
+   * forgets week-old ones. Pages through them newest first, one transaction a page, so a backlog
+   * larger than a page is worked off in one sweep; on PostgreSQL each page's rows are locked and
+   * other workers' pages skipped, so concurrent sweeps share the backlog rather than repeat it.
+   */
   async sweepUnmatched(): Promise<number> {
-    const { db } = this.deps.store;
+    const { db, dialect } = this.deps.store;
     this.partsRecorded = false;
     const purged = await purgeUnmatchedReceipts(db, this.deps.now() - UNMATCHED_KEEP_MS);
     if (purged > 0)
       this.deps.log.warn({ purged }, 'receipts: forgot receipts that matched no message in 7 days');
-    const rows = await listUnmatchedReceipts(db, 1000);
-    if (rows.length === 0) return 0;
-    const receipts = rows.map((r) => ({
-      carrierId: r.carrier_id,
-      stat: r.stat,
-      err: r.err,
-      ...(r.done_at === null ? {} : { doneAt: r.done_at }),
-    }));
-    return db
-      .transaction()
-      .execute(async (trx) => {
-        const unmatched = new Set(await this.apply(trx, receipts));
-        const matchedIds = rows.filter((_r, i) => !unmatched.has(i)).map((r) => r.id);
-        await deleteUnmatchedReceipts(trx, matchedIds);
-        return matchedIds.length;
-      })
-      .finally(() => this.wakeDispatcherIfRequeued());
+    let matched = 0;
+    let beforeId: number | undefined;
+    for (let page = 0; page < UNMATCHED_MAX_PAGES; page++) {
+      const swept = await db
+        .transaction()
+        .execute(async (trx) => {
+          const rows = await claimUnmatchedReceipts(trx, dialect, {
+            limit: UNMATCHED_PAGE,
+            ...(beforeId === undefined ? {} : { beforeId }),
+          });
+          const receipts = rows.map((r) => ({
+            carrierId: r.carrier_id,
+            stat: r.stat,
+            err: r.err,
+            ...(r.done_at === null ? {} : { doneAt: r.done_at }),
+          }));
+          const unmatched = new Set(receipts.length === 0 ? [] : await this.apply(trx, receipts));
+          const matchedIds = rows.filter((_r, i) => !unmatched.has(i)).map((r) => r.id);
+          await deleteUnmatchedReceipts(trx, matchedIds);
+          return { rows: rows.length, matched: matchedIds.length, lastId: rows.at(-1)?.id };
+        })
+        .finally(() => this.wakeDispatcherIfRequeued());
+      matched += swept.matched;
+      if (swept.rows < UNMATCHED_PAGE || swept.lastId === undefined) break;
+      beforeId = swept.lastId;
+    }
+    return matched;
   }
 
   private wakeDispatcherIfRequeued(): void {
@@ -217,6 +236,10 @@ export class ReceiptHandler implements Worker {
       });
     });
     if (matched.size === 0) return unmatched;
+    const multiPart = [...matched.values()]
+      .filter((m) => m.part.part_count > 1)
+      .map((m) => m.part.message_id);
+    await lockMessages(trx, this.deps.store.dialect, multiPart);
     await updateParts(
       trx,
       [...matched.values()].map((m) => m.update),

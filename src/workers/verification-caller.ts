@@ -25,6 +25,8 @@ export interface VerificationCallerDeps {
   /** How long after the code's SMS an UNDELIV receipt still sends the call. */
   readonly fallbackWaitMs: number;
   readonly pollMs?: number;
+  /** How long a claimed call holds before another worker may take it back (tests shorten it). */
+  readonly leaseMs?: number;
 }
 
 const LEASE_MS = 60_000;
@@ -89,18 +91,21 @@ export class VerificationCaller implements Worker {
 
   private async run(): Promise<void> {
     const { store, log } = this.deps;
+    const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     let nextLeaseSweep = 0;
     while (!this.stopping) {
       try {
         if (this.deps.now() >= nextLeaseSweep) {
           await releaseExpiredCallLeases(store.db, this.deps.now());
-          nextLeaseSweep = this.deps.now() + LEASE_MS / 4;
+          nextLeaseSweep = this.deps.now() + leaseMs / 4;
         }
-        const lease = this.deps.now() + LEASE_MS;
+        const lease = this.deps.now() + leaseMs;
         const calls = await claimDueCalls(store.db, store.dialect, {
           now: this.deps.now(),
           leaseUntil: lease,
-          limit: 10,
+          // One call per claim: placing a call can take long, and a claim of several would see its
+          // lease lapse (and another worker place the same calls) before it reached the last one.
+          limit: 1,
         });
         if (calls.length === 0) {
           await sleep(this.deps.pollMs ?? 1_000, this.signal());

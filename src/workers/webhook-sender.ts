@@ -6,6 +6,7 @@ import type { Store } from '../store/database.js';
 import {
   claimDueDeliveries,
   recordDeliveryOutcomes,
+  releaseDeliveries,
   releaseExpiredDeliveries,
   type ClaimedDelivery,
   type DeliveryOutcome,
@@ -40,7 +41,10 @@ export function createWebhookSender(
   settings: WebhookSenderSettings,
 ): PollingWorker {
   const timeoutMs = settings.timeoutMs ?? 10_000;
-  const leaseMs = settings.leaseMs ?? timeoutMs * 6;
+  const batchSize = settings.batchSize ?? 100;
+  const concurrency = settings.concurrency ?? 16;
+  // Long enough for every round of POSTs of a batch to time out, with a margin for DNS and writes.
+  const leaseMs = settings.leaseMs ?? timeoutMs * (Math.ceil(batchSize / concurrency) + 1) + 30_000;
   const maxAttempts = settings.maxAttempts ?? 10;
   let nextSweep = 0;
 
@@ -94,16 +98,24 @@ export function createWebhookSender(
     const batch = await claimDueDeliveries(store.db, store.dialect, {
       now: start,
       leaseUntil: lease,
-      limit: settings.batchSize ?? 100,
+      limit: batchSize,
     });
     if (batch.length === 0) return false;
     const outcomes: DeliveryOutcome[] = [];
+    const unstarted: number[] = [];
+    // No POST starts unless it can time out well within the lease: past that, another worker may
+    // have taken the delivery back, and it goes back to the queue untried instead.
+    const lastStart = lease - Math.min(timeoutMs + 10_000, leaseMs / 2);
     let next = 0;
     const lane = async (): Promise<void> => {
-      for (let item = batch[next++]; item; item = batch[next++]) outcomes.push(await post(item));
+      for (let item = batch[next++]; item; item = batch[next++]) {
+        if (now() > lastStart) unstarted.push(item.id);
+        else outcomes.push(await post(item));
+      }
     };
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency ?? 16, batch.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, lane));
     await recordDeliveryOutcomes(store.db, outcomes, lease, now());
+    if (unstarted.length > 0) await releaseDeliveries(store.db, unstarted, lease);
     for (const o of outcomes)
       if (o.kind !== 'delivered')
         log.warn({ delivery: o.id, outcome: o.kind, error: o.error }, 'webhook not delivered');

@@ -12,20 +12,24 @@ export interface WebhookReceiver {
   readonly received: ReceivedHook[];
   /** The status to answer each request with (default 200); set per test. */
   answer: (hook: ReceivedHook) => number;
+  /** How long each answer waits (a slow receiver); default 0. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedHook[] = [];
-  const receiver = { received, answer: (_hook: ReceivedHook) => 200 };
+  const receiver = { received, answer: (_hook: ReceivedHook) => 200, delayMs: 0 };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const hook = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(hook);
-      response.statusCode = receiver.answer(hook);
-      response.end();
+      setTimeout(() => {
+        response.statusCode = receiver.answer(hook);
+        response.end();
+      }, receiver.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

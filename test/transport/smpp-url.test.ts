@@ -50,6 +50,16 @@ describe('SMPP_URL parsing', () => {
     );
   });
 
+  it('reads max_binds, the binds of a connector shared by every worker process', () => {
+    const { connectors, problems } = parseSmppUrls('smpp://a:b@h:1?max_binds=3,smpp://c:d@h:2');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      connectors.map((c) => c.maxBinds),
+      [3, undefined],
+    );
+    assert.match(parseSmppUrls('smpp://a:b@h:1?max_binds=0').problems.join('\n'), /max_binds must be/);
+  });
+
   it('names two connectors to the same host apart', () => {
     const { connectors } = parseSmppUrls('smpp://a:b@h:1,smpp://c:d@h:1');
     assert.deepEqual(
@@ -64,7 +74,7 @@ describe('SMPP_URL parsing', () => {
       'http://a:b@h,smpp://averyveryverylongid:averylongpassword@h?source_ton=300';
     assert.deepEqual(parseSmppUrls(raw).problems, [
       'SMPP_URL connector 1: system_id is missing (smpp://system_id:password@host:port)',
-      'SMPP_URL connector 1: unknown parameter "color" (expected one of bind, tps, window, source_ton, source_npi, dest_ton, dest_npi, long, prefixes, name, system_type, enquire_link, response_timeout, mo_timeout, id_scope)',
+      'SMPP_URL connector 1: unknown parameter "color" (expected one of bind, tps, window, source_ton, source_npi, dest_ton, dest_npi, long, prefixes, name, system_type, enquire_link, response_timeout, mo_timeout, id_scope, max_binds)',
       'SMPP_URL connector 1: bind must be one of transceiver, transmitter+receiver',
       'SMPP_URL connector 1: long must be one of udh, sar, payload',
       'SMPP_URL connector 1: tps must be a number of messages per second from 0.01 to 100000',

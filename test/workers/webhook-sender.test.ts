@@ -28,6 +28,7 @@ describe('webhook sender: retries, permanent failures, leases, several senders',
     await store.db.deleteFrom('webhooks').execute();
     receiver.received.length = 0;
     receiver.answer = () => 200;
+    receiver.delayMs = 0;
   });
 
   async function queue(count: number): Promise<number> {
@@ -143,5 +144,23 @@ describe('webhook sender: retries, permanent failures, leases, several senders',
     const posted = receiver.received.map((hook) => hook.headers['x-vudumobile-delivery']);
     assert.equal(posted.length, 300);
     assert.equal(new Set(posted).size, 300);
+  });
+
+  it('starts no POST late in its lease: the rest goes back to the queue untried, then is posted once', async () => {
+    receiver.delayMs = 300;
+    const id = await queue(3);
+    // One lane, a 400 ms lease: the second POST could not end within it, so it is handed back.
+    await drain({ leaseMs: 400, concurrency: 1, batchSize: 3 }, settled(id));
+    assert.deepEqual(
+      (await rowsOf(id)).map((r) => [r.status, r.attempts]),
+      [
+        ['delivered', 1],
+        ['delivered', 1],
+        ['delivered', 1],
+      ],
+    );
+    const posted = receiver.received.map((hook) => hook.headers['x-vudumobile-delivery']);
+    assert.equal(new Set(posted).size, 3);
+    assert.equal(posted.length, 3);
   });
 });

@@ -34,13 +34,18 @@ export interface SmppTransportOptions {
   /** How long a submit waits for some connector to be bound before failing (retryable). */
   readonly unavailableTimeoutMs?: number;
   readonly timing?: Partial<LinkTiming>;
+  /**
+   * Connectors with max_binds start in standby and bind only between activate() and deactivate():
+   * the process holds one of their bind slots (workers/bind-slots.ts). Off: every connector binds.
+   */
+  readonly bindSlots?: boolean;
 }
 
 /** The transport for an SMPP_URL (readConfig has already reported its problems, if any). */
-export function createSmppTransport(smppUrl: string, log: Logger): SmppTransport {
+export function createSmppTransport(smppUrl: string, log: Logger, bindSlots = false): SmppTransport {
   const { connectors, problems } = parseSmppUrls(smppUrl);
   if (problems.length > 0) throw new Error(problems.join('\n'));
-  return new SmppTransport({ connectors, log });
+  return new SmppTransport({ connectors, log, bindSlots });
 }
 
 interface Parked {
@@ -52,6 +57,12 @@ export class SmppTransport implements SmsTransport {
   readonly kind = 'smpp';
   private readonly connectors: SmppConnector[];
   private readonly deliverers = new Map<SmppConnector, DeliverHandler>();
+  /** Names of the connectors waiting for activate() (no bind slot held), and those being closed. */
+  private readonly standby = new Set<string>();
+  private readonly deactivating = new Map<string, Promise<void>>();
+  private handlers: SmsTransportHandlers | undefined;
+  private readonly timing: LinkTiming;
+  private readonly bindSlots: boolean;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly unavailableTimeoutMs: number;
@@ -66,39 +77,101 @@ export class SmppTransport implements SmsTransport {
     this.log = options.log.child({ transport: 'smpp' });
     this.now = options.now ?? Date.now;
     this.unavailableTimeoutMs = options.unavailableTimeoutMs ?? 30_000;
-    const timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
     // Several SMSCs may hand out the same message id: scope each connector's ids (carrier-id.ts).
     const several = options.connectors.length > 1;
-    this.connectors = options.connectors.map(
-      (connector) =>
-        new SmppConnector(
-          {
-            ...connector,
-            idScope: connector.idScope ?? (several ? `${connector.host}:${connector.port}` : undefined),
-          },
-          {
-            changed: (c) => {
-              if (c.available) this.unpark();
-            },
-            orphaned: (jobs) => {
-              for (const job of jobs) this.dispatch(job);
-            },
-            deliver: (c, pdu, reply) => this.deliverers.get(c)?.handle(pdu, reply),
-          },
-          this.log.child({ connector: connector.name }),
-          timing,
-        ),
+    this.connectors = options.connectors.map((connector) =>
+      this.createConnector({
+        ...connector,
+        idScope: connector.idScope ?? (several ? `${connector.host}:${connector.port}` : undefined),
+      }),
     );
+    this.bindSlots = options.bindSlots ?? false;
+    if (this.bindSlots)
+      for (const c of options.connectors) if (c.maxBinds !== undefined) this.standby.add(c.name);
+  }
+
+  /** The connectors whose binds are shared through slots (max_binds), for workers/bind-slots.ts. */
+  get slotted(): readonly ConnectorOptions[] {
+    if (!this.bindSlots) return [];
+    return this.connectors.filter((c) => c.options.maxBinds !== undefined).map((c) => c.options);
+  }
+
+  /**
+   * False when every connector is in standby (this process holds no bind slot): its dispatcher then
+   * claims nothing. A connector that holds a slot but is still binding counts as ready: its submits
+   * wait for the bind (parked) as they always have.
+   */
+  ready(): boolean {
+    return this.connectors.some((connector) => !this.standby.has(connector.name));
+  }
+
+  /** This process got a bind slot of the connector: bind it (again). */
+  async activate(name: string): Promise<void> {
+    await this.deactivating.get(name);
+    const index = this.connectors.findIndex((c) => c.name === name);
+    if (index < 0 || !this.standby.has(name) || this.closed) return;
+    this.standby.delete(name);
+    if (!this.started) return; // start() binds it
+    const old = this.connectors[index];
+    // A connector once closed does not bind again: a fresh one with the same options does.
+    const fresh = old && old.status().state === 'closed' ? this.createConnector(old.options) : old;
+    if (!fresh) return;
+    this.connectors[index] = fresh;
+    this.startConnector(fresh);
+  }
+
+  /** The slot is lost or given back: unbind (answers in flight awaited), queued submits go elsewhere. */
+  async deactivate(name: string): Promise<void> {
+    const connector = this.connectors.find((c) => c.name === name);
+    if (!connector || this.standby.has(name)) return;
+    this.standby.add(name);
+    if (!this.started) return;
+    const closing = this.closeConnector(connector).finally(() => this.deactivating.delete(name));
+    this.deactivating.set(name, closing);
+    await closing;
+  }
+
+  private createConnector(options: ConnectorOptions): SmppConnector {
+    return new SmppConnector(
+      options,
+      {
+        changed: (c) => {
+          if (c.available) this.unpark();
+        },
+        orphaned: (jobs) => {
+          for (const job of jobs) this.dispatch(job);
+        },
+        deliver: (c, pdu, reply) => this.deliverers.get(c)?.handle(pdu, reply),
+      },
+      this.log.child({ connector: options.name }),
+      this.timing,
+    );
+  }
+
+  private startConnector(connector: SmppConnector): void {
+    if (!this.handlers) return;
+    const log = this.log.child({ connector: connector.name });
+    this.deliverers.set(connector, new DeliverHandler(connector.options, this.handlers, log, this.now));
+    connector.start();
+  }
+
+  private closeConnector(connector: SmppConnector): Promise<void> {
+    return connector.close(async () => {
+      const deliverer = this.deliverers.get(connector);
+      await deliverer?.drain(this.timing.drainMs);
+      deliverer?.close();
+      this.deliverers.delete(connector);
+    });
   }
 
   /** Starts every connector; resolves at once (submits wait for a bind, see unavailableTimeoutMs). */
   async start(handlers: SmsTransportHandlers): Promise<void> {
     if (this.started) throw new Error('SmppTransport already started');
     this.started = true;
+    this.handlers = handlers;
     for (const connector of this.connectors) {
-      const log = this.log.child({ connector: connector.name });
-      this.deliverers.set(connector, new DeliverHandler(connector.options, handlers, log, this.now));
-      connector.start();
+      if (!this.standby.has(connector.name)) this.startConnector(connector);
     }
     this.sweepTimer = setInterval(() => this.sweepParked(), 250);
     this.log.info({ connectors: this.connectors.map((c) => c.name) }, 'SMPP transport started');
@@ -123,7 +196,11 @@ export class SmppTransport implements SmsTransport {
   }
 
   status(): readonly ConnectorStatus[] {
-    return this.connectors.map((connector) => connector.status());
+    return this.connectors.map((connector) =>
+      this.standby.has(connector.name)
+        ? { name: connector.name, state: 'standby', detail: 'no bind slot held (max_binds reached)' }
+        : connector.status(),
+    );
   }
 
   /**
@@ -138,15 +215,10 @@ export class SmppTransport implements SmsTransport {
     this.parked = [];
     const closing = new TransportError('SMPP transport is closing', true, 'SMPP_CLOSING');
     for (const { job } of parked) job.reject(closing);
-    await Promise.all(
-      this.connectors.map((connector) =>
-        connector.close(async () => {
-          const deliverer = this.deliverers.get(connector);
-          await deliverer?.drain(DEFAULT_TIMING.drainMs);
-          deliverer?.close();
-        }),
-      ),
-    );
+    await Promise.all([
+      ...this.deactivating.values(),
+      ...this.connectors.filter((c) => !this.standby.has(c.name)).map((c) => this.closeConnector(c)),
+    ]);
     this.log.info('SMPP transport closed');
   }
 

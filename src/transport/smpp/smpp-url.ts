@@ -4,7 +4,7 @@
  *
  *   smpp://system_id:password@host:port?bind=transceiver|transmitter+receiver&tps=50&window=10
  *     &source_ton=1&source_npi=1&dest_ton=1&dest_npi=1&long=udh|sar|payload&prefixes=1514,1438
- *     &name=…&system_type=…&enquire_link=30000&response_timeout=30000&mo_timeout=30000&id_scope=…
+ *     &name=…&system_type=…&enquire_link=30000&response_timeout=30000&mo_timeout=30000&id_scope=…&max_binds=2
  *
  * Parsing reports every problem, one line each, naming the connector; config.ts fails start-up on them.
  */
@@ -44,6 +44,12 @@ export interface ConnectorOptions {
    * connectors (domain/carrier-id.ts), none with one.
    */
   readonly idScope?: string;
+  /**
+   * Binds of this connector across every worker process on the database, at most (the carrier's
+   * limit); each process holds at most one, leased in the smpp_binds table. undefined = every worker
+   * process binds.
+   */
+  readonly maxBinds?: number | undefined;
 }
 
 export interface ParsedSmppUrls {
@@ -67,6 +73,7 @@ const PARAMETERS = [
   'response_timeout',
   'mo_timeout',
   'id_scope',
+  'max_binds',
 ] as const;
 
 /** Splits the variable into URLs and parses each; problems are lines ready to print. */
@@ -160,6 +167,7 @@ function parseOne(raw: string, problem: (text: string) => void): ConnectorOption
   };
   const idScope = params.get('id_scope') || undefined;
   if (idScope?.includes('|')) report('id_scope must not contain "|"');
+  const maxBinds = params.get('max_binds') ? integer(params, 'max_binds', 1, 1, 1000, report) : undefined;
   if (before.count() > 0) return undefined;
   const connector = {
     name,
@@ -173,6 +181,7 @@ function parseOne(raw: string, problem: (text: string) => void): ConnectorOption
     long,
     prefixes,
     ...numbers,
+    ...(maxBinds === undefined ? {} : { maxBinds }),
   };
   return idScope === undefined ? connector : { ...connector, idScope };
 }

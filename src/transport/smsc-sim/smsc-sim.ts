@@ -87,10 +87,21 @@ export interface SubmittedPdu {
   readonly sar: { readonly reference: number; readonly total: number; readonly sequence: number } | undefined;
 }
 
+/** A message (distinctKey) accepted more than once, with the system_type of each accepting session. */
+export interface DuplicateSubmit {
+  readonly destination: string;
+  readonly text: string;
+  readonly acceptedBy: readonly string[];
+}
+
 export interface SmscSim {
   readonly port: number;
   readonly stats: SmscSimStats;
   readonly submitted: SubmittedPdu[];
+  /** Messages accepted more than once (a resend after a crash, or a bug): what the scale test counts. */
+  duplicates(): DuplicateSubmit[];
+  /** Accepted submits per bind system_type (each process of a test binds with its own). */
+  acceptedBySystemType(): Record<string, number>;
   /** Sends an MO message (in parts when long); resolves once every part was answered OK. */
   injectMo(mo: MoMessage): Promise<void>;
   /** Sessions currently bound. */
@@ -103,6 +114,8 @@ export interface SmscSim {
 interface SessionState {
   mode: 'transceiver' | 'transmitter' | 'receiver' | undefined;
   systemId: string;
+  /** The bind's system_type: tests give each process its own, to tell who sent a duplicate. */
+  systemType: string;
   receiver: ReceiverSession | undefined;
 }
 
@@ -147,7 +160,10 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
     deliverErrors: 0,
   };
   const submitted: SubmittedPdu[] = [];
-  const distinct = new Set<string>();
+  /** distinctKey → the system_type of each session that had it accepted. */
+  const distinct = new Map<string, string[]>();
+  const duplicateKeys = new Map<string, SubmittedPdu>();
+  const acceptedBy = new Map<string, number>();
   const sessions = new Set<SmppSession>();
   const bucket = options.tps === undefined ? undefined : new TokenBucket(options.tps, Date.now());
   let nextId = options.idFormat === 'decimal' ? 1_000_000_000 : 0xa0000000;
@@ -180,6 +196,7 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
     if (options.password !== undefined && pdu.password !== options.password) return refuse(STATUS.INVPASWD);
     state.mode = BIND_MODES[pdu.command] ?? 'transceiver';
     state.systemId = pdu.system_id ?? '';
+    state.systemType = pdu.system_type ?? '';
     stats.binds++;
     boundSessions++;
     session.send(pdu.response({ system_id: 'VUDUSIM' }));
@@ -207,7 +224,14 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
     const messageId = formatId(id, false);
     stats.accepted++;
     const record = describe(pdu, state.systemId, messageId);
-    distinct.add(distinctKey(record));
+    const key = distinctKey(record);
+    acceptedBy.set(state.systemType, (acceptedBy.get(state.systemType) ?? 0) + 1);
+    const sessions = distinct.get(key);
+    if (sessions === undefined) distinct.set(key, [state.systemType]);
+    else {
+      sessions.push(state.systemType);
+      duplicateKeys.set(key, record);
+    }
     stats.distinctMessages = distinct.size;
     if (keepPdus) submitted.push(record);
     if (((pdu.registered_delivery ?? 0) & 0x03) !== 0) scheduleReceipt(record, id, state.systemId);
@@ -237,7 +261,7 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
   }
 
   const server: Server = createSmppServer((session) => {
-    const state: SessionState = { mode: undefined, systemId: '', receiver: undefined };
+    const state: SessionState = { mode: undefined, systemId: '', systemType: '', receiver: undefined };
     sessions.add(session);
     // As SMSCs do: answers leave at once rather than wait (Nagle) for the ESME's delayed ACK.
     session.socket.setNoDelay(true);
@@ -284,6 +308,20 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
     submitted,
     get boundSessions() {
       return boundSessions;
+    },
+    duplicates() {
+      return [...duplicateKeys].map(([key, record]) => ({
+        destination: record.destinationAddr,
+        text: decodeText(
+          record.dataCoding,
+          record.messagePayload ??
+            (record.udh ? record.shortMessage.subarray(record.udh.length) : record.shortMessage),
+        ),
+        acceptedBy: distinct.get(key) ?? [],
+      }));
+    },
+    acceptedBySystemType() {
+      return Object.fromEntries(acceptedBy);
     },
     injectMo(mo: MoMessage): Promise<void> {
       moReference = (moReference + 1) & 0xffff;
