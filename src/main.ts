@@ -49,6 +49,9 @@ export interface Platform {
 }
 
 export type Role = 'api' | 'worker' | 'all';
+
+/** Group-committed `send` transactions in flight at once per process on PostgreSQL (of its pool). */
+const POSTGRES_SEND_TRANSACTIONS = 4;
 export const ROLES: readonly Role[] = ['api', 'worker', 'all'];
 
 export interface PlatformOptions {
@@ -121,7 +124,11 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     broadcastQueue: new BroadcastQueueRepo(store.db),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
-    outbound: new OutboundRepo(store.db, () => messageEvents.notifyQueued('sms')),
+    outbound: new OutboundRepo(
+      store.db,
+      () => messageEvents.notifyQueued('sms'),
+      store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
+    ),
     messageEvents,
     imports: new KyselyImportStore(store),
     now: options.now ?? Date.now,

@@ -6,10 +6,13 @@
  * The first item of an idle batcher is written on the next turn of the event loop (setImmediate),
  * after the other requests already read in this turn joined it; while a batch commits, newcomers
  * queue for the next. A failing batch is retried item by item, so one bad item fails alone.
+ *
+ * `parallel` transactions may be in flight at once: 1 on SQLite (one writer, nothing to gain), a few
+ * on PostgreSQL, whose commit is a network round trip and an fsync that other sessions can share.
  */
 export class GroupCommit<I, O> {
   private pending: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
-  private running: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
   private scheduled = false;
   private lastFlushAt = 0;
 
@@ -22,6 +25,8 @@ export class GroupCommit<I, O> {
      * background flows (receipts), which then take one commit for many instead of one each.
      */
     private readonly lingerMs = 0,
+    /** Transactions in flight at once, at most. */
+    private readonly parallel = 1,
   ) {}
 
   submit(item: I): Promise<O> {
@@ -33,22 +38,25 @@ export class GroupCommit<I, O> {
 
   /** Resolves once every item submitted so far is written. */
   async drain(): Promise<void> {
-    while (this.running || this.pending.length > 0 || this.scheduled) {
-      if (this.running) await this.running;
+    while (this.running.size > 0 || this.pending.length > 0 || this.scheduled) {
+      if (this.running.size > 0) await Promise.all(this.running);
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running) return;
+    if (this.scheduled || this.running.size >= this.parallel) return;
     this.scheduled = true;
     const run = (): void => {
       this.scheduled = false;
       this.lastFlushAt = Date.now();
-      this.running = this.flush().finally(() => {
-        this.running = undefined;
+      const flight: Promise<void> = this.flush().finally(() => {
+        this.running.delete(flight);
         if (this.pending.length > 0) this.schedule();
       });
+      this.running.add(flight);
+      // More than one batch waiting and room for another transaction: start it too.
+      if (this.pending.length > 0) this.schedule();
     };
     const wait = this.lastFlushAt + this.lingerMs - Date.now();
     if (wait > 0) setTimeout(run, wait);

@@ -22,8 +22,10 @@ export class OutboundRepo implements OutboundStore {
   constructor(
     private readonly db: Kysely<Database>,
     onQueued: () => void,
+    /** Send transactions in flight at once: 1 on SQLite (one writer), a few on PostgreSQL. */
+    sendParallel = 1,
   ) {
-    this.sends = new SendQueue(db, onQueued);
+    this.sends = new SendQueue(db, onQueued, sendParallel);
   }
 
   enqueueSend(command: SendCommand): Promise<SendOutcome> {

@@ -30,8 +30,10 @@ export class SendQueue {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly onQueued: () => void,
+    /** Transactions in flight at once (GroupCommit): 1 on SQLite, a few on PostgreSQL. */
+    parallel = 1,
   ) {
-    this.batcher = new GroupCommit((items) => this.write(items), 500);
+    this.batcher = new GroupCommit((items) => this.write(items), 500, 0, parallel);
   }
 
   enqueue(item: SendCommand): Promise<SendOutcome> {

@@ -63,4 +63,31 @@ describe('group commit', () => {
     }
     await batcher.drain();
   });
+
+  it('with parallel = 2, starts a second write while the first runs, never a third', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const batcher = new GroupCommit<number, number>(
+      async (items) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        inFlight--;
+        return [...items];
+      },
+      1,
+      0,
+      2,
+    );
+    let settled = 0;
+    const answers = [1, 2, 3, 4].map((i) => batcher.submit(i).finally(() => settled++));
+    while (gates.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(inFlight, 2);
+    while (settled < 4) {
+      gates.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.deepEqual(await Promise.all(answers), [1, 2, 3, 4]);
+    assert.equal(most, 2);
+  });
 });
