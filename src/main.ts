@@ -121,7 +121,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     email: options.email ?? createEmailTransport(config, options.log),
     addressBook: new AddressBookRepo(store.db),
     broadcasts: new BroadcastsRepo(store.db),
-    broadcastQueue: new BroadcastQueueRepo(store.db),
+    broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
     outbound: new OutboundRepo(

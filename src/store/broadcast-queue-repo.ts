@@ -7,6 +7,7 @@ import type {
   MessageOutcome,
   SnapshotRecipient,
 } from '../domain/broadcast-fanout.js';
+import type { DialectName } from './database.js';
 import type { Database, EmailsTable, MessagesTable } from './schema.js';
 
 /** Rows per INSERT: 1000 × 16 columns stays far below both engines' bound-parameter limits. */
@@ -18,7 +19,10 @@ const EMAIL_PENDING = ['queued', 'sending'];
 
 /** The broadcast fan-out, its completion, and the receipt hook, on SQLite or PostgreSQL. */
 export class BroadcastQueueRepo implements BroadcastQueueStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName = 'sqlite',
+  ) {}
 
   async claimFanOut(now: number, leaseMs: number): Promise<FanOutClaim | undefined> {
     const candidate = await this.db
@@ -162,12 +166,14 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
         next_attempt_at: now,
         created_at: now,
       }));
-      for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
-        await trx
-          .insertInto('messages')
-          .values(messages.slice(i, i + INSERT_CHUNK))
-          .execute();
-      }
+      if (this.dialect === 'postgres') await insertMessagesUnnest(trx, messages);
+      else
+        for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
+          await trx
+            .insertInto('messages')
+            .values(messages.slice(i, i + INSERT_CHUNK))
+            .execute();
+        }
       for (let i = 0; i < emails.length; i += INSERT_CHUNK) {
         await trx
           .insertInto('emails')
@@ -217,6 +223,31 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
         await completeBroadcastIfDone(trx, row.broadcast_id, outcome.at);
     });
   }
+}
+
+/**
+ * PostgreSQL: a batch of broadcast messages in one INSERT … SELECT FROM unnest(column arrays): 14
+ * parameters whatever the batch size, where a VALUES list binds 14 per row and PostgreSQL parses
+ * each one.
+ */
+async function insertMessagesUnnest(
+  trx: Transaction<Database>,
+  messages: readonly Insertable<MessagesTable>[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  const column = <T>(pick: (m: Insertable<MessagesTable>) => T): T[] => messages.map(pick);
+  await sql`
+    insert into messages (account_id, direction, from_number, to_number, body, part_count, encoding,
+      status, contact_id, broadcast_id, priority, attempts, next_attempt_at, error, created_at, done_at)
+    select * from unnest(
+      ${column((m) => m.account_id)}::bigint[], ${column((m) => m.direction)}::text[],
+      ${column((m) => m.from_number)}::text[], ${column((m) => m.to_number)}::text[],
+      ${column((m) => m.body)}::text[], ${column((m) => m.part_count)}::integer[],
+      ${column((m) => m.encoding)}::text[], ${column((m) => m.status)}::text[],
+      ${column((m) => m.contact_id ?? null)}::bigint[], ${column((m) => m.broadcast_id ?? null)}::bigint[],
+      ${column((m) => m.priority)}::integer[], ${column((m) => m.attempts ?? 0)}::integer[],
+      ${column((m) => m.next_attempt_at)}::bigint[], ${column((m) => m.error ?? null)}::text[],
+      ${column((m) => m.created_at)}::bigint[], ${column((m) => m.done_at ?? null)}::bigint[])`.execute(trx);
 }
 
 /** Which of these numbers are on the account's suppression list (opted out, or undeliverable). */
