@@ -12,6 +12,8 @@ export class GroupCommit<I, O> {
   private running: Promise<void> | undefined;
   private scheduled = false;
   private lastFlushAt = 0;
+  private lastBatchSize = 0;
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(
     /** Writes the items in one transaction; returns one outcome per item, in order. */
@@ -22,6 +24,12 @@ export class GroupCommit<I, O> {
      * background flows (receipts), which then take one commit for many instead of one each.
      */
     private readonly lingerMs = 0,
+    /**
+     * No linger once this many items wait, or the last batch was this large: the flow is heavy, so
+     * a batch fills without waiting, and a peer with a bounded window of unanswered items (SMPP
+     * deliver_sm) sends nothing more until its items commit, so lingering would only idle both sides.
+     */
+    private readonly lingerBelow = Number.POSITIVE_INFINITY,
   ) {}
 
   submit(item: I): Promise<O> {
@@ -40,23 +48,36 @@ export class GroupCommit<I, O> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running) return;
+    if (this.running) return;
+    if (this.scheduled) {
+      // A lingering batch that became heavy goes at once.
+      if (this.lingerTimer && this.pending.length >= this.lingerBelow) {
+        clearTimeout(this.lingerTimer);
+        this.lingerTimer = undefined;
+        setImmediate(() => this.run());
+      }
+      return;
+    }
     this.scheduled = true;
-    const run = (): void => {
-      this.scheduled = false;
-      this.lastFlushAt = Date.now();
-      this.running = this.flush().finally(() => {
-        this.running = undefined;
-        if (this.pending.length > 0) this.schedule();
-      });
-    };
-    const wait = this.lastFlushAt + this.lingerMs - Date.now();
-    if (wait > 0) setTimeout(run, wait);
-    else setImmediate(run);
+    const heavy = this.pending.length >= this.lingerBelow || this.lastBatchSize >= this.lingerBelow;
+    const wait = heavy ? 0 : this.lastFlushAt + this.lingerMs - Date.now();
+    if (wait > 0) this.lingerTimer = setTimeout(() => this.run(), wait);
+    else setImmediate(() => this.run());
+  }
+
+  private run(): void {
+    this.lingerTimer = undefined;
+    this.scheduled = false;
+    this.lastFlushAt = Date.now();
+    this.running = this.flush().finally(() => {
+      this.running = undefined;
+      if (this.pending.length > 0) this.schedule();
+    });
   }
 
   private async flush(): Promise<void> {
     const batch = this.pending.splice(0, this.maxBatch);
+    this.lastBatchSize = batch.length;
     if (batch.length === 0) return;
     try {
       settle(batch, await this.write(batch.map((entry) => entry.item)));
