@@ -6,28 +6,50 @@
  * The first item of an idle batcher is written on the next turn of the event loop (setImmediate),
  * after the other requests already read in this turn joined it; while a batch commits, newcomers
  * queue for the next. A failing batch is retried item by item, so one bad item fails alone.
- *
- * `parallel` transactions may be in flight at once: 1 on SQLite (one writer, nothing to gain), a few
- * on PostgreSQL, whose commit is a network round trip and an fsync that other sessions can share.
  */
+export interface GroupCommitOptions {
+  /** Items per transaction, at most (default 1000). */
+  readonly maxBatch?: number;
+  /**
+   * Least time between two transactions (default 0). 0 for work someone waits for (a request); a
+   * few ms for background flows (receipts), which then take one commit for many instead of one each.
+   */
+  readonly lingerMs?: number;
+  /**
+   * No linger once this many items wait, or the last batch was this large: the flow is heavy, so a
+   * batch fills without waiting, and a peer with a bounded window of unanswered items (SMPP
+   * deliver_sm) sends nothing more until its items commit, so lingering would only idle both sides.
+   */
+  readonly lingerBelow?: number;
+  /**
+   * Transactions in flight at once (default 1): 1 on SQLite (one writer, nothing to gain), a few on
+   * PostgreSQL, whose commit is a network round trip and an fsync that other sessions can share.
+   */
+  readonly parallel?: number;
+}
+
 export class GroupCommit<I, O> {
   private pending: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
   private readonly running = new Set<Promise<void>>();
   private scheduled = false;
   private lastFlushAt = 0;
+  private lastBatchSize = 0;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  private readonly lingerBelow: number;
+  private readonly parallel: number;
 
   constructor(
     /** Writes the items in one transaction; returns one outcome per item, in order. */
     private readonly write: (items: readonly I[]) => Promise<O[]>,
-    private readonly maxBatch = 1000,
-    /**
-     * Least time between two transactions. 0 for work someone waits for (a request); a few ms for
-     * background flows (receipts), which then take one commit for many instead of one each.
-     */
-    private readonly lingerMs = 0,
-    /** Transactions in flight at once, at most. */
-    private readonly parallel = 1,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.lingerMs = options.lingerMs ?? 0;
+    this.lingerBelow = options.lingerBelow ?? Number.POSITIVE_INFINITY;
+    this.parallel = options.parallel ?? 1;
+  }
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -45,26 +67,39 @@ export class GroupCommit<I, O> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running.size >= this.parallel) return;
+    if (this.running.size >= this.parallel) return;
+    if (this.scheduled) {
+      // A lingering batch that became heavy goes at once.
+      if (this.lingerTimer && this.pending.length >= this.lingerBelow) {
+        clearTimeout(this.lingerTimer);
+        this.lingerTimer = undefined;
+        setImmediate(() => this.run());
+      }
+      return;
+    }
     this.scheduled = true;
-    const run = (): void => {
-      this.scheduled = false;
-      this.lastFlushAt = Date.now();
-      const flight: Promise<void> = this.flush().finally(() => {
-        this.running.delete(flight);
-        if (this.pending.length > 0) this.schedule();
-      });
-      this.running.add(flight);
-      // More than one batch waiting and room for another transaction: start it too.
+    const heavy = this.pending.length >= this.lingerBelow || this.lastBatchSize >= this.lingerBelow;
+    const wait = heavy ? 0 : this.lastFlushAt + this.lingerMs - Date.now();
+    if (wait > 0) this.lingerTimer = setTimeout(() => this.run(), wait);
+    else setImmediate(() => this.run());
+  }
+
+  private run(): void {
+    this.lingerTimer = undefined;
+    this.scheduled = false;
+    this.lastFlushAt = Date.now();
+    const flight: Promise<void> = this.flush().finally(() => {
+      this.running.delete(flight);
       if (this.pending.length > 0) this.schedule();
-    };
-    const wait = this.lastFlushAt + this.lingerMs - Date.now();
-    if (wait > 0) setTimeout(run, wait);
-    else setImmediate(run);
+    });
+    this.running.add(flight);
+    // More than one batch waiting and room for another transaction: start it too.
+    if (this.pending.length > 0) this.schedule();
   }
 
   private async flush(): Promise<void> {
     const batch = this.pending.splice(0, this.maxBatch);
+    this.lastBatchSize = batch.length;
     if (batch.length === 0) return;
     try {
       settle(batch, await this.write(batch.map((entry) => entry.item)));

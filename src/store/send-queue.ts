@@ -33,7 +33,7 @@ export class SendQueue {
     /** Transactions in flight at once (GroupCommit): 1 on SQLite, a few on PostgreSQL. */
     parallel = 1,
   ) {
-    this.batcher = new GroupCommit((items) => this.write(items), 500, 0, parallel);
+    this.batcher = new GroupCommit((items) => this.write(items), { maxBatch: 500, parallel });
   }
 
   enqueue(item: SendCommand): Promise<SendOutcome> {

@@ -66,6 +66,12 @@ const RECEIPT_LINGER_MS = 20;
  * of ms, which a single `send` queued behind had to wait; 250 keeps that short at a few more commits.
  */
 const RECEIPT_BATCH = 250;
+/**
+ * With this many receipts waiting (or the last batch this large) the next batch goes without the
+ * linger: an SMSC keeps a bounded window of unanswered deliver_sm (often 10 to 100) and is answered
+ * only after our commit, so at volume the linger would cap receipts at a window per linger.
+ */
+const RECEIPT_NO_LINGER_AT = 32;
 
 /**
  * The receipt handler (SmsTransportHandlers.onReceipt): matches each receipt to its part by carrier
@@ -91,7 +97,11 @@ export class ReceiptHandler implements Worker {
   private lastUnmatchedAt = 0;
 
   constructor(private readonly deps: ReceiptHandlerDeps) {
-    this.batcher = new GroupCommit((receipts) => this.write(receipts), RECEIPT_BATCH, RECEIPT_LINGER_MS);
+    this.batcher = new GroupCommit((receipts) => this.write(receipts), {
+      maxBatch: RECEIPT_BATCH,
+      lingerMs: RECEIPT_LINGER_MS,
+      lingerBelow: RECEIPT_NO_LINGER_AT,
+    });
     deps.events.onSent(async () => {
       this.partsRecorded = true;
     });

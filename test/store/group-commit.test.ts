@@ -50,8 +50,7 @@ describe('group commit', () => {
         calls.push({ size: items.length, at: performance.now() });
         return [...items];
       },
-      2,
-      30,
+      { maxBatch: 2, lingerMs: 30 },
     );
     await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.submit(i)));
     assert.deepEqual(
@@ -75,9 +74,7 @@ describe('group commit', () => {
         inFlight--;
         return [...items];
       },
-      1,
-      0,
-      2,
+      { maxBatch: 1, parallel: 2 },
     );
     let settled = 0;
     const answers = [1, 2, 3, 4].map((i) => batcher.submit(i).finally(() => settled++));
@@ -89,5 +86,27 @@ describe('group commit', () => {
     }
     assert.deepEqual(await Promise.all(answers), [1, 2, 3, 4]);
     assert.equal(most, 2);
+  });
+
+  it('skips the linger while the flow is heavy, and cuts a linger short once enough items wait', async () => {
+    // A minute's linger: any batch that waited for it would time the test out.
+    const calls: number[][] = [];
+    const batcher = new GroupCommit<number, number>(
+      async (items) => {
+        calls.push([...items]);
+        return [...items];
+      },
+      { maxBatch: 2, lingerMs: 60_000, lingerBelow: 2 },
+    );
+    // Batches of the cap follow each other at once, and the one after a full batch too.
+    await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.submit(i)));
+    assert.deepEqual(calls, [[1, 2], [3, 4], [5]]);
+    // After a small batch a lone item lingers; a second one makes the batch heavy: both go now.
+    const lone = batcher.submit(6);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(calls.length, 3, 'the lone item lingers');
+    await Promise.all([lone, batcher.submit(7)]);
+    assert.deepEqual(calls.at(-1), [6, 7]);
+    await batcher.drain();
   });
 });
