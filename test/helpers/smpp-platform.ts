@@ -1,3 +1,4 @@
+import type { FeedMessage } from '../../src/http/presenters/messages.js';
 /**
  * End-to-end SMPP tests: the real platform (startTestServer) whose SMPP_URL points at in-process SMSC
  * simulators on free loopback ports, driven over real HTTP.
@@ -57,17 +58,8 @@ export async function startSmppPlatform(
   };
 }
 
-/** One message of get_feed's answer. */
-export interface FeedEntry {
-  msg_id: number;
-  direction: 'mo' | 'mt';
-  from: string;
-  to: string;
-  message: string;
-  datetime: string;
-  part_count: number;
-  status_mt?: string;
-}
+/** One message of get_feed's answer, as the API presents it. */
+export type FeedEntry = FeedMessage;
 
 /** get_feed over HTTP for every message of the account (both directions), keyed by msg_id. */
 export async function feedById(server: TestServer, key?: string): Promise<Map<number, FeedEntry>> {

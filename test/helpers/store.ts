@@ -8,7 +8,13 @@ import type { Store } from '../../src/store/database.js';
 import { createTestDatabase } from './database.js';
 
 /** A migrated store of this test pass (a temporary SQLite file, or a fresh PostgreSQL database) with one account. */
-export async function tempStore(): Promise<{ store: Store; accountId: number; close(): Promise<void> }> {
+export async function tempStore(): Promise<{
+  store: Store;
+  accountId: number;
+  /** The database's URL, for a second connection (another process's store). */
+  url: string;
+  close(): Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'vudumobile-store-'));
   const database = await createTestDatabase(dir);
   const store = await openMigratedStore(readConfig({ DATABASE_URL: database.url }));
@@ -26,6 +32,7 @@ export async function tempStore(): Promise<{ store: Store; accountId: number; cl
   return {
     store,
     accountId,
+    url: database.url,
     async close() {
       await store.close();
       await database.drop();

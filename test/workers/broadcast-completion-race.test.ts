@@ -1,33 +1,27 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { completeBroadcastIfDone } from '../../src/store/broadcast-queue-repo.js';
 import { openStore, type Store } from '../../src/store/database.js';
-import { createTestDatabase, TEST_STORE, type TestDatabase } from '../helpers/database.js';
-import { prepareAccount } from '../helpers/processes.js';
+import { TEST_STORE } from '../helpers/database.js';
+import { tempStore } from '../helpers/store.js';
 
 describe(
   'a broadcast whose last two messages settle on two processes at once',
   { skip: TEST_STORE === 'sqlite' && 'SQLite serialises every write; this race exists on PostgreSQL only' },
   () => {
-    let dir: string;
-    let database: TestDatabase;
+    let temp: Awaited<ReturnType<typeof tempStore>>;
     let store: Store;
     let other: Store;
     let accountId: number;
 
     before(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'vudumobile-completion-'));
-      database = await createTestDatabase(dir);
-      ({ store, accountId } = await prepareAccount(database.url));
-      other = openStore(database.url);
+      temp = await tempStore();
+      ({ store, accountId } = temp);
+      other = openStore(temp.url);
     });
     after(async () => {
-      await Promise.all([store.close(), other.close()]);
-      await database.drop();
-      await rm(dir, { recursive: true, force: true });
+      await other.close();
+      await temp.close();
     });
 
     it('is completed by the second transaction, which waits for the first and sees both', async () => {

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Store } from '../../src/store/database.js';
@@ -9,8 +6,7 @@ import { insertQueuedEmail } from '../../src/store/emails-repo.js';
 import type { EmailTransport, OutboundEmail } from '../../src/transport/types.js';
 import { EmailDispatcher } from '../../src/workers/email-dispatcher.js';
 import { waitFor } from '../helpers/broadcasts.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { prepareAccount } from '../helpers/processes.js';
+import { tempStore } from '../helpers/store.js';
 
 /** An SMTP server slow to answer: each email takes `delayMs`; counts what it accepted, per address. */
 class SlowSmtp implements EmailTransport {
@@ -26,19 +22,15 @@ class SlowSmtp implements EmailTransport {
 }
 
 describe('two email dispatchers and a claim longer than its lease', () => {
-  let dir: string;
-  let database: TestDatabase;
+  let temp: Awaited<ReturnType<typeof tempStore>>;
   let store: Store;
   let accountId: number;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vudumobile-email-lease-'));
-    database = await createTestDatabase(dir);
-    ({ store, accountId } = await prepareAccount(database.url));
+    temp = await tempStore();
+    ({ store, accountId } = temp);
   });
   after(async () => {
-    await store.close();
-    await database.drop();
-    await rm(dir, { recursive: true, force: true });
+    await temp.close();
   });
 
   it('sends each email once: no send starts late in a lease another worker may then take back', async () => {

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { normaliseCarrierId } from '../../src/domain/carrier-id.js';
@@ -9,8 +6,8 @@ import { openStore, type Store } from '../../src/store/database.js';
 import { insertUnmatchedReceipts } from '../../src/store/receipts-repo.js';
 import { MessageEvents } from '../../src/workers/message-events.js';
 import { ReceiptHandler } from '../../src/workers/receipt-handler.js';
-import { createTestDatabase, TEST_STORE, type TestDatabase } from '../helpers/database.js';
-import { prepareAccount } from '../helpers/processes.js';
+import { TEST_STORE } from '../helpers/database.js';
+import { tempStore } from '../helpers/store.js';
 
 /**
  * Receipts handled by two worker processes on one database: each handler here has its own store
@@ -20,25 +17,22 @@ describe(
   'receipts on several workers at once',
   { skip: TEST_STORE === 'sqlite' && 'SQLite serialises every write; these races exist on PostgreSQL only' },
   () => {
-    let dir: string;
-    let database: TestDatabase;
+    let temp: Awaited<ReturnType<typeof tempStore>>;
     let store: Store;
     let accountId: number;
     const others: Store[] = [];
 
     before(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'vudumobile-receipts-'));
-      database = await createTestDatabase(dir);
-      ({ store, accountId } = await prepareAccount(database.url));
+      temp = await tempStore();
+      ({ store, accountId } = temp);
     });
     after(async () => {
-      await Promise.all([store, ...others].map((s) => s.close()));
-      await database.drop();
-      await rm(dir, { recursive: true, force: true });
+      await Promise.all(others.map((s) => s.close()));
+      await temp.close();
     });
 
     function handler(): ReceiptHandler {
-      const own = openStore(database.url);
+      const own = openStore(temp.url);
       others.push(own);
       return new ReceiptHandler({
         store: own,

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Store } from '../../src/store/database.js';
@@ -9,8 +6,7 @@ import type { VoiceCall, VoiceTransport } from '../../src/transport/types.js';
 import { MessageEvents } from '../../src/workers/message-events.js';
 import { VerificationCaller } from '../../src/workers/verification-caller.js';
 import { waitFor } from '../helpers/broadcasts.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { prepareAccount } from '../helpers/processes.js';
+import { tempStore } from '../helpers/store.js';
 
 /** A telephony provider slow to place calls; counts the calls per number. */
 class SlowVoice implements VoiceTransport {
@@ -26,19 +22,15 @@ class SlowVoice implements VoiceTransport {
 }
 
 describe('two verification callers and calls slower than the lease allows for a batch', () => {
-  let dir: string;
-  let database: TestDatabase;
+  let temp: Awaited<ReturnType<typeof tempStore>>;
   let store: Store;
   let accountId: number;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vudumobile-call-lease-'));
-    database = await createTestDatabase(dir);
-    ({ store, accountId } = await prepareAccount(database.url));
+    temp = await tempStore();
+    ({ store, accountId } = temp);
   });
   after(async () => {
-    await store.close();
-    await database.drop();
-    await rm(dir, { recursive: true, force: true });
+    await temp.close();
   });
 
   it('places each call once', async () => {
