@@ -22,26 +22,36 @@ export async function findPartsByKeys(
   db: Kysely<Database>,
   keys: readonly string[],
 ): Promise<PartCandidate[]> {
+  // Two index lookups rather than a join: on a table that grew fast (a broadcast), PostgreSQL's
+  // statistics lag and it chose a hash join over every message, spilling to disk, per receipt batch.
   const found: PartCandidate[] = [];
   for (const chunk of chunks([...new Set(keys)], 500)) {
-    const rows = await db
-      .selectFrom('message_parts as p')
-      .innerJoin('messages as m', 'm.id', 'p.message_id')
-      .select([
-        'p.message_id',
-        'p.seq',
-        'p.carrier_key',
-        'p.status as part_status',
-        'm.account_id',
-        'm.broadcast_id',
-        'm.to_number',
-        'm.part_count',
-        'm.status as message_status',
-        'm.attempts',
-      ])
-      .where('p.carrier_key', 'in', chunk)
+    const parts = await db
+      .selectFrom('message_parts')
+      .select(['message_id', 'seq', 'carrier_key', 'status as part_status'])
+      .where('carrier_key', 'in', chunk)
       .execute();
-    found.push(...rows);
+    if (parts.length === 0) continue;
+    const messages = await db
+      .selectFrom('messages')
+      .select([
+        'id',
+        'account_id',
+        'broadcast_id',
+        'to_number',
+        'part_count',
+        'status as message_status',
+        'attempts',
+      ])
+      .where('id', 'in', [...new Set(parts.map((p) => p.message_id))])
+      .execute();
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    for (const part of parts) {
+      const message = byId.get(part.message_id);
+      if (!message) continue;
+      const { id: _id, ...fields } = message;
+      found.push({ ...part, ...fields });
+    }
   }
   return found;
 }
