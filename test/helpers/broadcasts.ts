@@ -1,20 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/store/schema.js';
+import { waitFor } from './messages.js';
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+// One polling helper for every test: broadcast tests import it from here too.
+export { waitFor };
 
 /** Resolves when the broadcast's fan-out has committed its last batch. */
 export function fanOutDone(db: Kysely<Database>, broadcastId: number, timeoutMs = 10_000): Promise<true> {
