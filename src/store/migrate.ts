@@ -40,20 +40,24 @@ function provider(store: Store): MigrationProvider {
   };
 }
 
+/** How long a SQLite migrate keeps retrying a race lost to another process (a slow, loaded disk). */
+const SQLITE_MIGRATE_PATIENCE_MS = 30_000;
+
 /**
  * Applies pending migrations; returns the names applied. Refuses a database migrated by newer code.
  * Several processes may run it at once: on PostgreSQL Kysely holds an advisory lock; SQLite has none
  * across processes, so a process that lost the race (its transaction rolled back) looks again.
  */
 export async function migrateToLatest(store: Store): Promise<string[]> {
+  const giveUpAt = Date.now() + SQLITE_MIGRATE_PATIENCE_MS;
   for (let attempt = 1; ; attempt++) {
     await assertSchemaNotNewer(store);
     const migrator = new Migrator({ db: store.db, provider: provider(store) });
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    if (store.dialect !== 'sqlite' || attempt >= 5)
+    if (store.dialect !== 'sqlite' || Date.now() >= giveUpAt)
       throw error instanceof Error ? error : new Error(String(error));
-    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1000)));
   }
 }
 

@@ -5,11 +5,13 @@ import type SqliteDatabase from 'better-sqlite3';
  * commit reach the disk before we answer 200.
  */
 export function configureSqlite(sqlite: SqliteDatabase.Database, role: 'writer' | 'reader'): void {
+  // First: switching a new file to WAL takes a lock that another process opening it at the same
+  // moment (several `migrate` at once) may hold; without a timeout that is an instant SQLITE_BUSY.
+  sqlite.pragma('busy_timeout = 10000');
   if (role === 'writer') {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
   }
-  sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('cache_size = -65536');
   // The reader never writes: a statement that tries is a bug, not a race to win.
