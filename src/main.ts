@@ -35,6 +35,7 @@ import { forwardStatusesToWebhooks } from './workers/webhook-events.js';
 import { createWebhookSender } from './workers/webhook-sender.js';
 import type { Worker } from './workers/worker.js';
 import { BindSlotsWorker } from './workers/bind-slots.js';
+import { createStatisticsKeeper } from './workers/statistics-keeper.js';
 import { join, resolve } from 'node:path';
 
 /** The composition root: the only place that picks real implementations and wires them. */
@@ -231,6 +232,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
         leaseMs: ctx.config.importLeaseMs,
         mailFrom: ctx.config.mailFrom,
       }),
+      ...(ctx.store.dialect === 'postgres' ? [createStatisticsKeeper(ctx.store, ctx.log)] : []),
     ],
     receipts,
     smsHandlers: {

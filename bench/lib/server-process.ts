@@ -29,7 +29,15 @@ export async function startServer(options: {
 }): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['dist/cli/main.js', 'serve', '--port', '0', ...(options.args ?? [])],
+    // BENCH_NODE_ARGS: flags for the server processes' node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      'dist/cli/main.js',
+      'serve',
+      '--port',
+      '0',
+      ...(options.args ?? []),
+    ],
     {
       cwd: ROOT,
       env: {

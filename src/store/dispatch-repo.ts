@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { normaliseCarrierId } from '../domain/carrier-id.js';
 import type { DialectName } from './database.js';
-import type { Database } from './schema.js';
+import type { Database, MessagePartsTable } from './schema.js';
+import { inList, onPostgres } from './value-lists.js';
 
 /** A message the dispatcher claimed, with what the submit and the events need. */
 export interface ClaimedMessage {
@@ -28,17 +29,29 @@ export async function claimDueMessages(
   dialect: DialectName,
   options: { now: number; leaseUntil: number; limit: number },
 ): Promise<ClaimedMessage[]> {
+  const rows = await claimQuery(db, dialect, options).execute();
+  // RETURNING promises no order; submit in the claim's order.
+  return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
+}
+
+/** The claim as one UPDATE … WHERE id IN (SELECT … LIMIT n): exported for its plan's test. */
+export function claimQuery(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  options: { now: number; leaseUntil: number; limit: number },
+) {
   let due = db
     .selectFrom('messages')
     .select('id')
-    .where('status', '=', 'queued')
+    // A literal, not a parameter: it is the predicate of the partial index messages_queue.
+    .where('status', '=', sql.lit('queued'))
     .where('next_attempt_at', '<=', options.now)
     .orderBy('priority')
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(options.limit);
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-  const rows = await db
+  return db
     .updateTable('messages')
     .set({ status: 'sending', lease_until: options.leaseUntil })
     .where('id', 'in', due)
@@ -53,10 +66,7 @@ export async function claimDueMessages(
       'part_count',
       'attempts',
       'priority',
-    ])
-    .execute();
-  // RETURNING promises no order; submit in the claim's order.
-  return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
+    ]);
 }
 
 /** Extends the lease of a batch still being submitted; rows another dispatcher took are untouched. */
@@ -69,7 +79,7 @@ export async function renewLease(
     await db
       .updateTable('messages')
       .set({ lease_until: lease.to })
-      .where('id', 'in', chunk)
+      .where(inList(db, 'id', chunk))
       .where('status', '=', 'sending')
       .where('lease_until', '=', lease.from)
       .execute();
@@ -81,7 +91,7 @@ export async function releaseExpiredLeases(db: Kysely<Database>, now: number): P
   const result = await db
     .updateTable('messages')
     .set({ status: 'queued', lease_until: null })
-    .where('status', '=', 'sending')
+    .where('status', '=', sql.lit('sending')) // the partial index messages_leases
     .where('lease_until', '<', now)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
@@ -97,7 +107,7 @@ export async function releaseClaims(
     await db
       .updateTable('messages')
       .set({ status: 'queued', lease_until: null })
-      .where('id', 'in', chunk)
+      .where(inList(db, 'id', chunk))
       .where('status', '=', 'sending')
       .where('lease_until', '=', lease)
       .execute();
@@ -131,9 +141,11 @@ export async function recordSent(
         attempts: eb('attempts', '+', 1),
       }))
       .where(
-        'id',
-        'in',
-        chunk.map((m) => m.id),
+        inList(
+          db,
+          'id',
+          chunk.map((m) => m.id),
+        ),
       )
       .where('status', '=', 'sending')
       .where('lease_until', '=', lease)
@@ -155,10 +167,29 @@ export async function recordSent(
           done_at: null,
         })),
       );
-    for (const partChunk of chunks(parts, 400))
-      await db.insertInto('message_parts').values(partChunk).execute();
+    await insertParts(db, parts);
   }
   return recorded;
+}
+
+type NewPart = Insertable<MessagePartsTable>;
+
+/** PostgreSQL: one INSERT … SELECT FROM unnest(column arrays), 9 parameters whatever the count. */
+async function insertParts(db: Kysely<Database>, parts: readonly NewPart[]): Promise<void> {
+  if (parts.length === 0) return;
+  if (!onPostgres(db)) {
+    for (const chunk of chunks(parts, 400)) await db.insertInto('message_parts').values(chunk).execute();
+    return;
+  }
+  const column = <T>(pick: (p: NewPart) => T): T[] => parts.map(pick);
+  await sql`
+    insert into message_parts (message_id, seq, carrier_id, carrier_key, status, stat, err, submitted_at, done_at)
+    select * from unnest(
+      ${column((p) => p.message_id)}::bigint[], ${column((p) => p.seq)}::integer[],
+      ${column((p) => p.carrier_id ?? null)}::text[], ${column((p) => p.carrier_key ?? null)}::text[],
+      ${column((p) => p.status)}::text[], ${column((p) => p.stat ?? null)}::text[],
+      ${column((p) => p.err ?? null)}::text[], ${column((p) => p.submitted_at ?? null)}::bigint[],
+      ${column((p) => p.done_at ?? null)}::bigint[])`.execute(db);
 }
 
 /** Records a permanent refusal (or retries exhausted): `failed`, with the transport's reason. */

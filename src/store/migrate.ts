@@ -13,6 +13,7 @@ import { messagesDelivery } from './migrations/003-messages-delivery.js';
 import { broadcasts } from './migrations/004-broadcasts.js';
 import { smppBinds } from './migrations/005-smpp-binds.js';
 import { webhooks } from './migrations/006-webhooks.js';
+import { queueIndexes } from './migrations/007-queue-indexes.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   broadcasts,
   smppBinds,
   webhooks,
+  queueIndexes,
 ];
 
 export class SchemaTooNewError extends Error {}

@@ -3,6 +3,7 @@ import type { DeliveryReceipt } from '../transport/types.js';
 import type { DialectName } from './database.js';
 import { chunks } from './dispatch-repo.js';
 import type { Database } from './schema.js';
+import { inList } from './value-lists.js';
 
 /** A part a receipt may be about, with its message. */
 export interface PartCandidate {
@@ -29,7 +30,7 @@ export async function findPartsByKeys(
     const parts = await db
       .selectFrom('message_parts')
       .select(['message_id', 'seq', 'carrier_key', 'status as part_status'])
-      .where('carrier_key', 'in', chunk)
+      .where(inList(db, 'carrier_key', chunk))
       .execute();
     if (parts.length === 0) continue;
     const messages = await db
@@ -43,7 +44,7 @@ export async function findPartsByKeys(
         'status as message_status',
         'attempts',
       ])
-      .where('id', 'in', [...new Set(parts.map((p) => p.message_id))])
+      .where(inList(db, 'id', [...new Set(parts.map((p) => p.message_id))]))
       .execute();
     const byId = new Map(messages.map((m) => [m.id, m]));
     for (const part of parts) {
@@ -83,9 +84,11 @@ export async function updateParts(db: Kysely<Database>, updates: readonly PartUp
         .set({ status: first.status, stat: first.stat, err: first.err, done_at: first.doneAt })
         .where('seq', '=', first.seq)
         .where(
-          'message_id',
-          'in',
-          chunk.map((u) => u.messageId),
+          inList(
+            db,
+            'message_id',
+            chunk.map((u) => u.messageId),
+          ),
         )
         .execute();
     }
@@ -107,7 +110,7 @@ export async function listParts(db: Kysely<Database>, messageIds: readonly numbe
       ...(await db
         .selectFrom('message_parts')
         .select(['message_id', 'seq', 'status', 'stat', 'err'])
-        .where('message_id', 'in', chunk)
+        .where(inList(db, 'message_id', chunk))
         .execute()),
     );
   }
@@ -136,7 +139,7 @@ export async function finishMessages(
       const rows = await db
         .updateTable('messages')
         .set({ status, detailed_status: detailedStatus, done_at: now })
-        .where('id', 'in', chunk)
+        .where(inList(db, 'id', chunk))
         .where('status', '=', 'sent')
         .returning('id')
         .execute();
@@ -244,12 +247,21 @@ export async function lockMessages(
   if (dialect !== 'postgres' || messageIds.length === 0) return;
   const sorted = [...new Set(messageIds)].sort((a, b) => a - b);
   for (const chunk of chunks(sorted, 500))
-    await db.selectFrom('messages').select('id').where('id', 'in', chunk).orderBy('id').forUpdate().execute();
+    await db
+      .selectFrom('messages')
+      .select('id')
+      .where(inList(db, 'id', chunk))
+      .orderBy('id')
+      .forUpdate()
+      .execute();
 }
 
 export async function deleteUnmatchedReceipts(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
   for (const chunk of chunks(ids, 500))
-    await db.deleteFrom('unmatched_receipts').where('id', 'in', chunk).execute();
+    await db
+      .deleteFrom('unmatched_receipts')
+      .where(inList(db, 'id', chunk))
+      .execute();
 }
 
 /** Forgets receipts that never matched a part (another system's ids, or very late ones). */

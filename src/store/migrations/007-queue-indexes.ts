@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import type { Migration } from './helpers.js';
+
+/**
+ * The queue's indexes hold only the rows they serve. messages_dispatch indexed every message by
+ * status, so each step of a message's life (queued, sending, sent, delivered) added an entry to it,
+ * and PostgreSQL, whose statistics trail a fast-growing table, read "status = 'sent'" through it
+ * for a 250-id update. Now:
+ * - messages_queue: the queued messages in the dispatcher's order (partial: status = 'queued');
+ * - messages_leases: the messages a dispatcher holds, by lease end (partial: status = 'sending').
+ * Queries reach them with the status written as a literal, which both planners need to use a
+ * partial index.
+ *
+ * On PostgreSQL the hot tables also get small statistics targets: ANALYZE samples 300 rows per
+ * unit of the largest target, and these tables are analysed often while a broadcast reshapes them
+ * (workers/statistics-keeper.ts). Columns no query filters on get none.
+ */
+const STATISTICS: Record<string, { filtered: string[]; unfiltered: string[] }> = {
+  messages: {
+    filtered: [
+      'id',
+      'account_id',
+      'direction',
+      'status',
+      'contact_id',
+      'broadcast_id',
+      'priority',
+      'idempotency_key',
+      'next_attempt_at',
+      'lease_until',
+      'created_at',
+    ],
+    unfiltered: [
+      'from_number',
+      'to_number',
+      'body',
+      'part_count',
+      'encoding',
+      'detailed_status',
+      'attempts',
+      'error',
+      'sent_at',
+      'done_at',
+    ],
+  },
+  message_parts: {
+    filtered: ['message_id', 'seq', 'carrier_key', 'status'],
+    unfiltered: ['carrier_id', 'stat', 'err', 'submitted_at', 'done_at'],
+  },
+  broadcast_recipients: {
+    filtered: ['id', 'broadcast_id'],
+    unfiltered: ['contact_id', 'number', 'email', 'name', 'description', 'language'],
+  },
+};
+const FILTERED_TARGET = 10;
+
+export const queueIndexes: Migration = {
+  name: '007-queue-indexes',
+  async up({ db, dialect }) {
+    await db.schema.dropIndex('messages_dispatch').execute();
+    await sql`create index messages_queue on messages (priority, next_attempt_at, id) where status = 'queued'`.execute(
+      db,
+    );
+    await sql`create index messages_leases on messages (lease_until) where status = 'sending'`.execute(db);
+    if (dialect !== 'postgres') return;
+    for (const [table, { filtered, unfiltered }] of Object.entries(STATISTICS)) {
+      const columns = [
+        ...filtered.map((c) => sql`alter column ${sql.ref(c)} set statistics ${sql.lit(FILTERED_TARGET)}`),
+        ...unfiltered.map((c) => sql`alter column ${sql.ref(c)} set statistics 0`),
+      ];
+      await sql`alter table ${sql.table(table)} ${sql.join(columns)}`.execute(db);
+    }
+  },
+};

@@ -1,0 +1,21 @@
+import { PostgresAdapter, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+
+/** Whether this handle (or transaction) talks to PostgreSQL. */
+export function onPostgres<DB>(db: Kysely<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * `column IN (…values)` for the hot paths that test hundreds of ids or keys at once. On PostgreSQL
+ * the list goes as one array parameter (`= any($1)`): one value for Kysely to compile and the
+ * driver to send, where `IN ($1 … $500)` costs both (and PostgreSQL's parser) per element. SQLite,
+ * in process, keeps the plain list.
+ */
+export function inList<DB>(
+  db: Kysely<DB>,
+  column: string,
+  values: readonly (number | string)[],
+): Expression<SqlBool> {
+  if (onPostgres(db)) return sql<SqlBool>`${sql.ref(column)} = any(${[...values]})`;
+  return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
+}
