@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DeliveryReceipt } from '../transport/types.js';
 import type { DialectName } from './database.js';
 import { chunks } from './dispatch-repo.js';
 import type { Database } from './schema.js';
-import { inList } from './value-lists.js';
+import { inList, onPostgres } from './value-lists.js';
 
 /** A part a receipt may be about, with its message. */
 export interface PartCandidate {
@@ -66,8 +66,23 @@ export interface PartUpdate {
   readonly doneAt: number;
 }
 
-/** Stores the receipts' stat/err on their parts, grouped so most batches take one statement. */
+/**
+ * Stores the receipts' stat/err on their parts. PostgreSQL: one UPDATE … FROM unnest(column arrays)
+ * for the batch. SQLite: grouped by value, so most batches take few statements.
+ */
 export async function updateParts(db: Kysely<Database>, updates: readonly PartUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  if (onPostgres(db)) {
+    const column = <T>(pick: (u: PartUpdate) => T): T[] => updates.map(pick);
+    await sql`
+      update message_parts as p
+      set status = u.status, stat = u.stat, err = u.err, done_at = u.done_at
+      from unnest(${column((u) => u.messageId)}::bigint[], ${column((u) => u.seq)}::integer[],
+        ${column((u) => u.status)}::text[], ${column((u) => u.stat)}::text[], ${column((u) => u.err)}::text[],
+        ${column((u) => u.doneAt)}::bigint[]) as u(message_id, seq, status, stat, err, done_at)
+      where p.message_id = u.message_id and p.seq = u.seq`.execute(db);
+    return;
+  }
   const groups = new Map<string, PartUpdate[]>();
   for (const update of updates) {
     const key = JSON.stringify([update.status, update.stat, update.err, update.seq, update.doneAt]);
@@ -84,11 +99,9 @@ export async function updateParts(db: Kysely<Database>, updates: readonly PartUp
         .set({ status: first.status, stat: first.stat, err: first.err, done_at: first.doneAt })
         .where('seq', '=', first.seq)
         .where(
-          inList(
-            db,
-            'message_id',
-            chunk.map((u) => u.messageId),
-          ),
+          'message_id',
+          'in',
+          chunk.map((u) => u.messageId),
         )
         .execute();
     }

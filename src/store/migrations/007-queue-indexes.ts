@@ -9,7 +9,7 @@ import type { Migration } from './helpers.js';
  * - messages_queue: the queued messages in the dispatcher's order (partial: status = 'queued');
  * - messages_leases: the messages a dispatcher holds, by lease end (partial: status = 'sending').
  * Queries reach them with the status written as a literal, which both planners need to use a
- * partial index.
+ * partial index. message_parts_carrier goes: nothing reads parts by carrier_id since 003's carrier_key.
  *
  * On PostgreSQL the hot tables also get small statistics targets: ANALYZE samples 300 rows per
  * unit of the largest target, and these tables are analysed often while a broadcast reshapes them
@@ -58,6 +58,8 @@ export const queueIndexes: Migration = {
   name: '007-queue-indexes',
   async up({ db, dialect }) {
     await db.schema.dropIndex('messages_dispatch').execute();
+    // Receipts match parts on carrier_key (003): an index on carrier_id only cost every insert.
+    await db.schema.dropIndex('message_parts_carrier').execute();
     await sql`create index messages_queue on messages (priority, next_attempt_at, id) where status = 'queued'`.execute(
       db,
     );
