@@ -9,6 +9,7 @@ import type {
 } from '../domain/broadcast-fanout.js';
 import type { DialectName } from './database.js';
 import type { Database, EmailsTable, MessagesTable } from './schema.js';
+import { inList } from './value-lists.js';
 
 /** Rows per INSERT: 1000 × 16 columns stays far below both engines' bound-parameter limits. */
 const INSERT_CHUNK = 1000;
@@ -262,7 +263,7 @@ async function suppressedAmong(
       .selectFrom('suppressions')
       .select('number')
       .where('account_id', '=', accountId)
-      .where('number', 'in', numbers.slice(i, i + INSERT_CHUNK))
+      .where(inList(trx, 'number', numbers.slice(i, i + INSERT_CHUNK)))
       .execute();
     for (const row of rows) found.add(row.number);
   }

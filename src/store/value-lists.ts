@@ -1,7 +1,12 @@
-import { PostgresAdapter, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type QueryExecutor, type SqlBool } from 'kysely';
+
+/** A Kysely handle or transaction, of any schema. */
+interface Handle {
+  getExecutor(): QueryExecutor;
+}
 
 /** Whether this handle (or transaction) talks to PostgreSQL. */
-export function onPostgres<DB>(db: Kysely<DB>): boolean {
+export function onPostgres(db: Handle): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
@@ -11,8 +16,8 @@ export function onPostgres<DB>(db: Kysely<DB>): boolean {
  * driver to send, where `IN ($1 … $500)` costs both (and PostgreSQL's parser) per element. SQLite,
  * in process, keeps the plain list.
  */
-export function inList<DB>(
-  db: Kysely<DB>,
+export function inList(
+  db: Handle,
   column: string,
   values: readonly (number | string)[],
 ): Expression<SqlBool> {
