@@ -29,9 +29,9 @@ export async function startServer(options: {
 }): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    // BENCH_NODE_ARGS: flags for the server processes' node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    // DRILL_NODE_ARGS (as in smpp-drill.ts): flags for the server processes' node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     [
-      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...(process.env.DRILL_NODE_ARGS ?? '').split(' ').filter(Boolean),
       'dist/cli/main.js',
       'serve',
       '--port',

@@ -3,7 +3,7 @@ import type { DeliveryReceipt } from '../transport/types.js';
 import type { DialectName } from './database.js';
 import { chunks } from './dispatch-repo.js';
 import type { Database } from './schema.js';
-import { inList, onPostgres } from './value-lists.js';
+import { inList, listChunkSize, onPostgres } from './value-lists.js';
 
 /** A part a receipt may be about, with its message. */
 export interface PartCandidate {
@@ -26,7 +26,7 @@ export async function findPartsByKeys(
   // Two index lookups rather than a join: on a table that grew fast (a broadcast), PostgreSQL's
   // statistics lag and it chose a hash join over every message, spilling to disk, per receipt batch.
   const found: PartCandidate[] = [];
-  for (const chunk of chunks([...new Set(keys)], 500)) {
+  for (const chunk of chunks([...new Set(keys)], listChunkSize(db))) {
     const parts = await db
       .selectFrom('message_parts')
       .select(['message_id', 'seq', 'carrier_key', 'status as part_status'])
@@ -118,7 +118,7 @@ export interface PartState {
 
 export async function listParts(db: Kysely<Database>, messageIds: readonly number[]): Promise<PartState[]> {
   const parts: PartState[] = [];
-  for (const chunk of chunks(messageIds, 500)) {
+  for (const chunk of chunks(messageIds, listChunkSize(db))) {
     parts.push(
       ...(await db
         .selectFrom('message_parts')
@@ -148,7 +148,7 @@ export async function finishMessages(
     groups.set(key, group);
   }
   for (const { status, detailedStatus, ids } of groups.values()) {
-    for (const chunk of chunks(ids, 500)) {
+    for (const chunk of chunks(ids, listChunkSize(db))) {
       const rows = await db
         .updateTable('messages')
         .set({ status, detailed_status: detailedStatus, done_at: now })
@@ -259,7 +259,7 @@ export async function lockMessages(
 ): Promise<void> {
   if (dialect !== 'postgres' || messageIds.length === 0) return;
   const sorted = [...new Set(messageIds)].sort((a, b) => a - b);
-  for (const chunk of chunks(sorted, 500))
+  for (const chunk of chunks(sorted, listChunkSize(db)))
     await db
       .selectFrom('messages')
       .select('id')
@@ -270,7 +270,7 @@ export async function lockMessages(
 }
 
 export async function deleteUnmatchedReceipts(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
-  for (const chunk of chunks(ids, 500))
+  for (const chunk of chunks(ids, listChunkSize(db)))
     await db
       .deleteFrom('unmatched_receipts')
       .where(inList(db, 'id', chunk))

@@ -24,3 +24,11 @@ export function inList(
   if (onPostgres(db)) return sql<SqlBool>`${sql.ref(column)} = any(${[...values]})`;
   return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
 }
+
+/**
+ * Values per `inList` statement: SQLite binds each one (its limit is 32,766 parameters, and long
+ * lists make many statement shapes to cache); PostgreSQL takes any array as one parameter.
+ */
+export function listChunkSize(db: Handle): number {
+  return onPostgres(db) ? 10_000 : 500;
+}

@@ -89,9 +89,42 @@ describe('queue statements’ plans on a table that just grew', () => {
     assert.equal(row.rows[0]?.analyzed, true);
     assert.ok(!(await analyzeStaleTables(store.db)).includes('messages'), 'nothing changed since');
   });
+
+  it('PostgreSQL: the statistics keeper steps aside, at once, from a table an autovacuum holds', async (t) => {
+    if (store.dialect !== 'postgres') return t.skip('SQLite plans without statistics');
+    await sql`update messages set attempts = attempts + 1 where id <= 12000`.execute(store.db);
+    await waitFor('the changes to be reported', async () => {
+      const row = await sql<{ changed: string }>`
+        select n_mod_since_analyze as changed from pg_stat_user_tables
+        where relname = 'messages' and schemaname = current_schema()`.execute(store.db);
+      return Number(row.rows[0]?.changed ?? 0) >= 12000;
+    });
+    // The lock a (auto)vacuum holds; waiting past deadlock_timeout would make PostgreSQL cancel it.
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked = (): void => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = store.db.transaction().execute(async (trx) => {
+      await sql`lock table messages in share update exclusive mode`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const started = Date.now();
+    const whileHeld = await analyzeStaleTables(store.db);
+    const waited = Date.now() - started;
+    release();
+    await holder;
+    assert.ok(!whileHeld.includes('messages'), whileHeld.join(', '));
+    assert.ok(waited < 900, `gave up after ${waited} ms, before deadlock_timeout`);
+    assert.ok((await analyzeStaleTables(store.db)).includes('messages'), 'analysed once the table is free');
+  });
 });
 
-/** Runs the statistics keeper's pass until it analyses `messages`: changes reach pg_stat_user_tables when the writing connection reports them (within a second). */
+/**
+ * Runs the statistics keeper's pass until it analyses `messages`: changes reach
+ * pg_stat_user_tables when the writing connection reports them (within a second).
+ */
 function analyzeWhenReported(store: Store): Promise<string[]> {
   return waitFor(
     'messages to be analysed',
