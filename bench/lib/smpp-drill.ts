@@ -49,7 +49,14 @@ export interface SmppDrillResult {
 }
 
 const SENDER = '15149541234';
-const POLL_MS = 100;
+/**
+ * The drill's own count of the messages by status scans the table (80 ms on PostgreSQL at 100,000
+ * rows, a fifth of a core at 100 ms): it polls every POLL_MS, and every POLL_NEAR_END_MS once fewer
+ * than NEAR_END messages are left, so the end is seen within 100 ms at a fraction of the cost.
+ */
+const POLL_MS = 500;
+const POLL_NEAR_END_MS = 100;
+const NEAR_END = 5_000;
 
 export async function runSmppDrill(options: SmppDrillOptions): Promise<SmppDrillResult> {
   const workerCount = options.workerProcesses ?? 1;
@@ -80,11 +87,13 @@ export async function runSmppDrill(options: SmppDrillOptions): Promise<SmppDrill
     const deadline = Date.now() + (options.timeLimitMs ?? 300_000);
     let sentAt = 0;
     let delivered = 0;
+    let left = options.messages;
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, left > NEAR_END ? POLL_MS : POLL_NEAR_END_MS));
       const counts = await countByStatus(store, accountId);
       if (!sentAt && (counts.queued ?? 0) + (counts.sending ?? 0) === 0) sentAt = performance.now();
       delivered = counts.delivered ?? 0;
+      left = options.messages - delivered - (counts.failed ?? 0);
       if (delivered + (counts.failed ?? 0) === options.messages) break;
       if (Date.now() > deadline) throw new Error(`SMPP drill timed out: ${JSON.stringify(counts)}`);
     }
