@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { MessageStatusEvent } from '../../src/workers/message-events.js';
+import pino from 'pino';
+import { MessageEvents, type MessageStatusEvent } from '../../src/workers/message-events.js';
 import { ReceiptHandler } from '../../src/workers/receipt-handler.js';
 import { messageRow, partRows, testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { tempStore } from '../helpers/store.js';
 
 /** Receipts are handed in by hand here: the sandbox accepts parts and stays silent. */
 describe('delivery receipts (contract §6)', () => {
@@ -139,6 +141,50 @@ describe('delivery receipts (contract §6)', () => {
     assert.equal(await receipts.sweepUnmatched(), 1);
     assert.equal((await messageRow(db(), id)).status, 'delivered');
     assert.equal((await db().selectFrom('unmatched_receipts').selectAll().execute()).length, 0);
+  });
+});
+
+describe('unmatched receipts a week old', () => {
+  it('are forgotten by a sweep, looked for at most once a minute', async () => {
+    const { store, close } = await tempStore();
+    try {
+      let offset = 0;
+      const handler = new ReceiptHandler({
+        store,
+        events: new MessageEvents(),
+        log: pino({ level: 'silent' }),
+        now: () => Date.now() + offset,
+        receiptRetries: 0,
+      });
+      const WEEK = 7 * 24 * 60 * 60 * 1000;
+      const keep = async (carrierId: string, age: number) =>
+        store.db
+          .insertInto('unmatched_receipts')
+          .values({
+            carrier_id: carrierId,
+            stat: 'DELIVRD',
+            err: '000',
+            done_at: null,
+            received_at: Date.now() - age,
+          })
+          .execute();
+      const left = async () =>
+        (
+          await store.db.selectFrom('unmatched_receipts').select('carrier_id').orderBy('carrier_id').execute()
+        ).map((r) => r.carrier_id);
+      await keep('A1', WEEK + 60_000);
+      await keep('B2', 60_000);
+      await handler.sweepUnmatched();
+      assert.deepEqual(await left(), ['B2']);
+      await keep('C3', WEEK + 60_000);
+      await handler.sweepUnmatched();
+      assert.deepEqual(await left(), ['B2', 'C3'], 'not looked for again within the minute');
+      offset = 61_000;
+      await handler.sweepUnmatched();
+      assert.deepEqual(await left(), ['B2']);
+    } finally {
+      await close();
+    }
   });
 });
 
