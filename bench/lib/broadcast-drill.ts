@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore } from '../../src/store/database.js';
 import { bulkInsertContacts } from '../../test/helpers/address-book.js';
 import { callApi } from '../../test/helpers/child-server.js';
-import { createPostgresDatabase, type TestDatabase } from '../../test/helpers/database.js';
 import { startLoad, runLoad } from './harness.js';
 import type { LoadResult } from './load-generator.js';
 import { CarrierLog } from './carrier-log.js';
-import { startServer, type ServerProcess } from './server-process.js';
+import { openDrillWorkspace, startServer, type ServerProcess } from './server-process.js';
 
 /**
  * One broadcast drill against real `vudumobile serve` processes (compiled, `npm run build` first):
@@ -58,11 +55,8 @@ const SEND_FIRST_NUMBER = 18195550000;
 
 export async function runBroadcastDrill(options: BroadcastDrillOptions): Promise<BroadcastDrillResult> {
   const log = options.log ?? (() => {});
-  const dir = mkdtempSync(join(tmpdir(), 'vudumobile-drill-'));
-  const database: TestDatabase = options.databaseUrl
-    ? await createPostgresDatabase(options.databaseUrl, 'vudumobile_bench')
-    : { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => {} };
-  const servers: ServerProcess[] = [];
+  const workspace = await openDrillWorkspace(options.databaseUrl, 'bench');
+  const { dir, database, servers } = workspace;
   const logs: string[] = [];
   try {
     const serve = async (role: 'all' | 'api' | 'worker', key?: string): Promise<ServerProcess> => {
@@ -170,8 +164,6 @@ export async function runBroadcastDrill(options: BroadcastDrillOptions): Promise
       await store.close();
     }
   } finally {
-    for (const server of servers.reverse()) await server.stop();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await workspace.dispose();
   }
 }

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/database.js';
-import { createPostgresDatabase, type TestDatabase } from '../../test/helpers/database.js';
 import { runLoad } from './harness.js';
 import type { LoadResult } from './load-generator.js';
-import { startServer, type ServerProcess } from './server-process.js';
+import { openDrillWorkspace, startServer } from './server-process.js';
 
 /**
  * The `send` drill: closed-loop load from a generator in its own process, spread round-robin over
@@ -27,11 +24,8 @@ export interface SendDrillResult {
 }
 
 export async function runSendDrill(options: SendDrillOptions): Promise<SendDrillResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'vudumobile-drill-send-'));
-  const database: TestDatabase = options.databaseUrl
-    ? await createPostgresDatabase(options.databaseUrl, 'vudumobile_bench_send')
-    : { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => {} };
-  const servers: ServerProcess[] = [];
+  const workspace = await openDrillWorkspace(options.databaseUrl, 'bench-send');
+  const { dir, database, servers } = workspace;
   try {
     for (let i = 0; i < options.apiProcesses; i++) {
       const key = servers[0]?.key;
@@ -73,8 +67,6 @@ export async function runSendDrill(options: SendDrillOptions): Promise<SendDrill
       await store.close();
     }
   } finally {
-    for (const server of servers.reverse()) await server.stop();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await workspace.dispose();
   }
 }

@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createPostgresDatabase, type TestDatabase } from '../../test/helpers/database.js';
 
 /** Shared by the benchmarks: a compiled server in its own process, and medians. */
 
@@ -75,6 +79,41 @@ export async function startServer(options: {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/** A drill's scratch directory, its fresh database, and the servers it starts on that database. */
+export interface DrillWorkspace {
+  readonly dir: string;
+  readonly database: TestDatabase;
+  /** Push each started server here: dispose() stops them, last started first. */
+  readonly servers: ServerProcess[];
+  /** Stops the servers, drops the database, removes the directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh SQLite file in a new directory, or, with `postgresUrl` (an administrative postgres://
+ * URL), a new PostgreSQL database named after `name`.
+ */
+export async function openDrillWorkspace(
+  postgresUrl: string | undefined,
+  name: string,
+): Promise<DrillWorkspace> {
+  const dir = mkdtempSync(join(tmpdir(), `vudumobile-${name}-`));
+  const database: TestDatabase = postgresUrl
+    ? await createPostgresDatabase(postgresUrl, `vudumobile_${name.replace(/\W/g, '_')}`)
+    : { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => {} };
+  const servers: ServerProcess[] = [];
+  return {
+    dir,
+    database,
+    servers,
+    async dispose() {
+      for (const server of [...servers].reverse()) await server.stop();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
