@@ -228,7 +228,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
         batchSize: ctx.config.broadcastFanoutBatch,
         ratePerSecond: ctx.config.broadcastRatePerAccount,
       }),
-      new ImporterWorker(ctx.imports, ctx.email, ctx.log, now, {
+      new ImporterWorker(ctx.imports, () => ctx.messageEvents.notifyQueued('email'), ctx.log, now, {
         leaseMs: ctx.config.importLeaseMs,
         mailFrom: ctx.config.mailFrom,
       }),

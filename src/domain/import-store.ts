@@ -5,6 +5,7 @@
 import type { CsvEncoding } from './csv-encoding.js';
 import type { Delimiter } from './csv-header.js';
 import type { GroupRef, Language, RejectedRow } from './import-rows.js';
+import type { NewEmail } from './outbound.js';
 
 export type ImportStatus = 'pending' | 'running' | 'completed' | 'failed';
 
@@ -176,5 +177,10 @@ export interface ImportStore {
     error: string | null,
     now: number,
   ): Promise<void>;
-  markReportSent(lease: ImportLease, now: number): Promise<void>;
+  /**
+   * Queues the report email (the email dispatcher sends it, with its retries) and records it as
+   * sent, in one transaction, only while `lease` holds: two workers never both queue it.
+   * Throws LeaseLost when another worker has taken the import over.
+   */
+  queueReport(lease: ImportLease, report: NewEmail): Promise<void>;
 }

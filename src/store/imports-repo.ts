@@ -15,7 +15,9 @@ import {
   type ResolvedGroup,
 } from '../domain/import-store.js';
 import { ContactBatchTx, shapedPieces, systemKind } from './contact-batch-repo.js';
+import type { NewEmail } from '../domain/outbound.js';
 import type { DialectName, Store } from './database.js';
+import { insertQueuedEmail } from './emails-repo.js';
 import type { Database, ImportsTable } from './schema.js';
 
 const READ_PIECE_BYTES = 64 * 1024;
@@ -303,12 +305,18 @@ export class KyselyImportStore implements ImportStore {
     });
   }
 
-  async markReportSent(lease: ImportLease, now: number): Promise<void> {
-    await this.db
-      .updateTable('imports')
-      .set({ report_sent_at: now, lease_until: null })
-      .where('id', '=', lease.importId)
-      .execute();
+  async queueReport(lease: ImportLease, report: NewEmail): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('imports')
+        .set({ report_sent_at: report.acceptedAt, lease_until: null })
+        .where('id', '=', lease.importId)
+        .where('lease_until', '=', lease.until)
+        .where('report_sent_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw new LeaseLost(lease.importId);
+      await insertQueuedEmail(trx, report);
+    });
   }
 }
 

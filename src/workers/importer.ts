@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { renderImportReport, REPORTED_ERRORS } from '../domain/import-report.js';
 import { ImportFailure, runImport } from '../domain/import-run.js';
 import { LeaseLost, type ImportJob, type ImportLease, type ImportStore } from '../domain/import-store.js';
-import { TransportError, type EmailTransport } from '../transport/types.js';
 import { PhoneThread } from './phone-pool.js';
 import { sleep, type Worker } from './worker.js';
 
@@ -27,7 +26,8 @@ const REPORT_RETRY_DELAY_MS = 60_000;
  * ones, or any whose worker died), streams its stored chunks through the parser, and commits
  * batches of rows — each batch with the checkpoint and the counters, so a killed process resumes
  * exactly where it was. When the rows are done the import is marked completed, then the report is
- * emailed and `report_sent_at` recorded: a crash in between sends the report on resume, once.
+ * queued for the email dispatcher with `report_sent_at`, in one transaction under the lease: a crash
+ * in between queues the report on resume, and only one worker ever queues it.
  */
 export class ImporterWorker implements Worker {
   readonly name = 'importer';
@@ -38,7 +38,8 @@ export class ImporterWorker implements Worker {
 
   constructor(
     private readonly store: ImportStore,
-    private readonly email: EmailTransport,
+    /** Wakes the email dispatcher once a report is queued. */
+    private readonly onReportQueued: () => void,
     private readonly log: Logger,
     private readonly now: () => number,
     private readonly options: ImporterOptions,
@@ -107,7 +108,7 @@ export class ImporterWorker implements Worker {
         log.info({ counts: result.counts }, 'importer: completed');
         phase = 'report';
       }
-      await this.sendReport(job.id, job.accountId, current);
+      await this.queueReport(job.id, job.accountId, current);
     } catch (error) {
       await this.onFailure(job, current, phase, error);
     }
@@ -126,8 +127,8 @@ export class ImporterWorker implements Worker {
     }
     try {
       if (phase === 'report') {
-        // The rows are done; only the email is missing. It is tried again after a while.
-        log.error({ err: error }, 'importer: could not send the report; will retry');
+        // The rows are done; only the report is missing. It is queued again after a while.
+        log.error({ err: error }, 'importer: could not queue the report; will retry');
         await this.store.releaseLease(lease, this.now() + REPORT_RETRY_DELAY_MS);
         return;
       }
@@ -142,33 +143,28 @@ export class ImporterWorker implements Worker {
       const message = error instanceof ImportFailure ? error.message : 'unexpected error while importing';
       await this.store.finishImport(lease, 'failed', message, this.now());
       this.attempts.delete(job.id);
-      await this.sendReport(job.id, job.accountId, lease);
+      await this.queueReport(job.id, job.accountId, lease);
     } catch (again) {
       log.error({ err: again }, 'importer: could not record the failure; the lease will expire');
     }
   }
 
-  private async sendReport(importId: number, accountId: number, lease: ImportLease): Promise<void> {
+  private async queueReport(importId: number, accountId: number, lease: ImportLease): Promise<void> {
     const job = await this.store.findImport(accountId, importId);
     const account = await this.store.findAccount(accountId);
     if (!job || !account) return;
     const errors = await this.store.listErrors(importId, REPORTED_ERRORS);
     const report = renderImportReport(job, errors, account.defaultLanguage);
-    try {
-      await this.email.send({
-        from: account.mailFrom ?? this.options.mailFrom,
-        to: job.reportEmail,
-        subject: report.subject,
-        text: report.text,
-      });
-    } catch (error) {
-      if (error instanceof TransportError && !error.retryable) {
-        // The address will never take it: record the attempt rather than retry for ever.
-        this.log.error({ err: error, importId }, 'importer: the report email was refused');
-      } else {
-        throw error;
-      }
-    }
-    await this.store.markReportSent(lease, this.now());
+    await this.store.queueReport(lease, {
+      accountId,
+      kind: 'import_report',
+      from: account.mailFrom ?? this.options.mailFrom,
+      to: job.reportEmail,
+      subject: report.subject,
+      body: report.text,
+      format: 'text',
+      acceptedAt: this.now(),
+    });
+    this.onReportQueued();
   }
 }

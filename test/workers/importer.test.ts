@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/database.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { getImport, readOutbox, uploadCsv, waitForImport, type Target } from '../helpers/imports.js';
+import { waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ROWS = 200_000;
@@ -84,11 +85,19 @@ describe('the importer survives its process dying', () => {
       assert.equal(Number(n), ROWS - DUPLICATES, 'no contact twice, none lost');
       const chunks = await store.db.selectFrom('import_chunks').select('seq').execute();
       assert.deepEqual(chunks, [], 'the stored bytes are dropped once done');
+      // The report is queued after `completed` is recorded, and the email dispatcher sends it.
+      const queued = await waitFor('the report to be sent', async () => {
+        const rows = await store.db
+          .selectFrom('emails')
+          .select(['status', 'to_address'])
+          .where('kind', '=', 'import_report')
+          .execute();
+        return rows.every((row) => row.status === 'sent') && rows.length > 0 ? rows : undefined;
+      });
+      assert.deepEqual(queued, [{ status: 'sent', to_address: 'admin@localhost' }], 'one report queued');
     } finally {
       await store.close();
     }
-    // The report is sent after `completed` is recorded: give it a moment, then look for exactly one.
-    await new Promise((resolve) => setTimeout(resolve, 500));
     const reports = (await readOutbox(dir)).filter((e) => e.subject.includes(`n° ${importId} `));
     assert.equal(reports.length, 1);
     assert.match(
@@ -212,5 +221,44 @@ describe('claiming imports', () => {
     );
     const contacts = await server.platform.ctx.store.db.selectFrom('contacts').select('id').execute();
     assert.deepEqual(contacts, []);
+  });
+
+  it('queues a report only under the lease that holds, once', async () => {
+    const target = { url: server.url, key: server.account.key };
+    const answer = await uploadCsv(target, 'number,name\n5145550102,Ann\n', {
+      email: server.account.userEmail,
+    });
+    const store = server.platform.ctx.imports;
+    const db = server.platform.ctx.store.db;
+    const t0 = Date.now();
+    const stale = await store.claimImport(t0, 1_000);
+    const current = await store.claimImport(t0 + 1_001, 1_000);
+    assert.ok(stale && current);
+    assert.equal(current.job.id, answer.body.import_id);
+    const report = (subject: string) => ({
+      accountId: server.account.id,
+      kind: 'import_report',
+      from: 'radio@example.com',
+      to: server.account.userEmail,
+      subject,
+      body: 'report',
+      format: 'text' as const,
+      acceptedAt: t0 + 1_100,
+    });
+    await assert.rejects(store.queueReport(stale.lease, report('stale')), LeaseLost);
+    await store.queueReport(current.lease, report('current'));
+    await assert.rejects(store.queueReport(current.lease, report('again')), LeaseLost);
+    const queued = await db
+      .selectFrom('emails')
+      .select('subject')
+      .where('kind', '=', 'import_report')
+      .execute();
+    assert.deepEqual(queued, [{ subject: 'current' }]);
+    const job = await db
+      .selectFrom('imports')
+      .select(['report_sent_at', 'lease_until'])
+      .where('id', '=', current.job.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(job, { report_sent_at: t0 + 1_100, lease_until: null });
   });
 });
