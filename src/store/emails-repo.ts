@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NewEmail } from '../domain/outbound.js';
 import type { DialectName } from './database.js';
+import { claimValues, dueIds, EMAIL_QUEUE, type ClaimOptions } from './leased-queue.js';
 import type { Database } from './schema.js';
 
 /** Queues an outbound email; the email dispatcher sends it. Returns its id (send_email's msg_id). */
@@ -44,34 +45,15 @@ export interface ClaimedEmail {
 export async function claimDueEmails(
   db: Kysely<Database>,
   dialect: DialectName,
-  options: { now: number; leaseUntil: number; limit: number },
+  options: ClaimOptions,
 ): Promise<ClaimedEmail[]> {
-  let due = db
-    .selectFrom('emails')
-    .select('id')
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '<=', options.now)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(options.limit);
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
   const rows = await db
     .updateTable('emails')
-    .set({ status: 'sending', lease_until: options.leaseUntil })
-    .where('id', 'in', due)
+    .set(claimValues(EMAIL_QUEUE, options))
+    .where('id', 'in', dueIds(db, dialect, EMAIL_QUEUE, options))
     .returning(['id', 'from_address', 'to_address', 'subject', 'body', 'format', 'attempts'])
     .execute();
   return rows.sort((a, b) => a.id - b.id);
-}
-
-export async function releaseExpiredEmailLeases(db: Kysely<Database>, now: number): Promise<number> {
-  const result = await db
-    .updateTable('emails')
-    .set({ status: 'queued', lease_until: null })
-    .where('status', '=', 'sending')
-    .where('lease_until', '<', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
 }
 
 export type EmailOutcome =
@@ -86,54 +68,17 @@ export async function recordEmailOutcome(
   lease: number,
   now: number,
 ): Promise<void> {
-  const base = db
-    .updateTable('emails')
-    .where('id', '=', outcome.id)
-    .where('status', '=', 'sending')
-    .where('lease_until', '=', lease);
-  if (outcome.kind === 'sent') {
-    await base
-      .set((eb) => ({
-        status: 'sent',
-        sent_at: now,
-        error: null,
-        lease_until: null,
-        attempts: eb('attempts', '+', 1),
-      }))
-      .execute();
-  } else if (outcome.kind === 'failed') {
-    await base
-      .set((eb) => ({
-        status: 'failed',
-        error: outcome.error,
-        lease_until: null,
-        attempts: eb('attempts', '+', 1),
-      }))
-      .execute();
-  } else {
-    await base
-      .set((eb) => ({
-        status: 'queued',
-        error: outcome.error,
-        next_attempt_at: outcome.nextAttemptAt,
-        lease_until: null,
-        attempts: eb('attempts', '+', 1),
-      }))
-      .execute();
-  }
-}
-
-export async function releaseEmailClaims(
-  db: Kysely<Database>,
-  ids: readonly number[],
-  lease: number,
-): Promise<void> {
-  if (ids.length === 0) return;
+  const settled =
+    outcome.kind === 'sent'
+      ? { status: 'sent', sent_at: now, error: null }
+      : outcome.kind === 'failed'
+        ? { status: 'failed', error: outcome.error }
+        : { status: EMAIL_QUEUE.waiting, error: outcome.error, next_attempt_at: outcome.nextAttemptAt };
   await db
     .updateTable('emails')
-    .set({ status: 'queued', lease_until: null })
-    .where('id', 'in', ids)
-    .where('status', '=', 'sending')
+    .set((eb) => ({ ...settled, lease_until: null, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', outcome.id)
+    .where('status', '=', EMAIL_QUEUE.holding)
     .where('lease_until', '=', lease)
     .execute();
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { NewVerification, VerificationOutcome } from '../domain/outbound.js';
 import type { DialectName } from './database.js';
+import { CALL_QUEUE, claimValues, dueIds, type ClaimOptions } from './leased-queue.js';
 import { insertQueuedMessage } from './messages-repo.js';
 import type { Database } from './schema.js';
 
@@ -140,31 +141,13 @@ export interface ClaimedCall {
 export async function claimDueCalls(
   db: Kysely<Database>,
   dialect: DialectName,
-  options: { now: number; leaseUntil: number; limit: number },
+  options: ClaimOptions,
 ): Promise<ClaimedCall[]> {
-  let due = db
-    .selectFrom('verifications')
-    .select('id')
-    .where('status', '=', 'call_queued')
-    .where('next_attempt_at', '<=', options.now)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(options.limit);
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
   return db
     .updateTable('verifications')
-    .set({ status: 'calling', lease_until: options.leaseUntil })
-    .where('id', 'in', due)
+    .set(claimValues(CALL_QUEUE, options))
+    .where('id', 'in', dueIds(db, dialect, CALL_QUEUE, options))
     .returning(['id', 'account_id', 'to_number', 'language', 'code', 'attempts'])
-    .execute();
-}
-
-export async function releaseExpiredCallLeases(db: Kysely<Database>, now: number): Promise<void> {
-  await db
-    .updateTable('verifications')
-    .set({ status: 'call_queued', lease_until: null })
-    .where('status', '=', 'calling')
-    .where('lease_until', '<', now)
     .execute();
 }
 
@@ -173,44 +156,24 @@ export type CallOutcome =
   | { readonly kind: 'failed'; readonly error: string }
   | { readonly kind: 'retry'; readonly error: string; readonly nextAttemptAt: number };
 
+/** Records one call's outcome, if this caller still holds its lease. */
 export async function recordCall(
   db: Kysely<Database>,
   id: number,
   outcome: CallOutcome,
   lease: number,
 ): Promise<void> {
-  const base = db
+  const settled =
+    outcome.kind === 'placed'
+      ? { status: 'call_placed', call_id: outcome.callId }
+      : outcome.kind === 'failed'
+        ? { status: 'failed', error: outcome.error }
+        : { status: CALL_QUEUE.waiting, error: outcome.error, next_attempt_at: outcome.nextAttemptAt };
+  await db
     .updateTable('verifications')
+    .set((eb) => ({ ...settled, lease_until: null, attempts: eb('attempts', '+', 1) }))
     .where('id', '=', id)
-    .where('status', '=', 'calling')
-    .where('lease_until', '=', lease);
-  if (outcome.kind === 'placed') {
-    await base
-      .set((eb) => ({
-        status: 'call_placed',
-        call_id: outcome.callId,
-        lease_until: null,
-        attempts: eb('attempts', '+', 1),
-      }))
-      .execute();
-  } else if (outcome.kind === 'failed') {
-    await base
-      .set((eb) => ({
-        status: 'failed',
-        error: outcome.error,
-        lease_until: null,
-        attempts: eb('attempts', '+', 1),
-      }))
-      .execute();
-  } else {
-    await base
-      .set((eb) => ({
-        status: 'call_queued',
-        error: outcome.error,
-        next_attempt_at: outcome.nextAttemptAt,
-        lease_until: null,
-        attempts: eb('attempts', '+', 1),
-      }))
-      .execute();
-  }
+    .where('status', '=', CALL_QUEUE.holding)
+    .where('lease_until', '=', lease)
+    .execute();
 }

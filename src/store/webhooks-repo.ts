@@ -8,6 +8,7 @@ import {
   type WebhookRequest,
 } from '../domain/webhooks.js';
 import type { DialectName } from './database.js';
+import { claimValues, dueIds, WEBHOOK_QUEUE, type ClaimOptions } from './leased-queue.js';
 import type { Database } from './schema.js';
 
 export interface Webhook {
@@ -132,21 +133,12 @@ export interface ClaimedDelivery {
 export async function claimDueDeliveries(
   db: Kysely<Database>,
   dialect: DialectName,
-  options: { now: number; leaseUntil: number; limit: number },
+  options: ClaimOptions,
 ): Promise<ClaimedDelivery[]> {
-  let due = db
-    .selectFrom('webhook_deliveries')
-    .select('id')
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '<=', options.now)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(options.limit);
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
   const claimed = await db
     .updateTable('webhook_deliveries')
-    .set({ status: 'sending', lease_until: options.leaseUntil })
-    .where('id', 'in', due)
+    .set(claimValues(WEBHOOK_QUEUE, options))
+    .where('id', 'in', dueIds(db, dialect, WEBHOOK_QUEUE, options))
     .returning(['id', 'webhook_id', 'event', 'payload', 'attempts'])
     .execute();
   if (claimed.length === 0) return [];
@@ -192,7 +184,7 @@ export async function recordDeliveryOutcomes(
       trx
         .updateTable('webhook_deliveries')
         .where('id', '=', id)
-        .where('status', '=', 'sending')
+        .where('status', '=', WEBHOOK_QUEUE.holding)
         .where('lease_until', '=', lease);
     const delivered = outcomes.filter((o) => o.kind === 'delivered').map((o) => o.id);
     if (delivered.length > 0)
@@ -205,14 +197,14 @@ export async function recordDeliveryOutcomes(
           attempts: eb('attempts', '+', 1),
         }))
         .where('id', 'in', delivered)
-        .where('status', '=', 'sending')
+        .where('status', '=', WEBHOOK_QUEUE.holding)
         .where('lease_until', '=', lease)
         .execute();
     for (const outcome of outcomes) {
       if (outcome.kind === 'retry')
         await held(outcome.id)
           .set((eb) => ({
-            status: 'queued',
+            status: WEBHOOK_QUEUE.waiting,
             next_attempt_at: outcome.nextAttemptAt,
             last_error: outcome.error,
             lease_until: null,
@@ -230,30 +222,4 @@ export async function recordDeliveryOutcomes(
           .execute();
     }
   });
-}
-
-/** Puts back deliveries whose worker died mid-POST; the receiver may see one twice (at least once). */
-export async function releaseExpiredDeliveries(db: Kysely<Database>, now: number): Promise<number> {
-  const result = await db
-    .updateTable('webhook_deliveries')
-    .set({ status: 'queued', lease_until: null })
-    .where('status', '=', 'sending')
-    .where('lease_until', '<', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-/** Hands back claimed deliveries this worker did not try (same lease), due at once, attempts unchanged. */
-export async function releaseDeliveries(
-  db: Kysely<Database>,
-  ids: readonly number[],
-  lease: number,
-): Promise<void> {
-  await db
-    .updateTable('webhook_deliveries')
-    .set({ status: 'queued', lease_until: null })
-    .where('id', 'in', ids)
-    .where('status', '=', 'sending')
-    .where('lease_until', '=', lease)
-    .execute();
 }

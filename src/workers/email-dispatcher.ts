@@ -5,11 +5,10 @@ import type { Store } from '../store/database.js';
 import {
   claimDueEmails,
   recordEmailOutcome,
-  releaseEmailClaims,
-  releaseExpiredEmailLeases,
   type ClaimedEmail,
   type EmailOutcome,
 } from '../store/emails-repo.js';
+import { EMAIL_QUEUE, releaseExpiredLeases, releaseUntried } from '../store/leased-queue.js';
 import { TransportError, type EmailTransport, type OutboundEmail } from '../transport/types.js';
 import { sleep, type Worker } from './worker.js';
 
@@ -76,7 +75,7 @@ export class EmailDispatcher implements Worker {
     while (!this.stopping) {
       try {
         if (this.deps.now() >= nextLeaseSweep) {
-          const released = await releaseExpiredEmailLeases(store.db, this.deps.now());
+          const released = await releaseExpiredLeases(store.db, EMAIL_QUEUE, this.deps.now());
           if (released > 0) log.warn({ released }, 'email dispatcher: expired leases put back in the queue');
           nextLeaseSweep = this.deps.now() + Math.floor(leaseMs / 4);
         }
@@ -115,8 +114,9 @@ export class EmailDispatcher implements Worker {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 4, batch.length) }, worker));
-    await releaseEmailClaims(
+    await releaseUntried(
       this.deps.store.db,
+      EMAIL_QUEUE,
       batch.slice(next).map((e) => e.id),
       lease,
     );

@@ -6,12 +6,12 @@ import { listSenderNumbers } from '../store/messages-repo.js';
 import {
   claimDueCalls,
   recordCall,
-  releaseExpiredCallLeases,
   rememberLandlines,
   switchToVoice,
   type CallOutcome,
   type ClaimedCall,
 } from '../store/verifications-repo.js';
+import { CALL_QUEUE, releaseExpiredLeases } from '../store/leased-queue.js';
 import { TransportError, type VoiceTransport } from '../transport/types.js';
 import type { MessageEvents } from './message-events.js';
 import { sleep, type Worker } from './worker.js';
@@ -96,7 +96,7 @@ export class VerificationCaller implements Worker {
     while (!this.stopping) {
       try {
         if (this.deps.now() >= nextLeaseSweep) {
-          await releaseExpiredCallLeases(store.db, this.deps.now());
+          await releaseExpiredLeases(store.db, CALL_QUEUE, this.deps.now());
           nextLeaseSweep = this.deps.now() + leaseMs / 4;
         }
         const lease = this.deps.now() + leaseMs;

@@ -6,11 +6,10 @@ import type { Store } from '../store/database.js';
 import {
   claimDueDeliveries,
   recordDeliveryOutcomes,
-  releaseDeliveries,
-  releaseExpiredDeliveries,
   type ClaimedDelivery,
   type DeliveryOutcome,
 } from '../store/webhooks-repo.js';
+import { releaseExpiredLeases, releaseUntried, WEBHOOK_QUEUE } from '../store/leased-queue.js';
 import { PollingWorker } from './polling-worker.js';
 
 export interface WebhookSenderSettings {
@@ -90,7 +89,7 @@ export function createWebhookSender(
   async function tick(): Promise<boolean> {
     const start = now();
     if (start >= nextSweep) {
-      const released = await releaseExpiredDeliveries(store.db, start);
+      const released = await releaseExpiredLeases(store.db, WEBHOOK_QUEUE, start);
       if (released > 0) log.warn({ released }, 'webhooks: expired leases put back in the queue');
       nextSweep = start + Math.floor(leaseMs / 4);
     }
@@ -115,7 +114,7 @@ export function createWebhookSender(
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, lane));
     await recordDeliveryOutcomes(store.db, outcomes, lease, now());
-    if (unstarted.length > 0) await releaseDeliveries(store.db, unstarted, lease);
+    await releaseUntried(store.db, WEBHOOK_QUEUE, unstarted, lease);
     for (const o of outcomes)
       if (o.kind !== 'delivered')
         log.warn({ delivery: o.id, outcome: o.kind, error: o.error }, 'webhook not delivered');
