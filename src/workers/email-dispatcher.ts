@@ -10,7 +10,8 @@ import {
 } from '../store/emails-repo.js';
 import { EMAIL_QUEUE, releaseExpiredLeases, releaseUntried } from '../store/leased-queue.js';
 import { TransportError, type EmailTransport, type OutboundEmail } from '../transport/types.js';
-import { sleep, type Worker } from './worker.js';
+import { PollingWorker } from './polling-worker.js';
+import type { Worker } from './worker.js';
 
 export interface EmailDispatcherDeps {
   readonly store: Store;
@@ -39,62 +40,44 @@ export function toOutboundEmail(email: ClaimedEmail): OutboundEmail {
  */
 export class EmailDispatcher implements Worker {
   readonly name = 'email-dispatcher';
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  private wakeUp = new AbortController();
+  private readonly loop: PollingWorker;
+  private readonly leaseMs: number;
+  private nextLeaseSweep = 0;
 
-  constructor(private readonly deps: EmailDispatcherDeps) {}
+  constructor(private readonly deps: EmailDispatcherDeps) {
+    this.leaseMs = deps.leaseMs ?? 120_000;
+    this.loop = new PollingWorker(this.name, deps.log, (signal) => this.tick(signal), deps.pollMs ?? 1_000);
+  }
 
   start(): void {
-    this.stopping = false;
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
+    this.loop.start();
   }
 
+  /** An email was queued in this process: look now rather than at the next poll. */
   wake(): void {
-    this.wakeUp.abort();
+    this.loop.wake();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake();
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private signal(): AbortSignal {
-    if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
-    if (this.stopping) this.wakeUp.abort();
-    return this.wakeUp.signal;
-  }
-
-  private async run(): Promise<void> {
-    const { store, log } = this.deps;
-    const leaseMs = this.deps.leaseMs ?? 120_000;
-    let nextLeaseSweep = 0;
-    while (!this.stopping) {
-      try {
-        if (this.deps.now() >= nextLeaseSweep) {
-          const released = await releaseExpiredLeases(store.db, EMAIL_QUEUE, this.deps.now());
-          if (released > 0) log.warn({ released }, 'email dispatcher: expired leases put back in the queue');
-          nextLeaseSweep = this.deps.now() + Math.floor(leaseMs / 4);
-        }
-        const lease = this.deps.now() + leaseMs;
-        const batch = await claimDueEmails(store.db, store.dialect, {
-          now: this.deps.now(),
-          leaseUntil: lease,
-          limit: this.deps.batchSize ?? 20,
-        });
-        if (batch.length === 0) {
-          await sleep(this.deps.pollMs ?? 1_000, this.signal());
-          continue;
-        }
-        await this.sendBatch(batch, lease, leaseMs);
-      } catch (error) {
-        log.error({ err: error }, 'email dispatcher: batch failed; retrying shortly');
-        await sleep(1_000, this.signal());
-      }
+  private async tick(stopping: AbortSignal): Promise<boolean> {
+    const { store, log, now } = this.deps;
+    if (now() >= this.nextLeaseSweep) {
+      const released = await releaseExpiredLeases(store.db, EMAIL_QUEUE, now());
+      if (released > 0) log.warn({ released }, 'email dispatcher: expired leases put back in the queue');
+      this.nextLeaseSweep = now() + Math.floor(this.leaseMs / 4);
     }
+    const lease = now() + this.leaseMs;
+    const batch = await claimDueEmails(store.db, store.dialect, {
+      now: now(),
+      leaseUntil: lease,
+      limit: this.deps.batchSize ?? 20,
+    });
+    if (batch.length === 0) return false;
+    await this.sendBatch(batch, lease, stopping);
+    return true;
   }
 
   /**
@@ -102,11 +85,15 @@ export class EmailDispatcher implements Worker {
    * slow to answer would otherwise keep us sending after the lease lapsed, while another worker
    * that took the rest back sends them too. What is left goes back to the queue at once.
    */
-  private async sendBatch(batch: readonly ClaimedEmail[], lease: number, leaseMs: number): Promise<void> {
+  private async sendBatch(
+    batch: readonly ClaimedEmail[],
+    lease: number,
+    stopping: AbortSignal,
+  ): Promise<void> {
     let next = 0;
-    const sendBefore = lease - leaseMs / 2;
+    const sendBefore = lease - this.leaseMs / 2;
     const worker = async (): Promise<void> => {
-      while (next < batch.length && !this.stopping && this.deps.now() < sendBefore) {
+      while (next < batch.length && !stopping.aborted && this.deps.now() < sendBefore) {
         const email = batch[next++];
         if (!email) break;
         const outcome = await this.sendOne(email);
