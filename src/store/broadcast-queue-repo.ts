@@ -7,6 +7,7 @@ import type {
   MessageOutcome,
   SnapshotRecipient,
 } from '../domain/broadcast-fanout.js';
+import { textsOf } from './broadcast-texts.js';
 import type { DialectName } from './database.js';
 import type { Database, EmailsTable, MessagesTable } from './schema.js';
 import { inList } from './value-lists.js';
@@ -53,14 +54,7 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
       broadcastId: row.id,
       accountId: row.account_id,
       name: row.name,
-      texts: {
-        frMessage: row.fr_message,
-        enMessage: row.en_message,
-        frSubject: row.fr_subject,
-        enSubject: row.en_subject,
-        frEmail: row.fr_email,
-        enEmail: row.en_email,
-      },
+      texts: textsOf(row),
       fromNumber: row.from_number ?? '',
       mailFrom: row.mail_from ?? '',
       cursor: Number(row.fanout_cursor),

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { BROADCAST_ERRORS, type StartOptions, type StartOutcome } from '../domain/broadcasts.js';
 import { hasEmailText, hasSmsText } from '../domain/broadcast-render.js';
+import { TEXT_COLUMNS, textsOf } from './broadcast-texts.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -71,19 +72,10 @@ export async function startBroadcastInStore(
       .where('deleted_at', 'is', null)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
     if (options.scheduled) take = take.where('launch_date', '<=', now);
-    const row = await take
-      .returning(['fr_message', 'en_message', 'fr_subject', 'en_subject', 'fr_email', 'en_email'])
-      .executeTakeFirst();
+    const row = await take.returning(TEXT_COLUMNS).executeTakeFirst();
     if (!row) return undefined;
     await trx.deleteFrom('broadcast_recipients').where('broadcast_id', '=', id).execute();
-    return {
-      frMessage: row.fr_message,
-      enMessage: row.en_message,
-      frSubject: row.fr_subject,
-      enSubject: row.en_subject,
-      frEmail: row.fr_email,
-      enEmail: row.en_email,
-    };
+    return textsOf(row);
   });
   if (!texts) return { kind: 'not_pending' };
 

@@ -16,6 +16,7 @@ import type {
   TestContact,
 } from '../domain/broadcasts.js';
 import { startBroadcastInStore, senderIdentity } from './broadcast-start.js';
+import { textColumns, textsOf } from './broadcast-texts.js';
 import { chunks, countBroadcastOutcomes, IN_CHUNK, listBroadcastMessages } from './broadcast-stats.js';
 import type { BroadcastsTable, Database } from './schema.js';
 
@@ -24,14 +25,7 @@ function toBroadcast(row: Selectable<BroadcastsTable>, groupNames: readonly stri
     id: row.id,
     accountId: row.account_id,
     name: row.name,
-    texts: {
-      frMessage: row.fr_message,
-      enMessage: row.en_message,
-      frSubject: row.fr_subject,
-      enSubject: row.en_subject,
-      frEmail: row.fr_email,
-      enEmail: row.en_email,
-    },
+    texts: textsOf(row),
     // Written only by this module, always one of the four.
     status: row.status as BroadcastStatus,
     launchDate: row.launch_date,
@@ -39,17 +33,6 @@ function toBroadcast(row: Selectable<BroadcastsTable>, groupNames: readonly stri
     groupNames,
     smsTotal: Number(row.sms_total),
     emailTotal: Number(row.email_total),
-  };
-}
-
-function textColumns(draft: Pick<BroadcastDraft, 'texts'>) {
-  return {
-    fr_message: draft.texts.frMessage,
-    en_message: draft.texts.enMessage,
-    fr_subject: draft.texts.frSubject,
-    en_subject: draft.texts.enSubject,
-    fr_email: draft.texts.frEmail,
-    en_email: draft.texts.enEmail,
   };
 }
 
@@ -77,7 +60,7 @@ export class BroadcastsRepo implements BroadcastStore {
         .values({
           account_id: accountId,
           name: draft.name,
-          ...textColumns(draft),
+          ...textColumns(draft.texts),
           status: 'pending',
           launch_date: draft.launchDate,
           sms_total: 0,
@@ -102,7 +85,7 @@ export class BroadcastsRepo implements BroadcastStore {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('broadcasts')
-        .set({ name: update.name, ...textColumns(update), launch_date: update.launchDate })
+        .set({ name: update.name, ...textColumns(update.texts), launch_date: update.launchDate })
         .where('id', '=', id)
         .where('account_id', '=', accountId)
         .where('status', '=', 'pending')
