@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import pino from 'pino';
-import type { Database } from '../../src/store/schema.js';
+import type { Database, MessagesTable } from '../../src/store/schema.js';
 import { SandboxSmsTransport, type SandboxSmsOptions } from '../../src/transport/sandbox-sms.js';
 
 /** A sandbox carrier for tests: quick receipts, and it keeps what it accepted. */
@@ -62,4 +62,40 @@ export async function partRows(db: Kysely<Database>, messageId: number) {
     .where('message_id', '=', messageId)
     .orderBy('seq')
     .execute();
+}
+
+/**
+ * Outbound single-part messages written straight into the store, one per number, as the
+ * dispatcher leaves them once submitted (`sent`) unless `fields` says otherwise. Returns their ids.
+ */
+export async function insertOutbound(
+  db: Kysely<Database>,
+  accountId: number,
+  toNumbers: readonly string[],
+  fields: Partial<Insertable<MessagesTable>> = {},
+): Promise<number[]> {
+  const now = Date.now();
+  const rows = await db
+    .insertInto('messages')
+    .values(
+      toNumbers.map((to) => ({
+        account_id: accountId,
+        direction: 'mt' as const,
+        from_number: '15149541234',
+        to_number: to,
+        body: 'x',
+        part_count: 1,
+        encoding: 'GSM-7',
+        status: 'sent',
+        priority: 0,
+        attempts: 1,
+        next_attempt_at: now,
+        created_at: now,
+        sent_at: now,
+        ...fields,
+      })),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { completeBroadcastIfDone } from '../../src/store/broadcast-queue-repo.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { TEST_STORE } from '../helpers/database.js';
+import { insertOutbound } from '../helpers/messages.js';
 import { tempStore } from '../helpers/store.js';
 
 describe(
@@ -41,30 +42,10 @@ describe(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const [first, second] = (
-        await store.db
-          .insertInto('messages')
-          .values(
-            [1, 2].map((i) => ({
-              account_id: accountId,
-              direction: 'mt' as const,
-              from_number: '15149541234',
-              to_number: `151455500${i}`,
-              body: 'x',
-              part_count: 1,
-              encoding: 'GSM-7',
-              status: 'sent',
-              broadcast_id: broadcastId,
-              priority: 1,
-              attempts: 1,
-              next_attempt_at: now,
-              created_at: now,
-              sent_at: now,
-            })),
-          )
-          .returning('id')
-          .execute()
-      ).map((r) => r.id);
+      const [first, second] = await insertOutbound(store.db, accountId, ['1514555001', '1514555002'], {
+        broadcast_id: broadcastId,
+        priority: 1,
+      });
       assert.ok(first !== undefined && second !== undefined);
 
       let releaseFirst = (): void => {};

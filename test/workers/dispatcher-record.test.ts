@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SandboxSmsTransport } from '../../src/transport/sandbox-sms.js';
 import type { OutboundSms, SmsTransport, SmsTransportHandlers } from '../../src/transport/types.js';
 import { RECORD_EVERY } from '../../src/workers/dispatcher.js';
-import { testSandbox, waitFor } from '../helpers/messages.js';
+import { insertOutbound, testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Answers come back spread out and out of order, as an SMSC's submit_sm_resp do over a window. */
@@ -44,23 +44,13 @@ describe('the dispatcher records every outcome of a large claim', () => {
     // and was then sent a second time.
     const db = server.platform.ctx.store.db;
     const count = 3 * RECORD_EVERY + 17;
-    const now = Date.now();
-    const rows = Array.from({ length: count }, (_, i) => ({
-      account_id: server.account.id,
-      direction: 'mt' as const,
-      from_number: '15149541234',
-      to_number: `1514666${String(i).padStart(4, '0')}`,
-      body: `Lot ${i}`,
-      part_count: 1,
-      encoding: 'GSM-7',
-      status: 'queued',
-      priority: 1,
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    }));
     // One statement: the dispatcher sees them all at once and claims them in one batch.
-    const ids = (await db.insertInto('messages').values(rows).returning('id').execute()).map((r) => r.id);
+    const ids = await insertOutbound(
+      db,
+      server.account.id,
+      Array.from({ length: count }, (_, i) => `1514666${String(i).padStart(4, '0')}`),
+      { body: 'Lot', status: 'queued', priority: 1, attempts: 0, sent_at: null },
+    );
     server.platform.ctx.messageEvents.notifyQueued();
     await waitFor(
       'every message delivered',

@@ -7,6 +7,7 @@ import { insertUnmatchedReceipts } from '../../src/store/receipts-repo.js';
 import { MessageEvents } from '../../src/workers/message-events.js';
 import { ReceiptHandler } from '../../src/workers/receipt-handler.js';
 import { TEST_STORE } from '../helpers/database.js';
+import { insertOutbound } from '../helpers/messages.js';
 import { tempStore } from '../helpers/store.js';
 
 /**
@@ -46,29 +47,8 @@ describe(
     /** `count` messages of `parts` parts, submitted (`sent`), carrier ids `<prefix><message>-<part>` in hex. */
     async function sentMessages(count: number, parts: number, prefix: number): Promise<number[]> {
       const now = Date.now();
-      const ids = (
-        await store.db
-          .insertInto('messages')
-          .values(
-            Array.from({ length: count }, (_, i) => ({
-              account_id: accountId,
-              direction: 'mt' as const,
-              from_number: '15149541234',
-              to_number: `1514777${String(i).padStart(4, '0')}`,
-              body: 'x',
-              part_count: parts,
-              encoding: 'GSM-7',
-              status: 'sent',
-              priority: 0,
-              attempts: 1,
-              next_attempt_at: now,
-              created_at: now,
-              sent_at: now,
-            })),
-          )
-          .returning('id')
-          .execute()
-      ).map((r) => r.id);
+      const numbers = Array.from({ length: count }, (_, i) => `1514777${String(i).padStart(4, '0')}`);
+      const ids = await insertOutbound(store.db, accountId, numbers, { part_count: parts });
       await store.db
         .insertInto('message_parts')
         .values(
