@@ -13,7 +13,9 @@ describe('broadcast scheduler (launch_date)', () => {
   let server: TestServer;
 
   before(async () => {
-    server = await startTestServer();
+    // No dispatcher: a started broadcast stays in_progress for these assertions (the sandbox would
+    // complete a two-contact one about a second after its start).
+    server = await startTestServer({ holdOutbound: true });
     const db = server.platform.ctx.store.db;
     const a = await makeContact(db, server.account.id, { name: 'A' });
     const b = await makeContact(db, server.account.id, { name: 'B' });
