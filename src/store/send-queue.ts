@@ -1,19 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { IDEMPOTENCY_WINDOW_MS, type SendCommand, type SendOutcome } from '../domain/outbound.js';
 import { GroupCommit } from './group-commit.js';
-import {
-  insertQueuedMessages,
-  listSenderNumbers,
-  recipientStates,
-  type NewOutboundMessage,
-  type RecipientState,
-} from './messages-repo.js';
+import { insertQueuedMessages, sendView, type NewOutboundMessage, type SendView } from './messages-repo.js';
 import type { Database } from './schema.js';
 import { urgentWrites } from './write-priority.js';
 
-interface AccountView {
-  senders: string[];
-  recipients: Map<string, RecipientState>;
+interface AccountView extends SendView {
   keys: Map<string, { id: number; part_count: number; encoding: string; created_at: number }>;
 }
 
@@ -67,15 +59,12 @@ async function loadAccountView(
           .where('account_id', '=', accountId)
           .where('idempotency_key', 'in', keys)
           .execute();
-  return {
-    senders: await listSenderNumbers(trx, accountId),
-    recipients: await recipientStates(
-      trx,
-      accountId,
-      items.map((i) => i.to),
-    ),
-    keys: new Map(keyRows.map((r) => [r.idempotency_key ?? '', r])),
-  };
+  const view = await sendView(
+    trx,
+    accountId,
+    items.map((i) => i.to),
+  );
+  return { ...view, keys: new Map(keyRows.map((r) => [r.idempotency_key ?? '', r])) };
 }
 
 async function writeSends(trx: Transaction<Database>, items: readonly SendCommand[]): Promise<SendOutcome[]> {
