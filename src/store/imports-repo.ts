@@ -14,8 +14,8 @@ import {
   type NewImport,
   type ResolvedGroup,
 } from '../domain/import-store.js';
-import { ContactBatchTx, shapedPieces, systemKind } from './contact-batch-repo.js';
 import type { NewEmail } from '../domain/outbound.js';
+import { ContactBatchTx, shapedPieces, systemKind } from './contact-batch-repo.js';
 import type { DialectName, Store } from './database.js';
 import { insertQueuedEmail } from './emails-repo.js';
 import type { Database, ImportsTable } from './schema.js';
