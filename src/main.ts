@@ -227,6 +227,10 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {
         batchSize: ctx.config.broadcastFanoutBatch,
         ratePerSecond: ctx.config.broadcastRatePerAccount,
+        onQueued: () => {
+          ctx.messageEvents.notifyQueued('sms');
+          ctx.messageEvents.notifyQueued('email');
+        },
       }),
       new ImporterWorker(ctx.imports, () => ctx.messageEvents.notifyQueued('email'), ctx.log, now, {
         leaseMs: ctx.config.importLeaseMs,

@@ -14,6 +14,8 @@ export interface BroadcastFanOutSettings {
   readonly idleMs?: number;
   /** How often started broadcasts are checked for completion (safety net beside the receipt hook). */
   readonly completionSweepMs?: number;
+  /** Called after each committed batch: wakes this process's SMS and email dispatchers. */
+  readonly onQueued?: () => void;
 }
 
 /**
@@ -60,6 +62,7 @@ export function createBroadcastFanOutWorker(
         leaseMs,
         ratePerSecond: settings.ratePerSecond,
       });
+      settings.onQueued?.();
       // better-sqlite3 is synchronous and Kysely's promises settle as microtasks: without this
       // the whole fan-out would run without the event loop ever serving an HTTP request.
       await yieldToEventLoop();
