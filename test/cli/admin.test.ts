@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MIGRATIONS } from '../../src/store/migrate.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliJson } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 describe('vudumobile CLI: accounts, keys, users', () => {
@@ -19,11 +19,7 @@ describe('vudumobile CLI: accounts, keys, users', () => {
     await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
-  const json = (args: string[]): unknown => {
-    const result = runCli(['--json', ...args], env);
-    assert.equal(result.status, 0, result.stderr);
-    return JSON.parse(result.stdout);
-  };
+  const json = (args: string[]): unknown => runCliJson(args, env);
 
   it('migrates, then says the database is up to date', () => {
     assert.deepEqual(json(['migrate']), { applied: MIGRATIONS.map((m) => m.name) });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliJson } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 describe('vudumobile account sender add|remove', () => {
@@ -24,11 +24,7 @@ describe('vudumobile account sender add|remove', () => {
     await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
-  const json = (args: string[]): unknown => {
-    const result = runCli(['--json', ...args], env);
-    assert.equal(result.status, 0, result.stderr);
-    return JSON.parse(result.stdout);
-  };
+  const json = (args: string[]): unknown => runCliJson(args, env);
   const fails = (args: string[], message: string): void => {
     const result = runCli(args, env);
     assert.equal(result.status, 2, result.stdout); // a refused command, not a crash

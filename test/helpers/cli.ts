@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,13 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `vudumobile --json …`, checks it succeeded, and returns what it printed, parsed. */
+export function runCliJson(args: string[], env: Record<string, string> = {}): unknown {
+  const result = runCli(['--json', ...args], env);
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
 }
 
 /** Starts `vudumobile serve` as a child process; resolves once it printed `until` (a pattern). */
