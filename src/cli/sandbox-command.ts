@@ -3,8 +3,7 @@ import pino from 'pino';
 import { normalisePhone } from '../domain/phone.js';
 import { segmentMessage } from '../domain/segments.js';
 import { normaliseSender } from '../domain/send-request.js';
-import { findAccount } from '../store/accounts-repo.js';
-import { listSenderNumbers } from '../store/messages-repo.js';
+import { findAccount, listSenders } from '../store/accounts-repo.js';
 import { receiveInbound } from '../workers/inbound-handler.js';
 import type { WithStore } from './admin-commands.js';
 import { CliError, emit, parseId } from './output.js';
@@ -29,7 +28,7 @@ export function registerSandboxCommands(program: Command, withStore: WithStore):
         const from = normalisePhone(opts.from, account.default_country);
         if (!from) throw new CliError(`--from "${opts.from}" is not a valid phone number`);
         if (opts.message === '') throw new CliError('--message must not be empty');
-        const senders = await listSenderNumbers(store.db, accountId);
+        const senders = await listSenders(store.db, accountId);
         if (senders.length === 0)
           throw new CliError(
             `account ${accountId} has no sender number to receive on (create it with --sender)`,

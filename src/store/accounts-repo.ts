@@ -74,6 +74,7 @@ export async function countAccounts(db: Kysely<Database>): Promise<number> {
   return Number(row.n);
 }
 
+/** The account's sender numbers, oldest first: the first is the default From. */
 export async function listSenders(db: Kysely<Database>, accountId: number): Promise<string[]> {
   const rows = await db
     .selectFrom('account_senders')

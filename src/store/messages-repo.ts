@@ -77,17 +77,6 @@ export async function insertQueuedMessages(
   return ids;
 }
 
-/** The account's sender numbers, the first being the default. */
-export async function listSenderNumbers(db: Kysely<Database>, accountId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('account_senders')
-    .select('number')
-    .where('account_id', '=', accountId)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => r.number);
-}
-
 export interface RecipientState {
   readonly contactId: number | null;
   /** A blocked contact of the account, or a number on its suppression list. */

@@ -9,8 +9,9 @@ import type {
   SendOutcome,
   VerificationOutcome,
 } from '../domain/outbound.js';
+import { listSenders } from './accounts-repo.js';
 import { insertQueuedEmail } from './emails-repo.js';
-import { listFeed, listSenderNumbers } from './messages-repo.js';
+import { listFeed } from './messages-repo.js';
 import type { Database } from './schema.js';
 import { SendQueue } from './send-queue.js';
 import { createVerification, isKnownLandline } from './verifications-repo.js';
@@ -41,7 +42,7 @@ export class OutboundRepo implements OutboundStore {
   }
 
   senderNumbers(accountId: number): Promise<string[]> {
-    return listSenderNumbers(this.db, accountId);
+    return listSenders(this.db, accountId);
   }
 
   isKnownLandline(number: string): Promise<boolean> {

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { retryDelayMs } from '../domain/backoff.js';
 import { verificationVoiceText } from '../domain/verification.js';
+import { listSenders } from '../store/accounts-repo.js';
 import type { Store } from '../store/database.js';
-import { listSenderNumbers } from '../store/messages-repo.js';
 import {
   claimDueCalls,
   recordCall,
@@ -123,7 +123,7 @@ export class VerificationCaller implements Worker {
     const language = call.language === 'en' ? 'en' : 'fr';
     if (!call.code) return { kind: 'failed', error: 'no code stored for this verification' };
     try {
-      const [from = ''] = await listSenderNumbers(this.deps.store.db, call.account_id);
+      const [from = ''] = await listSenders(this.deps.store.db, call.account_id);
       const { callId } = await this.deps.voice.placeCall({
         to: call.to_number,
         from,
