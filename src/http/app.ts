@@ -9,6 +9,7 @@ import { ApiError } from '../domain/errors.js';
 import { registerEndpoint, type Endpoint } from './endpoint.js';
 import { installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
+import { installQueueMetrics } from './queue-metrics.js';
 import { decodeUtf8Body, parseJsonParams, parseUrlEncoded } from './params.js';
 import { createAuthenticator, KEY_HEADER } from './auth.js';
 
@@ -30,7 +31,7 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   installErrorHandling(app);
-  installMetrics(app);
+  installQueueMetrics(installMetrics(app), ctx.store.db, () => ctx.now(), ctx.log);
   installBodyParsers(app);
   await app.register(fastifyMultipart);
   await app.register(fastifySwagger, {
