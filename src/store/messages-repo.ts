@@ -77,13 +77,13 @@ export async function insertQueuedMessages(
   return ids;
 }
 
+/** A number a send is addressed to: its contact in the account (if any), and whether it is refused. */
 export interface RecipientState {
   readonly contactId: number | null;
   /** A blocked contact of the account, or a number on its suppression list. */
   readonly blocked: boolean;
 }
 
-/** For each number: its contact in the account (if any) and whether sending to it is refused. */
 /** What a batch of sends needs to know of one account, read in one statement. */
 export interface SendView {
   /** The account's sender numbers, oldest first (the first is the default From). */
