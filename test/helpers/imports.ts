@@ -111,3 +111,16 @@ export function generatedCsv(count: number, first = 0): string {
     lines.push(`514${2_000_000 + i},Contact ${i},c${i}@example.com`);
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The report emails of one import in `<dir>/outbox`, once at least one is there: the importer
+ * queues the report when the import completes and the email dispatcher sends it a moment later.
+ */
+export async function reportsOf(dir: string, importId: number, timeoutMs = 10_000): Promise<OutboxEmail[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reports = (await readOutbox(dir)).filter((e) => e.subject.includes(`n° ${importId} `));
+    if (reports.length > 0 || Date.now() > deadline) return reports;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   generatedCsv,
   getImport,
-  readOutbox,
+  reportsOf,
   uploadCsv,
   waitForImport,
   type ImportState,
@@ -46,7 +46,7 @@ describe('import_contacts and get_import (contract §4.4)', () => {
   }
 
   async function reportFor(importId: number): Promise<{ to: string; subject: string; text: string }> {
-    const reports = (await readOutbox(server.dir)).filter((e) => e.subject.includes(`n° ${importId} `));
+    const reports = await reportsOf(server.dir, importId);
     assert.equal(reports.length, 1, `one report for import ${importId}`);
     return reports[0] ?? { to: '', subject: '', text: '' };
   }

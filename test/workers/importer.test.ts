@@ -7,7 +7,14 @@ import { LeaseLost } from '../../src/domain/import-store.js';
 import { openStore } from '../../src/store/database.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { getImport, readOutbox, uploadCsv, waitForImport, type Target } from '../helpers/imports.js';
+import {
+  getImport,
+  readOutbox,
+  reportsOf,
+  uploadCsv,
+  waitForImport,
+  type Target,
+} from '../helpers/imports.js';
 import { waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -98,7 +105,7 @@ describe('the importer survives its process dying', () => {
     } finally {
       await store.close();
     }
-    const reports = (await readOutbox(dir)).filter((e) => e.subject.includes(`n° ${importId} `));
+    const reports = await reportsOf(dir, importId);
     assert.equal(reports.length, 1);
     assert.match(
       reports[0]?.text ?? '',
@@ -165,7 +172,8 @@ describe('the importer’s lease and report', () => {
         .executeTakeFirstOrThrow();
       sentAt = state.report_sent_at;
     }
-    assert.ok(sentAt !== null, 'the report was sent');
+    assert.ok(sentAt !== null, 'the report was queued');
+    await reportsOf(server.dir, orphan.id); // sent by the email dispatcher
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // several more polls of the worker
     const outbox = await readOutbox(server.dir);
     const reports = outbox.filter((e) => e.subject.includes(`n° ${orphan.id} `));
