@@ -197,6 +197,7 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
       });
       await qdb.updateTable('contacts').set({ name: 'Changed' }).where('id', '=', a).execute();
       await qdb.deleteFrom('contacts').where('id', '=', b).execute();
+      let nudges = 0;
       const worker = createBroadcastFanOutWorker(
         quiet.platform.ctx.broadcastQueue,
         quiet.platform.ctx.log,
@@ -204,6 +205,8 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
         {
           batchSize: 1,
           ratePerSecond: null,
+          // What wakes the process's dispatchers: once per committed batch.
+          onQueued: () => (nudges += 1),
         },
       );
       worker.start();
@@ -220,6 +223,7 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
           [b, '15145550302', 'Hi Bob'],
         ],
       );
+      assert.ok(nudges >= 2, `one wake-up per batch of one recipient, got ${nudges}`);
     } finally {
       await quiet.close();
     }
