@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { normaliseCarrierId } from '../domain/carrier-id.js';
 import type { DialectName } from './database.js';
 import type { Database, MessagePartsTable } from './schema.js';
-import { inList, onPostgres } from './value-lists.js';
+import { inList, listChunkSize, onPostgres } from './value-lists.js';
 
 /** A message the dispatcher claimed, with what the submit and the events need. */
 export interface ClaimedMessage {
@@ -75,7 +75,7 @@ export async function renewLease(
   ids: readonly number[],
   lease: { from: number; to: number },
 ): Promise<void> {
-  for (const chunk of chunks(ids, 500)) {
+  for (const chunk of chunks(ids, listChunkSize(db))) {
     await db
       .updateTable('messages')
       .set({ lease_until: lease.to })
@@ -103,7 +103,7 @@ export async function releaseClaims(
   ids: readonly number[],
   lease: number,
 ): Promise<void> {
-  for (const chunk of chunks(ids, 500)) {
+  for (const chunk of chunks(ids, listChunkSize(db))) {
     await db
       .updateTable('messages')
       .set({ status: 'queued', lease_until: null })
