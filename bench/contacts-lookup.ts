@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { generateApiKey, hashApiKey, maskApiKey } from '../src/domain/api-keys.js';
-import { createAccount } from '../src/store/accounts-repo.js';
+import { generateApiKey, hashApiKey, maskApiKey } from '../src/domain/accounts/api-keys.js';
+import { createAccount } from '../src/store/accounts/accounts-repo.js';
 import { openStore } from '../src/store/database.js';
-import { insertApiKey } from '../src/store/keys-repo.js';
+import { insertApiKey } from '../src/store/accounts/keys-repo.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { buildOnce, median, runLoad, startServer } from './lib/harness.js';
 

@@ -8,13 +8,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { generateApiKey, hashApiKey, maskApiKey } from '../src/domain/api-keys.js';
-import { formatUtc } from '../src/domain/dates.js';
+import { generateApiKey, hashApiKey, maskApiKey } from '../src/domain/accounts/api-keys.js';
+import { formatUtc } from '../src/domain/common/dates.js';
 import { readConfig } from '../src/config.js';
 import { openMigratedStore } from '../src/main.js';
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import type { Database } from '../src/store/schema.js';
-import { feedQuery } from '../src/store/messages-repo.js';
+import { feedQuery } from '../src/store/messages/messages-repo.js';
 import { median, ROOT, startServer, table } from './lib/server-process.js';
 
 const ROWS = Number(process.env.BENCH_FEED_ROWS ?? 10_000_000);

@@ -1,6 +1,6 @@
 /**
  * npm run bench:send — `send` over HTTP: 50 connections from autocannon in its own process against
- * the compiled server (`node dist/cli/main.js serve`), SQLite with synchronous=FULL. Each 200 means
+ * the compiled server (`node dist/cli/program.js serve`), SQLite with synchronous=FULL. Each 200 means
  * the row is committed: the script checks at the end that the table holds every message answered.
  *
  * Two set-ups: `--role api` (HTTP alone; no dispatcher in the process) and `--role all` (the

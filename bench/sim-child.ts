@@ -13,7 +13,7 @@ export interface SimChild {
 }
 
 export async function startSimChild(args: string[] = []): Promise<SimChild> {
-  const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+  const cli = fileURLToPath(new URL('../src/cli/program.ts', import.meta.url));
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', cli, '--json', 'smsc-sim', '--port', '0', '--receipt-delay', '0', ...args],

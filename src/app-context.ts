@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { AddressBookStore } from './domain/address-book.js';
-import type { BroadcastQueueStore } from './domain/broadcast-fanout.js';
-import type { BroadcastStore } from './domain/broadcasts.js';
-import type { OutboundStore } from './domain/outbound.js';
-import type { ImportStore } from './domain/import-store.js';
+import type { AddressBookStore } from './domain/contacts/address-book.js';
+import type { BroadcastQueueStore } from './domain/broadcasts/broadcast-fanout.js';
+import type { BroadcastStore } from './domain/broadcasts/broadcasts.js';
+import type { OutboundStore } from './domain/messages/outbound.js';
+import type { ImportStore } from './domain/ports/import-store.js';
 import type { Store } from './store/database.js';
-import type { EmailTransport, SmsTransport, VoiceTransport } from './transport/types.js';
+import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
 import type { MessageEvents } from './workers/message-events.js';
 
 /** What the HTTP edge, the CLI and the workers are given by the composition root (main.ts). */

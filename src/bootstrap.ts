@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { generateApiKey, hashApiKey, maskApiKey } from './domain/api-keys.js';
-import { LOOPBACK_ONLY } from './domain/ip-allow-list.js';
-import { countAccounts, createAccount } from './store/accounts-repo.js';
-import { insertApiKey } from './store/keys-repo.js';
+import { generateApiKey, hashApiKey, maskApiKey } from './domain/accounts/api-keys.js';
+import { LOOPBACK_ONLY } from './domain/accounts/ip-allow-list.js';
+import { countAccounts, createAccount } from './store/accounts/accounts-repo.js';
+import { insertApiKey } from './store/accounts/keys-repo.js';
 import type { Database } from './store/schema.js';
-import { insertUser } from './store/users-repo.js';
+import { insertUser } from './store/accounts/users-repo.js';
 
 export interface FirstRunAccount {
   accountId: number;

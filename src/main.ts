@@ -4,23 +4,23 @@ import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
-import { AddressBookRepo } from './store/address-book-repo.js';
-import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcast-queue-repo.js';
-import { BroadcastsRepo } from './store/broadcasts-repo.js';
+import { AddressBookRepo } from './store/contacts/address-book-repo.js';
+import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcasts/broadcast-queue-repo.js';
+import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
-import { OutboundRepo } from './store/outbound-repo.js';
-import { SandboxEmailTransport } from './transport/sandbox-email.js';
-import { SandboxSmsTransport } from './transport/sandbox-sms.js';
-import { SandboxVoiceTransport } from './transport/sandbox-voice.js';
+import { OutboundRepo } from './store/messages/outbound-repo.js';
+import { SandboxEmailTransport } from './transport/sandbox/sandbox-email.js';
+import { SandboxSmsTransport } from './transport/sandbox/sandbox-sms.js';
+import { SandboxVoiceTransport } from './transport/sandbox/sandbox-voice.js';
 import { createSmppTransport, SmppTransport } from './transport/smpp/smpp-transport.js';
-import { SmtpEmailTransport } from './transport/smtp-email.js';
+import { SmtpEmailTransport } from './transport/smtp/smtp-email.js';
 import type {
   EmailTransport,
   SmsTransport,
   SmsTransportHandlers,
   VoiceTransport,
-} from './transport/types.js';
+} from './domain/ports/transports.js';
 import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.js';
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
 import { SmsDispatcher } from './workers/dispatcher.js';
@@ -29,7 +29,7 @@ import { receiveInbound } from './workers/inbound-handler.js';
 import { MessageEvents } from './workers/message-events.js';
 import { ReceiptHandler } from './workers/receipt-handler.js';
 import { VerificationCaller } from './workers/verification-caller.js';
-import { KyselyImportStore } from './store/imports-repo.js';
+import { KyselyImportStore } from './store/imports/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
 import { forwardStatusesToWebhooks } from './workers/webhook-events.js';
 import { createWebhookSender } from './workers/webhook-sender.js';

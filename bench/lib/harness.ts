@@ -18,9 +18,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/cli/main.js serve` on a free port; resolves once it listens. */
+/** Starts `node dist/cli/program.js serve` on a free port; resolves once it listens. */
 export function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, ['dist/cli/program.js', 'serve', '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

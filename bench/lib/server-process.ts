@@ -19,7 +19,7 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `node dist/cli/main.js serve` on a fresh database (first run: it prints the key it
+ * Starts `node dist/cli/program.js serve` on a fresh database (first run: it prints the key it
  * created) and waits until it listens, or for `--role worker` until its workers run.
  * `npm run build` must have run.
  */
@@ -36,7 +36,7 @@ export async function startServer(options: {
     // DRILL_NODE_ARGS (as in smpp-drill.ts): flags for the server processes' node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     [
       ...(process.env.DRILL_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      'dist/cli/main.js',
+      'dist/cli/program.js',
       'serve',
       '--port',
       '0',

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { sql } from 'kysely';
 import { readConfig } from '../../src/config.js';
 import { openMigratedStore } from '../../src/main.js';
-import { createAccount } from '../../src/store/accounts-repo.js';
+import { createAccount } from '../../src/store/accounts/accounts-repo.js';
 import type { Store } from '../../src/store/database.js';
 import { startSimChild } from '../sim-child.js';
 import { ROOT } from './harness.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { generateApiKey, hashApiKey, maskApiKey } from '../domain/api-keys.js';
-import { normaliseEmail } from '../domain/email.js';
-import { isValidAllowEntry } from '../domain/ip-allow-list.js';
-import { createAccount, findAccount, listAccounts, listSenders } from '../store/accounts-repo.js';
+import { generateApiKey, hashApiKey, maskApiKey } from '../domain/accounts/api-keys.js';
+import { normaliseEmail } from '../domain/common/email.js';
+import { isValidAllowEntry } from '../domain/accounts/ip-allow-list.js';
+import { createAccount, findAccount, listAccounts, listSenders } from '../store/accounts/accounts-repo.js';
 import type { Store } from '../store/database.js';
 import {
   findApiKey,
@@ -11,8 +11,8 @@ import {
   parseAllowedIps,
   revokeApiKey,
   setAllowedIps,
-} from '../store/keys-repo.js';
-import { deleteUser, findUserByEmail, insertUser, listUsers } from '../store/users-repo.js';
+} from '../store/accounts/keys-repo.js';
+import { deleteUser, findUserByEmail, insertUser, listUsers } from '../store/accounts/users-repo.js';
 import { CliError, emit, parseId, type Output } from './output.js';
 import { parseSenderNumber, registerSenderCommands } from './sender-commands.js';
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { normalisePhone } from '../domain/phone.js';
-import { segmentMessage } from '../domain/segments.js';
-import { normaliseSender } from '../domain/send-request.js';
-import { findAccount, listSenders } from '../store/accounts-repo.js';
+import { normalisePhone } from '../domain/common/phone.js';
+import { segmentMessage } from '../domain/sms/segments.js';
+import { normaliseSender } from '../domain/messages/send-request.js';
+import { findAccount, listSenders } from '../store/accounts/accounts-repo.js';
 import { receiveInbound } from '../workers/inbound-handler.js';
 import type { WithStore } from './admin-commands.js';
 import { CliError, emit, parseId } from './output.js';

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { normalisePhone } from '../domain/phone.js';
+import { normalisePhone } from '../domain/common/phone.js';
 import {
   addSender,
   findAccount,
   findSenderAccount,
   listSenders,
   removeSender,
-} from '../store/accounts-repo.js';
+} from '../store/accounts/accounts-repo.js';
 import type { Store } from '../store/database.js';
 import type { WithStore } from './admin-commands.js';
 import { CliError, emit, parseId } from './output.js';

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { hashApiKey, hashesEqual } from '../domain/api-keys.js';
+import { hashApiKey, hashesEqual } from '../domain/accounts/api-keys.js';
 import { ApiError } from '../domain/errors.js';
-import { IpAllowList, plainIp } from '../domain/ip-allow-list.js';
-import { findAccount, type AccountRow } from '../store/accounts-repo.js';
-import { findApiKeyByHash, parseAllowedIps } from '../store/keys-repo.js';
+import { IpAllowList, plainIp } from '../domain/accounts/ip-allow-list.js';
+import { findAccount, type AccountRow } from '../store/accounts/accounts-repo.js';
+import { findApiKeyByHash, parseAllowedIps } from '../store/accounts/keys-repo.js';
 
 /** Who is calling: the key's account. Every query of a request is scoped by `account.id`. */
 export interface AuthContext {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
-import { readQueueStats, type QueueStats } from '../store/queue-stats.js';
+import { readQueueStats, type QueueStats } from '../store/queue/queue-stats.js';
 import type { Database } from '../store/schema.js';
 
 /** One database read serves the three gauges of a scrape. */

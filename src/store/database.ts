@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
-import { ThreadedSqliteDialect } from './sqlite-threaded.js';
+import { ThreadedSqliteDialect } from './sqlite/sqlite-threaded.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 

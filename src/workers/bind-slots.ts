@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Store } from '../store/database.js';
-import { acquireBindSlot, releaseBindSlot, renewBindSlot, type BindSlot } from '../store/smpp-binds-repo.js';
+import {
+  acquireBindSlot,
+  releaseBindSlot,
+  renewBindSlot,
+  type BindSlot,
+} from '../store/carriers/smpp-binds-repo.js';
 import type { ConnectorOptions } from '../transport/smpp/smpp-url.js';
 import { sleep, type Worker } from './worker.js';
 

@@ -1,6 +1,10 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { fanOutNextBatch, type BroadcastQueueStore, type FanOutClaim } from '../domain/broadcast-fanout.js';
+import {
+  fanOutNextBatch,
+  type BroadcastQueueStore,
+  type FanOutClaim,
+} from '../domain/broadcasts/broadcast-fanout.js';
 import { PollingWorker } from './polling-worker.js';
 
 /** The fan-out worker's tuning, from the configuration. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BroadcastStore } from '../domain/broadcasts.js';
+import type { BroadcastStore } from '../domain/broadcasts/broadcasts.js';
 import { PollingWorker } from './polling-worker.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DispatchConfig } from '../config-outbound.js';
-import { retryDelayMs } from '../domain/backoff.js';
-import { segmentMessage } from '../domain/segments.js';
+import { retryDelayMs } from '../domain/common/backoff.js';
+import { segmentMessage } from '../domain/sms/segments.js';
 import type { Store } from '../store/database.js';
 import {
   claimDueMessages,
@@ -12,8 +12,8 @@ import {
   releaseExpiredLeases,
   renewLease,
   type ClaimedMessage,
-} from '../store/dispatch-repo.js';
-import { TransportError, type SmsTransport } from '../transport/types.js';
+} from '../store/messages/dispatch-repo.js';
+import { TransportError, type SmsTransport } from '../domain/ports/transports.js';
 import type { MessageEvents, MessageStatusEvent } from './message-events.js';
 import { sleep, type Worker } from './worker.js';
 

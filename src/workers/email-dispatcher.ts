@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import { retryDelayMs } from '../domain/backoff.js';
-import { htmlToText } from '../domain/outbound-email.js';
+import { retryDelayMs } from '../domain/common/backoff.js';
+import { htmlToText } from '../domain/messages/outbound-email.js';
 import type { Store } from '../store/database.js';
 import {
   claimDueEmails,
   recordEmailOutcome,
   type ClaimedEmail,
   type EmailOutcome,
-} from '../store/emails-repo.js';
-import { EMAIL_QUEUE, releaseExpiredLeases, releaseUntried } from '../store/leased-queue.js';
-import { TransportError, type EmailTransport, type OutboundEmail } from '../transport/types.js';
+} from '../store/emails/emails-repo.js';
+import { EMAIL_QUEUE, releaseExpiredLeases, releaseUntried } from '../store/queue/leased-queue.js';
+import { TransportError, type EmailTransport, type OutboundEmail } from '../domain/ports/transports.js';
 import { PollingWorker } from './polling-worker.js';
 import type { Worker } from './worker.js';
 

@@ -1,8 +1,13 @@
 import type { Logger } from 'pino';
-import { renderImportReport, REPORTED_ERRORS } from '../domain/import-report.js';
-import { ImportFailure, runImport } from '../domain/import-run.js';
-import { LeaseLost, type ImportJob, type ImportLease, type ImportStore } from '../domain/import-store.js';
-import { PhoneThread } from './phone-pool.js';
+import { renderImportReport, REPORTED_ERRORS } from '../domain/imports/import-report.js';
+import { ImportFailure, runImport } from '../domain/imports/import-run.js';
+import {
+  LeaseLost,
+  type ImportJob,
+  type ImportLease,
+  type ImportStore,
+} from '../domain/ports/import-store.js';
+import { PhoneThread } from './phone-thread.js';
 import { sleep, type Worker } from './worker.js';
 
 export interface ImporterOptions {

@@ -5,13 +5,17 @@ import {
   optOutKeyword,
   type OptOutAction,
   type OptOutKeyword,
-} from '../domain/opt-out.js';
-import { isGsm7, segmentMessage } from '../domain/segments.js';
-import { findAccountBySender, insertInboundMessage, insertUnroutedInbound } from '../store/inbound-repo.js';
-import { findContactIdByNumber, insertQueuedMessage } from '../store/messages-repo.js';
-import { accountLanguage, optIn, optOut } from '../store/opt-out-repo.js';
+} from '../domain/messages/opt-out.js';
+import { isGsm7, segmentMessage } from '../domain/sms/segments.js';
+import {
+  findAccountBySender,
+  insertInboundMessage,
+  insertUnroutedInbound,
+} from '../store/messages/inbound-repo.js';
+import { findContactIdByNumber, insertQueuedMessage } from '../store/messages/messages-repo.js';
+import { accountLanguage, optIn, optOut } from '../store/messages/opt-out-repo.js';
 import type { Database } from '../store/schema.js';
-import type { InboundSms } from '../transport/types.js';
+import type { InboundSms } from '../domain/ports/transports.js';
 import { enqueueInboundWebhook } from './webhook-events.js';
 
 export type InboundResult =

@@ -1,27 +1,68 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { NumberNormaliser } from '../domain/imports/import-rows.js';
+
+interface Waiting {
+  resolve(numbers: (string | null)[]): void;
+  reject(error: Error): void;
+}
+
+const RUNS_TYPESCRIPT = import.meta.url.endsWith('.ts');
+
 /**
- * Entry of the worker thread that normalises phone numbers for the importer (see phone-pool.ts).
- * libphonenumber makes about 20 KB of short-lived garbage per number; here it stays out of the
- * server's own heap, and the second core does it while the main thread writes to the database.
+ * Compiled, the thread runs the .js beside this file. Under tsx (tests, development) a thread does
+ * not inherit tsx's loader, so a two-line bootstrap registers it before loading the TypeScript source.
  */
-import { parentPort } from 'node:worker_threads';
-import { normalisePhone } from '../domain/phone.js';
-
-interface Request {
-  readonly id: number;
-  readonly raws: readonly string[];
-  readonly country: string;
+function spawnThread(options: WorkerOptions): Worker {
+  if (!RUNS_TYPESCRIPT) return new Worker(new URL('./phone-thread-entry.js', import.meta.url), options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./phone-thread-entry.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
-function isRequest(value: unknown): value is Request {
-  if (typeof value !== 'object' || value === null) return false;
-  const { id, raws, country } = value as Record<string, unknown>;
-  return typeof id === 'number' && typeof country === 'string' && Array.isArray(raws);
-}
+/**
+ * One worker thread that normalises phone numbers for the importer, started on first use and ended
+ * by close() so an idle server does not keep it. A thread that dies fails what it had in hand (the
+ * import is retried) and the next call starts a new one.
+ */
+export class PhoneThread {
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 1;
 
-parentPort?.on('message', (message: unknown) => {
-  if (!isRequest(message)) return;
-  const numbers = message.raws.map((raw) =>
-    typeof raw === 'string' && raw !== '' ? normalisePhone(raw, message.country) : null,
-  );
-  parentPort?.postMessage({ id: message.id, numbers });
-});
+  /** The importer's NumberNormaliser, bound to this thread. */
+  readonly normalise: NumberNormaliser = (raws, country) =>
+    new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      this.start().postMessage({ id, raws, country });
+    });
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = spawnThread({
+      // The thread holds only its batch in hand: a small young generation bounds its memory.
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
+    });
+    worker.on('message', (message: { id: number; numbers: (string | null)[] }) => {
+      const waiting = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      waiting?.resolve(message.numbers);
+    });
+    const fail = (error: Error): void => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.waiting.values()) waiting.reject(error);
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`phone thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}

@@ -1,16 +1,16 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import { retryDelayMs } from '../domain/backoff.js';
-import { carrierIdKeys } from '../domain/carrier-id.js';
+import { retryDelayMs } from '../domain/common/backoff.js';
+import { carrierIdKeys } from '../domain/sms/carrier-id.js';
 import {
   detailedStatus,
   normaliseErrCode,
   receiptOutcome,
   RETRY_CODES,
   SUPPRESS_CODES,
-} from '../domain/receipt-status.js';
+} from '../domain/messages/receipt-status.js';
 import type { Store } from '../store/database.js';
-import { GroupCommit } from '../store/group-commit.js';
+import { GroupCommit } from '../store/queue/group-commit.js';
 import {
   deleteUnmatchedReceipts,
   findPartsByKeys,
@@ -25,9 +25,9 @@ import {
   updateParts,
   type PartCandidate,
   type PartUpdate,
-} from '../store/receipts-repo.js';
+} from '../store/messages/receipts-repo.js';
 import type { Database } from '../store/schema.js';
-import type { DeliveryReceipt } from '../transport/types.js';
+import type { DeliveryReceipt } from '../domain/ports/transports.js';
 import type { MessageEvents, MessageStatusEvent } from './message-events.js';
 import { sleep, type Worker } from './worker.js';
 

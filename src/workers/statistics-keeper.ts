@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/database.js';
-import { analyzeStaleTables } from '../store/pg-statistics.js';
+import { analyzeStaleTables } from '../store/postgres/pg-statistics.js';
 import { PollingWorker } from './polling-worker.js';
 
 /** How often a PostgreSQL worker process looks for tables whose statistics went stale. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { retryDelayMs } from '../domain/backoff.js';
-import { verificationVoiceText } from '../domain/verification.js';
-import { listSenders } from '../store/accounts-repo.js';
+import { retryDelayMs } from '../domain/common/backoff.js';
+import { verificationVoiceText } from '../domain/verification/verification.js';
+import { listSenders } from '../store/accounts/accounts-repo.js';
 import type { Store } from '../store/database.js';
 import {
   claimDueCalls,
@@ -10,9 +10,9 @@ import {
   switchToVoice,
   type CallOutcome,
   type ClaimedCall,
-} from '../store/verifications-repo.js';
-import { CALL_QUEUE, releaseExpiredLeases } from '../store/leased-queue.js';
-import { TransportError, type VoiceTransport } from '../transport/types.js';
+} from '../store/verification/verifications-repo.js';
+import { CALL_QUEUE, releaseExpiredLeases } from '../store/queue/leased-queue.js';
+import { TransportError, type VoiceTransport } from '../domain/ports/transports.js';
 import type { MessageEvents } from './message-events.js';
 import { sleep, type Worker } from './worker.js';
 

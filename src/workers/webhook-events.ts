@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
-import { formatUtc } from '../domain/dates.js';
-import { renderStatusMt } from '../domain/feed.js';
+import { formatUtc } from '../domain/common/dates.js';
+import { renderStatusMt } from '../domain/messages/feed.js';
 import type { Database } from '../store/schema.js';
-import { enqueueWebhookEvents } from '../store/webhooks-repo.js';
+import { enqueueWebhookEvents } from '../store/webhooks/webhooks-repo.js';
 import type { MessageEvents, MessageStatusEvent } from './message-events.js';
 
 /** The `mo` payload: get_feed's message object, its datetime in UTC. */

@@ -1,15 +1,15 @@
 import { lookup } from 'node:dns/promises';
 import type { Logger } from 'pino';
-import { retryDelayMs } from '../domain/backoff.js';
-import { isPrivateAddress, signWebhook } from '../domain/webhooks.js';
+import { retryDelayMs } from '../domain/common/backoff.js';
+import { isPrivateAddress, signWebhook } from '../domain/webhooks/webhooks.js';
 import type { Store } from '../store/database.js';
 import {
   claimDueDeliveries,
   recordDeliveryOutcomes,
   type ClaimedDelivery,
   type DeliveryOutcome,
-} from '../store/webhooks-repo.js';
-import { releaseExpiredLeases, releaseUntried, WEBHOOK_QUEUE } from '../store/leased-queue.js';
+} from '../store/webhooks/webhooks-repo.js';
+import { releaseExpiredLeases, releaseUntried, WEBHOOK_QUEUE } from '../store/queue/leased-queue.js';
 import { PollingWorker } from './polling-worker.js';
 
 export interface WebhookSenderSettings {

@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../src/store/migrate.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/cli/program.ts', import.meta.url));
 
 function migrateInChild(url: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {

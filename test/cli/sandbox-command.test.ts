@@ -24,7 +24,7 @@ describe('vudumobile sandbox receive', () => {
   function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', '--database', database, ...args],
+      ['--import', 'tsx', 'src/cli/program.ts', '--database', database, ...args],
       {
         encoding: 'utf8',
         env: { ...process.env, LOG_LEVEL: 'silent' },

@@ -21,7 +21,7 @@ describe('vudumobile smsc-sim', () => {
     args.push('--outcomes', 'UNDELIV:300=1', '--id-format', 'decimal');
     const sim = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', '--json', 'smsc-sim', '--port', '0', ...args],
+      ['--import', 'tsx', 'src/cli/program.ts', '--json', 'smsc-sim', '--port', '0', ...args],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     createInterface({ input: sim.stdout }).on('line', (line) => events.push(JSON.parse(line)));

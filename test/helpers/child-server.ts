@@ -47,8 +47,8 @@ export async function callApi(
 /** Starts the server on a free loopback port and resolves once it listens. */
 export async function spawnServer(options: ChildServerOptions): Promise<ChildServer> {
   const args = options.compiled
-    ? [join(ROOT, 'dist/cli/main.js'), 'serve']
-    : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve'];
+    ? [join(ROOT, 'dist/cli/program.js'), 'serve']
+    : ['--import', 'tsx', join(ROOT, 'src/cli/program.ts'), 'serve'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import pino from 'pino';
 import type { Database, MessagesTable } from '../../src/store/schema.js';
-import { SandboxSmsTransport, type SandboxSmsOptions } from '../../src/transport/sandbox-sms.js';
+import { SandboxSmsTransport, type SandboxSmsOptions } from '../../src/transport/sandbox/sandbox-sms.js';
 
 /** A sandbox carrier for tests: quick receipts, and it keeps what it accepted. */
 export function testSandbox(options: SandboxSmsOptions = {}): SandboxSmsTransport {

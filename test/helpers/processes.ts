@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { generateApiKey, hashApiKey, maskApiKey } from '../../src/domain/api-keys.js';
-import { createAccount } from '../../src/store/accounts-repo.js';
+import { generateApiKey, hashApiKey, maskApiKey } from '../../src/domain/accounts/api-keys.js';
+import { createAccount } from '../../src/store/accounts/accounts-repo.js';
 import { openStore, type Store } from '../../src/store/database.js';
-import { insertApiKey } from '../../src/store/keys-repo.js';
+import { insertApiKey } from '../../src/store/accounts/keys-repo.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { insertUser } from '../../src/store/users-repo.js';
+import { insertUser } from '../../src/store/accounts/users-repo.js';
 import type { DuplicateSubmit, SmscSimStats } from '../../src/transport/smsc-sim/smsc-sim.js';
 
 /**

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { readConfig, type Config } from '../../src/config.js';
-import { generateApiKey, hashApiKey, maskApiKey } from '../../src/domain/api-keys.js';
+import { generateApiKey, hashApiKey, maskApiKey } from '../../src/domain/accounts/api-keys.js';
 import { createPlatform, type Platform, type PlatformOptions } from '../../src/main.js';
-import { createAccount, type NewAccount } from '../../src/store/accounts-repo.js';
-import { insertApiKey } from '../../src/store/keys-repo.js';
-import { insertUser } from '../../src/store/users-repo.js';
+import { createAccount, type NewAccount } from '../../src/store/accounts/accounts-repo.js';
+import { insertApiKey } from '../../src/store/accounts/keys-repo.js';
+import { insertUser } from '../../src/store/accounts/users-repo.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestAccount {

@@ -7,7 +7,7 @@ import type {
   OutboundSms,
   SmsEncoding,
   SmsTransportHandlers,
-} from '../../src/transport/types.js';
+} from '../../src/domain/ports/transports.js';
 
 export const silentLog = pino({ level: 'silent' });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readConfig } from '../../src/config.js';
 import { openMigratedStore } from '../../src/main.js';
-import { createAccount } from '../../src/store/accounts-repo.js';
+import { createAccount } from '../../src/store/accounts/accounts-repo.js';
 import type { Store } from '../../src/store/database.js';
 import { createTestDatabase } from './database.js';
 

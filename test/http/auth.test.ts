@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generateApiKey, hashApiKey, maskApiKey } from '../../src/domain/api-keys.js';
+import { generateApiKey, hashApiKey, maskApiKey } from '../../src/domain/accounts/api-keys.js';
 import { KEY_CACHE_MS } from '../../src/http/auth.js';
-import { insertApiKey, revokeApiKey } from '../../src/store/keys-repo.js';
+import { insertApiKey, revokeApiKey } from '../../src/store/accounts/keys-repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 async function addKey(

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { recordBroadcastMessageOutcome, type MessageOutcome } from '../../src/domain/broadcast-fanout.js';
+import {
+  recordBroadcastMessageOutcome,
+  type MessageOutcome,
+} from '../../src/domain/broadcasts/broadcast-fanout.js';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
 import { broadcastEmails, broadcastMessages, fanOutDone, waitFor } from '../helpers/broadcasts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -7,7 +7,7 @@ import { broadcastMessages, waitFor } from '../helpers/broadcasts.js';
 import { testSandbox } from '../helpers/messages.js';
 import { parseMime, type MimeEntity } from '../helpers/mime.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import type { SandboxSmsTransport } from '../../src/transport/sandbox-sms.js';
+import type { SandboxSmsTransport } from '../../src/transport/sandbox/sandbox-sms.js';
 
 /**
  * What a broadcast hands to the carriers, read at the transports themselves: the sandbox SMS

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { SandboxVoiceTransport } from '../../src/transport/sandbox-voice.js';
+import { SandboxVoiceTransport } from '../../src/transport/sandbox/sandbox-voice.js';
 import { messageRow, testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import type { Store } from '../../src/store/database.js';
-import type { FeedFilter } from '../../src/domain/outbound.js';
-import { feedQuery } from '../../src/store/messages-repo.js';
+import type { FeedFilter } from '../../src/domain/messages/outbound.js';
+import { feedQuery } from '../../src/store/messages/messages-repo.js';
 import { tempStore } from '../helpers/store.js';
 
 describe('get_feed’s query plan', () => {

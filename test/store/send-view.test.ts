@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createAccount } from '../../src/store/accounts-repo.js';
+import { createAccount } from '../../src/store/accounts/accounts-repo.js';
 import type { Store } from '../../src/store/database.js';
-import { sendView } from '../../src/store/messages-repo.js';
+import { sendView } from '../../src/store/messages/messages-repo.js';
 import { makeContact } from '../helpers/address-book.js';
 import { tempStore } from '../helpers/store.js';
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pino from 'pino';
 import { parseSandboxOutcome } from '../../src/config-outbound.js';
-import { SandboxSmsTransport } from '../../src/transport/sandbox-sms.js';
-import { TransportError, type DeliveryReceipt, type OutboundSms } from '../../src/transport/types.js';
+import { SandboxSmsTransport } from '../../src/transport/sandbox/sandbox-sms.js';
+import { TransportError, type DeliveryReceipt, type OutboundSms } from '../../src/domain/ports/transports.js';
 
 const sms = (messageId: number, parts: string[]): OutboundSms => ({
   messageId,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RECEIPT_CODES, type ReceiptState } from '../../src/domain/receipt-status.js';
+import { RECEIPT_CODES, type ReceiptState } from '../../src/domain/messages/receipt-status.js';
 import type { SubmittedPdu } from '../../src/transport/smsc-sim/smsc-sim.js';
 import { messageRow } from '../helpers/messages.js';
 import { waitUntil } from '../helpers/smpp.js';

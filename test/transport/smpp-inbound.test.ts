@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSmscSim, type SmscSim } from '../../src/transport/smsc-sim/smsc-sim.js';
-import type { InboundSms } from '../../src/transport/types.js';
+import type { InboundSms } from '../../src/domain/ports/transports.js';
 import { smppUrl, startTransport, waitUntil, type TransportUnderTest } from '../helpers/smpp.js';
 
 const LONG_GSM = 'Bonjour! Le prix est 5€ [promo] '.repeat(12); // 384 characters, 396 septets: 3 parts

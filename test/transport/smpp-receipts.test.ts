@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { carrierIdKeys } from '../../src/domain/carrier-id.js';
+import { carrierIdKeys } from '../../src/domain/sms/carrier-id.js';
 import { parseReceipt } from '../../src/transport/smpp/receipt.js';
 import { startSmscSim, type SmscSim } from '../../src/transport/smsc-sim/smsc-sim.js';
 import type { Outcome } from '../../src/transport/smsc-sim/sim-messages.js';
-import type { DeliveryReceipt } from '../../src/transport/types.js';
+import type { DeliveryReceipt } from '../../src/domain/ports/transports.js';
 import { sms, smppUrl, startTransport, waitUntil, type TransportUnderTest } from '../helpers/smpp.js';
 
 /** Every state and error code of the contract's table (§6; the provider's 2019 document). */

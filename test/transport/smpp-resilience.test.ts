@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startSmscSim } from '../../src/transport/smsc-sim/smsc-sim.js';
-import { TransportError, type SubmitResult } from '../../src/transport/types.js';
+import { TransportError, type SubmitResult } from '../../src/domain/ports/transports.js';
 import { sms, smppUrl, startTransport, waitUntil } from '../helpers/smpp.js';
 
 /** Submits `count` distinct single-part messages at once. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TransportError } from '../../src/transport/types.js';
+import { TransportError } from '../../src/domain/ports/transports.js';
 import { startSmscSim, type SmscSim, type SubmittedPdu } from '../../src/transport/smsc-sim/smsc-sim.js';
 import { silentLog, sms, smppUrl, startTransport, type TransportUnderTest } from '../helpers/smpp.js';
 import { SmppTransport } from '../../src/transport/smpp/smpp-transport.js';

@@ -4,8 +4,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { readConfig } from '../../src/config.js';
 import { createEmailTransport } from '../../src/main.js';
-import { SmtpEmailTransport } from '../../src/transport/smtp-email.js';
-import { TransportError } from '../../src/transport/types.js';
+import { SmtpEmailTransport } from '../../src/transport/smtp/smtp-email.js';
+import { TransportError } from '../../src/domain/ports/transports.js';
 import { parseMime } from '../helpers/mime.js';
 import { silentLog } from '../helpers/smpp.js';
 

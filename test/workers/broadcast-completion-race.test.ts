@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { completeBroadcastIfDone } from '../../src/store/broadcast-queue-repo.js';
+import { completeBroadcastIfDone } from '../../src/store/broadcasts/broadcast-queue-repo.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { TEST_STORE } from '../helpers/database.js';
 import { insertOutbound } from '../helpers/messages.js';

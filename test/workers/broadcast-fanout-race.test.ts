@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { BroadcastQueueRepo } from '../../src/store/broadcast-queue-repo.js';
+import { BroadcastQueueRepo } from '../../src/store/broadcasts/broadcast-queue-repo.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { createBroadcastFanOutWorker } from '../../src/workers/broadcast-fanout-worker.js';
 import { bulkInsertContacts } from '../helpers/address-book.js';

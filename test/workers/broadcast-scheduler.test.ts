@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { formatUtc } from '../../src/domain/dates.js';
+import { formatUtc } from '../../src/domain/common/dates.js';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
 import { broadcastMessages, fanOutDone, waitFor } from '../helpers/broadcasts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

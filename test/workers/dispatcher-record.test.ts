@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SandboxSmsTransport } from '../../src/transport/sandbox-sms.js';
-import type { OutboundSms, SmsTransport, SmsTransportHandlers } from '../../src/transport/types.js';
+import type { SandboxSmsTransport } from '../../src/transport/sandbox/sandbox-sms.js';
+import type { OutboundSms, SmsTransport, SmsTransportHandlers } from '../../src/domain/ports/transports.js';
 import { RECORD_EVERY } from '../../src/workers/dispatcher.js';
 import { insertOutbound, testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

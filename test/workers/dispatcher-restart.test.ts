@@ -18,7 +18,7 @@ interface Served {
 }
 
 async function serve(dir: string, env: Record<string, string>, key = ''): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/program.ts', 'serve', '--port', '0'], {
     env: {
       ...process.env,
       DATABASE_URL: `sqlite:${join(dir, 'vudumobile.db')}`,

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { segmentMessage } from '../../src/domain/segments.js';
-import type { SandboxSmsTransport } from '../../src/transport/sandbox-sms.js';
+import { segmentMessage } from '../../src/domain/sms/segments.js';
+import type { SandboxSmsTransport } from '../../src/transport/sandbox/sandbox-sms.js';
 import {
   TransportError,
   type OutboundSms,
   type SmsTransport,
   type SmsTransportHandlers,
-} from '../../src/transport/types.js';
+} from '../../src/domain/ports/transports.js';
 import type { MessageStatusEvent } from '../../src/workers/message-events.js';
 import { messageRow, partRows, testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TransportError, type EmailTransport, type OutboundEmail } from '../../src/transport/types.js';
+import {
+  TransportError,
+  type EmailTransport,
+  type OutboundEmail,
+} from '../../src/domain/ports/transports.js';
 import { waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 

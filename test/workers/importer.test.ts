@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LeaseLost } from '../../src/domain/import-store.js';
+import { LeaseLost } from '../../src/domain/ports/import-store.js';
 import { openStore } from '../../src/store/database.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Store } from '../../src/store/database.js';
-import { insertQueuedEmail } from '../../src/store/emails-repo.js';
+import { insertQueuedEmail } from '../../src/store/emails/emails-repo.js';
 import { EmailDispatcher } from '../../src/workers/email-dispatcher.js';
 import { MessageEvents } from '../../src/workers/message-events.js';
 import { VerificationCaller } from '../../src/workers/verification-caller.js';

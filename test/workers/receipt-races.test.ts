@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { normaliseCarrierId } from '../../src/domain/carrier-id.js';
+import { normaliseCarrierId } from '../../src/domain/sms/carrier-id.js';
 import { openStore, type Store } from '../../src/store/database.js';
-import { insertUnmatchedReceipts } from '../../src/store/receipts-repo.js';
+import { insertUnmatchedReceipts } from '../../src/store/messages/receipts-repo.js';
 import { MessageEvents } from '../../src/workers/message-events.js';
 import { ReceiptHandler } from '../../src/workers/receipt-handler.js';
 import { TEST_STORE } from '../helpers/database.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Store } from '../../src/store/database.js';
-import { listBindSlots } from '../../src/store/smpp-binds-repo.js';
+import { listBindSlots } from '../../src/store/carriers/smpp-binds-repo.js';
 import { startSmscSim, type SmscSim } from '../../src/transport/smsc-sim/smsc-sim.js';
 import { waitFor } from '../helpers/broadcasts.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from '../helpers/database.js';

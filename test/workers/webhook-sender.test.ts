@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Store } from '../../src/store/database.js';
-import { claimDueDeliveries, enqueueWebhookEvents, insertWebhook } from '../../src/store/webhooks-repo.js';
+import {
+  claimDueDeliveries,
+  enqueueWebhookEvents,
+  insertWebhook,
+} from '../../src/store/webhooks/webhooks-repo.js';
 import { createWebhookSender, type WebhookSenderSettings } from '../../src/workers/webhook-sender.js';
 import { waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -1,7 +1,7 @@
-import type { Contact, Group } from '../../domain/address-book.js';
-import type { AccountScope } from '../../domain/contacts.js';
-import { formatUtc } from '../../domain/dates.js';
-import type { AccountRow } from '../../store/accounts-repo.js';
+import type { Contact, Group } from '../../domain/contacts/address-book.js';
+import type { AccountScope } from '../../domain/contacts/contacts.js';
+import { formatUtc } from '../../domain/common/dates.js';
+import type { AccountRow } from '../../store/accounts/accounts-repo.js';
 
 /** The source's field order and JSON types for contacts and groups (contract §4, §5). */
 

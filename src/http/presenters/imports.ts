@@ -1,6 +1,6 @@
-import { formatUtc } from '../../domain/dates.js';
-import type { RejectedRow } from '../../domain/import-rows.js';
-import type { ImportJob } from '../../domain/import-store.js';
+import { formatUtc } from '../../domain/common/dates.js';
+import type { RejectedRow } from '../../domain/imports/import-rows.js';
+import type { ImportJob } from '../../domain/ports/import-store.js';
 
 /** get_import's object, fields in the documented order. */
 export function presentImport(job: ImportJob, errors: readonly RejectedRow[]): object {

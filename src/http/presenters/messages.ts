@@ -1,6 +1,6 @@
-import { renderStatusMt } from '../../domain/feed.js';
-import type { ZonedFormatter } from '../../domain/timezone.js';
-import type { FeedRow, SendOutcome } from '../../domain/outbound.js';
+import { renderStatusMt } from '../../domain/messages/feed.js';
+import type { ZonedFormatter } from '../../domain/common/timezone.js';
+import type { FeedRow, SendOutcome } from '../../domain/messages/outbound.js';
 
 /** A get_feed message object: field order and JSON types exactly as contract §3.1 shows them. */
 export interface FeedMessage {

@@ -6,9 +6,9 @@ import {
   saveBroadcast,
   startBroadcast,
   testBroadcast,
-} from '../../domain/broadcast-service.js';
+} from '../../domain/broadcasts/broadcast-service.js';
 import { defineEndpoint, type Endpoint, type ParamSpec } from '../endpoint.js';
-import { presentBroadcastDetail, presentBroadcastItem } from '../presenters/broadcast-presenter.js';
+import { presentBroadcastDetail, presentBroadcastItem } from '../presenters/broadcasts.js';
 
 /** Broadcasts (envois massifs), contract §7. */
 

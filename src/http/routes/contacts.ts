@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app-context.js';
-import { addContact, MESSAGES, modifyContact, requireContact } from '../../domain/contacts.js';
+import { addContact, MESSAGES, modifyContact, requireContact } from '../../domain/contacts/contacts.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { accountScope, presentContact, presentGroup } from '../presenters/contacts.js';
 

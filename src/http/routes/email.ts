@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app-context.js';
-import { parseEmailRequest } from '../../domain/outbound-email.js';
+import { parseEmailRequest } from '../../domain/messages/outbound-email.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 /** send_email (contract §3.3): stored as queued, sent by the email dispatcher. */

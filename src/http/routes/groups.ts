@@ -1,8 +1,14 @@
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../app-context.js';
-import type { AddressBookStore, Group } from '../../domain/address-book.js';
+import type { AddressBookStore, Group } from '../../domain/contacts/address-book.js';
 import { badRequest } from '../../domain/errors.js';
-import { addToGroup, deleteGroup, removeFromGroup, requireGroup, saveGroup } from '../../domain/groups.js';
+import {
+  addToGroup,
+  deleteGroup,
+  removeFromGroup,
+  requireGroup,
+  saveGroup,
+} from '../../domain/contacts/groups.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { accountScope, presentContact, presentGroup } from '../presenters/contacts.js';
 

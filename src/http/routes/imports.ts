@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { AppContext } from '../../app-context.js';
-import type { ByteSource } from '../../domain/csv-inspect.js';
-import { findImport, startImport } from '../../domain/import-requests.js';
+import type { ByteSource } from '../../domain/imports/csv-inspect.js';
+import { findImport, startImport } from '../../domain/imports/import-requests.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { presentImport } from '../presenters/imports.js';
 

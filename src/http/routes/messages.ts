@@ -1,8 +1,8 @@
 import type { AppContext } from '../../app-context.js';
 import { badRequest } from '../../domain/errors.js';
-import { parseFeedQuery } from '../../domain/feed.js';
-import { blockedRecipient, parseSendRequest, UNKNOWN_SENDER } from '../../domain/send-request.js';
-import { ZonedFormatter } from '../../domain/timezone.js';
+import { parseFeedQuery } from '../../domain/messages/feed.js';
+import { blockedRecipient, parseSendRequest, UNKNOWN_SENDER } from '../../domain/messages/send-request.js';
+import { ZonedFormatter } from '../../domain/common/timezone.js';
 import { BODY_LIMIT } from '../app.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { presentFeedMessage, presentSent } from '../presenters/messages.js';

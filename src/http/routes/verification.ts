@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
 import { conflict, tooManyRequests } from '../../domain/errors.js';
-import { segmentMessage } from '../../domain/segments.js';
+import { segmentMessage } from '../../domain/sms/segments.js';
 import {
   chooseVerificationChannel,
   parseVerificationRequest,
   REQUEST_ID_USED,
   TOO_MANY_VERIFICATIONS,
   verificationSmsText,
-} from '../../domain/verification.js';
+} from '../../domain/verification/verification.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 /** send_verification (contract §3.4): a code by SMS or by voice call, rate-limited. */

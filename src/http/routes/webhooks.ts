@@ -1,13 +1,18 @@
 import type { AppContext } from '../../app-context.js';
-import { formatUtc } from '../../domain/dates.js';
+import { formatUtc } from '../../domain/common/dates.js';
 import { badRequest, notFound } from '../../domain/errors.js';
 import {
   newWebhookSecret,
   parseWebhookRequest,
   WEBHOOK_MESSAGES,
   type WebhookEvent,
-} from '../../domain/webhooks.js';
-import { deleteWebhook, insertWebhook, listWebhooks, type Webhook } from '../../store/webhooks-repo.js';
+} from '../../domain/webhooks/webhooks.js';
+import {
+  deleteWebhook,
+  insertWebhook,
+  listWebhooks,
+  type Webhook,
+} from '../../store/webhooks/webhooks-repo.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 const TAG = 'Webhooks';

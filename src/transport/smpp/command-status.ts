@@ -1,5 +1,5 @@
 /** SMPP command_status values: their names, and what a refusal means for the message. */
-import { TransportError } from '../types.js';
+import { TransportError } from '../../domain/ports/transports.js';
 import { COMMAND_STATUS_NAMES } from './smpp-lib.js';
 
 export const STATUS = {

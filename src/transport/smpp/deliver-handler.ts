@@ -5,8 +5,8 @@
  * error, so the SMSC delivers it again later. Nothing is acknowledged that is not stored.
  */
 import type { Logger } from 'pino';
-import { scopedCarrierId } from '../../domain/carrier-id.js';
-import type { SmsTransportHandlers } from '../types.js';
+import { scopedCarrierId } from '../../domain/sms/carrier-id.js';
+import type { SmsTransportHandlers } from '../../domain/ports/transports.js';
 import { STATUS } from './command-status.js';
 import { InboundAssembler, type AssembledMessage, type InboundPart } from './inbound-assembler.js';
 import { parseReceipt } from './receipt.js';

@@ -7,8 +7,8 @@
  * while the text id is where carriers switch to decimal or truncate). The text `stat:`/`err:` win over
  * message_state/network_error_code, because the contract's status table is written in their terms.
  */
-import { normaliseCarrierId } from '../../domain/carrier-id.js';
-import type { DeliveryReceipt } from '../types.js';
+import { normaliseCarrierId } from '../../domain/sms/carrier-id.js';
+import type { DeliveryReceipt } from '../../domain/ports/transports.js';
 
 export interface ReceiptFields {
   readonly text: string;

@@ -8,8 +8,8 @@
  * flight, and those still queued, back to the transport, which routes them to a bound connector.
  */
 import type { Logger } from 'pino';
-import { scopedCarrierId } from '../../domain/carrier-id.js';
-import { TransportError, type ConnectorStatus } from '../types.js';
+import { scopedCarrierId } from '../../domain/sms/carrier-id.js';
+import { TransportError, type ConnectorStatus } from '../../domain/ports/transports.js';
 import { isThrottle, STATUS, submitRefusal } from './command-status.js';
 import { SmppLink, type LinkListener, type LinkTiming, type Reply } from './smpp-link.js';
 import { createPdu, type SmppPdu } from './smpp-lib.js';

@@ -19,7 +19,7 @@ import {
   type SmsTransport,
   type SmsTransportHandlers,
   type SubmitResult,
-} from '../types.js';
+} from '../../domain/ports/transports.js';
 import { DeliverHandler } from './deliver-handler.js';
 import { SmppConnector } from './smpp-connector.js';
 import { DEFAULT_TIMING, type LinkTiming } from './smpp-link.js';

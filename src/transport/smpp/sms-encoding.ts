@@ -3,8 +3,8 @@
  * GSM-7 travels unpacked with data_coding 0; UCS-2 is UTF-16BE with data_coding 8 (a character
  * outside the BMP is its surrogate pair, which handsets read back as one character).
  */
-import { decodeGsm7, encodeGsm7 } from '../../domain/gsm7.js';
-import type { SmsEncoding } from '../types.js';
+import { decodeGsm7, encodeGsm7 } from '../../domain/sms/gsm7.js';
+import type { SmsEncoding } from '../../domain/ports/transports.js';
 
 export const DATA_CODING = { GSM7: 0x00, ASCII: 0x01, LATIN1: 0x03, UCS2: 0x08 } as const;
 

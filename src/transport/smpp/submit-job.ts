@@ -1,5 +1,5 @@
 /** One submit_sm waiting to be sent, and the connector's queue of them. */
-import type { TransportError } from '../types.js';
+import type { TransportError } from '../../domain/ports/transports.js';
 import type { PduFields } from './smpp-lib.js';
 
 /**

@@ -8,8 +8,8 @@
  * - `long=payload`: one submit_sm with the whole text in message_payload (the SMSC splits it).
  * registered_delivery=1 asks for a receipt of every submit_sm.
  */
-import { isGsm7 } from '../../domain/gsm7.js';
-import { TransportError, type OutboundSms } from '../types.js';
+import { isGsm7 } from '../../domain/sms/gsm7.js';
+import { TransportError, type OutboundSms } from '../../domain/ports/transports.js';
 import type { PduFields } from './smpp-lib.js';
 import type { LongMode } from './smpp-url.js';
 import { concatUdh, dataCodingOf, encodeText, ESM_CLASS } from './sms-encoding.js';

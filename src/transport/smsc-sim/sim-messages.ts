@@ -1,5 +1,5 @@
 /** What the SMSC simulator sends: receipts for accepted submits, and MO messages split in parts. */
-import { gsm7Septets, isGsm7 } from '../../domain/gsm7.js';
+import { gsm7Septets, isGsm7 } from '../../domain/sms/gsm7.js';
 import { formatSmscDate } from '../smpp/receipt.js';
 import type { PduFields } from '../smpp/smpp-lib.js';
 import { concatUdh, DATA_CODING, ESM_CLASS } from '../smpp/sms-encoding.js';

@@ -1,0 +1,260 @@
+import { parseUtc } from '../common/dates.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { normalisePhone } from '../common/phone.js';
+import { exceedsMaxParts, hasEmailText, hasSmsText, renderEmail, renderSms } from './broadcast-render.js';
+import {
+  BROADCAST_ERRORS as E,
+  parseBroadcastId,
+  ZERO_COUNTERS,
+  type Broadcast,
+  type BroadcastCounters,
+  type BroadcastMessage,
+  type BroadcastStore,
+  type BroadcastTexts,
+  type ContactLookup,
+  type GroupLookup,
+  type TestContact,
+} from './broadcasts.js';
+
+/** The operations behind the §7 endpoints. Each validates fully before it changes anything. */
+
+/** post_broadcast's parameters, as received (a parameter sent empty is `''`). */
+export interface BroadcastParams {
+  readonly broadcast?: string;
+  readonly name?: string;
+  readonly from_groups?: string;
+  /** The source's own modify example misspells from_groups; accepted as a synonym. */
+  readonly rom_groups?: string;
+  readonly fr_message?: string;
+  readonly en_message?: string;
+  readonly fr_subject?: string;
+  readonly en_subject?: string;
+  readonly fr_email?: string;
+  readonly en_email?: string;
+  readonly launch_date?: string;
+}
+
+/** The calling account, as test_broadcast needs it to read a phone number. */
+export interface AccountScope {
+  readonly id: number;
+  readonly defaultCountry: string;
+}
+
+/** A broadcast with what its presentation needs; `messages` is null before it started. */
+export interface BroadcastView {
+  readonly broadcast: Broadcast;
+  readonly counters: BroadcastCounters;
+  readonly messages: readonly BroadcastMessage[] | null;
+}
+
+const TEXT_PARAMS = {
+  frMessage: 'fr_message',
+  enMessage: 'en_message',
+  frSubject: 'fr_subject',
+  enSubject: 'en_subject',
+  frEmail: 'fr_email',
+  enEmail: 'en_email',
+} as const satisfies Record<keyof BroadcastTexts, keyof BroadcastParams>;
+
+const present = (value: string | undefined): value is string => value !== undefined && value !== '';
+
+function requireId(raw: string | undefined): number {
+  if (!present(raw)) throw badRequest(E.idMissing);
+  const id = parseBroadcastId(raw);
+  if (id === undefined) throw notFound(E.notFound);
+  return id;
+}
+
+async function requireBroadcast(store: BroadcastStore, accountId: number, raw: string | undefined) {
+  const id = requireId(raw);
+  const broadcast = await store.find(accountId, id);
+  if (!broadcast) throw notFound(E.notFound);
+  return broadcast;
+}
+
+/** `from_groups`: ids or names, comma-separated; an all-digits entry is an id. */
+function parseGroupRefs(raw: string): GroupLookup[] {
+  const refs = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => (/^\d+$/.test(part) ? { id: parseBroadcastId(part) ?? 0 } : { name: part }));
+  if (refs.length === 0) throw badRequest(E.invalid);
+  return refs;
+}
+
+function textsFrom(params: BroadcastParams, base: BroadcastTexts | null): BroadcastTexts {
+  const texts: Record<keyof BroadcastTexts, string | null> = {
+    frMessage: null,
+    enMessage: null,
+    frSubject: null,
+    enSubject: null,
+    frEmail: null,
+    enEmail: null,
+  };
+  for (const [field, param] of Object.entries(TEXT_PARAMS) as [
+    keyof BroadcastTexts,
+    keyof BroadcastParams,
+  ][]) {
+    const value = params[param];
+    // Modify: only the texts sent change; one sent empty is cleared.
+    texts[field] = value === undefined ? (base?.[field] ?? null) : value.trim() === '' ? null : value;
+  }
+  return texts;
+}
+
+/**
+ * What makes a broadcast sendable: an SMS text, or (extension) an email-only broadcast with a
+ * subject and an email text. A text too long before any merge field is refused here.
+ */
+function assertSendable(texts: BroadcastTexts): void {
+  const emailOnly = hasEmailText(texts) && (texts.frSubject !== null || texts.enSubject !== null);
+  if (!hasSmsText(texts) && !emailOnly) throw badRequest(E.invalid);
+  for (const text of [texts.frMessage, texts.enMessage]) {
+    if (text !== null && exceedsMaxParts(text)) throw badRequest(E.invalid);
+  }
+}
+
+function parseLaunchDate(raw: string | undefined, base: number | null): number | null {
+  if (raw === undefined) return base;
+  if (raw.trim() === '') return null;
+  const at = parseUtc(raw);
+  if (at === null) throw badRequest(E.invalid);
+  return at;
+}
+
+async function resolveGroups(store: BroadcastStore, accountId: number, raw: string): Promise<number[]> {
+  const ids = await store.findGroupIds(accountId, parseGroupRefs(raw));
+  if (!ids) throw badRequest(E.invalid);
+  return ids;
+}
+
+/** post_broadcast: add (no `broadcast`) or modify a pending broadcast. Returns its id. */
+export async function saveBroadcast(
+  store: BroadcastStore,
+  accountId: number,
+  params: BroadcastParams,
+  now: number,
+): Promise<number> {
+  const groupsParam = params.from_groups ?? params.rom_groups;
+  if (!present(params.broadcast)) {
+    const name = params.name?.trim() ?? '';
+    if (name === '' || !present(groupsParam)) throw badRequest(E.invalid);
+    const texts = textsFrom(params, null);
+    assertSendable(texts);
+    const launchDate = parseLaunchDate(params.launch_date, null);
+    const groupIds = await resolveGroups(store, accountId, groupsParam);
+    return store.insert(accountId, { name, groupIds, texts, launchDate }, now);
+  }
+  const existing = await requireBroadcast(store, accountId, params.broadcast);
+  if (existing.status !== 'pending') throw conflict(E.notModifiable);
+  const name = params.name === undefined ? existing.name : params.name.trim();
+  if (name === '' || groupsParam === '') throw badRequest(E.invalid);
+  const texts = textsFrom(params, existing.texts);
+  assertSendable(texts);
+  const launchDate = parseLaunchDate(params.launch_date, existing.launchDate);
+  const groupIds = groupsParam === undefined ? null : await resolveGroups(store, accountId, groupsParam);
+  // The store re-checks `pending` in the same statement: the scheduler may have started it meanwhile.
+  if (!(await store.updatePending(accountId, existing.id, { name, groupIds, texts, launchDate }))) {
+    throw conflict(E.notModifiable);
+  }
+  return existing.id;
+}
+
+/** start_broadcast. */
+export async function startBroadcast(
+  store: BroadcastStore,
+  accountId: number,
+  rawId: string | undefined,
+  defaultMailFrom: string,
+  now: number,
+): Promise<void> {
+  const broadcast = await requireBroadcast(store, accountId, rawId);
+  if (broadcast.status !== 'pending') throw conflict(E.alreadyStarted);
+  const outcome = await store.start(accountId, broadcast.id, { now, defaultMailFrom, scheduled: false });
+  if (outcome.kind === 'not_pending') throw conflict(E.alreadyStarted);
+  if (outcome.kind === 'no_recipients') throw conflict(E.noRecipients);
+}
+
+/** delete_broadcast: what was sent stays in the feed; what is still queued is cancelled. */
+export async function deleteBroadcast(
+  store: BroadcastStore,
+  accountId: number,
+  rawId: string | undefined,
+  now: number,
+): Promise<void> {
+  const broadcast = await requireBroadcast(store, accountId, rawId);
+  if (!(await store.markDeleted(accountId, broadcast.id, now))) throw notFound(E.notFound);
+}
+
+function hasStarted(broadcast: Broadcast): boolean {
+  return broadcast.status === 'in_progress' || broadcast.status === 'completed';
+}
+
+async function views(store: BroadcastStore, broadcasts: readonly Broadcast[]): Promise<BroadcastView[]> {
+  const started = broadcasts.filter(hasStarted).map((b) => b.id);
+  const [counters, messages] = await Promise.all([store.counters(started), store.messages(started)]);
+  return broadcasts.map((broadcast) => ({
+    broadcast,
+    counters: counters.get(broadcast.id) ?? ZERO_COUNTERS,
+    messages: hasStarted(broadcast) ? (messages.get(broadcast.id) ?? []) : null,
+  }));
+}
+
+/** get_broadcast. */
+export async function getBroadcast(
+  store: BroadcastStore,
+  accountId: number,
+  rawId: string | undefined,
+): Promise<BroadcastView> {
+  const broadcast = await requireBroadcast(store, accountId, rawId);
+  const [view] = await views(store, [broadcast]);
+  if (!view) throw notFound(E.notFound);
+  return view;
+}
+
+/** get_broadcasts: newest first. */
+export async function listBroadcasts(store: BroadcastStore, accountId: number): Promise<BroadcastView[]> {
+  return views(store, await store.list(accountId));
+}
+
+/** A `contact` reference: an email, a phone number, or an id (a number that matches no one). */
+function contactLookups(raw: string, defaultCountry: string): ContactLookup[] {
+  const value = raw.trim();
+  if (value.includes('@')) return [{ email: value.toLowerCase() }];
+  const lookups: ContactLookup[] = [];
+  const number = normalisePhone(value, defaultCountry);
+  if (number) lookups.push({ number });
+  const id = parseBroadcastId(value);
+  if (id !== undefined) lookups.push({ id });
+  return lookups;
+}
+
+/**
+ * test_broadcast: renders the broadcast for one contact and queues it (SMS and/or email) as a
+ * single send, outside the broadcast's counters. A blocked contact is refused like `send` refuses
+ * it; a contact that would receive nothing is answered `broadcast has no valid recipients`.
+ */
+export async function testBroadcast(
+  store: BroadcastStore,
+  account: AccountScope,
+  params: { broadcast?: string; contact?: string },
+  defaultMailFrom: string,
+  now: number,
+): Promise<void> {
+  if (!present(params.broadcast) || !present(params.contact)) throw badRequest(E.testParamsMissing);
+  const broadcast = await requireBroadcast(store, account.id, params.broadcast);
+  let contact: TestContact | undefined;
+  for (const lookup of contactLookups(params.contact, account.defaultCountry)) {
+    contact = await store.findContact(account.id, lookup);
+    if (contact) break;
+  }
+  if (!contact) throw notFound(E.contactNotFound);
+  if (contact.isBlocked) throw forbidden(E.recipientBlocked);
+  const recipient = contact.isSuppressed ? { ...contact, number: null } : contact;
+  const sms = renderSms(broadcast.texts, recipient);
+  const email = renderEmail(broadcast.texts, recipient, broadcast.name);
+  if (!sms && !email) throw conflict(E.noRecipients);
+  if (sms?.failure) throw badRequest(sms.failure);
+  await store.queueTest(account.id, sms, email, { defaultMailFrom, now });
+}

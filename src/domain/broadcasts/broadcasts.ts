@@ -1,0 +1,203 @@
+import type { SmsEncoding } from '../ports/transports.js';
+
+/**
+ * Broadcasts (envois massifs, contract §7): the model, the documented error texts, and the store
+ * interface the domain needs. The store (src/store/broadcasts-repo.ts) implements it.
+ *
+ * State machine: pending → in_progress (start_broadcast, or the scheduler at launch_date) →
+ * completed (every SMS and email has a final state) | failed (a scheduled start found nobody to
+ * send to). Only a pending broadcast can be modified or started; any can be deleted.
+ */
+
+export type BroadcastStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
+
+export const BROADCAST_ERRORS = {
+  invalid: 'Invalid broadcast information',
+  idMissing: 'broadcast identifier parameter is missing',
+  notFound: 'broadcast not found',
+  notModifiable: 'broadcast has already been sent or is currently being processed',
+  alreadyStarted: 'broadcast has already been sent or started',
+  noRecipients: 'broadcast has no valid recipients',
+  testParamsMissing: 'Contact and broadcast required',
+  contactNotFound: 'contact not found',
+  // Not in §7: the same refusal as `send` (§3.2), for a test to a contact who opted out.
+  recipientBlocked: 'recipient is blocked',
+  tooLong: 'message is too long (maximum 10 parts)',
+} as const;
+
+/** The six texts of a broadcast; a text never set (or set empty) is null. */
+export interface BroadcastTexts {
+  readonly frMessage: string | null;
+  readonly enMessage: string | null;
+  readonly frSubject: string | null;
+  readonly enSubject: string | null;
+  readonly frEmail: string | null;
+  readonly enEmail: string | null;
+}
+
+export const TEXT_FIELDS = [
+  'frMessage',
+  'enMessage',
+  'frSubject',
+  'enSubject',
+  'frEmail',
+  'enEmail',
+] as const;
+
+/** A broadcast as stored (never a deleted one). */
+export interface Broadcast {
+  readonly id: number;
+  readonly accountId: number;
+  readonly name: string;
+  readonly texts: BroadcastTexts;
+  readonly status: BroadcastStatus;
+  /** Requested start while pending (null: waits for start_broadcast), actual start once started. */
+  readonly launchDate: number | null;
+  readonly endDate: number | null;
+  /** Names of the targeted groups, in the order given. */
+  readonly groupNames: readonly string[];
+  /** SMS and email recipients counted at start (0 before). */
+  readonly smsTotal: number;
+  readonly emailTotal: number;
+}
+
+/** What a broadcast's messages and emails have become so far, counted from their rows. */
+export interface BroadcastCounters {
+  /** Handed to the carrier: sent, delivered, or failed after being sent. */
+  readonly sent: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly emailSent: number;
+  readonly emailFailed: number;
+}
+
+export const ZERO_COUNTERS: BroadcastCounters = {
+  sent: 0,
+  delivered: 0,
+  failed: 0,
+  emailSent: 0,
+  emailFailed: 0,
+};
+
+/** One outbound SMS of a broadcast, for the `list` of get_broadcast(s). */
+export interface BroadcastMessage {
+  readonly id: number;
+  readonly fromNumber: string;
+  readonly toNumber: string;
+  readonly body: string;
+  readonly partCount: number;
+  readonly status: string;
+  readonly detailedStatus: string | null;
+  readonly createdAt: number;
+  readonly doneAt: number | null;
+}
+
+/** The editable part of a broadcast, validated. */
+export interface BroadcastDraft {
+  readonly name: string;
+  readonly groupIds: readonly number[];
+  readonly texts: BroadcastTexts;
+  readonly launchDate: number | null;
+}
+
+/** A modification: groupIds null keeps the current groups. */
+export interface BroadcastUpdate extends Omit<BroadcastDraft, 'groupIds'> {
+  readonly groupIds: readonly number[] | null;
+}
+
+/** A contact as a broadcast sees it (also a recipient of the snapshot). */
+export interface RecipientContact {
+  readonly contactId: number;
+  readonly number: string | null;
+  readonly email: string | null;
+  readonly name: string;
+  readonly description: string;
+  readonly language: string;
+}
+
+/** The contact a test_broadcast names, with what decides whether it may be sent to. */
+export interface TestContact extends RecipientContact {
+  readonly isBlocked: boolean;
+  readonly isSuppressed: boolean;
+}
+
+/** How a `contact` or group reference is looked up. */
+export type ContactLookup =
+  { readonly id: number } | { readonly number: string } | { readonly email: string };
+export type GroupLookup = { readonly id: number } | { readonly name: string };
+
+/** An SMS ready to insert, rendered for one recipient. */
+export interface QueuedSms {
+  readonly contactId: number;
+  readonly to: string;
+  readonly body: string;
+  readonly partCount: number;
+  readonly encoding: SmsEncoding;
+  /** Set when the recipient cannot be sent this message: stored as failed, never dispatched. */
+  readonly failure: string | null;
+}
+
+/** An email ready to insert, rendered for one recipient (`body` is the HTML version, format htm). */
+export interface QueuedEmail {
+  readonly contactId: number;
+  readonly to: string;
+  readonly subject: string;
+  readonly html: string;
+}
+
+/** What a start did: started (with its totals), nothing (not pending any more), or no recipient. */
+export type StartOutcome =
+  | { readonly kind: 'started'; readonly smsTotal: number; readonly emailTotal: number }
+  | { readonly kind: 'not_pending' }
+  | { readonly kind: 'no_recipients' };
+
+/** How a start is made: by start_broadcast now, or by the scheduler at launch_date. */
+export interface StartOptions {
+  readonly now: number;
+  /** The From address when the account has none of its own. */
+  readonly defaultMailFrom: string;
+  /**
+   * true for the scheduler: start only when launch_date is due, and with nobody to send to
+   * record the broadcast as failed instead of leaving it pending.
+   */
+  readonly scheduled: boolean;
+}
+
+/** The store the broadcast operations need (API side and scheduler). */
+export interface BroadcastStore {
+  /** Resolves group references of the account; undefined when one of them does not exist. */
+  findGroupIds(accountId: number, refs: readonly GroupLookup[]): Promise<number[] | undefined>;
+  insert(accountId: number, draft: BroadcastDraft, now: number): Promise<number>;
+  find(accountId: number, id: number): Promise<Broadcast | undefined>;
+  /** Newest first. */
+  list(accountId: number): Promise<Broadcast[]>;
+  /** Replaces the draft while the broadcast is still pending; false when it is not (any more). */
+  updatePending(accountId: number, id: number, update: BroadcastUpdate): Promise<boolean>;
+  /**
+   * Claims the pending broadcast (conditional update: one start only, also across processes),
+   * snapshots its recipients (groups deduplicated, blocked contacts excluded, suppressed numbers
+   * get no SMS) and records the totals — one transaction. `no_recipients` leaves it unchanged
+   * (API) or failed (scheduler).
+   */
+  start(accountId: number, id: number, options: StartOptions): Promise<StartOutcome>;
+  /** Due scheduled broadcasts: pending with launch_date <= now. */
+  dueScheduled(now: number, limit: number): Promise<{ id: number; accountId: number }[]>;
+  /** Soft-deletes; queued messages and emails of the broadcast become cancelled. */
+  markDeleted(accountId: number, id: number, now: number): Promise<boolean>;
+  counters(ids: readonly number[]): Promise<Map<number, BroadcastCounters>>;
+  messages(ids: readonly number[]): Promise<Map<number, BroadcastMessage[]>>;
+  findContact(accountId: number, lookup: ContactLookup): Promise<TestContact | undefined>;
+  /** Queues a test: counted nowhere (no broadcast_id), single-send priority. */
+  queueTest(
+    accountId: number,
+    sms: QueuedSms | null,
+    email: QueuedEmail | null,
+    options: { readonly defaultMailFrom: string; readonly now: number },
+  ): Promise<void>;
+}
+
+/** Parses an id parameter; anything that is not a positive whole number matches no row. */
+export function parseBroadcastId(raw: string): number | undefined {
+  const trimmed = raw.trim();
+  return /^\d{1,15}$/.test(trimmed) && Number(trimmed) > 0 ? Number(trimmed) : undefined;
+}

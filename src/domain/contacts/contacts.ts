@@ -1,0 +1,183 @@
+import {
+  UniqueViolation,
+  type AddressBookStore,
+  type Contact,
+  type ContactFields,
+  type ContactKey,
+  type Language,
+} from './address-book.js';
+import { normaliseEmail } from '../common/email.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { normalisePhone } from '../common/phone.js';
+
+/** The account a request acts for: every lookup is scoped by its id. */
+export interface AccountScope {
+  readonly id: number;
+  readonly defaultLanguage: string;
+  readonly defaultCountry: string;
+}
+
+export interface ContactParams {
+  readonly id?: string;
+  readonly number?: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly language?: string;
+  readonly user_id?: string;
+}
+
+export const MESSAGES = {
+  numberOrEmailRequired: 'Contact number or email required',
+  numberEmailOrIdRequired: 'Contact number, email or id required',
+  notFound: 'Contact not found',
+  numberExists: 'Contact already exists with this number',
+  emailExists: 'Contact already exists with this email',
+  language: 'language must be fr or en',
+  number: 'number is not a valid phone number',
+  email: 'email is not a valid email address',
+  userId: 'user_id must be a number',
+} as const;
+
+const present = (value: string | undefined): value is string => value !== undefined && value !== '';
+
+export function parseLanguage(raw: string): Language {
+  const lower = raw.trim().toLowerCase();
+  if (lower !== 'fr' && lower !== 'en') throw badRequest(MESSAGES.language);
+  return lower;
+}
+
+function defaultLanguage(scope: AccountScope): Language {
+  return scope.defaultLanguage === 'en' ? 'en' : 'fr';
+}
+
+function parseNumber(raw: string, scope: AccountScope): string {
+  const number = normalisePhone(raw, scope.defaultCountry);
+  if (!number) throw badRequest(MESSAGES.number);
+  return number;
+}
+
+function parseEmail(raw: string): string {
+  const email = normaliseEmail(raw);
+  if (!email) throw badRequest(MESSAGES.email);
+  return email;
+}
+
+function parseUserId(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw.trim())) throw badRequest(MESSAGES.userId);
+  return Number(raw.trim());
+}
+
+/** Parses an id parameter; anything that is not a positive whole number matches no row. */
+export function parseId(raw: string): number | undefined {
+  const trimmed = raw.trim();
+  return /^\d{1,15}$/.test(trimmed) && Number(trimmed) > 0 ? Number(trimmed) : undefined;
+}
+
+/**
+ * The key a lookup parameter names. A number that does not normalise is looked up as typed, so an
+ * odd stored value is still found; it simply matches nothing otherwise.
+ */
+export function contactKeyFromNumber(raw: string, scope: AccountScope): ContactKey {
+  return { number: normalisePhone(raw, scope.defaultCountry) ?? raw.trim() };
+}
+
+/** get_contact / delete_contact: the first present of id, number, email wins. */
+export function contactKeyFromParams(params: ContactParams, scope: AccountScope): ContactKey | undefined {
+  if (present(params.id)) return { id: parseId(params.id) ?? 0 };
+  if (present(params.number)) return contactKeyFromNumber(params.number, scope);
+  if (present(params.email)) return { email: params.email.trim().toLowerCase() };
+  return undefined;
+}
+
+/**
+ * A `contact` parameter of the group endpoints: an email, a phone number, or an id. A value that
+ * normalises to a number is looked up as one first; all digits then falls back to the id.
+ */
+export async function findContactByRef(
+  store: AddressBookStore,
+  scope: AccountScope,
+  raw: string,
+): Promise<Contact | undefined> {
+  const value = raw.trim();
+  if (value.includes('@')) return store.findContact(scope.id, { email: value.toLowerCase() });
+  const number = normalisePhone(value, scope.defaultCountry);
+  const byNumber = number ? await store.findContact(scope.id, { number }) : undefined;
+  if (byNumber) return byNumber;
+  const id = parseId(value);
+  return id === undefined ? undefined : store.findContact(scope.id, { id });
+}
+
+function mapUnique(error: unknown): never {
+  if (error instanceof UniqueViolation) {
+    throw conflict(error.field === 'email' ? MESSAGES.emailExists : MESSAGES.numberExists);
+  }
+  throw error;
+}
+
+/** post_contact without `id`: number or email required; language defaults to the account's. */
+export async function addContact(
+  store: AddressBookStore,
+  scope: AccountScope,
+  params: ContactParams,
+  now: number,
+): Promise<Contact> {
+  if (!present(params.number) && !present(params.email)) throw badRequest(MESSAGES.numberOrEmailRequired);
+  const fields: ContactFields = {
+    language: present(params.language) ? parseLanguage(params.language) : defaultLanguage(scope),
+    number: present(params.number) ? parseNumber(params.number, scope) : null,
+    email: present(params.email) ? parseEmail(params.email) : null,
+    name: params.name?.trim() ?? '',
+    description: params.description?.trim() ?? '',
+    userId: present(params.user_id) ? parseUserId(params.user_id) : 0,
+  };
+  if (fields.number && (await store.findContact(scope.id, { number: fields.number }))) {
+    throw conflict(MESSAGES.numberExists);
+  }
+  if (fields.email && (await store.findContact(scope.id, { email: fields.email }))) {
+    throw conflict(MESSAGES.emailExists);
+  }
+  return store.insertContact(scope.id, fields, now).catch(mapUnique);
+}
+
+/** post_contact with `id`: only the parameters sent change; one sent empty clears its field. */
+export async function modifyContact(
+  store: AddressBookStore,
+  scope: AccountScope,
+  params: ContactParams & { id: string },
+): Promise<Contact> {
+  const id = parseId(params.id);
+  const current = id === undefined ? undefined : await store.findContact(scope.id, { id });
+  if (!current) throw notFound(MESSAGES.notFound);
+  const pick = <T>(raw: string | undefined, parse: (value: string) => T, cleared: T, keep: T): T =>
+    raw === undefined ? keep : raw.trim() === '' ? cleared : parse(raw);
+  const fields: ContactFields = {
+    language: pick(params.language, parseLanguage, defaultLanguage(scope), current.language),
+    number: pick<string | null>(params.number, (v) => parseNumber(v, scope), null, current.number),
+    email: pick<string | null>(params.email, parseEmail, null, current.email),
+    name: pick(params.name, (v) => v.trim(), '', current.name),
+    description: pick(params.description, (v) => v.trim(), '', current.description),
+    userId: pick(params.user_id, parseUserId, 0, current.userId),
+  };
+  if (fields.number === null && fields.email === null) throw badRequest(MESSAGES.numberOrEmailRequired);
+  if (fields.number && fields.number !== current.number) {
+    if (await store.findContact(scope.id, { number: fields.number })) throw conflict(MESSAGES.numberExists);
+  }
+  if (fields.email && fields.email !== current.email) {
+    if (await store.findContact(scope.id, { email: fields.email })) throw conflict(MESSAGES.emailExists);
+  }
+  return store.updateContact(scope.id, current.id, fields).catch(mapUnique);
+}
+
+export async function requireContact(
+  store: AddressBookStore,
+  scope: AccountScope,
+  params: ContactParams,
+  missingMessage: string,
+): Promise<Contact> {
+  const key = contactKeyFromParams(params, scope);
+  if (!key) throw badRequest(missingMessage);
+  const contact = await store.findContact(scope.id, key);
+  if (!contact) throw notFound(MESSAGES.notFound);
+  return contact;
+}

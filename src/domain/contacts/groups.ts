@@ -1,0 +1,124 @@
+import {
+  UniqueViolation,
+  type AddressBookStore,
+  type Contact,
+  type Group,
+  type GroupKey,
+} from './address-book.js';
+import { findContactByRef, parseId, type AccountScope } from './contacts.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+
+export const GROUP_MESSAGES = {
+  groupMissing: 'group parameter is missing',
+  groupNotFound: 'group not found',
+  nameMissing: 'group_name parameter is missing',
+  exists: 'group already exists',
+  doesNotExist: "group doesn't exist",
+  systemModified: "system groups can't be modified",
+  systemDeleted: "system groups can't be deleted",
+  contactAndGroup: 'Contact and group required',
+  contactNotFound: 'contact not found',
+  nameDigits: 'group_name must not be only digits',
+  nameTooLong: 'group_name is too long (maximum 100 characters)',
+} as const;
+
+/** An all-digits `group` parameter is an id, anything else a name (case-insensitive). */
+export function groupKey(raw: string): GroupKey {
+  const value = raw.trim();
+  return /^\d+$/.test(value) ? { id: parseId(value) ?? 0 } : { name: value };
+}
+
+export async function requireGroup(
+  store: AddressBookStore,
+  accountId: number,
+  raw: string | undefined,
+): Promise<Group> {
+  if (raw === undefined || raw.trim() === '') throw badRequest(GROUP_MESSAGES.groupMissing);
+  const group = await store.findGroup(accountId, groupKey(raw));
+  if (!group) throw notFound(GROUP_MESSAGES.groupNotFound);
+  return group;
+}
+
+function validName(raw: string | undefined): string {
+  const name = raw?.trim() ?? '';
+  if (name === '') throw badRequest(GROUP_MESSAGES.nameMissing);
+  // An all-digits name could never be named again: the `group` parameter would read it as an id.
+  if (/^\d+$/.test(name)) throw badRequest(GROUP_MESSAGES.nameDigits);
+  if (name.length > 100) throw badRequest(GROUP_MESSAGES.nameTooLong);
+  return name;
+}
+
+const mapUnique = (error: unknown): never => {
+  if (error instanceof UniqueViolation) throw conflict(GROUP_MESSAGES.exists);
+  throw error;
+};
+
+/** post_group: add with `group_name`; rename with `group_id` + `group_name`. */
+export async function saveGroup(
+  store: AddressBookStore,
+  accountId: number,
+  params: { group_id?: string; group_name?: string },
+  now: number,
+): Promise<Group> {
+  const name = validName(params.group_name);
+  if (params.group_id === undefined || params.group_id.trim() === '') {
+    if (await store.findGroup(accountId, { name })) throw conflict(GROUP_MESSAGES.exists);
+    return store.insertGroup(accountId, name, now).catch(mapUnique);
+  }
+  const id = parseId(params.group_id);
+  const group = id === undefined ? undefined : await store.findGroup(accountId, { id });
+  if (!group) throw notFound(GROUP_MESSAGES.doesNotExist);
+  if (group.systemKind !== null) throw conflict(GROUP_MESSAGES.systemModified);
+  const other = await store.findGroup(accountId, { name });
+  if (other && other.id !== group.id) throw conflict(GROUP_MESSAGES.exists);
+  return store.renameGroup(accountId, group.id, name).catch(mapUnique);
+}
+
+async function resolveMembership(
+  store: AddressBookStore,
+  scope: AccountScope,
+  params: { group?: string; contact?: string },
+): Promise<{ group: Group; contact: Contact }> {
+  if (!params.group?.trim() || !params.contact?.trim()) throw badRequest(GROUP_MESSAGES.contactAndGroup);
+  const contact = await findContactByRef(store, scope, params.contact);
+  if (!contact) throw notFound(GROUP_MESSAGES.contactNotFound);
+  const group = await store.findGroup(scope.id, groupKey(params.group));
+  if (!group) throw notFound(GROUP_MESSAGES.groupNotFound);
+  return { group, contact };
+}
+
+/** add_group_contact: idempotent. Tous already holds everyone; adding to Blocked blocks. */
+export async function addToGroup(
+  store: AddressBookStore,
+  scope: AccountScope,
+  params: { group?: string; contact?: string },
+  now: number,
+): Promise<void> {
+  const { group, contact } = await resolveMembership(store, scope, params);
+  if (group.systemKind === 'all') return;
+  if (group.systemKind === 'blocked') return store.setBlocked(scope.id, contact.id, true);
+  await store.addMember(group.id, contact.id, now);
+}
+
+/** delete_group_contact: succeeds when not a member; removing from Blocked unblocks; Tous refuses. */
+export async function removeFromGroup(
+  store: AddressBookStore,
+  scope: AccountScope,
+  params: { group?: string; contact?: string },
+): Promise<void> {
+  const { group, contact } = await resolveMembership(store, scope, params);
+  if (group.systemKind === 'all') throw conflict(GROUP_MESSAGES.systemModified);
+  if (group.systemKind === 'blocked') return store.setBlocked(scope.id, contact.id, false);
+  await store.removeMember(group.id, contact.id);
+}
+
+/** delete_group: the contacts stay; system groups refuse. */
+export async function deleteGroup(
+  store: AddressBookStore,
+  accountId: number,
+  raw: string | undefined,
+): Promise<void> {
+  const group = await requireGroup(store, accountId, raw);
+  if (group.systemKind !== null) throw conflict(GROUP_MESSAGES.systemDeleted);
+  await store.deleteGroup(accountId, group.id);
+}

@@ -1,0 +1,81 @@
+import type { ImportAccount, ImportBatchTx, ImportCounts, Membership } from '../ports/import-store.js';
+import { isRejected, type ContactDraft, type RejectedRow } from './import-rows.js';
+import { planBatch } from './import-plan.js';
+
+export interface BatchSettings {
+  readonly account: ImportAccount;
+  readonly overwrite: boolean;
+  /** The import's `group` parameter (resolved again each batch: it may have been deleted since). */
+  readonly importGroupId: number | null;
+  /** The line of the batch's last record: the checkpoint once the batch is committed. */
+  readonly lastLine: number;
+}
+
+/**
+ * Applies one batch of read rows inside the batch's transaction, set-based: one lookup of the
+ * numbers and emails, one multi-row insert, one multi-row update, one insert of memberships, then
+ * the progress (checkpoint, counters, reasons) in the same transaction — so a batch counts exactly
+ * once, whenever the process dies.
+ */
+export async function applyBatch(
+  tx: ImportBatchTx,
+  rows: readonly (ContactDraft | RejectedRow)[],
+  settings: BatchSettings,
+): Promise<ImportCounts> {
+  const drafts: ContactDraft[] = [];
+  const rejected: RejectedRow[] = [];
+  for (const row of rows) {
+    if (isRejected(row)) rejected.push(row);
+    else drafts.push(row);
+  }
+
+  const groupIds = new Set<number>(settings.importGroupId === null ? [] : [settings.importGroupId]);
+  const groupNames = new Map<string, string>();
+  for (const draft of drafts) {
+    for (const ref of draft.groups) {
+      if ('id' in ref) groupIds.add(ref.id);
+      else if (!groupNames.has(ref.name.toLowerCase())) groupNames.set(ref.name.toLowerCase(), ref.name);
+    }
+  }
+  const groups =
+    groupIds.size > 0 || groupNames.size > 0
+      ? await tx.resolveGroups([...groupIds], [...groupNames.values()])
+      : { byId: new Map(), byName: new Map() };
+
+  const numbers = drafts.flatMap((d) => (d.number === null ? [] : [d.number]));
+  const emails = drafts.flatMap((d) => (d.email === null ? [] : [d.email]));
+  const existing = drafts.length > 0 ? await tx.findContacts(numbers, emails) : [];
+  const plan = planBatch(drafts, existing, {
+    overwrite: settings.overwrite,
+    defaultLanguage: settings.account.defaultLanguage,
+    importGroup: settings.importGroupId === null ? undefined : groups.byId.get(settings.importGroupId),
+    groupsById: groups.byId,
+    groupsByName: groups.byName,
+  });
+
+  const memberships: Membership[] = [];
+  let lostToConcurrentWriter = 0;
+  const ids = plan.inserts.length > 0 ? await tx.insertContacts(plan.inserts) : [];
+  ids.forEach((id, index) => {
+    if (id === undefined) lostToConcurrentWriter++;
+    else for (const groupId of plan.insertGroups[index] ?? []) memberships.push({ contactId: id, groupId });
+  });
+  for (const [contactId, ids] of plan.existingGroups) {
+    for (const groupId of ids) memberships.push({ contactId, groupId });
+  }
+  if (plan.updates.length > 0) await tx.updateContacts(plan.updates);
+  if (memberships.length > 0) await tx.addMemberships(memberships);
+  if (plan.blockIds.length > 0) await tx.blockContacts(plan.blockIds);
+
+  const reasons = [...rejected, ...plan.rejected].sort((a, b) => a.line - b.line);
+  const counts: ImportCounts = {
+    rowsRead: rows.length,
+    // A row whose number or email another writer took between our lookup and our insert is a duplicate.
+    created: plan.created - lostToConcurrentWriter,
+    updated: plan.updated,
+    skipped: plan.skipped + lostToConcurrentWriter,
+    rejected: reasons.length,
+  };
+  await tx.recordProgress({ checkpointLine: settings.lastLine, counts, errors: reasons });
+  return counts;
+}

@@ -1,0 +1,96 @@
+import { CSV_ERRORS, inspectCsv, type ByteSource } from './csv-inspect.js';
+import { badRequest, notFound } from '../errors.js';
+import type { ImportJob, ImportStore } from '../ports/import-store.js';
+import { REPORTED_ERRORS } from './import-report.js';
+import type { RejectedRow } from './import-rows.js';
+
+/** Contract §4.4 and its `get_import` extension, letter for letter. */
+export const IMPORT_MESSAGES = {
+  fileRequired: 'File required',
+  emailMissing: 'email parameter is missing',
+  notAUser: (email: string) => `The email ${email} must be associated to a user on your account`,
+  overwrite: 'overwrite must be 0 or 1',
+  groupNotFound: 'group not found',
+  importIdMissing: 'import_id parameter is missing',
+  importNotFound: 'import not found',
+} as const;
+
+export interface ImportRequest {
+  readonly accountId: number;
+  /** A multipart upload, re-readable from its start. */
+  readonly upload: ByteSource | undefined;
+  /** The `file` parameter as text (form-encoded style). */
+  readonly fileText: string | undefined;
+  readonly email: string | undefined;
+  readonly overwrite: string | undefined;
+  readonly group: string | undefined;
+  readonly now: number;
+}
+
+const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+
+/** The text of a form field as a source of bytes. */
+export function textSource(text: string): ByteSource {
+  return async function* (pieceBytes: number) {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; at += pieceBytes) yield bytes.subarray(at, at + pieceBytes);
+  };
+}
+
+/**
+ * import_contacts: the checks in the contract's order, then the upload stored whole, in chunks of
+ * `chunkBytes` (committed before the answer); the rows are imported by the background importer.
+ */
+export async function startImport(
+  store: ImportStore,
+  request: ImportRequest,
+  chunkBytes: number,
+): Promise<{ email: string; importId: number }> {
+  if (!request.upload && !present(request.fileText)) throw badRequest(IMPORT_MESSAGES.fileRequired);
+  if (!present(request.email)) throw badRequest(IMPORT_MESSAGES.emailMissing);
+  const email = request.email.trim();
+  const reportEmail = await store.findUserEmail(request.accountId, email);
+  if (reportEmail === undefined) throw badRequest(IMPORT_MESSAGES.notAUser(email));
+
+  let source = request.upload;
+  if (!source) {
+    const text = request.fileText ?? '';
+    // `file=abc.csv` names a file on the client's disk; the server has no file by that name to read.
+    if (!/[\r\n]/.test(text)) throw badRequest(CSV_ERRORS.unreadable);
+    source = textSource(text);
+  }
+  const layout = await inspectCsv(source);
+
+  const overwrite = request.overwrite?.trim() ?? '';
+  if (overwrite !== '' && overwrite !== '0' && overwrite !== '1') throw badRequest(IMPORT_MESSAGES.overwrite);
+  let groupId: number | null = null;
+  if (present(request.group)) {
+    const raw = request.group.trim();
+    const group = await store.findGroup(
+      request.accountId,
+      /^\d+$/.test(raw) ? { id: /^\d{1,15}$/.test(raw) ? Number(raw) : 0 } : { name: raw },
+    );
+    if (!group) throw notFound(IMPORT_MESSAGES.groupNotFound);
+    groupId = group.id;
+  }
+
+  const importId = await store.createImport(
+    { accountId: request.accountId, reportEmail, overwrite: overwrite === '1', groupId, ...layout },
+    source(chunkBytes),
+    request.now,
+  );
+  return { email, importId };
+}
+
+/** get_import: the import of this account, with its first reasons; another account's is not found. */
+export async function findImport(
+  store: ImportStore,
+  accountId: number,
+  rawId: string | undefined,
+): Promise<{ job: ImportJob; errors: RejectedRow[] }> {
+  if (!present(rawId)) throw badRequest(IMPORT_MESSAGES.importIdMissing);
+  const id = /^\d{1,15}$/.test(rawId.trim()) ? Number(rawId.trim()) : 0;
+  const job = id > 0 ? await store.findImport(accountId, id) : undefined;
+  if (!job) throw notFound(IMPORT_MESSAGES.importNotFound);
+  return { job, errors: await store.listErrors(job.id, REPORTED_ERRORS) };
+}

@@ -1,0 +1,193 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { FeedFilter, FeedRow } from '../../domain/messages/outbound.js';
+import type { SmsEncoding } from '../../domain/ports/transports.js';
+import type { Database } from '../schema.js';
+import { inList } from '../value-lists.js';
+
+/** An outbound SMS to queue: what `send`, a verification or a broadcast writes. */
+export interface NewOutboundMessage {
+  readonly accountId: number;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly partCount: number;
+  readonly encoding: SmsEncoding;
+  readonly contactId: number | null;
+  readonly broadcastId?: number | null;
+  /** 0 = single sends and verification codes, 1 = bulk. */
+  readonly priority: number;
+  readonly idempotencyKey?: string | null;
+  readonly acceptedAt: number;
+}
+
+function messageRow(message: NewOutboundMessage) {
+  return {
+    account_id: message.accountId,
+    direction: 'mt' as const,
+    from_number: message.from,
+    to_number: message.to,
+    body: message.body,
+    part_count: message.partCount,
+    encoding: message.encoding,
+    status: 'queued',
+    detailed_status: null,
+    contact_id: message.contactId,
+    broadcast_id: message.broadcastId ?? null,
+    priority: message.priority,
+    idempotency_key: message.idempotencyKey ?? null,
+    attempts: 0,
+    next_attempt_at: message.acceptedAt,
+    lease_until: null,
+    error: null,
+    created_at: message.acceptedAt,
+    sent_at: null,
+    done_at: null,
+  };
+}
+
+/** Inserts one queued message inside the caller's transaction; returns its id (the msg_id). */
+export async function insertQueuedMessage(
+  trx: Kysely<Database> | Transaction<Database>,
+  message: NewOutboundMessage,
+): Promise<number> {
+  const row = await trx
+    .insertInto('messages')
+    .values(messageRow(message))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Inserts queued messages with one statement per few hundred rows; returns their ids in the order
+ * given. Both engines number the rows of one INSERT in the order of its VALUES (SQLite's rowid and
+ * PostgreSQL's identity are drawn row by row), and RETURNING promises no order, so the ids are
+ * sorted back into it.
+ */
+export async function insertQueuedMessages(
+  trx: Kysely<Database> | Transaction<Database>,
+  messages: readonly NewOutboundMessage[],
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < messages.length; i += 150) {
+    const chunk = messages.slice(i, i + 150);
+    const rows = await trx.insertInto('messages').values(chunk.map(messageRow)).returning('id').execute();
+    ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
+  }
+  return ids;
+}
+
+/** A number a send is addressed to: its contact in the account (if any), and whether it is refused. */
+export interface RecipientState {
+  readonly contactId: number | null;
+  /** A blocked contact of the account, or a number on its suppression list. */
+  readonly blocked: boolean;
+}
+
+/** What a batch of sends needs to know of one account, read in one statement. */
+export interface SendView {
+  /** The account's sender numbers, oldest first (the first is the default From). */
+  readonly senders: string[];
+  readonly recipients: Map<string, RecipientState>;
+}
+
+/**
+ * The account's sender numbers, and for each number of the batch its contact and whether it is
+ * blocked or suppressed: one statement (a UNION ALL of three index lookups), because on PostgreSQL
+ * every statement of the send transaction is a round trip that all of the batch's callers wait on.
+ */
+export async function sendView(
+  db: Kysely<Database>,
+  accountId: number,
+  numbers: readonly string[],
+): Promise<SendView> {
+  const unique = [...new Set(numbers)];
+  const none = sql<number | null>`null`;
+  let query = db
+    .selectFrom('account_senders')
+    .select((eb) => [
+      sql.lit('sender').as('kind'),
+      // Typed as wide as the union's other branches.
+      eb.ref('number').$castTo<string | null>().as('number'),
+      eb.ref('id').$castTo<number | null>().as('id'),
+      sql.lit(0).as('blocked'),
+    ])
+    .where('account_id', '=', accountId);
+  if (unique.length > 0) {
+    query = query
+      .unionAll(
+        db
+          .selectFrom('contacts')
+          .select([sql.lit('contact').as('kind'), 'number', 'id', 'is_blocked as blocked'])
+          .where('account_id', '=', accountId)
+          .where(inList(db, 'number', unique)),
+      )
+      .unionAll(
+        db
+          .selectFrom('suppressions')
+          .select([sql.lit('suppressed').as('kind'), 'number', none.as('id'), sql.lit(0).as('blocked')])
+          .where('account_id', '=', accountId)
+          .where(inList(db, 'number', unique)),
+      );
+  }
+  const rows = await query.execute();
+  const senders = rows
+    .filter((r) => r.kind === 'sender')
+    .sort((x, y) => Number(x.id) - Number(y.id))
+    .map((r) => r.number ?? '');
+  const suppressed = new Set(rows.filter((r) => r.kind === 'suppressed').map((r) => r.number));
+  const recipients = new Map<string, RecipientState>();
+  for (const number of unique) recipients.set(number, { contactId: null, blocked: suppressed.has(number) });
+  for (const row of rows) {
+    if (row.kind !== 'contact' || row.number === null) continue;
+    recipients.set(row.number, {
+      contactId: Number(row.id),
+      blocked: Number(row.blocked) === 1 || suppressed.has(row.number),
+    });
+  }
+  return { senders, recipients };
+}
+
+/** The account's contact with this number, for linking a message to it. */
+export async function findContactIdByNumber(
+  db: Kysely<Database>,
+  accountId: number,
+  number: string,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/**
+ * One page of the feed, oldest first. Answered from the index (account_id, direction, created_at,
+ * id) — or (account_id, created_at, id) for both directions — in index order: no scan, no sort.
+ */
+export function feedQuery(db: Kysely<Database>, filter: FeedFilter) {
+  let query = db
+    .selectFrom('messages')
+    .select([
+      'id',
+      'direction',
+      'from_number',
+      'to_number',
+      'body',
+      'created_at',
+      'part_count',
+      'status',
+      'detailed_status',
+    ])
+    .where('account_id', '=', filter.accountId);
+  if (filter.direction !== 'all') query = query.where('direction', '=', filter.direction);
+  query = query.where('created_at', '>=', filter.startAt);
+  if (filter.sinceId !== undefined) query = query.where('id', '>', filter.sinceId);
+  return query.orderBy('created_at').orderBy('id').limit(filter.limit);
+}
+
+export async function listFeed(db: Kysely<Database>, filter: FeedFilter): Promise<FeedRow[]> {
+  return feedQuery(db, filter).execute();
+}

@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type {
+  FeedFilter,
+  FeedRow,
+  NewEmail,
+  NewVerification,
+  OutboundStore,
+  SendCommand,
+  SendOutcome,
+  VerificationOutcome,
+} from '../../domain/messages/outbound.js';
+import { listSenders } from '../accounts/accounts-repo.js';
+import { insertQueuedEmail } from '../emails/emails-repo.js';
+import { listFeed } from './messages-repo.js';
+import type { Database } from '../schema.js';
+import { SendQueue } from './send-queue.js';
+import { createVerification, isKnownLandline } from '../verification/verifications-repo.js';
+
+/** The outbound path on Kysely (domain/outbound.ts); `onQueued` is told after rows were committed. */
+export class OutboundRepo implements OutboundStore {
+  private readonly sends: SendQueue;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    onQueued: () => void,
+    /** Send transactions in flight at once: 1 on SQLite (one writer), a few on PostgreSQL. */
+    sendParallel = 1,
+  ) {
+    this.sends = new SendQueue(db, onQueued, sendParallel);
+  }
+
+  enqueueSend(command: SendCommand): Promise<SendOutcome> {
+    return this.sends.enqueue(command);
+  }
+
+  listFeed(filter: FeedFilter): Promise<FeedRow[]> {
+    return listFeed(this.db, filter);
+  }
+
+  queueEmail(email: NewEmail): Promise<number> {
+    return insertQueuedEmail(this.db, email);
+  }
+
+  senderNumbers(accountId: number): Promise<string[]> {
+    return listSenders(this.db, accountId);
+  }
+
+  isKnownLandline(number: string): Promise<boolean> {
+    return isKnownLandline(this.db, number);
+  }
+
+  createVerification(input: NewVerification): Promise<VerificationOutcome> {
+    return createVerification(this.db, input);
+  }
+}

@@ -1,0 +1,179 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { NewVerification, VerificationOutcome } from '../../domain/messages/outbound.js';
+import type { DialectName } from '../database.js';
+import { CALL_QUEUE, claimValues, dueIds, type ClaimOptions } from '../queue/leased-queue.js';
+import { insertQueuedMessage } from '../messages/messages-repo.js';
+import type { Database } from '../schema.js';
+
+const HOUR = 60 * 60 * 1000;
+
+export async function isKnownLandline(db: Kysely<Database>, number: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('landlines')
+    .select('number')
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function rememberLandlines(
+  db: Kysely<Database>,
+  numbers: readonly string[],
+  reason: string,
+  now: number,
+): Promise<void> {
+  const unique = [...new Set(numbers)];
+  if (unique.length === 0) return;
+  await db
+    .insertInto('landlines')
+    .values(unique.map((number) => ({ number, reason, created_at: now })))
+    .onConflict((oc) => oc.column('number').doNothing())
+    .execute();
+}
+
+/**
+ * Records a verification and queues its SMS (or its call) in one transaction, after the checks
+ * that must see the committed state: the request_id is new for the account, and the number and
+ * the key are under their hourly limits (SMS pumping protection).
+ */
+export async function createVerification(
+  db: Kysely<Database>,
+  input: NewVerification,
+): Promise<VerificationOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom('verifications')
+      .select('id')
+      .where('account_id', '=', input.accountId)
+      .where('request_id', '=', input.requestId)
+      .executeTakeFirst();
+    if (existing) return 'request_id_used';
+    const since = input.createdAt - HOUR;
+    if ((await countSince(trx, 'to_number', input.to, since)) >= input.limits.perNumber)
+      return 'rate_limited';
+    if ((await countSince(trx, 'key_id', input.keyId, since)) >= input.limits.perKey) return 'rate_limited';
+    let messageId: number | null = null;
+    if (input.sms) {
+      messageId = await insertQueuedMessage(trx, {
+        accountId: input.accountId,
+        from: input.sms.from,
+        to: input.to,
+        body: input.sms.body,
+        partCount: input.sms.partCount,
+        encoding: input.sms.encoding,
+        contactId: null,
+        priority: 0,
+        acceptedAt: input.createdAt,
+      });
+    }
+    await trx
+      .insertInto('verifications')
+      .values({
+        account_id: input.accountId,
+        key_id: input.keyId,
+        request_id: input.requestId,
+        to_number: input.to,
+        language: input.language,
+        channel: input.sms ? 'sms' : 'voice',
+        message_id: messageId,
+        call_id: null,
+        status: input.sms ? 'sms' : 'call_queued',
+        created_at: input.createdAt,
+        code: input.code,
+        fallback: input.sms?.fallback ? 1 : 0,
+        attempts: 0,
+        next_attempt_at: input.createdAt,
+        lease_until: null,
+        error: null,
+      })
+      .execute();
+    return 'created';
+  });
+}
+
+async function countSince(
+  trx: Transaction<Database>,
+  column: 'to_number' | 'key_id',
+  value: string | number,
+  since: number,
+): Promise<number> {
+  const row = await trx
+    .selectFrom('verifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(column, '=', value)
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The SMS of these verifications failed: those that may fall back (number type unknown) and are
+ * still within the wait switch to a voice call. Returns the numbers switched.
+ */
+export async function switchToVoice(
+  trx: Transaction<Database>,
+  messageIds: readonly number[],
+  now: number,
+  waitMs: number,
+): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await trx
+    .updateTable('verifications')
+    .set({ status: 'call_queued', channel: 'voice', next_attempt_at: now })
+    .where('message_id', 'in', messageIds)
+    .where('status', '=', 'sms')
+    .where('fallback', '=', 1)
+    .where('created_at', '>=', now - waitMs)
+    .returning('to_number')
+    .execute();
+  return rows.map((r) => r.to_number);
+}
+
+export interface ClaimedCall {
+  id: number;
+  account_id: number;
+  to_number: string;
+  language: string;
+  code: string | null;
+  attempts: number;
+}
+
+export async function claimDueCalls(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  options: ClaimOptions,
+): Promise<ClaimedCall[]> {
+  return db
+    .updateTable('verifications')
+    .set(claimValues(CALL_QUEUE, options))
+    .where('id', 'in', dueIds(db, dialect, CALL_QUEUE, options))
+    .returning(['id', 'account_id', 'to_number', 'language', 'code', 'attempts'])
+    .execute();
+}
+
+export type CallOutcome =
+  | { readonly kind: 'placed'; readonly callId: string }
+  | { readonly kind: 'failed'; readonly error: string }
+  | { readonly kind: 'retry'; readonly error: string; readonly nextAttemptAt: number };
+
+/** Records one call's outcome, if this caller still holds its lease. */
+export async function recordCall(
+  db: Kysely<Database>,
+  id: number,
+  outcome: CallOutcome,
+  lease: number,
+): Promise<void> {
+  const settled =
+    outcome.kind === 'placed'
+      ? { status: 'call_placed', call_id: outcome.callId }
+      : outcome.kind === 'failed'
+        ? { status: 'failed', error: outcome.error }
+        : { status: CALL_QUEUE.waiting, error: outcome.error, next_attempt_at: outcome.nextAttemptAt };
+  await db
+    .updateTable('verifications')
+    .set((eb) => ({ ...settled, lease_until: null, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', '=', CALL_QUEUE.holding)
+    .where('lease_until', '=', lease)
+    .execute();
+}

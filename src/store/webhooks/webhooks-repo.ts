@@ -1,0 +1,225 @@
+import type { Kysely, Transaction } from 'kysely';
+import { conflict } from '../../domain/errors.js';
+import {
+  MAX_WEBHOOKS_PER_ACCOUNT,
+  WEBHOOK_EVENTS,
+  WEBHOOK_MESSAGES,
+  type WebhookEvent,
+  type WebhookRequest,
+} from '../../domain/webhooks/webhooks.js';
+import type { DialectName } from '../database.js';
+import { claimValues, dueIds, WEBHOOK_QUEUE, type ClaimOptions } from '../queue/leased-queue.js';
+import type { Database } from '../schema.js';
+
+export interface Webhook {
+  readonly id: number;
+  readonly url: string;
+  readonly events: readonly WebhookEvent[];
+  readonly createdAt: number;
+}
+
+function toWebhook(row: { id: number; url: string; events: string; created_at: number }): Webhook {
+  const events = row.events.split(',');
+  return {
+    id: row.id,
+    url: row.url,
+    events: WEBHOOK_EVENTS.filter((e) => events.includes(e)),
+    createdAt: Number(row.created_at),
+  };
+}
+
+export async function insertWebhook(
+  db: Kysely<Database>,
+  accountId: number,
+  request: WebhookRequest & { readonly secret: string },
+  now: number,
+): Promise<Webhook> {
+  return db.transaction().execute(async (trx) => {
+    const { n } = await trx
+      .selectFrom('webhooks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    if (Number(n) >= MAX_WEBHOOKS_PER_ACCOUNT) throw conflict(WEBHOOK_MESSAGES.tooMany);
+    const row = await trx
+      .insertInto('webhooks')
+      .values({
+        account_id: accountId,
+        url: request.url,
+        events: request.events.join(','),
+        secret: request.secret,
+        created_at: now,
+      })
+      .returning(['id', 'url', 'events', 'created_at'])
+      .executeTakeFirstOrThrow();
+    return toWebhook(row);
+  });
+}
+
+export async function listWebhooks(db: Kysely<Database>, accountId: number): Promise<Webhook[]> {
+  const rows = await db
+    .selectFrom('webhooks')
+    .select(['id', 'url', 'events', 'created_at'])
+    .where('account_id', '=', accountId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toWebhook);
+}
+
+/** Deletes one of the account's webhooks; its pending deliveries go with it. */
+export async function deleteWebhook(db: Kysely<Database>, accountId: number, id: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('webhooks')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export interface WebhookEventRecord {
+  readonly accountId: number;
+  readonly event: WebhookEvent;
+  readonly payload: object;
+}
+
+/**
+ * Writes a delivery for every webhook of the event's account that takes its kind, inside the
+ * caller's transaction: the event and its deliveries commit together. One query finds the webhooks
+ * of every account concerned, so an account without webhooks costs a single indexed lookup.
+ */
+export async function enqueueWebhookEvents(
+  trx: Kysely<Database> | Transaction<Database>,
+  records: readonly WebhookEventRecord[],
+  now: number,
+): Promise<number> {
+  if (records.length === 0) return 0;
+  const accountIds = [...new Set(records.map((r) => r.accountId))];
+  const hooks = await trx
+    .selectFrom('webhooks')
+    .select(['id', 'account_id', 'events'])
+    .where('account_id', 'in', accountIds)
+    .execute();
+  if (hooks.length === 0) return 0;
+  const deliveries = records.flatMap((record) =>
+    hooks
+      .filter((h) => h.account_id === record.accountId && h.events.split(',').includes(record.event))
+      .map((h) => ({
+        webhook_id: h.id,
+        event: record.event,
+        payload: JSON.stringify({ event: record.event, ...record.payload }),
+        status: 'queued',
+        next_attempt_at: now,
+        created_at: now,
+      })),
+  );
+  for (let i = 0; i < deliveries.length; i += 300)
+    await trx
+      .insertInto('webhook_deliveries')
+      .values(deliveries.slice(i, i + 300))
+      .execute();
+  return deliveries.length;
+}
+
+export interface ClaimedDelivery {
+  readonly id: number;
+  readonly event: string;
+  readonly payload: string;
+  readonly attempts: number;
+  readonly url: string;
+  readonly secret: string;
+}
+
+/** Claims due deliveries under a lease (SKIP LOCKED on PostgreSQL), oldest first, with their webhook. */
+export async function claimDueDeliveries(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  options: ClaimOptions,
+): Promise<ClaimedDelivery[]> {
+  const claimed = await db
+    .updateTable('webhook_deliveries')
+    .set(claimValues(WEBHOOK_QUEUE, options))
+    .where('id', 'in', dueIds(db, dialect, WEBHOOK_QUEUE, options))
+    .returning(['id', 'webhook_id', 'event', 'payload', 'attempts'])
+    .execute();
+  if (claimed.length === 0) return [];
+  const hooks = await db
+    .selectFrom('webhooks')
+    .select(['id', 'url', 'secret'])
+    .where('id', 'in', [...new Set(claimed.map((c) => c.webhook_id))])
+    .execute();
+  const byId = new Map(hooks.map((h) => [h.id, h]));
+  return claimed
+    .sort((a, b) => a.id - b.id)
+    .flatMap((c) => {
+      const hook = byId.get(c.webhook_id);
+      return hook
+        ? [
+            {
+              id: c.id,
+              event: c.event,
+              payload: c.payload,
+              attempts: c.attempts,
+              url: hook.url,
+              secret: hook.secret,
+            },
+          ]
+        : [];
+    });
+}
+
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly id: number }
+  | { readonly kind: 'retry'; readonly id: number; readonly error: string; readonly nextAttemptAt: number }
+  | { readonly kind: 'failed'; readonly id: number; readonly error: string };
+
+/** Records outcomes of deliveries this worker still holds (same lease); a taken-over one is left. */
+export async function recordDeliveryOutcomes(
+  db: Kysely<Database>,
+  outcomes: readonly DeliveryOutcome[],
+  lease: number,
+  now: number,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const held = (id: number) =>
+      trx
+        .updateTable('webhook_deliveries')
+        .where('id', '=', id)
+        .where('status', '=', WEBHOOK_QUEUE.holding)
+        .where('lease_until', '=', lease);
+    const delivered = outcomes.filter((o) => o.kind === 'delivered').map((o) => o.id);
+    if (delivered.length > 0)
+      await trx
+        .updateTable('webhook_deliveries')
+        .set((eb) => ({
+          status: 'delivered',
+          delivered_at: now,
+          lease_until: null,
+          attempts: eb('attempts', '+', 1),
+        }))
+        .where('id', 'in', delivered)
+        .where('status', '=', WEBHOOK_QUEUE.holding)
+        .where('lease_until', '=', lease)
+        .execute();
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'retry')
+        await held(outcome.id)
+          .set((eb) => ({
+            status: WEBHOOK_QUEUE.waiting,
+            next_attempt_at: outcome.nextAttemptAt,
+            last_error: outcome.error,
+            lease_until: null,
+            attempts: eb('attempts', '+', 1),
+          }))
+          .execute();
+      else if (outcome.kind === 'failed')
+        await held(outcome.id)
+          .set((eb) => ({
+            status: 'failed',
+            last_error: outcome.error,
+            lease_until: null,
+            attempts: eb('attempts', '+', 1),
+          }))
+          .execute();
+    }
+  });
+}

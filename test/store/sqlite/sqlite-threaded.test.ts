@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { Store } from '../../../src/store/database.js';
+import { uniqueConstraintName } from '../../../src/store/unique-violation.js';
+import { TEST_STORE } from '../../helpers/database.js';
+import { tempStore } from '../../helpers/store.js';
+
+/** The SQLite store: writes on a writer thread, plain reads on the main thread (sqlite-threaded.ts). */
+describe('the threaded SQLite store', { skip: TEST_STORE !== 'sqlite' && 'SQLite only' }, () => {
+  let store: Store;
+  let close: () => Promise<void>;
+  let accountId: number;
+  before(async () => {
+    ({ store, accountId, close } = await tempStore());
+  });
+  after(() => close());
+
+  const contactCount = async (number: string) =>
+    (await store.db.selectFrom('contacts').select('id').where('number', '=', number).execute()).length;
+  const contact = (number: string) => ({
+    account_id: accountId,
+    number,
+    email: null,
+    name: '',
+    description: '',
+    language: 'fr',
+    user_id: 0,
+    is_blocked: 0,
+    created_at: 0,
+  });
+
+  it('shows a committed write to the next read, and an open transaction’s writes only inside it', async () => {
+    await store.db.insertInto('contacts').values(contact('15145550001')).execute();
+    assert.equal(await contactCount('15145550001'), 1);
+    await store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('contacts').values(contact('15145550002')).execute();
+      const inside = await trx
+        .selectFrom('contacts')
+        .select('id')
+        .where('number', '=', '15145550002')
+        .execute();
+      assert.equal(inside.length, 1);
+      assert.equal(await contactCount('15145550002'), 0, 'not visible outside before the commit');
+    });
+    assert.equal(await contactCount('15145550002'), 1);
+  });
+
+  it('rolls a failed transaction back', async () => {
+    await assert.rejects(
+      store.db.transaction().execute(async (trx) => {
+        await trx.insertInto('contacts').values(contact('15145550003')).execute();
+        throw new Error('changed my mind');
+      }),
+      /changed my mind/,
+    );
+    assert.equal(await contactCount('15145550003'), 0);
+  });
+
+  it('reports constraint failures with SQLite’s code, as the unique-violation mapping expects', async () => {
+    const error = await store.db
+      .insertInto('contacts')
+      .values(contact('15145550001'))
+      .execute()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(error instanceof Error);
+    assert.equal((error as Error & { code?: string }).code, 'SQLITE_CONSTRAINT_UNIQUE');
+    assert.match(uniqueConstraintName(error) ?? '', /contacts\.account_id, contacts\.number/);
+  });
+
+  it('returns blobs as Buffers from either connection', async () => {
+    const { id } = await store.db
+      .insertInto('imports')
+      .values({
+        account_id: accountId,
+        report_email: 'a@b.ca',
+        overwrite: 0,
+        group_id: null,
+        status: 'pending',
+        encoding: 'utf8',
+        delimiter: ',',
+        byte_size: 3,
+        checkpoint_line: 1,
+        rows_read: 0,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        rejected: 0,
+        error: null,
+        lease_until: null,
+        report_sent_at: null,
+        created_at: 0,
+        finished_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const data = Buffer.from([0, 1, 2, 255]);
+    await store.db.insertInto('import_chunks').values({ import_id: id, seq: 0, data }).execute();
+    const read = await store.db
+      .selectFrom('import_chunks')
+      .select('data')
+      .where('import_id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.ok(Buffer.isBuffer(read.data));
+    assert.deepEqual([...read.data], [0, 1, 2, 255]);
+    const written = await store.db
+      .updateTable('import_chunks')
+      .set({ seq: 1 })
+      .where('import_id', '=', id)
+      .returning('data')
+      .executeTakeFirstOrThrow();
+    assert.ok(Buffer.isBuffer(written.data));
+    assert.deepEqual([...written.data], [0, 1, 2, 255]);
+  });
+
+  it('runs concurrent transactions one after the other (read-modify-write stays exact)', async () => {
+    await store.db.updateTable('accounts').set({ detailed_status: 0 }).where('id', '=', accountId).execute();
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        store.db.transaction().execute(async (trx) => {
+          const row = await trx
+            .selectFrom('accounts')
+            .select('detailed_status')
+            .where('id', '=', accountId)
+            .executeTakeFirstOrThrow();
+          await trx
+            .updateTable('accounts')
+            .set({ detailed_status: row.detailed_status + 1 })
+            .where('id', '=', accountId)
+            .execute();
+        }),
+      ),
+    );
+    const row = await store.db
+      .selectFrom('accounts')
+      .select('detailed_status')
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.detailed_status, 25);
+  });
+
+  it('keeps the event loop turning while a long write runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    await sql`
+      with recursive n(i) as (select 1 union all select i + 1 from n where i < 300000)
+      insert into unrouted_inbound (from_number, to_number, body, part_count, received_at)
+      select '1', '2', printf('%.100c', 'x'), 1, i from n`.execute(store.db);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    // The timer fired through the write (a synchronous write would have held it to one tick).
+    assert.ok(ticks >= Math.floor(elapsed / 5 / 4), `${ticks} ticks in ${elapsed.toFixed(0)} ms`);
+    assert.ok(elapsed > 20, 'the write took long enough to tell');
+  });
+
+  it('streams plain selects from the reader', async () => {
+    const numbers: string[] = [];
+    for await (const row of store.db.selectFrom('contacts').select('number').orderBy('number').stream()) {
+      numbers.push(row.number ?? '');
+    }
+    assert.deepEqual(numbers.slice(0, 2), ['15145550001', '15145550002']);
+  });
+});
