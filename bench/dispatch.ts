@@ -15,7 +15,7 @@ import { createAccount } from '../src/store/accounts/accounts-repo.js';
 import type { Store } from '../src/store/database.js';
 import { SandboxSmsTransport } from '../src/transport/sandbox/sandbox-sms.js';
 import { SmsDispatcher } from '../src/workers/dispatcher.js';
-import { MessageEvents } from '../src/workers/message-events.js';
+import { MessageEvents } from '../src/domain/messages/message-events.js';
 import { ReceiptHandler } from '../src/workers/receipt-handler.js';
 import { median, table } from './lib/server-process.js';
 

@@ -7,7 +7,7 @@ import type { OutboundStore } from './domain/messages/outbound.js';
 import type { ImportStore } from './domain/ports/import-store.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
-import type { MessageEvents } from './workers/message-events.js';
+import type { MessageEvents } from './domain/messages/message-events.js';
 
 /** What the HTTP edge, the CLI and the workers are given by the composition root (main.ts). */
 export interface AppContext {

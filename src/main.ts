@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { fromStoreTransaction } from './store/transaction.js';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
@@ -26,7 +27,7 @@ import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
 import { SmsDispatcher } from './workers/dispatcher.js';
 import { EmailDispatcher } from './workers/email-dispatcher.js';
 import { receiveInbound } from './workers/inbound-handler.js';
-import { MessageEvents } from './workers/message-events.js';
+import { MessageEvents } from './domain/messages/message-events.js';
 import { ReceiptHandler } from './workers/receipt-handler.js';
 import { VerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports/imports-repo.js';
@@ -204,7 +205,8 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
     // In id order: each completion check locks its broadcast's row, and two transactions taking
     // them in different orders could deadlock.
-    for (const id of [...broadcastIds].sort((a, b) => a - b)) await completeBroadcastIfDone(trx, id, now());
+    for (const id of [...broadcastIds].sort((a, b) => a - b))
+      await completeBroadcastIfDone(fromStoreTransaction(trx), id, now());
   });
   const bindSlots =
     ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0

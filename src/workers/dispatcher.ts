@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { toStoreTransaction } from '../store/transaction.js';
 import type { DispatchConfig } from '../config-outbound.js';
 import { retryDelayMs } from '../domain/common/backoff.js';
 import { segmentMessage } from '../domain/sms/segments.js';
@@ -14,7 +15,7 @@ import {
   type ClaimedMessage,
 } from '../store/messages/dispatch-repo.js';
 import { TransportError, type SmsTransport } from '../domain/ports/transports.js';
-import type { MessageEvents, MessageStatusEvent } from './message-events.js';
+import type { MessageEvents, MessageStatusEvent } from '../domain/messages/message-events.js';
 import { sleep, type Worker } from './worker.js';
 
 export interface DispatcherDeps {
@@ -276,7 +277,7 @@ export class SmsDispatcher implements Worker {
           .filter((o) => failedIds.has(o.message.id))
           .map((o) => statusEvent(o.message, 'failed', o.error)),
       ];
-      await this.deps.events.emit(events, trx);
+      await this.deps.events.emit(events, toStoreTransaction(trx));
     });
   }
 }

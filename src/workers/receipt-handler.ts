@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { toStoreTransaction } from '../store/transaction.js';
 import type { Logger } from 'pino';
 import { retryDelayMs } from '../domain/common/backoff.js';
 import { carrierIdKeys } from '../domain/sms/carrier-id.js';
@@ -28,7 +29,7 @@ import {
 } from '../store/messages/receipts-repo.js';
 import type { Database } from '../store/schema.js';
 import type { DeliveryReceipt } from '../domain/ports/transports.js';
-import type { MessageEvents, MessageStatusEvent } from './message-events.js';
+import type { MessageEvents, MessageStatusEvent } from '../domain/messages/message-events.js';
 import { sleep, type Worker } from './worker.js';
 
 export interface ReceiptHandlerDeps {
@@ -337,7 +338,7 @@ export class ReceiptHandler implements Worker {
     }
     await suppressNumbers(trx, suppress, now);
     if (retried.size > 0) this.requeued = true;
-    await this.deps.events.emit(events, trx);
+    await this.deps.events.emit(events, toStoreTransaction(trx));
   }
 }
 

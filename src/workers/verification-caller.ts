@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { fromStoreTransaction } from '../store/transaction.js';
 import { retryDelayMs } from '../domain/common/backoff.js';
 import { verificationVoiceText } from '../domain/verification/verification.js';
 import { listSenders } from '../store/accounts/accounts-repo.js';
@@ -13,7 +14,7 @@ import {
 } from '../store/verification/verifications-repo.js';
 import { CALL_QUEUE, releaseExpiredLeases } from '../store/queue/leased-queue.js';
 import { TransportError, type VoiceTransport } from '../domain/ports/transports.js';
-import type { MessageEvents } from './message-events.js';
+import type { MessageEvents } from '../domain/messages/message-events.js';
 import { sleep, type Worker } from './worker.js';
 
 export interface VerificationCallerDeps {
@@ -48,7 +49,8 @@ export class VerificationCaller implements Worker {
 
   constructor(private readonly deps: VerificationCallerDeps) {
     deps.events.onQueued('call', () => this.wakeUp.abort());
-    deps.events.onFinal(async (events, trx) => {
+    deps.events.onFinal(async (events, tx) => {
+      const trx = fromStoreTransaction(tx);
       const failed = events.filter(
         (e) => e.status === 'failed' && (e.detailedStatus === null || e.detailedStatus.startsWith('UNDELIV')),
       );

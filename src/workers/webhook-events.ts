@@ -1,9 +1,11 @@
 import type { Transaction } from 'kysely';
+import { fromStoreTransaction } from '../store/transaction.js';
+import type { StoreTransaction } from '../domain/ports/transaction.js';
 import { formatUtc } from '../domain/common/dates.js';
 import { renderStatusMt } from '../domain/messages/feed.js';
 import type { Database } from '../store/schema.js';
 import { enqueueWebhookEvents } from '../store/webhooks/webhooks-repo.js';
-import type { MessageEvents, MessageStatusEvent } from './message-events.js';
+import type { MessageEvents, MessageStatusEvent } from '../domain/messages/message-events.js';
 
 /** The `mo` payload: get_feed's message object, its datetime in UTC. */
 export interface InboundWebhookMessage {
@@ -51,7 +53,8 @@ export function forwardStatusesToWebhooks(
   now: () => number,
   onQueued: () => void,
 ): void {
-  const forward = async (batch: readonly MessageStatusEvent[], trx: Transaction<Database>) => {
+  const forward = async (batch: readonly MessageStatusEvent[], tx: StoreTransaction) => {
+    const trx = fromStoreTransaction(tx);
     const at = now();
     const queued = await enqueueWebhookEvents(
       trx,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fromStoreTransaction } from '../../src/store/transaction.js';
 import { after, before, describe, it } from 'node:test';
 import { segmentMessage } from '../../src/domain/sms/segments.js';
 import type { SandboxSmsTransport } from '../../src/transport/sandbox/sandbox-sms.js';
@@ -8,7 +9,7 @@ import {
   type SmsTransport,
   type SmsTransportHandlers,
 } from '../../src/domain/ports/transports.js';
-import type { MessageStatusEvent } from '../../src/workers/message-events.js';
+import type { MessageStatusEvent } from '../../src/domain/messages/message-events.js';
 import { messageRow, partRows, testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -26,7 +27,7 @@ describe('the dispatcher: the normal path', () => {
       finals.push(...events);
       // A listener writes in the same transaction as the state it hears about (broadcast counters do).
       for (const event of events.filter((e) => e.broadcastId === 77)) {
-        await trx
+        await fromStoreTransaction(trx)
           .insertInto('suppressions')
           .values({ account_id: event.accountId, number: event.toNumber, reason: 'hook', created_at: 0 })
           .execute();

@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { Store } from '../../src/store/database.js';
 import { insertQueuedEmail } from '../../src/store/emails/emails-repo.js';
 import { EmailDispatcher } from '../../src/workers/email-dispatcher.js';
-import { MessageEvents } from '../../src/workers/message-events.js';
+import { MessageEvents } from '../../src/domain/messages/message-events.js';
 import { VerificationCaller } from '../../src/workers/verification-caller.js';
 import { waitFor } from '../helpers/broadcasts.js';
 import { tempStore } from '../helpers/store.js';

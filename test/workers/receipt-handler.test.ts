@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { MessageEvents, type MessageStatusEvent } from '../../src/workers/message-events.js';
+import { MessageEvents, type MessageStatusEvent } from '../../src/domain/messages/message-events.js';
 import { ReceiptHandler } from '../../src/workers/receipt-handler.js';
 import { messageRow, partRows, testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { normaliseCarrierId } from '../../src/domain/sms/carrier-id.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { insertUnmatchedReceipts } from '../../src/store/messages/receipts-repo.js';
-import { MessageEvents } from '../../src/workers/message-events.js';
+import { MessageEvents } from '../../src/domain/messages/message-events.js';
 import { ReceiptHandler } from '../../src/workers/receipt-handler.js';
 import { TEST_STORE } from '../helpers/database.js';
 import { insertOutbound } from '../helpers/messages.js';

@@ -1,5 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { StoreTransaction } from '../ports/transaction.js';
 
 /** A message's state change, as the dispatcher and the receipt handler record it. */
 export interface MessageStatusEvent {
@@ -18,12 +17,12 @@ export interface MessageStatusEvent {
  * Called inside the transaction that records the change, so whatever the listener writes (a
  * broadcast's completion, a verification's fallback) commits or rolls back with it. A listener that
  * throws rolls the whole batch back; it is retried with the receipt or the dispatch batch. Write
- * through `trx` only: on SQLite this transaction holds the one writer, so a write through the
+ * through `tx` only (store ports that take it): on SQLite this transaction holds the one writer, so a write through the
  * store's own handle would wait for it forever.
  */
 export type MessageStatusListener = (
   events: readonly MessageStatusEvent[],
-  trx: Transaction<Database>,
+  tx: StoreTransaction,
 ) => Promise<void>;
 
 /** What was queued: SMS for the dispatcher, emails for the email dispatcher, verification calls. */
@@ -55,13 +54,13 @@ export class MessageEvents {
     this.queuedListeners.push({ kind, listener });
   }
 
-  /** Runs the listeners for these events inside `trx` (the recording transaction). */
-  async emit(events: readonly MessageStatusEvent[], trx: Transaction<Database>): Promise<void> {
+  /** Runs the listeners for these events inside `tx` (the recording transaction). */
+  async emit(events: readonly MessageStatusEvent[], tx: StoreTransaction): Promise<void> {
     if (events.length === 0) return;
     const sent = events.filter((e) => e.status === 'sent');
     const final = events.filter((e) => e.status !== 'sent');
-    if (sent.length > 0) for (const listener of this.sentListeners) await listener(sent, trx);
-    if (final.length > 0) for (const listener of this.finalListeners) await listener(final, trx);
+    if (sent.length > 0) for (const listener of this.sentListeners) await listener(sent, tx);
+    if (final.length > 0) for (const listener of this.finalListeners) await listener(final, tx);
   }
 
   /** Tells the worker of that kind that rows were committed as queued. */
