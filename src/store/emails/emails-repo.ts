@@ -3,29 +3,13 @@ import type { NewEmail } from '../../domain/messages/outbound.js';
 import type { DialectName } from '../database.js';
 import { claimValues, dueIds, EMAIL_QUEUE, type ClaimOptions } from '../queue/leased-queue.js';
 import type { Database } from '../schema.js';
+import { queuedEmailRow } from './email-rows.js';
 
 /** Queues an outbound email; the email dispatcher sends it. Returns its id (send_email's msg_id). */
 export async function insertQueuedEmail(db: Kysely<Database>, email: NewEmail): Promise<number> {
   const row = await db
     .insertInto('emails')
-    .values({
-      account_id: email.accountId,
-      kind: email.kind,
-      from_address: email.from,
-      to_address: email.to,
-      subject: email.subject,
-      body: email.body,
-      format: email.format,
-      status: 'queued',
-      error: null,
-      contact_id: email.contactId ?? null,
-      broadcast_id: email.broadcastId ?? null,
-      attempts: 0,
-      next_attempt_at: email.acceptedAt,
-      lease_until: null,
-      created_at: email.acceptedAt,
-      sent_at: null,
-    })
+    .values(queuedEmailRow(email))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

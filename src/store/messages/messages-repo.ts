@@ -1,49 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FeedFilter, FeedRow } from '../../domain/messages/outbound.js';
-import type { SmsEncoding } from '../../domain/ports/transports.js';
 import type { Database } from '../schema.js';
 import { inList } from '../value-lists.js';
+import { outboundMessageRow, type NewOutboundMessage } from './message-rows.js';
 
-/** An outbound SMS to queue: what `send`, a verification or a broadcast writes. */
-export interface NewOutboundMessage {
-  readonly accountId: number;
-  readonly from: string;
-  readonly to: string;
-  readonly body: string;
-  readonly partCount: number;
-  readonly encoding: SmsEncoding;
-  readonly contactId: number | null;
-  readonly broadcastId?: number | null;
-  /** 0 = single sends and verification codes, 1 = bulk. */
-  readonly priority: number;
-  readonly idempotencyKey?: string | null;
-  readonly acceptedAt: number;
-}
-
-function messageRow(message: NewOutboundMessage) {
-  return {
-    account_id: message.accountId,
-    direction: 'mt' as const,
-    from_number: message.from,
-    to_number: message.to,
-    body: message.body,
-    part_count: message.partCount,
-    encoding: message.encoding,
-    status: 'queued',
-    detailed_status: null,
-    contact_id: message.contactId,
-    broadcast_id: message.broadcastId ?? null,
-    priority: message.priority,
-    idempotency_key: message.idempotencyKey ?? null,
-    attempts: 0,
-    next_attempt_at: message.acceptedAt,
-    lease_until: null,
-    error: null,
-    created_at: message.acceptedAt,
-    sent_at: null,
-    done_at: null,
-  };
-}
+export type { NewOutboundMessage } from './message-rows.js';
 
 /** Inserts one queued message inside the caller's transaction; returns its id (the msg_id). */
 export async function insertQueuedMessage(
@@ -52,7 +13,7 @@ export async function insertQueuedMessage(
 ): Promise<number> {
   const row = await trx
     .insertInto('messages')
-    .values(messageRow(message))
+    .values(outboundMessageRow(message))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -71,7 +32,11 @@ export async function insertQueuedMessages(
   const ids: number[] = [];
   for (let i = 0; i < messages.length; i += 150) {
     const chunk = messages.slice(i, i + 150);
-    const rows = await trx.insertInto('messages').values(chunk.map(messageRow)).returning('id').execute();
+    const rows = await trx
+      .insertInto('messages')
+      .values(chunk.map(outboundMessageRow))
+      .returning('id')
+      .execute();
     ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
   }
   return ids;
