@@ -14,6 +14,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // The domain reads no environment: configuration is read once at start and passed in (src/config.ts).
     files: ['src/domain/**/*.ts'],
     rules: {
