@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { AccountsService } from './domain/accounts/accounts-service.js';
 import type { AddressBookStore } from './domain/contacts/address-book.js';
 import type { BroadcastQueueStore } from './domain/broadcasts/broadcast-fanout.js';
 import type { BroadcastStore } from './domain/broadcasts/broadcasts.js';
@@ -15,6 +16,8 @@ export interface AppContext {
   readonly store: Store;
   readonly log: Logger;
   readonly email: EmailTransport;
+  /** Accounts, sender numbers, API keys and users; the authentication of every API call. */
+  readonly accounts: AccountsService;
   readonly addressBook: AddressBookStore;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;

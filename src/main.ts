@@ -5,6 +5,8 @@ import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
+import { AccountsService } from './domain/accounts/accounts-service.js';
+import { KyselyAccountsStore } from './store/accounts/kysely-accounts-store.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
 import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcasts/broadcast-queue-repo.js';
 import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
@@ -116,11 +118,13 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   // Only a process that runs the workers talks to the carrier.
   const withWorkers = role !== 'api';
   const messageEvents = new MessageEvents();
+  const now = options.now ?? Date.now;
   const ctx: AppContext = {
     config,
     store,
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
+    accounts: new AccountsService(new KyselyAccountsStore(store.db), now),
     addressBook: new AddressBookRepo(store.db),
     broadcasts: new BroadcastsRepo(store.db),
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
@@ -133,7 +137,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     ),
     messageEvents,
     imports: new KyselyImportStore(store),
-    now: options.now ?? Date.now,
+    now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
   const outbound = withWorkers ? createWorkers(ctx, options.holdOutbound ?? false) : undefined;

@@ -23,15 +23,15 @@ export const TOO_MANY_VERIFICATIONS = 'Too many verification requests for this n
 /** Reads send_verification's parameters in the documented order; throws the contract's errors. */
 export function parseVerificationRequest(
   params: VerificationParams,
-  account: { default_country: string; default_language: string },
+  account: { readonly defaultCountry: string; readonly defaultLanguage: string },
 ): VerificationRequest {
   const rawTo = params.to ?? '';
   if (rawTo.trim() === '') throw badRequest('to parameter is missing');
-  const to = normalisePhone(rawTo, account.default_country);
+  const to = normalisePhone(rawTo, account.defaultCountry);
   if (!to) throw badRequest('to is not a valid phone number');
   const code = (params.code ?? '').trim();
   if (!/^\d{4,10}$/.test(code)) throw badRequest('code must be 4 to 10 digits');
-  const rawLanguage = params.language?.trim().toLowerCase() || account.default_language;
+  const rawLanguage = params.language?.trim().toLowerCase() || account.defaultLanguage;
   if (rawLanguage !== 'fr' && rawLanguage !== 'en') throw badRequest('language must be fr or en');
   const requestId = params.request_id?.trim();
   return { to, code, language: rawLanguage, requestId: requestId === '' ? undefined : requestId };

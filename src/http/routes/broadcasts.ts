@@ -63,7 +63,7 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
       params: {},
       async handle({ auth }) {
         const views = await listBroadcasts(store, auth.account.id);
-        const detailed = auth.account.detailed_status === 1;
+        const detailed = auth.account.detailedStatus;
         return { status: true, broadcasts: views.map((view) => presentBroadcastItem(view, detailed)) };
       },
     }),
@@ -74,7 +74,7 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
       params: { broadcast: broadcastId },
       async handle({ params, auth }) {
         const view = await getBroadcast(store, auth.account.id, params.broadcast);
-        return presentBroadcastDetail(view, auth.account.detailed_status === 1);
+        return presentBroadcastDetail(view, auth.account.detailedStatus);
       },
     }),
     defineEndpoint({
@@ -108,7 +108,7 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
       async handle({ params, auth }) {
         await testBroadcast(
           store,
-          { id: auth.account.id, defaultCountry: auth.account.default_country },
+          { id: auth.account.id, defaultCountry: auth.account.defaultCountry },
           params,
           ctx.config.mailFrom,
           ctx.now(),

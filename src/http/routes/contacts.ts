@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import { addContact, MESSAGES, modifyContact, requireContact } from '../../domain/contacts/contacts.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
-import { accountScope, presentContact, presentGroup } from '../presenters/contacts.js';
+import { presentContact, presentGroup } from '../presenters/contacts.js';
 
 const TAG = 'Contacts';
 
@@ -22,7 +22,7 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'One contact by id, number or email, with its groups',
       params: lookupParams,
       async handle({ params, auth }) {
-        const scope = accountScope(auth.account);
+        const scope = auth.account;
         const contact = await requireContact(store, scope, params, MESSAGES.numberOrEmailRequired);
         const groups = await store.groupsOfContact(scope.id, contact);
         return {
@@ -45,7 +45,7 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
         user_id: { description: 'Id of the account user the contact is associated with (default 0)' },
       },
       async handle({ params, auth }) {
-        const scope = accountScope(auth.account);
+        const scope = auth.account;
         const contact =
           params.id !== undefined && params.id !== ''
             ? await modifyContact(store, scope, { ...params, id: params.id })
@@ -59,7 +59,7 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Delete a contact by id, number or email (its past messages stay)',
       params: lookupParams,
       async handle({ params, auth }) {
-        const scope = accountScope(auth.account);
+        const scope = auth.account;
         const contact = await requireContact(store, scope, params, MESSAGES.numberEmailOrIdRequired);
         await store.deleteContact(scope.id, contact.id);
         return { status: true };

@@ -19,7 +19,7 @@ export function emailEndpoints(ctx: AppContext): Endpoint[] {
       const id = await ctx.outbound.queueEmail({
         accountId: auth.account.id,
         kind: 'api',
-        from: auth.account.mail_from ?? ctx.config.mailFrom,
+        from: auth.account.mailFrom ?? ctx.config.mailFrom,
         to: email.to,
         subject: email.subject,
         body: email.body,

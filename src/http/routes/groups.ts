@@ -10,7 +10,7 @@ import {
   saveGroup,
 } from '../../domain/contacts/groups.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
-import { accountScope, presentContact, presentGroup } from '../presenters/contacts.js';
+import { presentContact, presentGroup } from '../presenters/contacts.js';
 
 const TAG = 'Groups';
 const PAGE = 1000;
@@ -128,7 +128,7 @@ export function groupEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Add a contact to a group (idempotent; adding to Blocked blocks the contact)',
       params: membershipParams,
       async handle({ params, auth }) {
-        await addToGroup(store, accountScope(auth.account), params, ctx.now());
+        await addToGroup(store, auth.account, params, ctx.now());
         return { status: true };
       },
     }),
@@ -138,7 +138,7 @@ export function groupEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Remove a contact from a group (removing from Blocked unblocks it)',
       params: membershipParams,
       async handle({ params, auth }) {
-        await removeFromGroup(store, accountScope(auth.account), params);
+        await removeFromGroup(store, auth.account, params);
         return { status: true };
       },
     }),

@@ -28,7 +28,7 @@ export function messageEndpoints(ctx: AppContext): Endpoint[] {
       },
     },
     async handle({ params, auth }) {
-      const request = parseSendRequest(params, auth.account.default_country);
+      const request = parseSendRequest(params, auth.account.defaultCountry);
       const outcome = await ctx.outbound.enqueueSend({
         accountId: auth.account.id,
         acceptedAt: ctx.now(),
@@ -58,7 +58,7 @@ export function messageEndpoints(ctx: AppContext): Endpoint[] {
       const query = parseFeedQuery(params);
       const rows = await ctx.outbound.listFeed({ accountId: auth.account.id, ...query });
       const formatter = new ZonedFormatter(query.timeZone);
-      const detailed = auth.account.detailed_status === 1;
+      const detailed = auth.account.detailedStatus;
       return rows.map((row) => presentFeedMessage(row, formatter, detailed));
     },
   });

@@ -1,16 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { NewAccount } from '../../domain/accounts/accounts.js';
 import type { AccountsTable, Database } from '../schema.js';
 import type { Selectable } from 'kysely';
 
 export type AccountRow = Selectable<AccountsTable>;
-
-export interface NewAccount {
-  name: string;
-  defaultLanguage: 'fr' | 'en';
-  defaultCountry: string;
-  mailFrom: string | null;
-  senders: readonly string[];
-}
 
 export const SYSTEM_GROUPS = [
   { name: 'Tous', kind: 'all' },
