@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { fromStoreTransaction } from './store/transaction.js';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
+import type { CliServices } from './cli/command-services.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
@@ -10,8 +11,8 @@ import { KyselyAccountsStore } from './store/accounts/kysely-accounts-store.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
 import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcasts/broadcast-queue-repo.js';
 import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
-import { openStore, type Store } from './store/database.js';
-import { migrateToLatest } from './store/migrate.js';
+import { DatabaseUrlError, openStore, type Store } from './store/database.js';
+import { migrateToLatest, SchemaTooNewError } from './store/migrate.js';
 import { OutboundRepo } from './store/messages/outbound-repo.js';
 import { SandboxEmailTransport } from './transport/sandbox/sandbox-email.js';
 import { SandboxSmsTransport } from './transport/sandbox/sandbox-sms.js';
@@ -44,6 +45,8 @@ import { join, resolve } from 'node:path';
 /** The composition root: the only place that picks real implementations and wires them. */
 export interface Platform {
   readonly ctx: AppContext;
+  /** Where the data lives (a file path or the PostgreSQL URL), for the start-up log line. */
+  readonly database: string;
   readonly app: FastifyInstance;
   readonly workers: readonly Worker[];
   /** Listens (roles api, all) and starts the workers (roles worker, all); resolves with the base URL, if any. */
@@ -112,6 +115,37 @@ export async function openMigratedStore(config: Config): Promise<Store> {
   return store;
 }
 
+/** The migrations applied, by name (none when the database is up to date): `vudumobile migrate`. */
+export async function migrateDatabase(config: Config): Promise<string[]> {
+  const store = openStore(config.databaseUrl);
+  try {
+    return await migrateToLatest(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * An operator's mistake in opening the database (a malformed DATABASE_URL, a schema newer than this
+ * build): the CLI prints its message as it is, not as an unexpected error.
+ */
+export function isDatabaseSetupError(error: unknown): boolean {
+  return error instanceof DatabaseUrlError || error instanceof SchemaTooNewError;
+}
+
+/** The services of the administration commands over a migrated store; close() when done. */
+export async function openServices(
+  config: Config,
+  log: Logger,
+): Promise<CliServices & { close(): Promise<void> }> {
+  const store = await openMigratedStore(config);
+  return {
+    accounts: new AccountsService(new KyselyAccountsStore(store.db), Date.now),
+    receiveInbound: (sms) => receiveInbound(store.db, log, sms),
+    close: () => store.close(),
+  };
+}
+
 export async function createPlatform(config: Config, options: PlatformOptions): Promise<Platform> {
   const store = await openMigratedStore(config);
   const role = options.role ?? 'all';
@@ -145,6 +179,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   let stopped = false;
   return {
     ctx,
+    database: store.location,
     app,
     workers,
     async start() {

@@ -138,6 +138,10 @@ export class AccountsService {
     return { id, key };
   }
 
+  findApiKey(id: number): Promise<ApiKey | undefined> {
+    return this.store.findApiKey(id);
+  }
+
   /** Every key, or one account's, in id order. */
   listApiKeys(accountId?: number): Promise<ApiKey[]> {
     return this.store.listApiKeys(accountId);
