@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AccountsService } from './domain/accounts/accounts-service.js';
-import type { AddressBookStore } from './domain/contacts/address-book.js';
+import type { AddressBookService } from './domain/contacts/address-book-service.js';
 import type { BroadcastQueueStore } from './domain/broadcasts/broadcast-fanout.js';
 import type { BroadcastStore } from './domain/broadcasts/broadcasts.js';
 import type { OutboundStore } from './domain/messages/outbound.js';
@@ -18,7 +18,8 @@ export interface AppContext {
   readonly email: EmailTransport;
   /** Accounts, sender numbers, API keys and users; the authentication of every API call. */
   readonly accounts: AccountsService;
-  readonly addressBook: AddressBookStore;
+  /** Contacts and groups (contract §4, §5). */
+  readonly addressBook: AddressBookService;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;
   /** send, get_feed, send_email, send_verification: what the API edge asks of the store. */

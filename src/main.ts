@@ -8,6 +8,7 @@ import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
 import { AccountsService } from './domain/accounts/accounts-service.js';
 import { KyselyAccountsStore } from './store/accounts/kysely-accounts-store.js';
+import { AddressBookService } from './domain/contacts/address-book-service.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
 import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcasts/broadcast-queue-repo.js';
 import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
@@ -159,7 +160,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     accounts: new AccountsService(new KyselyAccountsStore(store.db), now),
-    addressBook: new AddressBookRepo(store.db),
+    addressBook: new AddressBookService(new AddressBookRepo(store.db), now),
     broadcasts: new BroadcastsRepo(store.db),
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),

@@ -1,11 +1,11 @@
 import {
   UniqueViolation,
-  type AddressBookStore,
   type Contact,
   type ContactFields,
   type ContactKey,
   type Language,
 } from './address-book.js';
+import type { AddressBookStore } from '../ports/address-book-store.js';
 import { normaliseEmail } from '../common/email.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { normalisePhone } from '../common/phone.js';

@@ -1,10 +1,5 @@
-import {
-  UniqueViolation,
-  type AddressBookStore,
-  type Contact,
-  type Group,
-  type GroupKey,
-} from './address-book.js';
+import { UniqueViolation, type Contact, type Group, type GroupKey } from './address-book.js';
+import type { AddressBookStore } from '../ports/address-book-store.js';
 import { findContactByRef, parseId, type AccountScope } from './contacts.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 
