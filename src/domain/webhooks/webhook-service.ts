@@ -2,7 +2,7 @@ import { badRequest, notFound } from '../errors.js';
 import type { MessageEvents, MessageStatusEvent } from '../messages/message-events.js';
 import type { StoreTransaction } from '../ports/transaction.js';
 import type { Webhook, WebhookStore } from '../ports/webhook-store.js';
-import { statusWebhookEvents } from './webhook-events.js';
+import { inboundWebhookEvent, statusWebhookEvents, type InboundWebhookMessage } from './webhook-events.js';
 import { newWebhookSecret, parseWebhookRequest, WEBHOOK_MESSAGES } from './webhooks.js';
 
 export interface WebhookServiceDeps {
@@ -41,6 +41,14 @@ export class WebhookService {
     if (raw === '') throw badRequest(WEBHOOK_MESSAGES.idRequired);
     const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
     if (!(await this.deps.store.deleteWebhook(accountId, id))) throw notFound(WEBHOOK_MESSAGES.notFound);
+  }
+
+  /**
+   * Queues the `mo` event of an inbound message in the transaction that stores it; returns how many
+   * deliveries were queued (none when the account has no webhook taking `mo`).
+   */
+  queueInbound(message: InboundWebhookMessage, tx: StoreTransaction): Promise<number> {
+    return this.deps.store.queueEvents(tx, [inboundWebhookEvent(message)], message.receivedAt);
   }
 
   /**
