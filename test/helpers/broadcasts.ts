@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { BroadcastTexts } from '../../src/domain/broadcasts/broadcasts.js';
 import type { MessageStatusEvent } from '../../src/domain/messages/message-events.js';
 import type { Platform } from '../../src/main.js';
 import type { Database } from '../../src/store/schema.js';
@@ -7,6 +8,17 @@ import { waitFor } from './messages.js';
 
 // One polling helper for every test: broadcast tests import it from here too.
 export { waitFor };
+
+/** A broadcast's six texts: none set, but those given. */
+export const makeTexts = (overrides: Partial<BroadcastTexts> = {}): BroadcastTexts => ({
+  frMessage: null,
+  enMessage: null,
+  frSubject: null,
+  enSubject: null,
+  frEmail: null,
+  enEmail: null,
+  ...overrides,
+});
 
 /** Resolves when the broadcast's fan-out has committed its last batch. */
 export function fanOutDone(db: Kysely<Database>, broadcastId: number, timeoutMs = 10_000): Promise<true> {

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { selectRecipients, startVerdict } from '../../../src/domain/broadcasts/broadcast-recipients.js';
-import type { BroadcastTexts } from '../../../src/domain/broadcasts/broadcasts.js';
+import { makeTexts } from '../../helpers/broadcasts.js';
 
-const texts = (overrides: Partial<BroadcastTexts> = {}): BroadcastTexts => ({
-  frMessage: null,
-  enMessage: null,
-  frSubject: null,
-  enSubject: null,
-  frEmail: null,
-  enEmail: null,
-  ...overrides,
-});
+const texts = makeTexts;
 
 describe('selectRecipients', () => {
   it('takes the members of the user groups; Blocked contributes nobody', () => {
