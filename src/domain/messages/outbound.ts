@@ -28,8 +28,21 @@ export type SendOutcome =
   | { readonly kind: 'blocked' }
   | { readonly kind: 'unknown_sender' };
 
-/** Contract §3.2: the same idempotency_key within 24 h answers the first msg_id and sends nothing. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** An outbound SMS to queue: what `send`, a verification, a broadcast or an opt-out confirmation writes. */
+export interface NewOutboundMessage {
+  readonly accountId: number;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly partCount: number;
+  readonly encoding: SmsEncoding;
+  readonly contactId: number | null;
+  readonly broadcastId?: number | null;
+  /** 0 = single sends and verification codes, 1 = bulk. */
+  readonly priority: number;
+  readonly idempotencyKey?: string | null;
+  readonly acceptedAt: number;
+}
 
 /** A message as the feed shows it, with what status_mt is written from. */
 export interface FeedRow {

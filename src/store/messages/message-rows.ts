@@ -1,22 +1,9 @@
 import type { Insertable } from 'kysely';
+import type { NewOutboundMessage } from '../../domain/messages/outbound.js';
 import type { SmsEncoding } from '../../domain/ports/transports.js';
-import type { MessagesTable } from '../schema.js';
 
-/** An outbound SMS to queue: what `send`, a verification or a broadcast writes. */
-export interface NewOutboundMessage {
-  readonly accountId: number;
-  readonly from: string;
-  readonly to: string;
-  readonly body: string;
-  readonly partCount: number;
-  readonly encoding: SmsEncoding;
-  readonly contactId: number | null;
-  readonly broadcastId?: number | null;
-  /** 0 = single sends and verification codes, 1 = bulk. */
-  readonly priority: number;
-  readonly idempotencyKey?: string | null;
-  readonly acceptedAt: number;
-}
+export type { NewOutboundMessage } from '../../domain/messages/outbound.js';
+import type { MessagesTable } from '../schema.js';
 
 /** The `messages` row of a queued outbound SMS: the one place its columns and initial state are written. */
 export function outboundMessageRow(message: NewOutboundMessage): Insertable<MessagesTable> {
