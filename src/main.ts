@@ -11,6 +11,7 @@ import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { OutboundRepo } from './store/messages/outbound-repo.js';
+import { InboundRepo } from './store/messages/inbound-repo.js';
 import { SandboxEmailTransport } from './transport/sandbox/sandbox-email.js';
 import { SandboxSmsTransport } from './transport/sandbox/sandbox-sms.js';
 import { SandboxVoiceTransport } from './transport/sandbox/sandbox-voice.js';
@@ -26,13 +27,14 @@ import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.j
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
 import { SmsDispatcher } from './workers/dispatcher.js';
 import { EmailDispatcher } from './workers/email-dispatcher.js';
-import { receiveInbound } from './workers/inbound-handler.js';
 import { MessageEvents } from './domain/messages/message-events.js';
+import { InboundService } from './domain/messages/inbound-service.js';
+import { MessagingService } from './domain/messages/messaging-service.js';
 import { ReceiptHandler } from './workers/receipt-handler.js';
 import { VerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
-import { forwardStatusesToWebhooks } from './workers/webhook-events.js';
+import { enqueueInboundWebhook, forwardStatusesToWebhooks } from './workers/webhook-events.js';
 import { createWebhookSender } from './workers/webhook-sender.js';
 import type { Worker } from './workers/worker.js';
 import { BindSlotsWorker } from './workers/bind-slots.js';
@@ -116,6 +118,12 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   // Only a process that runs the workers talks to the carrier.
   const withWorkers = role !== 'api';
   const messageEvents = new MessageEvents();
+  const now = options.now ?? Date.now;
+  const outboundRepo = new OutboundRepo(
+    store.db,
+    () => messageEvents.notifyQueued('sms'),
+    store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
+  );
   const ctx: AppContext = {
     config,
     store,
@@ -126,14 +134,17 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
-    outbound: new OutboundRepo(
-      store.db,
-      () => messageEvents.notifyQueued('sms'),
-      store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
-    ),
+    outbound: outboundRepo,
+    messaging: new MessagingService({
+      store: outboundRepo,
+      events: messageEvents,
+      now,
+      mailFrom: config.mailFrom,
+    }),
+    inbound: createInboundService(store, options.log, messageEvents),
     messageEvents,
     imports: new KyselyImportStore(store),
-    now: options.now ?? Date.now,
+    now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
   const outbound = withWorkers ? createWorkers(ctx, options.holdOutbound ?? false) : undefined;
@@ -165,6 +176,24 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       await store.close();
     },
   };
+}
+
+/**
+ * The inbound service on this store: what the carrier's onInbound and `vudumobile sandbox receive`
+ * call. `events` wakes the dispatcher (an opt-out confirmation) and the webhook sender (`mo`
+ * deliveries) of this process, if it runs them.
+ */
+export function createInboundService(
+  store: Store,
+  log: Logger,
+  events: MessageEvents = new MessageEvents(),
+): InboundService {
+  return new InboundService({
+    store: new InboundRepo(store.db),
+    log,
+    onReceived: (message, tx) => enqueueInboundWebhook(fromStoreTransaction(tx), message, message.receivedAt),
+    notifyQueued: (kind) => events.notifyQueued(kind),
+  });
 }
 
 interface OutboundWorkers {
@@ -200,6 +229,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     allowPrivate: ctx.config.webhookAllowPrivate,
   });
   forwardStatusesToWebhooks(ctx.messageEvents, now, () => webhooks.wake());
+  ctx.messageEvents.onQueued('webhook', () => webhooks.wake());
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
   ctx.messageEvents.onFinal(async (events, trx) => {
     const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
@@ -244,10 +274,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     smsHandlers: {
       onReceipt: (receipt) => receipts.handle(receipt),
       onInbound: async (sms) => {
-        await receiveInbound(ctx.store.db, ctx.log, sms, {
-          onQueued: () => ctx.messageEvents.notifyQueued('sms'),
-          onWebhookQueued: () => webhooks.wake(),
-        });
+        await ctx.inbound.receive(sms);
       },
     },
   };

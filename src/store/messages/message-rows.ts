@@ -1,9 +1,10 @@
 import type { Insertable } from 'kysely';
 import type { NewOutboundMessage } from '../../domain/messages/outbound.js';
-import type { SmsEncoding } from '../../domain/ports/transports.js';
+import type { NewInboundMessage } from '../../domain/ports/inbound-store.js';
+import type { MessagesTable } from '../schema.js';
 
 export type { NewOutboundMessage } from '../../domain/messages/outbound.js';
-import type { MessagesTable } from '../schema.js';
+export type { NewInboundMessage } from '../../domain/ports/inbound-store.js';
 
 /** The `messages` row of a queued outbound SMS: the one place its columns and initial state are written. */
 export function outboundMessageRow(message: NewOutboundMessage): Insertable<MessagesTable> {
@@ -29,17 +30,6 @@ export function outboundMessageRow(message: NewOutboundMessage): Insertable<Mess
     sent_at: null,
     done_at: null,
   };
-}
-
-export interface NewInboundMessage {
-  readonly accountId: number;
-  readonly from: string;
-  readonly to: string;
-  readonly body: string;
-  readonly partCount: number;
-  readonly encoding: SmsEncoding;
-  readonly contactId: number | null;
-  readonly receivedAt: number;
 }
 
 /** The `messages` row of a received (MO) SMS: direction `mo`, status `received`, dated at reception. */
