@@ -5,18 +5,11 @@ import { formatUtc } from '../domain/common/dates.js';
 import { renderStatusMt } from '../domain/messages/feed.js';
 import type { Database } from '../store/schema.js';
 import { enqueueWebhookEvents } from '../store/webhooks/webhooks-repo.js';
+import type { ReceivedMessage } from '../domain/messages/inbound-service.js';
 import type { MessageEvents, MessageStatusEvent } from '../domain/messages/message-events.js';
 
 /** The `mo` payload: get_feed's message object, its datetime in UTC. */
-export interface InboundWebhookMessage {
-  readonly accountId: number;
-  readonly messageId: number;
-  readonly from: string;
-  readonly to: string;
-  readonly text: string;
-  readonly partCount: number;
-  readonly receivedAt: number;
-}
+export type InboundWebhookMessage = ReceivedMessage;
 
 export function enqueueInboundWebhook(
   trx: Transaction<Database>,

@@ -28,8 +28,8 @@ export type SendOutcome =
   | { readonly kind: 'blocked' }
   | { readonly kind: 'unknown_sender' };
 
-/** An outbound SMS to queue: what `send`, a verification, a broadcast or an opt-out confirmation writes. */
-export interface NewOutboundMessage {
+/** What every stored SMS has, sent (MT) or received (MO). */
+export interface MessageFields {
   readonly accountId: number;
   readonly from: string;
   readonly to: string;
@@ -37,6 +37,10 @@ export interface NewOutboundMessage {
   readonly partCount: number;
   readonly encoding: SmsEncoding;
   readonly contactId: number | null;
+}
+
+/** An outbound SMS to queue: what `send`, a verification, a broadcast or an opt-out confirmation writes. */
+export interface NewOutboundMessage extends MessageFields {
   readonly broadcastId?: number | null;
   /** 0 = single sends and verification codes, 1 = bulk. */
   readonly priority: number;

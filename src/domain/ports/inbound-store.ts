@@ -1,17 +1,9 @@
 import type { Language } from '../contacts/address-book.js';
-import type { NewOutboundMessage } from '../messages/outbound.js';
-import type { SmsEncoding } from './transports.js';
+import type { MessageFields, NewOutboundMessage } from '../messages/outbound.js';
 import type { StoreTransaction } from './transaction.js';
 
 /** An MO message to store for the account it was addressed to. */
-export interface NewInboundMessage {
-  readonly accountId: number;
-  readonly from: string;
-  readonly to: string;
-  readonly body: string;
-  readonly partCount: number;
-  readonly encoding: SmsEncoding;
-  readonly contactId: number | null;
+export interface NewInboundMessage extends MessageFields {
   readonly receivedAt: number;
 }
 
