@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger.js';
 import type { StoreTransaction } from '../ports/transaction.js';
 import type { InboundSms } from '../ports/transports.js';
 import { isGsm7, segmentMessage } from '../sms/segments.js';
+import type { InboundWebhookMessage } from '../webhooks/webhook-events.js';
 import type { QueueKind } from './message-events.js';
 import { optOutConfirmation, optOutKeyword, type OptOutAction, type OptOutKeyword } from './opt-out.js';
 
@@ -18,15 +19,7 @@ export type InboundResult =
   | { readonly routed: false; readonly unroutedId: number };
 
 /** A stored MO message, as the account's `mo` webhooks show it. */
-export interface ReceivedMessage {
-  readonly accountId: number;
-  readonly messageId: number;
-  readonly from: string;
-  readonly to: string;
-  readonly text: string;
-  readonly partCount: number;
-  readonly receivedAt: number;
-}
+export type ReceivedMessage = InboundWebhookMessage;
 
 /**
  * Writes, in the reception transaction, what a stored MO message triggers elsewhere (the account's
