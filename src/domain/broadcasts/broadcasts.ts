@@ -1,8 +1,9 @@
+import { broadcastNoRecipients } from '../errors.js';
 import type { SmsEncoding } from '../ports/transports.js';
 
 /**
- * Broadcasts (envois massifs, contract §7): the model, the documented error texts, and the store
- * interface the domain needs. The store (src/store/broadcasts-repo.ts) implements it.
+ * Broadcasts (envois massifs, contract §7): the model and the store interface the domain needs
+ * (the error texts are in the catalogue, src/domain/errors.ts). The store (src/store/broadcasts-repo.ts) implements it.
  *
  * State machine: pending → in_progress (start_broadcast, or the scheduler at launch_date) →
  * completed (every SMS and email has a final state) | failed (a scheduled start found nobody to
@@ -11,19 +12,8 @@ import type { SmsEncoding } from '../ports/transports.js';
 
 export type BroadcastStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
 
-export const BROADCAST_ERRORS = {
-  invalid: 'Invalid broadcast information',
-  idMissing: 'broadcast identifier parameter is missing',
-  notFound: 'broadcast not found',
-  notModifiable: 'broadcast has already been sent or is currently being processed',
-  alreadyStarted: 'broadcast has already been sent or started',
-  noRecipients: 'broadcast has no valid recipients',
-  testParamsMissing: 'Contact and broadcast required',
-  contactNotFound: 'contact not found',
-  // Not in §7: the same refusal as `send` (§3.2), for a test to a contact who opted out.
-  recipientBlocked: 'recipient is blocked',
-  tooLong: 'message is too long (maximum 10 parts)',
-} as const;
+/** The `error` stored with a scheduled broadcast that found nobody: start_broadcast's own refusal. */
+export const NO_RECIPIENTS_REASON = broadcastNoRecipients().message;
 
 /** The six texts of a broadcast; a text never set (or set empty) is null. */
 export interface BroadcastTexts {

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
-import { conflict, tooManyRequests } from '../../domain/errors.js';
+import { requestIdUsed, tooManyVerifications } from '../../domain/errors.js';
 import { segmentMessage } from '../../domain/sms/segments.js';
 import {
   chooseVerificationChannel,
   parseVerificationRequest,
-  REQUEST_ID_USED,
-  TOO_MANY_VERIFICATIONS,
   verificationSmsText,
 } from '../../domain/verification/verification.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
@@ -50,8 +48,8 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
         limits: { perNumber: verify.limitPerNumber, perKey: verify.limitPerKey },
         sms,
       });
-      if (outcome === 'request_id_used') throw conflict(REQUEST_ID_USED);
-      if (outcome === 'rate_limited') throw tooManyRequests(TOO_MANY_VERIFICATIONS);
+      if (outcome === 'request_id_used') throw requestIdUsed();
+      if (outcome === 'rate_limited') throw tooManyVerifications();
       ctx.messageEvents.notifyQueued(sms ? 'sms' : 'call');
       return { status: true, request_id: requestId };
     },

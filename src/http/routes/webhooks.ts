@@ -1,10 +1,10 @@
 import type { AppContext } from '../../app-context.js';
 import { formatUtc } from '../../domain/common/dates.js';
-import { badRequest, notFound } from '../../domain/errors.js';
+import { tooManyWebhooks, webhookIdRequired, webhookNotFound } from '../../domain/errors.js';
 import {
+  MAX_WEBHOOKS_PER_ACCOUNT,
   newWebhookSecret,
   parseWebhookRequest,
-  WEBHOOK_MESSAGES,
   type WebhookEvent,
 } from '../../domain/webhooks/webhooks.js';
 import {
@@ -46,7 +46,9 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
       async handle({ params, auth }) {
         const request = parseWebhookRequest(params, ctx.config.webhookAllowPrivate);
         const secret = newWebhookSecret();
-        const webhook = await insertWebhook(ctx.store.db, auth.account.id, { ...request, secret }, ctx.now());
+        const outcome = await insertWebhook(ctx.store.db, auth.account.id, { ...request, secret }, ctx.now());
+        if (outcome.kind === 'too_many') throw tooManyWebhooks(MAX_WEBHOOKS_PER_ACCOUNT);
+        const { webhook } = outcome;
         // The secret is shown once, here: receivers check X-VuduMobile-Signature with it.
         return { status: true, webhook: { ...presentWebhook(webhook), secret } };
       },
@@ -70,10 +72,9 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
       params: { id: { description: 'The webhook’s id' } },
       async handle({ params, auth }) {
         const raw = params.id?.trim() ?? '';
-        if (raw === '') throw badRequest(WEBHOOK_MESSAGES.idRequired);
+        if (raw === '') throw webhookIdRequired();
         const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
-        if (!(await deleteWebhook(ctx.store.db, auth.account.id, id)))
-          throw notFound(WEBHOOK_MESSAGES.notFound);
+        if (!(await deleteWebhook(ctx.store.db, auth.account.id, id))) throw webhookNotFound();
         return { status: true };
       },
     }),

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import {
-  BROADCAST_ERRORS,
+  NO_RECIPIENTS_REASON,
   type StartOptions,
   type StartOutcome,
 } from '../../domain/broadcasts/broadcasts.js';
@@ -128,7 +128,7 @@ export async function startBroadcastInStore(
         if (!options.scheduled) throw new NoRecipients();
         await trx
           .updateTable('broadcasts')
-          .set({ status: 'failed', end_date: now, error: BROADCAST_ERRORS.noRecipients })
+          .set({ status: 'failed', end_date: now, error: NO_RECIPIENTS_REASON })
           .where('id', '=', id)
           .execute();
         return { kind: 'no_recipients' };

@@ -1,9 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import { conflict } from '../../domain/errors.js';
 import {
   MAX_WEBHOOKS_PER_ACCOUNT,
   WEBHOOK_EVENTS,
-  WEBHOOK_MESSAGES,
   type WebhookEvent,
   type WebhookRequest,
 } from '../../domain/webhooks/webhooks.js';
@@ -28,19 +26,23 @@ function toWebhook(row: { id: number; url: string; events: string; created_at: n
   };
 }
 
+/** What registering a webhook did: the account may already hold its MAX_WEBHOOKS_PER_ACCOUNT. */
+export type InsertWebhookOutcome =
+  { readonly kind: 'inserted'; readonly webhook: Webhook } | { readonly kind: 'too_many' };
+
 export async function insertWebhook(
   db: Kysely<Database>,
   accountId: number,
   request: WebhookRequest & { readonly secret: string },
   now: number,
-): Promise<Webhook> {
+): Promise<InsertWebhookOutcome> {
   return db.transaction().execute(async (trx) => {
     const { n } = await trx
       .selectFrom('webhooks')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId)
       .executeTakeFirstOrThrow();
-    if (Number(n) >= MAX_WEBHOOKS_PER_ACCOUNT) throw conflict(WEBHOOK_MESSAGES.tooMany);
+    if (Number(n) >= MAX_WEBHOOKS_PER_ACCOUNT) return { kind: 'too_many' };
     const row = await trx
       .insertInto('webhooks')
       .values({
@@ -52,7 +54,7 @@ export async function insertWebhook(
       })
       .returning(['id', 'url', 'events', 'created_at'])
       .executeTakeFirstOrThrow();
-    return toWebhook(row);
+    return { kind: 'inserted', webhook: toWebhook(row) };
   });
 }
 
