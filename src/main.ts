@@ -25,15 +25,23 @@ import type {
 import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.js';
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
 import { SmsDispatcher } from './workers/dispatcher.js';
-import { EmailDispatcher } from './workers/email-dispatcher.js';
+import { createEmailDispatcher } from './workers/email-dispatcher.js';
 import { receiveInbound } from './workers/inbound-handler.js';
 import { MessageEvents } from './domain/messages/message-events.js';
 import { ReceiptHandler } from './workers/receipt-handler.js';
-import { VerificationCaller } from './workers/verification-caller.js';
+import { createVerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
-import { forwardStatusesToWebhooks } from './workers/webhook-events.js';
 import { createWebhookSender } from './workers/webhook-sender.js';
+import { EmailDeliveryService } from './domain/emails/email-delivery.js';
+import { ImportService } from './domain/imports/import-service.js';
+import { VerificationService } from './domain/verification/verification-service.js';
+import { WebhookDeliveryService } from './domain/webhooks/webhook-delivery.js';
+import { WebhookService } from './domain/webhooks/webhook-service.js';
+import { EmailQueueRepo } from './store/emails/emails-repo.js';
+import { VerificationRepo } from './store/verification/verifications-repo.js';
+import { WebhookDeliveryRepo, WebhooksRepo } from './store/webhooks/webhooks-repo.js';
+import { HttpWebhookPoster } from './transport/webhooks/http-webhook-poster.js';
 import type { Worker } from './workers/worker.js';
 import { BindSlotsWorker } from './workers/bind-slots.js';
 import { createStatisticsKeeper } from './workers/statistics-keeper.js';
@@ -116,6 +124,9 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   // Only a process that runs the workers talks to the carrier.
   const withWorkers = role !== 'api';
   const messageEvents = new MessageEvents();
+  const now = options.now ?? Date.now;
+  const voice =
+    options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport);
   const ctx: AppContext = {
     config,
     store,
@@ -125,15 +136,34 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     broadcasts: new BroadcastsRepo(store.db),
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
-    voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
+    voice,
     outbound: new OutboundRepo(
       store.db,
       () => messageEvents.notifyQueued('sms'),
       store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
     ),
     messageEvents,
-    imports: new KyselyImportStore(store),
-    now: options.now ?? Date.now,
+    imports: new ImportService({
+      store: new KyselyImportStore(store),
+      log: options.log,
+      now,
+      settings: { leaseMs: config.importLeaseMs, mailFrom: config.mailFrom },
+      onReportQueued: () => messageEvents.notifyQueued('email'),
+    }),
+    verification: new VerificationService({
+      store: new VerificationRepo(store),
+      voice,
+      events: messageEvents,
+      log: options.log,
+      now,
+      settings: config.verify,
+    }),
+    webhooks: new WebhookService({
+      store: new WebhooksRepo(store.db),
+      now,
+      allowPrivate: config.webhookAllowPrivate,
+    }),
+    now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
   const outbound = withWorkers ? createWorkers(ctx, options.holdOutbound ?? false) : undefined;
@@ -188,18 +218,27 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     events: ctx.messageEvents,
     config: ctx.config.dispatch,
   });
-  const emails = new EmailDispatcher({ ...base, email: ctx.email, leaseMs: ctx.config.dispatch.leaseMs });
+  const emailDelivery = new EmailDeliveryService({
+    queue: new EmailQueueRepo(ctx.store),
+    email: ctx.email,
+    log: ctx.log,
+    now,
+    settings: { leaseMs: ctx.config.dispatch.leaseMs },
+  });
+  const emails = createEmailDispatcher(emailDelivery, ctx.log);
   ctx.messageEvents.onQueued('email', () => emails.wake());
-  const caller = new VerificationCaller({
-    ...base,
-    voice: ctx.voice,
-    events: ctx.messageEvents,
-    fallbackWaitMs: ctx.config.verify.fallbackWaitMs,
+  const caller = createVerificationCaller(ctx.verification, ctx.log);
+  ctx.messageEvents.onQueued('call', () => caller.wake());
+  ctx.verification.listenForFailedSms();
+  const webhookDelivery = new WebhookDeliveryService({
+    queue: new WebhookDeliveryRepo(ctx.store),
+    poster: new HttpWebhookPoster(),
+    log: ctx.log,
+    now,
+    settings: { allowPrivate: ctx.config.webhookAllowPrivate },
   });
-  const webhooks = createWebhookSender(ctx.store, ctx.log, now, {
-    allowPrivate: ctx.config.webhookAllowPrivate,
-  });
-  forwardStatusesToWebhooks(ctx.messageEvents, now, () => webhooks.wake());
+  const webhooks = createWebhookSender(webhookDelivery, ctx.log);
+  ctx.webhooks.forwardStatuses(ctx.messageEvents, () => webhooks.wake());
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
   ctx.messageEvents.onFinal(async (events, trx) => {
     const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
@@ -234,10 +273,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
           ctx.messageEvents.notifyQueued('email');
         },
       }),
-      new ImporterWorker(ctx.imports, () => ctx.messageEvents.notifyQueued('email'), ctx.log, now, {
-        leaseMs: ctx.config.importLeaseMs,
-        mailFrom: ctx.config.mailFrom,
-      }),
+      new ImporterWorker(ctx.imports, ctx.log),
       ...(ctx.store.dialect === 'postgres' ? [createStatisticsKeeper(ctx.store, ctx.log)] : []),
     ],
     receipts,

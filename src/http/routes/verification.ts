@@ -1,12 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
-import { requestIdUsed, tooManyVerifications } from '../../domain/errors.js';
-import { segmentMessage } from '../../domain/sms/segments.js';
-import {
-  chooseVerificationChannel,
-  parseVerificationRequest,
-  verificationSmsText,
-} from '../../domain/verification/verification.js';
+import { parseVerificationRequest } from '../../domain/verification/verification.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 /** send_verification (contract §3.4): a code by SMS or by voice call, rate-limited. */
@@ -23,34 +16,10 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
     },
     async handle({ params, auth }) {
       const request = parseVerificationRequest(params, auth.account);
-      const requestId = request.requestId ?? randomUUID();
-      const { verify } = ctx.config;
-      const route = chooseVerificationChannel(
-        request.to,
-        await ctx.outbound.isKnownLandline(request.to),
-        verify.landlinePrefixes,
-      );
-      let sms;
-      if (route.channel === 'sms') {
-        const body = verificationSmsText(request.code, request.language);
-        const { parts, encoding } = segmentMessage(body);
-        const [from = ''] = await ctx.outbound.senderNumbers(auth.account.id);
-        sms = { from, body, partCount: parts.length, encoding, fallback: route.fallbackToVoice };
-      }
-      const outcome = await ctx.outbound.createVerification({
+      const requestId = await ctx.verification.send(request, {
         accountId: auth.account.id,
         keyId: auth.keyId,
-        requestId,
-        to: request.to,
-        code: request.code,
-        language: request.language,
-        createdAt: ctx.now(),
-        limits: { perNumber: verify.limitPerNumber, perKey: verify.limitPerKey },
-        sms,
       });
-      if (outcome === 'request_id_used') throw requestIdUsed();
-      if (outcome === 'rate_limited') throw tooManyVerifications();
-      ctx.messageEvents.notifyQueued(sms ? 'sms' : 'call');
       return { status: true, request_id: requestId };
     },
   });

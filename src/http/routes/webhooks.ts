@@ -1,18 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import { formatUtc } from '../../domain/common/dates.js';
-import { tooManyWebhooks, webhookIdRequired, webhookNotFound } from '../../domain/errors.js';
-import {
-  MAX_WEBHOOKS_PER_ACCOUNT,
-  newWebhookSecret,
-  parseWebhookRequest,
-  type WebhookEvent,
-} from '../../domain/webhooks/webhooks.js';
-import {
-  deleteWebhook,
-  insertWebhook,
-  listWebhooks,
-  type Webhook,
-} from '../../store/webhooks/webhooks-repo.js';
+import type { Webhook } from '../../domain/ports/webhook-store.js';
+import type { WebhookEvent } from '../../domain/webhooks/webhooks.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 const TAG = 'Webhooks';
@@ -44,11 +33,7 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
         events: { description: 'mo, status or all (default), comma-separated' },
       },
       async handle({ params, auth }) {
-        const request = parseWebhookRequest(params, ctx.config.webhookAllowPrivate);
-        const secret = newWebhookSecret();
-        const outcome = await insertWebhook(ctx.store.db, auth.account.id, { ...request, secret }, ctx.now());
-        if (outcome.kind === 'too_many') throw tooManyWebhooks(MAX_WEBHOOKS_PER_ACCOUNT);
-        const { webhook } = outcome;
+        const { webhook, secret } = await ctx.webhooks.create(auth.account.id, params);
         // The secret is shown once, here: receivers check X-VuduMobile-Signature with it.
         return { status: true, webhook: { ...presentWebhook(webhook), secret } };
       },
@@ -60,7 +45,7 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
       extension: true,
       params: {},
       async handle({ auth }) {
-        const webhooks = await listWebhooks(ctx.store.db, auth.account.id);
+        const webhooks = await ctx.webhooks.list(auth.account.id);
         return { status: true, webhooks: webhooks.map(presentWebhook) };
       },
     }),
@@ -71,10 +56,7 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
       extension: true,
       params: { id: { description: 'The webhook’s id' } },
       async handle({ params, auth }) {
-        const raw = params.id?.trim() ?? '';
-        if (raw === '') throw webhookIdRequired();
-        const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
-        if (!(await deleteWebhook(ctx.store.db, auth.account.id, id))) throw webhookNotFound();
+        await ctx.webhooks.delete(auth.account.id, params.id);
         return { status: true };
       },
     }),
