@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AddressBookStore } from './domain/contacts/address-book.js';
-import type { BroadcastQueueStore } from './domain/broadcasts/broadcast-fanout.js';
-import type { BroadcastStore } from './domain/broadcasts/broadcasts.js';
+import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
+import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
 import type { OutboundStore } from './domain/messages/outbound.js';
 import type { ImportService } from './domain/imports/import-service.js';
 import type { Store } from './store/database.js';
@@ -24,8 +24,9 @@ export interface AppContext {
   readonly outbound: OutboundStore;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */
   readonly messageEvents: MessageEvents;
-  readonly broadcasts: BroadcastStore;
-  /** Fan-out and the receipt hook (`recordBroadcastMessageOutcome`) of broadcast messages. */
+  /** The §7 endpoints and the scheduler's starts. */
+  readonly broadcasts: BroadcastService;
+  /** The store of the broadcast fan-out and completion (the workers' services are built on it). */
   readonly broadcastQueue: BroadcastQueueStore;
   /** import_contacts, get_import and the background importer. */
   readonly imports: ImportService;

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { fromStoreTransaction } from './store/transaction.js';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
-import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcasts/broadcast-queue-repo.js';
+import { BroadcastCompletion, completeBroadcastsOnFinal } from './domain/broadcasts/broadcast-completion.js';
+import { BroadcastFanOut, type FanOutSettings } from './domain/broadcasts/broadcast-fanout.js';
+import { BroadcastService } from './domain/broadcasts/broadcast-service.js';
+import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
+import { BroadcastQueueRepo } from './store/broadcasts/broadcast-queue-repo.js';
 import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -22,7 +25,7 @@ import type {
   SmsTransportHandlers,
   VoiceTransport,
 } from './domain/ports/transports.js';
-import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.js';
+import { createBroadcastFanOutWorker, type BroadcastFanOutLoop } from './workers/broadcast-fanout-worker.js';
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
 import { SmsDispatcher } from './workers/dispatcher.js';
 import { createEmailDispatcher } from './workers/email-dispatcher.js';
@@ -33,6 +36,7 @@ import { createVerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
 import { createWebhookSender } from './workers/webhook-sender.js';
+import type { PollingWorker } from './workers/polling-worker.js';
 import { EmailDeliveryService } from './domain/emails/email-delivery.js';
 import { ImportService } from './domain/imports/import-service.js';
 import { VerificationService } from './domain/verification/verification-service.js';
@@ -133,7 +137,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     addressBook: new AddressBookRepo(store.db),
-    broadcasts: new BroadcastsRepo(store.db),
+    broadcasts: new BroadcastService(new BroadcastsRepo(store.db), options.log, now, config.mailFrom),
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice,
@@ -239,14 +243,9 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
   });
   const webhooks = createWebhookSender(webhookDelivery, ctx.log);
   ctx.webhooks.forwardStatuses(ctx.messageEvents, () => webhooks.wake());
+  const completion = new BroadcastCompletion(ctx.broadcastQueue, ctx.log, now);
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
-  ctx.messageEvents.onFinal(async (events, trx) => {
-    const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
-    // In id order: each completion check locks its broadcast's row, and two transactions taking
-    // them in different orders could deadlock.
-    for (const id of [...broadcastIds].sort((a, b) => a - b))
-      await completeBroadcastIfDone(fromStoreTransaction(trx), id, now());
-  });
+  ctx.messageEvents.onFinal(completeBroadcastsOnFinal(completion));
   const bindSlots =
     ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
       ? new BindSlotsWorker({
@@ -264,8 +263,8 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       receipts,
       caller,
       webhooks,
-      createBroadcastScheduler(ctx.broadcasts, ctx.log, now, ctx.config.mailFrom),
-      createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {
+      createBroadcastScheduler(ctx.broadcasts, ctx.log),
+      createBroadcastFanOut(ctx.broadcastQueue, ctx.log, now, {
         batchSize: ctx.config.broadcastFanoutBatch,
         ratePerSecond: ctx.config.broadcastRatePerAccount,
         onQueued: () => {
@@ -287,6 +286,30 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       },
     },
   };
+}
+
+/** The fan-out's tuning and its loop's; the lease defaults to 5 s. */
+export type BroadcastFanOutSettings = Omit<FanOutSettings, 'leaseMs'> &
+  Partial<Pick<FanOutSettings, 'leaseMs'>> &
+  BroadcastFanOutLoop;
+
+/**
+ * The broadcast fan-out worker with its services (fan-out and completion) on one queue store: what
+ * createWorkers runs, and what tests run beside it on the same database.
+ */
+export function createBroadcastFanOut(
+  store: BroadcastQueueStore,
+  log: Logger,
+  now: () => number,
+  settings: BroadcastFanOutSettings,
+): PollingWorker {
+  const completion = new BroadcastCompletion(store, log, now);
+  const fanOut = new BroadcastFanOut(store, completion, log, now, {
+    batchSize: settings.batchSize,
+    ratePerSecond: settings.ratePerSecond,
+    leaseMs: settings.leaseMs ?? 5000,
+  });
+  return createBroadcastFanOutWorker({ fanOut, completion }, log, now, settings);
 }
 
 /** The transports of a process without workers (`--role api`): nothing is ever sent through them. */
