@@ -1,10 +1,10 @@
-import { badRequest } from '../errors.js';
+import { recipientBlocked, unknownSender } from '../errors.js';
 import type { MessagesStore } from '../ports/messages-store.js';
 import type { EmailRequest } from './outbound-email.js';
 import type { FeedQuery } from './feed.js';
 import type { MessageEvents } from './message-events.js';
 import type { FeedRow, SendOutcome } from './outbound.js';
-import { blockedRecipient, UNKNOWN_SENDER, type SendRequest } from './send-request.js';
+import type { SendRequest } from './send-request.js';
 
 export interface MessagingServiceDeps {
   readonly store: MessagesStore;
@@ -33,8 +33,8 @@ export class MessagingService {
   /** Queues an SMS (or answers the earlier one of its idempotency key); resolves once committed. */
   async send(accountId: number, request: SendRequest): Promise<Extract<SendOutcome, { id: number }>> {
     const outcome = await this.deps.store.enqueueSend({ accountId, acceptedAt: this.deps.now(), ...request });
-    if (outcome.kind === 'unknown_sender') throw badRequest(UNKNOWN_SENDER);
-    if (outcome.kind === 'blocked') throw blockedRecipient();
+    if (outcome.kind === 'unknown_sender') throw unknownSender();
+    if (outcome.kind === 'blocked') throw recipientBlocked();
     return outcome;
   }
 
