@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import type { Caller, KeyCredential } from '../domain/accounts/accounts-service.js';
 import { hashApiKey } from '../domain/accounts/api-keys.js';
-import { ApiError } from '../domain/errors.js';
+import { apiKeyMissing } from '../domain/errors.js';
 
 /** Who is calling: the key's account. Every query of a request is scoped by `account.id`. */
 export type AuthContext = Caller;
@@ -47,7 +47,7 @@ export function createAuthenticator(ctx: AppContext): Authenticator {
   return async (request) => {
     const header = request.headers[KEY_HEADER];
     const key = (Array.isArray(header) ? header[0] : header)?.trim();
-    if (!key) throw new ApiError(401, 'API Key parameter is missing');
+    if (!key) throw apiKeyMissing();
     const keyHash = hashApiKey(key);
     const cached = cache.get(keyHash);
     const credential = cached && cached.expires > Date.now() ? cached.credential : await load(keyHash);

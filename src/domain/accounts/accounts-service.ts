@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.js';
+import { invalidApiKey, ipNotAllowed } from '../errors.js';
 import type { AccountsStore } from '../ports/accounts-store.js';
 import type { Account, ApiKey, NewAccount, User } from './accounts.js';
 import { generateApiKey, hashApiKey, hashesEqual, maskApiKey } from './api-keys.js';
@@ -52,10 +52,10 @@ export class AccountsService {
   async verifyKey(keyHash: string): Promise<KeyCredential> {
     const key = await this.store.findApiKeyByHash(keyHash);
     if (!key || key.revokedAt !== null || !hashesEqual(key.keyHash, keyHash)) {
-      throw new ApiError(401, 'Invalid API key');
+      throw invalidApiKey();
     }
     const account = await this.store.findAccount(key.accountId);
-    if (!account) throw new ApiError(401, 'Invalid API key');
+    if (!account) throw invalidApiKey();
     return { keyId: key.id, masked: key.masked, allowList: new IpAllowList(key.allowedIps), account };
   }
 
@@ -66,10 +66,7 @@ export class AccountsService {
   authorize(credential: KeyCredential, clientAddress: string): Caller {
     const ip = plainIp(clientAddress);
     if (!credential.allowList.allows(ip)) {
-      throw new ApiError(
-        403,
-        `The API is not accessible from your IP (${ip}) using API key ${credential.masked}`,
-      );
+      throw ipNotAllowed(ip, credential.masked);
     }
     return { account: credential.account, keyId: credential.keyId };
   }

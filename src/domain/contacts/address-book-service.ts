@@ -1,8 +1,8 @@
 import type { AddressBookStore } from '../ports/address-book-store.js';
 import type { Contact, Group } from './address-book.js';
+import { contactKeyRequired, contactReferenceRequired } from '../errors.js';
 import {
   addContact,
-  MESSAGES,
   modifyContact,
   requireContact,
   type AccountScope,
@@ -32,7 +32,7 @@ export class AddressBookService {
     scope: AccountScope,
     params: ContactParams,
   ): Promise<{ contact: Contact; groups: Group[] }> {
-    const contact = await requireContact(this.store, scope, params, MESSAGES.numberOrEmailRequired);
+    const contact = await requireContact(this.store, scope, params, contactKeyRequired);
     return { contact, groups: await this.store.groupsOfContact(scope.id, contact) };
   }
 
@@ -45,7 +45,7 @@ export class AddressBookService {
 
   /** delete_contact: by id, number or email; its past messages stay. */
   async deleteContact(scope: AccountScope, params: ContactParams): Promise<void> {
-    const contact = await requireContact(this.store, scope, params, MESSAGES.numberEmailOrIdRequired);
+    const contact = await requireContact(this.store, scope, params, contactReferenceRequired);
     await this.store.deleteContact(scope.id, contact.id);
   }
 

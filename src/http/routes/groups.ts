@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { AppContext } from '../../app-context.js';
 import type { Group } from '../../domain/contacts/address-book.js';
 import type { AddressBookService } from '../../domain/contacts/address-book-service.js';
-import { badRequest } from '../../domain/errors.js';
+import { notAWholeNumber } from '../../domain/errors.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { presentContact, presentGroup } from '../presenters/contacts.js';
 
@@ -16,7 +16,7 @@ const membershipParams = {
 
 function parseLimit(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,9}$/.test(raw.trim())) throw badRequest(`${name} must be a whole number`);
+  if (!/^\d{1,9}$/.test(raw.trim())) throw notAWholeNumber(name);
   return Number(raw.trim());
 }
 

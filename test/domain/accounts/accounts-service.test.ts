@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Account, ApiKey, NewAccount, User } from '../../../src/domain/accounts/accounts.js';
 import { AccountsService } from '../../../src/domain/accounts/accounts-service.js';
 import { hashApiKey } from '../../../src/domain/accounts/api-keys.js';
-import { ApiError } from '../../../src/domain/errors.js';
+import { DomainError, type ErrorId } from '../../../src/domain/errors.js';
 import type { AccountsStore, NewApiKey } from '../../../src/domain/ports/accounts-store.js';
 
 /** The accounts store in memory: rows in arrays, ids from 1, the calls counted. */
@@ -121,8 +121,8 @@ async function accountWithKey(
   return { store, accounts, key, keyId: id };
 }
 
-function apiError(status: number, message: string): (error: unknown) => boolean {
-  return (error) => error instanceof ApiError && error.status === status && error.message === message;
+function domainError(id: ErrorId, message: string): (error: unknown) => boolean {
+  return (error) => error instanceof DomainError && error.id === id && error.message === message;
 }
 
 describe('AccountsService: the key check (contract §2)', () => {
@@ -153,16 +153,25 @@ describe('AccountsService: the key check (contract §2)', () => {
 
   it('refuses an unknown key and a revoked key with 401 Invalid API key', async () => {
     const { accounts, key, keyId } = await accountWithKey(['127.0.0.1']);
-    await assert.rejects(accounts.verifyKey(hashApiKey('not-a-key')), apiError(401, 'Invalid API key'));
+    await assert.rejects(
+      accounts.verifyKey(hashApiKey('not-a-key')),
+      domainError('invalid_api_key', 'Invalid API key'),
+    );
     assert.equal(await accounts.revokeApiKey(keyId), true);
-    await assert.rejects(accounts.verifyKey(hashApiKey(key)), apiError(401, 'Invalid API key'));
+    await assert.rejects(
+      accounts.verifyKey(hashApiKey(key)),
+      domainError('invalid_api_key', 'Invalid API key'),
+    );
     assert.equal(await accounts.revokeApiKey(99), false);
   });
 
   it('refuses a key whose account is gone', async () => {
     const { store, accounts, key } = await accountWithKey(['127.0.0.1']);
     store.accounts.length = 0;
-    await assert.rejects(accounts.verifyKey(hashApiKey(key)), apiError(401, 'Invalid API key'));
+    await assert.rejects(
+      accounts.verifyKey(hashApiKey(key)),
+      domainError('invalid_api_key', 'Invalid API key'),
+    );
   });
 });
 
@@ -181,7 +190,10 @@ describe('AccountsService: the IP allow-list decision (contract §2)', () => {
     const masked = `${key.slice(0, 6)}*****${key.slice(-5)}`;
     assert.throws(
       () => accounts.authorize(credential, '::ffff:192.0.2.1'),
-      apiError(403, `The API is not accessible from your IP (192.0.2.1) using API key ${masked}`),
+      domainError(
+        'ip_not_allowed',
+        `The API is not accessible from your IP (192.0.2.1) using API key ${masked}`,
+      ),
     );
   });
 
@@ -190,7 +202,7 @@ describe('AccountsService: the IP allow-list decision (contract §2)', () => {
     const credential = await accounts.verifyKey(hashApiKey(key));
     assert.throws(
       () => accounts.authorize(credential, '127.0.0.1'),
-      (e) => e instanceof ApiError && e.status === 403,
+      (e) => e instanceof DomainError && e.id === 'ip_not_allowed',
     );
   });
 
