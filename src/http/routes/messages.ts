@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context.js';
-import { badRequest } from '../../domain/errors.js';
+import { recipientBlocked, unknownSender } from '../../domain/errors.js';
 import { parseFeedQuery } from '../../domain/messages/feed.js';
-import { blockedRecipient, parseSendRequest, UNKNOWN_SENDER } from '../../domain/messages/send-request.js';
+import { parseSendRequest } from '../../domain/messages/send-request.js';
 import { ZonedFormatter } from '../../domain/common/timezone.js';
 import { BODY_LIMIT } from '../app.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
@@ -34,8 +34,8 @@ export function messageEndpoints(ctx: AppContext): Endpoint[] {
         acceptedAt: ctx.now(),
         ...request,
       });
-      if (outcome.kind === 'unknown_sender') throw badRequest(UNKNOWN_SENDER);
-      if (outcome.kind === 'blocked') throw blockedRecipient();
+      if (outcome.kind === 'unknown_sender') throw unknownSender();
+      if (outcome.kind === 'blocked') throw recipientBlocked();
       return presentSent(outcome);
     },
   });
