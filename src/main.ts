@@ -24,11 +24,11 @@ import type {
 } from './domain/ports/transports.js';
 import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.js';
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
-import { SmsDispatcher } from './workers/dispatcher.js';
 import { EmailDispatcher } from './workers/email-dispatcher.js';
 import { receiveInbound } from './workers/inbound-handler.js';
 import { MessageEvents } from './domain/messages/message-events.js';
-import { ReceiptHandler } from './workers/receipt-handler.js';
+import type { ReceiptHandler } from './workers/receipt-handler.js';
+import { createReceiptHandler, createSmsDispatcher } from './outbound-wiring.js';
 import { VerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
@@ -177,12 +177,12 @@ interface OutboundWorkers {
 function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers {
   const now = (): number => ctx.now();
   const base = { store: ctx.store, log: ctx.log, now };
-  const receipts = new ReceiptHandler({
+  const receipts = createReceiptHandler({
     ...base,
     events: ctx.messageEvents,
     receiptRetries: ctx.config.dispatch.receiptRetries,
   });
-  const dispatcher = new SmsDispatcher({
+  const dispatcher = createSmsDispatcher({
     ...base,
     sms: ctx.sms,
     events: ctx.messageEvents,

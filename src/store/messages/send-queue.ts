@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { IDEMPOTENCY_WINDOW_MS, type SendCommand, type SendOutcome } from '../../domain/messages/outbound.js';
-import { GroupCommit } from '../queue/group-commit.js';
+import { GroupCommit } from '../../domain/common/group-commit.js';
 import { insertQueuedMessages, sendView, type NewOutboundMessage, type SendView } from './messages-repo.js';
 import type { Database } from '../schema.js';
 import { urgentWrites } from '../sqlite/write-priority.js';
