@@ -5,6 +5,7 @@ import type { BroadcastQueueStore } from './domain/broadcasts/broadcast-fanout.j
 import type { BroadcastStore } from './domain/broadcasts/broadcasts.js';
 import type { OutboundStore } from './domain/messages/outbound.js';
 import type { ImportStore } from './domain/ports/import-store.js';
+import type { QueueStatsReader } from './domain/ports/queue-stats.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
 import type { MessageEvents } from './domain/messages/message-events.js';
@@ -26,6 +27,8 @@ export interface AppContext {
   /** Fan-out and the receipt hook (`recordBroadcastMessageOutcome`) of broadcast messages. */
   readonly broadcastQueue: BroadcastQueueStore;
   readonly imports: ImportStore;
+  /** The queues' depths for the /metrics gauges. */
+  readonly queueStats: QueueStatsReader;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

@@ -37,6 +37,9 @@ import { createWebhookSender } from './workers/webhook-sender.js';
 import type { Worker } from './workers/worker.js';
 import { BindSlotsWorker } from './workers/bind-slots.js';
 import { createStatisticsKeeper } from './workers/statistics-keeper.js';
+import { KyselyBindSlotStore } from './store/carriers/smpp-binds-repo.js';
+import { PostgresMaintenance } from './store/postgres/pg-statistics.js';
+import { KyselyQueueStats } from './store/queue/queue-stats.js';
 import { join, resolve } from 'node:path';
 
 /** The composition root: the only place that picks real implementations and wires them. */
@@ -133,6 +136,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     ),
     messageEvents,
     imports: new KyselyImportStore(store),
+    queueStats: new KyselyQueueStats(store.db),
     now: options.now ?? Date.now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
@@ -212,6 +216,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
       ? new BindSlotsWorker({
           ...base,
+          slots: new KyselyBindSlotStore(ctx.store.db),
           transport: ctx.sms,
           leaseMs: ctx.config.dispatch.bindLeaseMs,
           onActivated: () => dispatcher.wake(),
@@ -238,7 +243,9 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
         leaseMs: ctx.config.importLeaseMs,
         mailFrom: ctx.config.mailFrom,
       }),
-      ...(ctx.store.dialect === 'postgres' ? [createStatisticsKeeper(ctx.store, ctx.log)] : []),
+      ...(ctx.store.dialect === 'postgres'
+        ? [createStatisticsKeeper(new PostgresMaintenance(ctx.store.db), ctx.log)]
+        : []),
     ],
     receipts,
     smsHandlers: {
