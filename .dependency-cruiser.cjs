@@ -16,7 +16,9 @@ module.exports = {
       comment: 'The domain imports no store, transport, http, workers, cli or composition root.',
       severity: 'error',
       from: { path: layer('domain') },
-      to: { path: ['store', 'transport', 'http', 'workers', 'cli'].map(layer).concat(['(^|/)src/[^/]+\\.ts$']) },
+      to: {
+        path: ['store', 'transport', 'http', 'workers', 'cli'].map(layer).concat(['(^|/)src/[^/]+\\.ts$']),
+      },
     },
     {
       name: 'domain-no-infrastructure-packages',
@@ -29,7 +31,8 @@ module.exports = {
     },
     {
       name: 'edges-call-services-not-the-store',
-      comment: 'HTTP routes, workers and the CLI call domain services; only the composition root opens the store.',
+      comment:
+        'HTTP routes, workers and the CLI call domain services; only the composition root opens the store.',
       severity: 'error',
       from: { path: ['http', 'workers', 'cli'].map(layer) },
       to: { path: layer('store') },
@@ -50,7 +53,8 @@ module.exports = {
     },
     {
       name: 'transport-stays-inside',
-      comment: 'Transports implement the domain ports; they know nothing of the store, the API or the workers.',
+      comment:
+        'Transports implement the domain ports; they know nothing of the store, the API or the workers.',
       severity: 'error',
       from: { path: layer('transport') },
       to: { path: ['store', 'http', 'workers', 'cli'].map(layer) },
@@ -66,6 +70,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };
