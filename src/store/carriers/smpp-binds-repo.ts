@@ -1,19 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { BindSlot, BindSlotStore } from '../../domain/ports/bind-slots.js';
+import type { BindSlot, BindSlotRequest, BindSlotStore } from '../../domain/ports/bind-slots.js';
 import type { Database } from '../schema.js';
 
 /** The bind slots (BindSlotStore) on the smpp_binds table. */
 export class KyselyBindSlotStore implements BindSlotStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  acquire(options: {
-    connector: string;
-    maxBinds: number;
-    holder: string;
-    now: number;
-    leaseMs: number;
-  }): Promise<BindSlot | undefined> {
-    return acquireBindSlot(this.db, options);
+  acquire(request: BindSlotRequest): Promise<BindSlot | undefined> {
+    return acquireBindSlot(this.db, request);
   }
 
   renew(slot: BindSlot, holder: string, leaseUntil: number): Promise<BindSlot | undefined> {
@@ -32,7 +26,7 @@ export class KyselyBindSlotStore implements BindSlotStore {
  */
 export async function acquireBindSlot(
   db: Kysely<Database>,
-  options: { connector: string; maxBinds: number; holder: string; now: number; leaseMs: number },
+  options: BindSlotRequest,
 ): Promise<BindSlot | undefined> {
   const { connector, holder, now } = options;
   const leaseUntil = now + options.leaseMs;
