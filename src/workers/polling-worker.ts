@@ -54,8 +54,10 @@ export class PollingWorker implements Worker {
       }
       if (worked !== true) {
         const wait = worked === false ? this.idleMs : worked;
+        // A wake during the tick skips the wait; one that ends the wait is spent by ending it.
+        if (!this.idle.signal.aborted && wait > 0)
+          await sleep(wait, AbortSignal.any([signal, this.idle.signal]));
         if (this.idle.signal.aborted) this.idle = new AbortController();
-        else if (wait > 0) await sleep(wait, AbortSignal.any([signal, this.idle.signal]));
       }
     }
   }
