@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AddressBookStore } from './domain/contacts/address-book.js';
-import type { BroadcastQueueStore } from './domain/broadcasts/broadcast-fanout.js';
-import type { BroadcastStore } from './domain/broadcasts/broadcasts.js';
+import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
+import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
 import type { OutboundStore } from './domain/messages/outbound.js';
-import type { ImportStore } from './domain/ports/import-store.js';
+import type { ImportService } from './domain/imports/import-service.js';
 import type { QueueStatsReader } from './domain/ports/queue-stats.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
 import type { MessageEvents } from './domain/messages/message-events.js';
+import type { VerificationService } from './domain/verification/verification-service.js';
+import type { WebhookService } from './domain/webhooks/webhook-service.js';
 
 /** What the HTTP edge, the CLI and the workers are given by the composition root (main.ts). */
 export interface AppContext {
@@ -23,10 +25,16 @@ export interface AppContext {
   readonly outbound: OutboundStore;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */
   readonly messageEvents: MessageEvents;
-  readonly broadcasts: BroadcastStore;
-  /** Fan-out and the receipt hook (`recordBroadcastMessageOutcome`) of broadcast messages. */
+  /** The §7 endpoints and the scheduler's starts. */
+  readonly broadcasts: BroadcastService;
+  /** The store of the broadcast fan-out and completion (the workers' services are built on it). */
   readonly broadcastQueue: BroadcastQueueStore;
-  readonly imports: ImportStore;
+  /** import_contacts, get_import and the background importer. */
+  readonly imports: ImportService;
+  /** send_verification, the SMS→voice fallback and the verification calls. */
+  readonly verification: VerificationService;
+  /** post_webhook, get_webhooks, delete_webhook and the queueing of status events. */
+  readonly webhooks: WebhookService;
   /** The queues' depths for the /metrics gauges. */
   readonly queueStats: QueueStatsReader;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { fromStoreTransaction } from './store/transaction.js';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
-import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcasts/broadcast-queue-repo.js';
+import { BroadcastCompletion, completeBroadcastsOnFinal } from './domain/broadcasts/broadcast-completion.js';
+import { BroadcastFanOut, type FanOutSettings } from './domain/broadcasts/broadcast-fanout.js';
+import { BroadcastService } from './domain/broadcasts/broadcast-service.js';
+import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
+import { BroadcastQueueRepo } from './store/broadcasts/broadcast-queue-repo.js';
 import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -22,18 +25,27 @@ import type {
   SmsTransportHandlers,
   VoiceTransport,
 } from './domain/ports/transports.js';
-import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.js';
+import { createBroadcastFanOutWorker, type BroadcastFanOutLoop } from './workers/broadcast-fanout-worker.js';
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
-import { EmailDispatcher } from './workers/email-dispatcher.js';
+import { createEmailDispatcher } from './workers/email-dispatcher.js';
 import { receiveInbound } from './workers/inbound-handler.js';
 import { MessageEvents } from './domain/messages/message-events.js';
 import type { ReceiptHandler } from './workers/receipt-handler.js';
 import { createReceiptHandler, createSmsDispatcher } from './outbound-wiring.js';
-import { VerificationCaller } from './workers/verification-caller.js';
+import { createVerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
-import { forwardStatusesToWebhooks } from './workers/webhook-events.js';
 import { createWebhookSender } from './workers/webhook-sender.js';
+import type { PollingWorker } from './workers/polling-worker.js';
+import { EmailDeliveryService } from './domain/emails/email-delivery.js';
+import { ImportService } from './domain/imports/import-service.js';
+import { VerificationService } from './domain/verification/verification-service.js';
+import { WebhookDeliveryService } from './domain/webhooks/webhook-delivery.js';
+import { WebhookService } from './domain/webhooks/webhook-service.js';
+import { EmailQueueRepo } from './store/emails/emails-repo.js';
+import { VerificationRepo } from './store/verification/verifications-repo.js';
+import { WebhookDeliveryRepo, WebhooksRepo } from './store/webhooks/webhooks-repo.js';
+import { HttpWebhookPoster } from './transport/webhooks/http-webhook-poster.js';
 import type { Worker } from './workers/worker.js';
 import { BindSlotsWorker } from './workers/bind-slots.js';
 import { createStatisticsKeeper } from './workers/statistics-keeper.js';
@@ -119,25 +131,47 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   // Only a process that runs the workers talks to the carrier.
   const withWorkers = role !== 'api';
   const messageEvents = new MessageEvents();
+  const now = options.now ?? Date.now;
+  const voice =
+    options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport);
   const ctx: AppContext = {
     config,
     store,
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     addressBook: new AddressBookRepo(store.db),
-    broadcasts: new BroadcastsRepo(store.db),
+    broadcasts: new BroadcastService(new BroadcastsRepo(store.db), options.log, now, config.mailFrom),
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
-    voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
+    voice,
     outbound: new OutboundRepo(
       store.db,
       () => messageEvents.notifyQueued('sms'),
       store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
     ),
     messageEvents,
-    imports: new KyselyImportStore(store),
+    imports: new ImportService({
+      store: new KyselyImportStore(store),
+      log: options.log,
+      now,
+      settings: { leaseMs: config.importLeaseMs, mailFrom: config.mailFrom },
+      onReportQueued: () => messageEvents.notifyQueued('email'),
+    }),
+    verification: new VerificationService({
+      store: new VerificationRepo(store),
+      voice,
+      events: messageEvents,
+      log: options.log,
+      now,
+      settings: config.verify,
+    }),
+    webhooks: new WebhookService({
+      store: new WebhooksRepo(store.db),
+      now,
+      allowPrivate: config.webhookAllowPrivate,
+    }),
     queueStats: new KyselyQueueStats(store.db),
-    now: options.now ?? Date.now,
+    now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
   const outbound = withWorkers ? createWorkers(ctx, options.holdOutbound ?? false) : undefined;
@@ -192,26 +226,30 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     events: ctx.messageEvents,
     config: ctx.config.dispatch,
   });
-  const emails = new EmailDispatcher({ ...base, email: ctx.email, leaseMs: ctx.config.dispatch.leaseMs });
+  const emailDelivery = new EmailDeliveryService({
+    queue: new EmailQueueRepo(ctx.store),
+    email: ctx.email,
+    log: ctx.log,
+    now,
+    settings: { leaseMs: ctx.config.dispatch.leaseMs },
+  });
+  const emails = createEmailDispatcher(emailDelivery, ctx.log);
   ctx.messageEvents.onQueued('email', () => emails.wake());
-  const caller = new VerificationCaller({
-    ...base,
-    voice: ctx.voice,
-    events: ctx.messageEvents,
-    fallbackWaitMs: ctx.config.verify.fallbackWaitMs,
+  const caller = createVerificationCaller(ctx.verification, ctx.log);
+  ctx.messageEvents.onQueued('call', () => caller.wake());
+  ctx.verification.listenForFailedSms();
+  const webhookDelivery = new WebhookDeliveryService({
+    queue: new WebhookDeliveryRepo(ctx.store),
+    poster: new HttpWebhookPoster(),
+    log: ctx.log,
+    now,
+    settings: { allowPrivate: ctx.config.webhookAllowPrivate },
   });
-  const webhooks = createWebhookSender(ctx.store, ctx.log, now, {
-    allowPrivate: ctx.config.webhookAllowPrivate,
-  });
-  forwardStatusesToWebhooks(ctx.messageEvents, now, () => webhooks.wake());
+  const webhooks = createWebhookSender(webhookDelivery, ctx.log);
+  ctx.webhooks.forwardStatuses(ctx.messageEvents, () => webhooks.wake());
+  const completion = new BroadcastCompletion(ctx.broadcastQueue, ctx.log, now);
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
-  ctx.messageEvents.onFinal(async (events, trx) => {
-    const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
-    // In id order: each completion check locks its broadcast's row, and two transactions taking
-    // them in different orders could deadlock.
-    for (const id of [...broadcastIds].sort((a, b) => a - b))
-      await completeBroadcastIfDone(fromStoreTransaction(trx), id, now());
-  });
+  ctx.messageEvents.onFinal(completeBroadcastsOnFinal(completion));
   const bindSlots =
     ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
       ? new BindSlotsWorker({
@@ -230,8 +268,8 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       receipts,
       caller,
       webhooks,
-      createBroadcastScheduler(ctx.broadcasts, ctx.log, now, ctx.config.mailFrom),
-      createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {
+      createBroadcastScheduler(ctx.broadcasts, ctx.log),
+      createBroadcastFanOut(ctx.broadcastQueue, ctx.log, now, {
         batchSize: ctx.config.broadcastFanoutBatch,
         ratePerSecond: ctx.config.broadcastRatePerAccount,
         onQueued: () => {
@@ -239,10 +277,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
           ctx.messageEvents.notifyQueued('email');
         },
       }),
-      new ImporterWorker(ctx.imports, () => ctx.messageEvents.notifyQueued('email'), ctx.log, now, {
-        leaseMs: ctx.config.importLeaseMs,
-        mailFrom: ctx.config.mailFrom,
-      }),
+      new ImporterWorker(ctx.imports, ctx.log),
       ...(ctx.store.dialect === 'postgres'
         ? [createStatisticsKeeper(new PostgresMaintenance(ctx.store.db), ctx.log)]
         : []),
@@ -258,6 +293,30 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       },
     },
   };
+}
+
+/** The fan-out's tuning and its loop's; the lease defaults to 5 s. */
+export type BroadcastFanOutSettings = Omit<FanOutSettings, 'leaseMs'> &
+  Partial<Pick<FanOutSettings, 'leaseMs'>> &
+  BroadcastFanOutLoop;
+
+/**
+ * The broadcast fan-out worker with its services (fan-out and completion) on one queue store: what
+ * createWorkers runs, and what tests run beside it on the same database.
+ */
+export function createBroadcastFanOut(
+  store: BroadcastQueueStore,
+  log: Logger,
+  now: () => number,
+  settings: BroadcastFanOutSettings,
+): PollingWorker {
+  const completion = new BroadcastCompletion(store, log, now);
+  const fanOut = new BroadcastFanOut(store, completion, log, now, {
+    batchSize: settings.batchSize,
+    ratePerSecond: settings.ratePerSecond,
+    leaseMs: settings.leaseMs ?? 5000,
+  });
+  return createBroadcastFanOutWorker({ fanOut, completion }, log, now, settings);
 }
 
 /** The transports of a process without workers (`--role api`): nothing is ever sent through them. */

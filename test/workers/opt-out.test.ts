@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSmscSim, type SmscSim, type SubmittedPdu } from '../../src/transport/smsc-sim/smsc-sim.js';
 import { decodeText } from '../../src/transport/smpp/sms-encoding.js';
-import { createBroadcastFanOutWorker } from '../../src/workers/broadcast-fanout-worker.js';
+import { createBroadcastFanOut } from '../../src/main.js';
 import { receiveInbound } from '../../src/workers/inbound-handler.js';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
 import { broadcastMessages, fanOutDone } from '../helpers/broadcasts.js';
@@ -159,7 +159,7 @@ describe('opt-out between start_broadcast and the fan-out', () => {
         receivedAt: Date.now(),
       });
       assert.ok(stop.routed && stop.optOut?.action === 'stop');
-      const worker = createBroadcastFanOutWorker(
+      const worker = createBroadcastFanOut(
         quiet.platform.ctx.broadcastQueue,
         quiet.platform.ctx.log,
         Date.now,

@@ -9,12 +9,13 @@ import {
   type Broadcast,
   type BroadcastCounters,
   type BroadcastMessage,
-  type BroadcastStore,
   type BroadcastTexts,
   type ContactLookup,
   type GroupLookup,
   type TestContact,
 } from './broadcasts.js';
+import type { BroadcastStore } from '../ports/broadcast-store.js';
+import type { Logger } from '../ports/logger.js';
 
 /** The operations behind the §7 endpoints. Each validates fully before it changes anything. */
 
@@ -257,4 +258,76 @@ export async function testBroadcast(
   if (!sms && !email) throw conflict(E.noRecipients);
   if (sms?.failure) throw badRequest(sms.failure);
   await store.queueTest(account.id, sms, email, { defaultMailFrom, now });
+}
+
+/** Scheduled broadcasts started per look; a full page means more may be due. */
+const DUE_PAGE = 20;
+
+/**
+ * The broadcasts of an account (contract §7) and their scheduled starts: what the HTTP routes and
+ * the scheduler call. Binds the operations above to the store, the clock and the platform's mail
+ * From (used when an account has none of its own).
+ */
+export class BroadcastService {
+  constructor(
+    private readonly store: BroadcastStore,
+    private readonly log: Logger,
+    private readonly now: () => number,
+    private readonly defaultMailFrom: string,
+  ) {}
+
+  /** post_broadcast. */
+  save(accountId: number, params: BroadcastParams): Promise<number> {
+    return saveBroadcast(this.store, accountId, params, this.now());
+  }
+
+  /** start_broadcast. */
+  start(accountId: number, rawId: string | undefined): Promise<void> {
+    return startBroadcast(this.store, accountId, rawId, this.defaultMailFrom, this.now());
+  }
+
+  /** delete_broadcast. */
+  delete(accountId: number, rawId: string | undefined): Promise<void> {
+    return deleteBroadcast(this.store, accountId, rawId, this.now());
+  }
+
+  /** get_broadcast. */
+  get(accountId: number, rawId: string | undefined): Promise<BroadcastView> {
+    return getBroadcast(this.store, accountId, rawId);
+  }
+
+  /** get_broadcasts. */
+  list(accountId: number): Promise<BroadcastView[]> {
+    return listBroadcasts(this.store, accountId);
+  }
+
+  /** test_broadcast. */
+  test(account: AccountScope, params: { broadcast?: string; contact?: string }): Promise<void> {
+    return testBroadcast(this.store, account, params, this.defaultMailFrom, this.now());
+  }
+
+  /**
+   * The scheduler's work: starts pending broadcasts whose launch_date has come. The start is the
+   * store's conditional update, so any number of schedulers on one database start each broadcast
+   * once; a due broadcast with nobody to send to becomes failed. True when more may be due.
+   */
+  async startDue(): Promise<boolean> {
+    const due = await this.store.dueScheduled(this.now(), DUE_PAGE);
+    for (const { id, accountId } of due) {
+      const outcome = await this.store.start(accountId, id, {
+        now: this.now(),
+        defaultMailFrom: this.defaultMailFrom,
+        scheduled: true,
+      });
+      if (outcome.kind === 'started') {
+        this.log.info(
+          { broadcast: id, sms: outcome.smsTotal, emails: outcome.emailTotal },
+          'scheduled broadcast started',
+        );
+      } else if (outcome.kind === 'no_recipients') {
+        this.log.warn({ broadcast: id }, 'scheduled broadcast failed: no valid recipients');
+      }
+    }
+    return due.length === DUE_PAGE;
+  }
 }
