@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import type { AddressBookStore } from './domain/contacts/address-book.js';
 import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
 import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
+import type { InboundService } from './domain/messages/inbound-service.js';
+import type { MessagingService } from './domain/messages/messaging-service.js';
 import type { OutboundStore } from './domain/messages/outbound.js';
 import type { ImportService } from './domain/imports/import-service.js';
 import type { QueueStatsReader } from './domain/ports/queue-stats.js';
@@ -21,8 +23,12 @@ export interface AppContext {
   readonly addressBook: AddressBookStore;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;
-  /** send, get_feed, send_email, send_verification: what the API edge asks of the store. */
+  /** send_verification's store (until its service lands). */
   readonly outbound: OutboundStore;
+  /** send, get_feed, send_email. */
+  readonly messaging: MessagingService;
+  /** Inbound SMS (MO): routing, opt-out keywords, `mo` webhooks. */
+  readonly inbound: InboundService;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */
   readonly messageEvents: MessageEvents;
   /** The §7 endpoints and the scheduler's starts. */

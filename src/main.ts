@@ -14,6 +14,7 @@ import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { OutboundRepo } from './store/messages/outbound-repo.js';
+import { InboundRepo } from './store/messages/inbound-repo.js';
 import { SandboxEmailTransport } from './transport/sandbox/sandbox-email.js';
 import { SandboxSmsTransport } from './transport/sandbox/sandbox-sms.js';
 import { SandboxVoiceTransport } from './transport/sandbox/sandbox-voice.js';
@@ -28,8 +29,9 @@ import type {
 import { createBroadcastFanOutWorker, type BroadcastFanOutLoop } from './workers/broadcast-fanout-worker.js';
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
 import { createEmailDispatcher } from './workers/email-dispatcher.js';
-import { receiveInbound } from './workers/inbound-handler.js';
 import { MessageEvents } from './domain/messages/message-events.js';
+import { InboundService } from './domain/messages/inbound-service.js';
+import { MessagingService } from './domain/messages/messaging-service.js';
 import type { ReceiptHandler } from './workers/receipt-handler.js';
 import { createReceiptHandler, createSmsDispatcher } from './outbound-wiring.js';
 import { createVerificationCaller } from './workers/verification-caller.js';
@@ -132,8 +134,18 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   const withWorkers = role !== 'api';
   const messageEvents = new MessageEvents();
   const now = options.now ?? Date.now;
+  const outboundRepo = new OutboundRepo(
+    store.db,
+    () => messageEvents.notifyQueued('sms'),
+    store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
+  );
   const voice =
     options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport);
+  const webhooks = new WebhookService({
+    store: new WebhooksRepo(store.db),
+    now,
+    allowPrivate: config.webhookAllowPrivate,
+  });
   const ctx: AppContext = {
     config,
     store,
@@ -144,11 +156,14 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice,
-    outbound: new OutboundRepo(
-      store.db,
-      () => messageEvents.notifyQueued('sms'),
-      store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
-    ),
+    outbound: outboundRepo,
+    messaging: new MessagingService({
+      store: outboundRepo,
+      events: messageEvents,
+      now,
+      mailFrom: config.mailFrom,
+    }),
+    inbound: createInboundService(store, options.log, messageEvents, webhooks),
     messageEvents,
     imports: new ImportService({
       store: new KyselyImportStore(store),
@@ -165,11 +180,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       now,
       settings: config.verify,
     }),
-    webhooks: new WebhookService({
-      store: new WebhooksRepo(store.db),
-      now,
-      allowPrivate: config.webhookAllowPrivate,
-    }),
+    webhooks,
     queueStats: new KyselyQueueStats(store.db),
     now,
   };
@@ -203,6 +214,29 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       await store.close();
     },
   };
+}
+
+/**
+ * The inbound service on this store: what the carrier's onInbound and `vudumobile sandbox receive`
+ * call. `events` wakes the dispatcher (an opt-out confirmation) and the webhook sender (`mo`
+ * deliveries) of this process, if it runs them.
+ */
+export function createInboundService(
+  store: Store,
+  log: Logger,
+  events: MessageEvents = new MessageEvents(),
+  webhooks: WebhookService = new WebhookService({
+    store: new WebhooksRepo(store.db),
+    now: Date.now,
+    allowPrivate: false,
+  }),
+): InboundService {
+  return new InboundService({
+    store: new InboundRepo(store.db),
+    log,
+    onReceived: (message, tx) => webhooks.queueInbound(message, tx),
+    notifyQueued: (kind) => events.notifyQueued(kind),
+  });
 }
 
 interface OutboundWorkers {
@@ -247,6 +281,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
   });
   const webhooks = createWebhookSender(webhookDelivery, ctx.log);
   ctx.webhooks.forwardStatuses(ctx.messageEvents, () => webhooks.wake());
+  ctx.messageEvents.onQueued('webhook', () => webhooks.wake());
   const completion = new BroadcastCompletion(ctx.broadcastQueue, ctx.log, now);
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
   ctx.messageEvents.onFinal(completeBroadcastsOnFinal(completion));
@@ -286,10 +321,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     smsHandlers: {
       onReceipt: (receipt) => receipts.handle(receipt),
       onInbound: async (sms) => {
-        await receiveInbound(ctx.store.db, ctx.log, sms, {
-          onQueued: () => ctx.messageEvents.notifyQueued('sms'),
-          onWebhookQueued: () => webhooks.wake(),
-        });
+        await ctx.inbound.receive(sms);
       },
     },
   };

@@ -4,7 +4,7 @@ import { normalisePhone } from '../domain/common/phone.js';
 import { segmentMessage } from '../domain/sms/segments.js';
 import { normaliseSender } from '../domain/messages/send-request.js';
 import { findAccount, listSenders } from '../store/accounts/accounts-repo.js';
-import { receiveInbound } from '../workers/inbound-handler.js';
+import { createInboundService } from '../main.js';
 import type { WithStore } from './admin-commands.js';
 import { CliError, emit, parseId } from './output.js';
 
@@ -40,7 +40,7 @@ export function registerSandboxCommands(program: Command, withStore: WithStore):
           );
         // Logs go to stderr so that --json output stays one document.
         const log = pino({ level: 'warn' }, pino.destination(2));
-        const result = await receiveInbound(store.db, log, {
+        const result = await createInboundService(store, log).receive({
           from,
           to,
           text: opts.message,

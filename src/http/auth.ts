@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { hashApiKey, hashesEqual } from '../domain/accounts/api-keys.js';
-import { ApiError } from '../domain/errors.js';
+import { apiKeyMissing, invalidApiKey, ipNotAllowed } from '../domain/errors.js';
 import { IpAllowList, plainIp } from '../domain/accounts/ip-allow-list.js';
 import { findAccount, type AccountRow } from '../store/accounts/accounts-repo.js';
 import { findApiKeyByHash, parseAllowedIps } from '../store/accounts/keys-repo.js';
@@ -46,10 +46,10 @@ export function createAuthenticator(ctx: AppContext): Authenticator {
   async function load(keyHash: string): Promise<CachedKey> {
     const row = await findApiKeyByHash(ctx.store.db, keyHash);
     if (!row || row.revoked_at !== null || !hashesEqual(row.key_hash, keyHash)) {
-      throw new ApiError(401, 'Invalid API key');
+      throw invalidApiKey();
     }
     const account = await findAccount(ctx.store.db, row.account_id);
-    if (!account) throw new ApiError(401, 'Invalid API key');
+    if (!account) throw invalidApiKey();
     const entry: CachedKey = {
       keyId: row.id,
       masked: row.masked,
@@ -65,13 +65,13 @@ export function createAuthenticator(ctx: AppContext): Authenticator {
   return async (request) => {
     const header = request.headers[KEY_HEADER];
     const key = (Array.isArray(header) ? header[0] : header)?.trim();
-    if (!key) throw new ApiError(401, 'API Key parameter is missing');
+    if (!key) throw apiKeyMissing();
     const keyHash = hashApiKey(key);
     const cached = cache.get(keyHash);
     const entry = cached && cached.expires > Date.now() ? cached : await load(keyHash);
     const ip = plainIp(request.ip);
     if (!entry.allowList.allows(ip)) {
-      throw new ApiError(403, `The API is not accessible from your IP (${ip}) using API key ${entry.masked}`);
+      throw ipNotAllowed(ip, entry.masked);
     }
     return { account: entry.account, keyId: entry.keyId };
   };

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import { startSmscSim, type SmscSim, type SubmittedPdu } from '../../src/transport/smsc-sim/smsc-sim.js';
 import { decodeText } from '../../src/transport/smpp/sms-encoding.js';
 import { createBroadcastFanOut } from '../../src/main.js';
-import { receiveInbound } from '../../src/workers/inbound-handler.js';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
 import { broadcastMessages, fanOutDone } from '../helpers/broadcasts.js';
 import { waitFor } from '../helpers/messages.js';
@@ -151,7 +150,7 @@ describe('opt-out between start_broadcast and the fan-out', () => {
       });
       const id = added.body.broadcast.id as number;
       assert.equal((await quiet.call('start_broadcast', { broadcast: String(id) })).body.status, true);
-      const stop = await receiveInbound(quiet.platform.ctx.store.db, quiet.platform.ctx.log, {
+      const stop = await quiet.platform.ctx.inbound.receive({
         from: '15145550402',
         to: '15149541234',
         text: 'ARRET',

@@ -54,7 +54,7 @@ describe('webhook sender: retries, permanent failures, leases, several senders',
     );
 
   async function queue(count: number): Promise<number> {
-    const hook = await insertWebhook(
+    const inserted = await insertWebhook(
       store.db,
       server.account.id,
       { url: receiver.url, events: ['mo', 'status'], secret: 'whsec_test' },
@@ -66,7 +66,8 @@ describe('webhook sender: retries, permanent failures, leases, several senders',
       payload: { msg_id: i },
     }));
     await enqueueWebhookEvents(store.db, records, Date.now());
-    return hook.id;
+    assert.equal(inserted.kind, 'inserted');
+    return inserted.kind === 'inserted' ? inserted.webhook.id : 0;
   }
 
   async function drain(

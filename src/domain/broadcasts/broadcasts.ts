@@ -1,8 +1,10 @@
+import { broadcastNoRecipients } from '../errors.js';
 import type { SmsEncoding } from '../ports/transports.js';
 
 /**
- * Broadcasts (envois massifs, contract §7): the model, the documented error texts, and the store
- * ports it needs (src/domain/ports/broadcast-store.ts, broadcast-queue.ts), which the store implements.
+ * Broadcasts (envois massifs, contract §7): the model and the store ports it needs
+ * (src/domain/ports/broadcast-store.ts, broadcast-queue.ts), which the store implements; the error
+ * texts are in the catalogue (src/domain/errors.ts).
  *
  * State machine: pending → in_progress (start_broadcast, or the scheduler at launch_date) →
  * completed (every SMS and email has a final state) | failed (a scheduled start found nobody to
@@ -11,19 +13,8 @@ import type { SmsEncoding } from '../ports/transports.js';
 
 export type BroadcastStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
 
-export const BROADCAST_ERRORS = {
-  invalid: 'Invalid broadcast information',
-  idMissing: 'broadcast identifier parameter is missing',
-  notFound: 'broadcast not found',
-  notModifiable: 'broadcast has already been sent or is currently being processed',
-  alreadyStarted: 'broadcast has already been sent or started',
-  noRecipients: 'broadcast has no valid recipients',
-  testParamsMissing: 'Contact and broadcast required',
-  contactNotFound: 'contact not found',
-  // Not in §7: the same refusal as `send` (§3.2), for a test to a contact who opted out.
-  recipientBlocked: 'recipient is blocked',
-  tooLong: 'message is too long (maximum 10 parts)',
-} as const;
+/** The `error` stored with a scheduled broadcast that found nobody: start_broadcast's own refusal. */
+export const NO_RECIPIENTS_REASON = broadcastNoRecipients().message;
 
 /** The six texts of a broadcast; a text never set (or set empty) is null. */
 export interface BroadcastTexts {

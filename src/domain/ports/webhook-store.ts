@@ -10,6 +10,10 @@ export interface Webhook {
   readonly createdAt: number;
 }
 
+/** What registering a webhook did: the account may already hold its MAX_WEBHOOKS_PER_ACCOUNT. */
+export type InsertWebhookOutcome =
+  { readonly kind: 'inserted'; readonly webhook: Webhook } | { readonly kind: 'too_many' };
+
 /** An event of an account, to be delivered to each of its webhooks that takes its kind. */
 export interface WebhookEventRecord {
   readonly accountId: number;
@@ -24,7 +28,7 @@ export interface WebhookStore {
     accountId: number,
     request: WebhookRequest & { readonly secret: string },
     now: number,
-  ): Promise<Webhook>;
+  ): Promise<InsertWebhookOutcome>;
   listWebhooks(accountId: number): Promise<Webhook[]>;
   /** Deletes one of the account's webhooks and its pending deliveries; false when it has none by that id. */
   deleteWebhook(accountId: number, id: number): Promise<boolean>;

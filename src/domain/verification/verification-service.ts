@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { retryDelayMs } from '../common/backoff.js';
 import { ExpiredLeaseSweep } from '../common/lease-sweep.js';
-import { conflict, tooManyRequests } from '../errors.js';
+import { requestIdUsed, tooManyVerifications } from '../errors.js';
 import type { MessageEvents, MessageStatusEvent } from '../messages/message-events.js';
 import type { Logger } from '../ports/logger.js';
 import type { StoreTransaction } from '../ports/transaction.js';
@@ -10,8 +10,6 @@ import type { CallOutcome, ClaimedCall, VerificationStore } from '../ports/verif
 import { segmentMessage } from '../sms/segments.js';
 import {
   chooseVerificationChannel,
-  REQUEST_ID_USED,
-  TOO_MANY_VERIFICATIONS,
   verificationSmsText,
   verificationVoiceText,
   type VerificationRequest,
@@ -116,8 +114,8 @@ export class VerificationService {
       limits: { perNumber: settings.limitPerNumber, perKey: settings.limitPerKey },
       sms,
     });
-    if (outcome === 'request_id_used') throw conflict(REQUEST_ID_USED);
-    if (outcome === 'rate_limited') throw tooManyRequests(TOO_MANY_VERIFICATIONS);
+    if (outcome === 'request_id_used') throw requestIdUsed();
+    if (outcome === 'rate_limited') throw tooManyVerifications();
     events.notifyQueued(sms ? 'sms' : 'call');
     return requestId;
   }

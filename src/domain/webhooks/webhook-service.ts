@@ -1,9 +1,9 @@
-import { badRequest, notFound } from '../errors.js';
+import { tooManyWebhooks, webhookIdRequired, webhookNotFound } from '../errors.js';
 import type { MessageEvents, MessageStatusEvent } from '../messages/message-events.js';
 import type { StoreTransaction } from '../ports/transaction.js';
 import type { Webhook, WebhookStore } from '../ports/webhook-store.js';
 import { inboundWebhookEvent, statusWebhookEvents, type InboundWebhookMessage } from './webhook-events.js';
-import { newWebhookSecret, parseWebhookRequest, WEBHOOK_MESSAGES } from './webhooks.js';
+import { MAX_WEBHOOKS_PER_ACCOUNT, newWebhookSecret, parseWebhookRequest } from './webhooks.js';
 
 export interface WebhookServiceDeps {
   readonly store: WebhookStore;
@@ -27,8 +27,9 @@ export class WebhookService {
   ): Promise<{ webhook: Webhook; secret: string }> {
     const request = parseWebhookRequest(params, this.deps.allowPrivate);
     const secret = newWebhookSecret();
-    const webhook = await this.deps.store.insertWebhook(accountId, { ...request, secret }, this.deps.now());
-    return { webhook, secret };
+    const outcome = await this.deps.store.insertWebhook(accountId, { ...request, secret }, this.deps.now());
+    if (outcome.kind === 'too_many') throw tooManyWebhooks(MAX_WEBHOOKS_PER_ACCOUNT);
+    return { webhook: outcome.webhook, secret };
   }
 
   list(accountId: number): Promise<Webhook[]> {
@@ -38,9 +39,9 @@ export class WebhookService {
   /** delete_webhook: the id as the client wrote it; another account's webhook is not found. */
   async delete(accountId: number, rawId: string | undefined): Promise<void> {
     const raw = rawId?.trim() ?? '';
-    if (raw === '') throw badRequest(WEBHOOK_MESSAGES.idRequired);
+    if (raw === '') throw webhookIdRequired();
     const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
-    if (!(await this.deps.store.deleteWebhook(accountId, id))) throw notFound(WEBHOOK_MESSAGES.notFound);
+    if (!(await this.deps.store.deleteWebhook(accountId, id))) throw webhookNotFound();
   }
 
   /**

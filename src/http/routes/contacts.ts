@@ -1,5 +1,6 @@
 import type { AppContext } from '../../app-context.js';
-import { addContact, MESSAGES, modifyContact, requireContact } from '../../domain/contacts/contacts.js';
+import { addContact, modifyContact, requireContact } from '../../domain/contacts/contacts.js';
+import { contactKeyRequired, contactReferenceRequired } from '../../domain/errors.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { accountScope, presentContact, presentGroup } from '../presenters/contacts.js';
 
@@ -23,7 +24,7 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
       params: lookupParams,
       async handle({ params, auth }) {
         const scope = accountScope(auth.account);
-        const contact = await requireContact(store, scope, params, MESSAGES.numberOrEmailRequired);
+        const contact = await requireContact(store, scope, params, contactKeyRequired);
         const groups = await store.groupsOfContact(scope.id, contact);
         return {
           status: true,
@@ -60,7 +61,7 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
       params: lookupParams,
       async handle({ params, auth }) {
         const scope = accountScope(auth.account);
-        const contact = await requireContact(store, scope, params, MESSAGES.numberEmailOrIdRequired);
+        const contact = await requireContact(store, scope, params, contactReferenceRequired);
         await store.deleteContact(scope.id, contact.id);
         return { status: true };
       },

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../app-context.js';
 import type { AddressBookStore, Group } from '../../domain/contacts/address-book.js';
-import { badRequest } from '../../domain/errors.js';
+import { notAWholeNumber } from '../../domain/errors.js';
 import {
   addToGroup,
   deleteGroup,
@@ -22,7 +22,7 @@ const membershipParams = {
 
 function parseLimit(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,9}$/.test(raw.trim())) throw badRequest(`${name} must be a whole number`);
+  if (!/^\d{1,9}$/.test(raw.trim())) throw notAWholeNumber(name);
   return Number(raw.trim());
 }
 

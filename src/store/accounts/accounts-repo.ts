@@ -85,6 +85,7 @@ export async function listSenders(db: Kysely<Database>, accountId: number): Prom
   return rows.map((r) => r.number);
 }
 
+/** The account that sends from `number` (a long or short code; numbers are unique across accounts), if any. */
 export async function findSenderAccount(db: Kysely<Database>, number: string): Promise<number | undefined> {
   const row = await db
     .selectFrom('account_senders')

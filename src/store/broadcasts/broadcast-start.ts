@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import {
-  BROADCAST_ERRORS,
+  NO_RECIPIENTS_REASON,
   type BroadcastTexts,
   type StartOptions,
   type StartOutcome,
@@ -123,7 +123,7 @@ export async function startBroadcastInStore(
       if (verdict === 'fail') {
         await trx
           .updateTable('broadcasts')
-          .set({ status: 'failed', end_date: now, error: BROADCAST_ERRORS.noRecipients })
+          .set({ status: 'failed', end_date: now, error: NO_RECIPIENTS_REASON })
           .where('id', '=', id)
           .execute();
         return { kind: 'no_recipients' };

@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import { conflict } from '../../domain/errors.js';
 import type { StoreTransaction } from '../../domain/ports/transaction.js';
 import type {
   ClaimedDelivery,
   DeliveryOutcome,
+  InsertWebhookOutcome,
   Webhook,
   WebhookDeliveryQueue,
   WebhookEventRecord,
@@ -12,7 +12,6 @@ import type {
 import {
   MAX_WEBHOOKS_PER_ACCOUNT,
   WEBHOOK_EVENTS,
-  WEBHOOK_MESSAGES,
   type WebhookRequest,
 } from '../../domain/webhooks/webhooks.js';
 import type { DialectName, Store } from '../database.js';
@@ -42,14 +41,14 @@ export async function insertWebhook(
   accountId: number,
   request: WebhookRequest & { readonly secret: string },
   now: number,
-): Promise<Webhook> {
+): Promise<InsertWebhookOutcome> {
   return db.transaction().execute(async (trx) => {
     const { n } = await trx
       .selectFrom('webhooks')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId)
       .executeTakeFirstOrThrow();
-    if (Number(n) >= MAX_WEBHOOKS_PER_ACCOUNT) throw conflict(WEBHOOK_MESSAGES.tooMany);
+    if (Number(n) >= MAX_WEBHOOKS_PER_ACCOUNT) return { kind: 'too_many' };
     const row = await trx
       .insertInto('webhooks')
       .values({
@@ -61,7 +60,7 @@ export async function insertWebhook(
       })
       .returning(['id', 'url', 'events', 'created_at'])
       .executeTakeFirstOrThrow();
-    return toWebhook(row);
+    return { kind: 'inserted', webhook: toWebhook(row) };
   });
 }
 
@@ -221,7 +220,7 @@ export class WebhooksRepo implements WebhookStore {
     accountId: number,
     request: WebhookRequest & { readonly secret: string },
     now: number,
-  ): Promise<Webhook> {
+  ): Promise<InsertWebhookOutcome> {
     return insertWebhook(this.db, accountId, request, now);
   }
 
