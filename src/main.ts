@@ -152,7 +152,12 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     addressBook: new AddressBookRepo(store.db),
-    broadcasts: new BroadcastService(new BroadcastsRepo(store.db), options.log, now, config.mailFrom),
+    broadcasts: new BroadcastService({
+      store: new BroadcastsRepo(store.db),
+      log: options.log,
+      now,
+      defaultMailFrom: config.mailFrom,
+    }),
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice,
@@ -282,7 +287,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
   const webhooks = createWebhookSender(webhookDelivery, ctx.log);
   ctx.webhooks.forwardStatuses(ctx.messageEvents, () => webhooks.wake());
   ctx.messageEvents.onQueued('webhook', () => webhooks.wake());
-  const completion = new BroadcastCompletion(ctx.broadcastQueue, ctx.log, now);
+  const completion = new BroadcastCompletion({ store: ctx.broadcastQueue, log: ctx.log, now });
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
   ctx.messageEvents.onFinal(completeBroadcastsOnFinal(completion));
   const bindSlots =
@@ -342,11 +347,17 @@ export function createBroadcastFanOut(
   now: () => number,
   settings: BroadcastFanOutSettings,
 ): PollingWorker {
-  const completion = new BroadcastCompletion(store, log, now);
-  const fanOut = new BroadcastFanOut(store, completion, log, now, {
-    batchSize: settings.batchSize,
-    ratePerSecond: settings.ratePerSecond,
-    leaseMs: settings.leaseMs ?? 5000,
+  const completion = new BroadcastCompletion({ store, log, now });
+  const fanOut = new BroadcastFanOut({
+    store,
+    completion,
+    log,
+    now,
+    settings: {
+      batchSize: settings.batchSize,
+      ratePerSecond: settings.ratePerSecond,
+      leaseMs: settings.leaseMs ?? 5000,
+    },
   });
   return createBroadcastFanOutWorker({ fanOut, completion }, log, now, settings);
 }

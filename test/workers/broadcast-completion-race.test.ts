@@ -32,11 +32,11 @@ describe(
       const now = Date.now();
       // Each process's completion service, as its onFinal listener runs it inside the settling transaction.
       const completion = (on: Store) =>
-        new BroadcastCompletion(
-          new BroadcastQueueRepo(on.db, on.dialect),
-          pino({ level: 'silent' }),
-          () => now,
-        );
+        new BroadcastCompletion({
+          store: new BroadcastQueueRepo(on.db, on.dialect),
+          log: pino({ level: 'silent' }),
+          now: () => now,
+        });
       const completes = async (on: Store, tx: Parameters<typeof toStoreTransaction>[0]) =>
         (await completion(on).completeIfDone([broadcastId], toStoreTransaction(tx))).length === 1;
       const { id: broadcastId } = await store.db

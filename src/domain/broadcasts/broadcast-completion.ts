@@ -11,6 +11,12 @@ import type { StoreTransaction } from '../ports/transaction.js';
 export const UNSETTLED_SMS_STATES: readonly string[] = ['queued', 'sending', 'sent'];
 export const UNSETTLED_EMAIL_STATES: readonly string[] = ['queued', 'sending'];
 
+export interface BroadcastCompletionDeps {
+  readonly store: BroadcastCompletionStore;
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
 /**
  * The one place a broadcast becomes completed. Called by the listener of settled messages
  * (completeBroadcastsOnFinal, inside the transaction that settled them: the broadcast completes the
@@ -19,11 +25,7 @@ export const UNSETTLED_EMAIL_STATES: readonly string[] = ['queued', 'sending'];
  * sweep, the backstop for outcomes recorded without the listener (the email dispatcher's).
  */
 export class BroadcastCompletion {
-  constructor(
-    private readonly store: BroadcastCompletionStore,
-    private readonly log: Logger,
-    private readonly now: () => number,
-  ) {}
+  constructor(private readonly deps: BroadcastCompletionDeps) {}
 
   /**
    * Completes those of these broadcasts that are done; returns their ids. In id order: each check
@@ -32,16 +34,16 @@ export class BroadcastCompletion {
   async completeIfDone(broadcastIds: Iterable<number>, tx?: StoreTransaction): Promise<number[]> {
     const completed: number[] = [];
     for (const id of [...new Set(broadcastIds)].sort((a, b) => a - b)) {
-      if (await this.store.completeIfDone(id, this.now(), tx)) completed.push(id);
+      if (await this.deps.store.completeIfDone(id, this.deps.now(), tx)) completed.push(id);
     }
     return completed;
   }
 
   /** The backstop: checks every started broadcast whose fan-out is finished. */
   async sweep(): Promise<void> {
-    for (const id of await this.store.awaitingCompletion()) {
+    for (const id of await this.deps.store.awaitingCompletion()) {
       if ((await this.completeIfDone([id])).length > 0)
-        this.log.info({ broadcast: id }, 'broadcast completed');
+        this.deps.log.info({ broadcast: id }, 'broadcast completed');
     }
   }
 }

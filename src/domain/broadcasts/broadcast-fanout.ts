@@ -70,18 +70,20 @@ export function renderBatch(
   };
 }
 
+export interface BroadcastFanOutDeps {
+  readonly store: BroadcastQueueStore;
+  readonly completion: BroadcastCompletion;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly settings: FanOutSettings;
+}
+
 /**
  * Queues started broadcasts, one claim at a time, batch by batch; completes a broadcast as soon as
  * its last batch is queued if nothing is left to wait for. The fan-out worker calls it in a loop.
  */
 export class BroadcastFanOut {
-  constructor(
-    private readonly store: BroadcastQueueStore,
-    private readonly completion: BroadcastCompletion,
-    private readonly log: Logger,
-    private readonly now: () => number,
-    private readonly settings: FanOutSettings,
-  ) {}
+  constructor(private readonly deps: BroadcastFanOutDeps) {}
 
   /**
    * Claims one started broadcast and queues its batches until it is done, the claim is lost, or
@@ -89,15 +91,19 @@ export class BroadcastFanOut {
    * process resumes it). `afterBatch` runs after each committed batch. False: nothing to claim.
    */
   async fanOutNext(signal: AbortSignal, afterBatch: () => Promise<void>): Promise<boolean> {
-    let claim: FanOutClaim | null = (await this.store.claimFanOut(this.now(), this.settings.leaseMs)) ?? null;
+    let claim: FanOutClaim | null =
+      (await this.deps.store.claimFanOut(this.deps.now(), this.deps.settings.leaseMs)) ?? null;
     if (!claim) return false;
     const { broadcastId } = claim;
-    const started = this.now();
-    this.log.info({ broadcast: broadcastId, from: claim.cursor }, 'broadcast fan-out: queueing recipients');
+    const started = this.deps.now();
+    this.deps.log.info(
+      { broadcast: broadcastId, from: claim.cursor },
+      'broadcast fan-out: queueing recipients',
+    );
     while (claim) {
       if (signal.aborted) {
-        await this.store.releaseFanOut(broadcastId);
-        this.log.info(
+        await this.deps.store.releaseFanOut(broadcastId);
+        this.deps.log.info(
           { broadcast: broadcastId, cursor: claim.cursor },
           'broadcast fan-out paused (stopping)',
         );
@@ -106,9 +112,12 @@ export class BroadcastFanOut {
       claim = await this.queueNextBatch(claim);
       await afterBatch();
     }
-    this.log.info({ broadcast: broadcastId, ms: this.now() - started }, 'broadcast fan-out finished');
-    if ((await this.completion.completeIfDone([broadcastId])).length > 0)
-      this.log.info({ broadcast: broadcastId }, 'broadcast completed');
+    this.deps.log.info(
+      { broadcast: broadcastId, ms: this.deps.now() - started },
+      'broadcast fan-out finished',
+    );
+    if ((await this.deps.completion.completeIfDone([broadcastId])).length > 0)
+      this.deps.log.info({ broadcast: broadcastId }, 'broadcast completed');
     return true;
   }
 
@@ -117,11 +126,11 @@ export class BroadcastFanOut {
    * the fan-out is finished or the claim was lost (deleted, or another worker moved on).
    */
   async queueNextBatch(claim: FanOutClaim): Promise<FanOutClaim | null> {
-    const { batchSize, leaseMs, ratePerSecond } = this.settings;
-    const now = this.now();
-    const recipients = await this.store.readRecipients(claim.broadcastId, claim.cursor, batchSize);
+    const { batchSize, leaseMs, ratePerSecond } = this.deps.settings;
+    const now = this.deps.now();
+    const recipients = await this.deps.store.readRecipients(claim.broadcastId, claim.cursor, batchSize);
     const batch = renderBatch(claim, recipients, batchSize);
-    if (!(await this.store.commitBatch(batch, { now, leaseMs, ratePerSecond }))) return null;
+    if (!(await this.deps.store.commitBatch(batch, { now, leaseMs, ratePerSecond }))) return null;
     return batch.done ? null : { ...claim, cursor: batch.toCursor };
   }
 }

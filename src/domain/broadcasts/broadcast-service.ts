@@ -274,47 +274,50 @@ export async function testBroadcast(
 /** Scheduled broadcasts started per look; a full page means more may be due. */
 const DUE_PAGE = 20;
 
+export interface BroadcastServiceDeps {
+  readonly store: BroadcastStore;
+  readonly log: Logger;
+  readonly now: () => number;
+  /** The From of broadcast emails when an account has no mail_from of its own. */
+  readonly defaultMailFrom: string;
+}
+
 /**
  * The broadcasts of an account (contract §7) and their scheduled starts: what the HTTP routes and
  * the scheduler call. Binds the operations above to the store, the clock and the platform's mail
  * From (used when an account has none of its own).
  */
 export class BroadcastService {
-  constructor(
-    private readonly store: BroadcastStore,
-    private readonly log: Logger,
-    private readonly now: () => number,
-    private readonly defaultMailFrom: string,
-  ) {}
+  constructor(private readonly deps: BroadcastServiceDeps) {}
 
   /** post_broadcast. */
   save(accountId: number, params: BroadcastParams): Promise<number> {
-    return saveBroadcast(this.store, accountId, params, this.now());
+    return saveBroadcast(this.deps.store, accountId, params, this.deps.now());
   }
 
   /** start_broadcast. */
   start(accountId: number, rawId: string | undefined): Promise<void> {
-    return startBroadcast(this.store, accountId, rawId, this.defaultMailFrom, this.now());
+    return startBroadcast(this.deps.store, accountId, rawId, this.deps.defaultMailFrom, this.deps.now());
   }
 
   /** delete_broadcast. */
   delete(accountId: number, rawId: string | undefined): Promise<void> {
-    return deleteBroadcast(this.store, accountId, rawId, this.now());
+    return deleteBroadcast(this.deps.store, accountId, rawId, this.deps.now());
   }
 
   /** get_broadcast. */
   get(accountId: number, rawId: string | undefined): Promise<BroadcastView> {
-    return getBroadcast(this.store, accountId, rawId);
+    return getBroadcast(this.deps.store, accountId, rawId);
   }
 
   /** get_broadcasts. */
   list(accountId: number): Promise<BroadcastView[]> {
-    return listBroadcasts(this.store, accountId);
+    return listBroadcasts(this.deps.store, accountId);
   }
 
   /** test_broadcast. */
   test(account: AccountScope, params: { broadcast?: string; contact?: string }): Promise<void> {
-    return testBroadcast(this.store, account, params, this.defaultMailFrom, this.now());
+    return testBroadcast(this.deps.store, account, params, this.deps.defaultMailFrom, this.deps.now());
   }
 
   /**
@@ -323,20 +326,20 @@ export class BroadcastService {
    * once; a due broadcast with nobody to send to becomes failed. True when more may be due.
    */
   async startDue(): Promise<boolean> {
-    const due = await this.store.dueScheduled(this.now(), DUE_PAGE);
+    const due = await this.deps.store.dueScheduled(this.deps.now(), DUE_PAGE);
     for (const { id, accountId } of due) {
-      const outcome = await this.store.start(accountId, id, {
-        now: this.now(),
-        defaultMailFrom: this.defaultMailFrom,
+      const outcome = await this.deps.store.start(accountId, id, {
+        now: this.deps.now(),
+        defaultMailFrom: this.deps.defaultMailFrom,
         scheduled: true,
       });
       if (outcome.kind === 'started') {
-        this.log.info(
+        this.deps.log.info(
           { broadcast: id, sms: outcome.smsTotal, emails: outcome.emailTotal },
           'scheduled broadcast started',
         );
       } else if (outcome.kind === 'no_recipients') {
-        this.log.warn({ broadcast: id }, 'scheduled broadcast failed: no valid recipients');
+        this.deps.log.warn({ broadcast: id }, 'scheduled broadcast failed: no valid recipients');
       }
     }
     return due.length === DUE_PAGE;

@@ -62,7 +62,9 @@ describe('BroadcastCompletion', () => {
     const store = new FakeCompletionStore();
     store.add(7, ['sent', 'sent']);
     const events = new MessageEvents();
-    events.onFinal(completeBroadcastsOnFinal(new BroadcastCompletion(store, silent, () => 1000)));
+    events.onFinal(
+      completeBroadcastsOnFinal(new BroadcastCompletion({ store, log: silent, now: () => 1000 })),
+    );
 
     store.broadcasts.get(7)?.sms.splice(0, 1, 'delivered');
     await events.emit([final(1, 7)], tx);
@@ -82,7 +84,7 @@ describe('BroadcastCompletion', () => {
   it('checks each broadcast of a batch once, in id order (the lock order), and skips single sends', async () => {
     const store = new FakeCompletionStore();
     for (const id of [3, 9, 5]) store.add(id, ['delivered']);
-    const listener = completeBroadcastsOnFinal(new BroadcastCompletion(store, silent, () => 1));
+    const listener = completeBroadcastsOnFinal(new BroadcastCompletion({ store, log: silent, now: () => 1 }));
     await listener([final(1, 9), final(2, null), final(3, 3), final(4, 9), final(5, 5)], tx);
     assert.deepEqual(
       store.checks.map((c) => c.id),
@@ -97,7 +99,7 @@ describe('BroadcastCompletion', () => {
     store.add(1, ['delivered'], ['queued']);
     store.add(2, ['delivered'], [], false);
     store.add(3, ['failed'], ['sent']);
-    const completion = new BroadcastCompletion(store, silent, () => 5);
+    const completion = new BroadcastCompletion({ store, log: silent, now: () => 5 });
     assert.deepEqual(await completion.completeIfDone([1, 2, 3]), [3]);
     const b1 = store.broadcasts.get(1);
     if (b1) b1.emails = ['failed'];

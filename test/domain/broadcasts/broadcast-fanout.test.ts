@@ -89,10 +89,13 @@ class FakeQueueStore implements BroadcastQueueStore {
 
 function fanOutOn(store: FakeQueueStore, batchSize: number): BroadcastFanOut {
   const now = () => 42;
-  return new BroadcastFanOut(store, new BroadcastCompletion(store, silent, now), silent, now, {
-    batchSize,
-    ratePerSecond: 20,
-    leaseMs: 5000,
+  const completion = new BroadcastCompletion({ store, log: silent, now });
+  return new BroadcastFanOut({
+    store,
+    completion,
+    log: silent,
+    now,
+    settings: { batchSize, ratePerSecond: 20, leaseMs: 5000 },
   });
 }
 
