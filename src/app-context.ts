@@ -8,6 +8,7 @@ import type { InboundService } from './domain/messages/inbound-service.js';
 import type { MessagingService } from './domain/messages/messaging-service.js';
 import type { OutboundStore } from './domain/messages/outbound.js';
 import type { ImportService } from './domain/imports/import-service.js';
+import type { QueueStatsReader } from './domain/ports/queue-stats.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
 import type { MessageEvents } from './domain/messages/message-events.js';
@@ -44,6 +45,8 @@ export interface AppContext {
   readonly verification: VerificationService;
   /** post_webhook, get_webhooks, delete_webhook and the queueing of status events. */
   readonly webhooks: WebhookService;
+  /** The queues' depths for the /metrics gauges. */
+  readonly queueStats: QueueStatsReader;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

@@ -32,12 +32,12 @@ import type {
 } from './domain/ports/transports.js';
 import { createBroadcastFanOutWorker, type BroadcastFanOutLoop } from './workers/broadcast-fanout-worker.js';
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
-import { SmsDispatcher } from './workers/dispatcher.js';
 import { createEmailDispatcher } from './workers/email-dispatcher.js';
 import { MessageEvents } from './domain/messages/message-events.js';
 import { InboundService } from './domain/messages/inbound-service.js';
 import { MessagingService } from './domain/messages/messaging-service.js';
-import { ReceiptHandler } from './workers/receipt-handler.js';
+import type { ReceiptHandler } from './workers/receipt-handler.js';
+import { createReceiptHandler, createSmsDispatcher } from './outbound-wiring.js';
 import { createVerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
@@ -55,6 +55,9 @@ import { HttpWebhookPoster } from './transport/webhooks/http-webhook-poster.js';
 import type { Worker } from './workers/worker.js';
 import { BindSlotsWorker } from './workers/bind-slots.js';
 import { createStatisticsKeeper } from './workers/statistics-keeper.js';
+import { KyselyBindSlotStore } from './store/carriers/smpp-binds-repo.js';
+import { PostgresMaintenance } from './store/postgres/pg-statistics.js';
+import { KyselyQueueStats } from './store/queue/queue-stats.js';
 import { join, resolve } from 'node:path';
 
 /** The composition root: the only place that picks real implementations and wires them. */
@@ -221,6 +224,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       settings: config.verify,
     }),
     webhooks,
+    queueStats: new KyselyQueueStats(store.db),
     now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
@@ -289,12 +293,12 @@ interface OutboundWorkers {
 function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers {
   const now = (): number => ctx.now();
   const base = { store: ctx.store, log: ctx.log, now };
-  const receipts = new ReceiptHandler({
+  const receipts = createReceiptHandler({
     ...base,
     events: ctx.messageEvents,
     receiptRetries: ctx.config.dispatch.receiptRetries,
   });
-  const dispatcher = new SmsDispatcher({
+  const dispatcher = createSmsDispatcher({
     ...base,
     sms: ctx.sms,
     events: ctx.messageEvents,
@@ -329,6 +333,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
       ? new BindSlotsWorker({
           ...base,
+          slots: new KyselyBindSlotStore(ctx.store.db),
           transport: ctx.sms,
           leaseMs: ctx.config.dispatch.bindLeaseMs,
           onActivated: () => dispatcher.wake(),
@@ -352,7 +357,9 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
         },
       }),
       new ImporterWorker(ctx.imports, ctx.log),
-      ...(ctx.store.dialect === 'postgres' ? [createStatisticsKeeper(ctx.store, ctx.log)] : []),
+      ...(ctx.store.dialect === 'postgres'
+        ? [createStatisticsKeeper(new PostgresMaintenance(ctx.store.db), ctx.log)]
+        : []),
     ],
     receipts,
     smsHandlers: {

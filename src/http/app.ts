@@ -31,7 +31,7 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   installErrorHandling(app);
-  installQueueMetrics(installMetrics(app), ctx.store.db, () => ctx.now(), ctx.log);
+  installQueueMetrics(installMetrics(app), ctx.queueStats, () => ctx.now(), ctx.log);
   installBodyParsers(app);
   await app.register(fastifyMultipart);
   await app.register(fastifySwagger, {

@@ -20,6 +20,7 @@ import { outboundMessageRow } from '../messages/message-rows.js';
 import type { Database, EmailsTable, MessagesTable } from '../schema.js';
 import { fromStoreTransaction, type Executor } from '../transaction.js';
 import { inList } from '../value-lists.js';
+import { insertUnnest } from '../postgres/unnest.js';
 
 /** Rows per INSERT: 1000 × the row builders' 21 columns stays below both engines' bound-parameter limits (32,766; 65,535). */
 const INSERT_CHUNK = 1000;
@@ -202,20 +203,24 @@ async function insertMessagesUnnest(
   trx: Transaction<Database>,
   messages: readonly Insertable<MessagesTable>[],
 ): Promise<void> {
-  if (messages.length === 0) return;
-  const column = <T>(pick: (m: Insertable<MessagesTable>) => T): T[] => messages.map(pick);
-  await sql`
-    insert into messages (account_id, direction, from_number, to_number, body, part_count, encoding,
-      status, contact_id, broadcast_id, priority, attempts, next_attempt_at, error, created_at, done_at)
-    select * from unnest(
-      ${column((m) => m.account_id)}::bigint[], ${column((m) => m.direction)}::text[],
-      ${column((m) => m.from_number)}::text[], ${column((m) => m.to_number)}::text[],
-      ${column((m) => m.body)}::text[], ${column((m) => m.part_count)}::integer[],
-      ${column((m) => m.encoding)}::text[], ${column((m) => m.status)}::text[],
-      ${column((m) => m.contact_id ?? null)}::bigint[], ${column((m) => m.broadcast_id ?? null)}::bigint[],
-      ${column((m) => m.priority)}::integer[], ${column((m) => m.attempts ?? 0)}::integer[],
-      ${column((m) => m.next_attempt_at)}::bigint[], ${column((m) => m.error ?? null)}::text[],
-      ${column((m) => m.created_at)}::bigint[], ${column((m) => m.done_at ?? null)}::bigint[])`.execute(trx);
+  await insertUnnest(trx, 'messages', messages, {
+    account_id: ['bigint', (m) => m.account_id],
+    direction: ['text', (m) => m.direction],
+    from_number: ['text', (m) => m.from_number],
+    to_number: ['text', (m) => m.to_number],
+    body: ['text', (m) => m.body],
+    part_count: ['integer', (m) => m.part_count],
+    encoding: ['text', (m) => m.encoding],
+    status: ['text', (m) => m.status],
+    contact_id: ['bigint', (m) => m.contact_id],
+    broadcast_id: ['bigint', (m) => m.broadcast_id],
+    priority: ['integer', (m) => m.priority],
+    attempts: ['integer', (m) => m.attempts ?? 0],
+    next_attempt_at: ['bigint', (m) => m.next_attempt_at],
+    error: ['text', (m) => m.error],
+    created_at: ['bigint', (m) => m.created_at],
+    done_at: ['bigint', (m) => m.done_at],
+  });
 }
 
 /** Which of these numbers are on the account's suppression list (opted out, or undeliverable). */

@@ -19,7 +19,8 @@ import { queuedEmailRow } from '../emails/email-rows.js';
 import { outboundMessageRow } from '../messages/message-rows.js';
 import { startBroadcastInStore, senderIdentity } from './broadcast-start.js';
 import { textColumns, textsOf } from './broadcast-texts.js';
-import { chunks, countBroadcastOutcomes, IN_CHUNK, listBroadcastMessages } from './broadcast-stats.js';
+import { chunks } from '../../domain/common/chunks.js';
+import { countBroadcastOutcomes, IN_CHUNK, listBroadcastMessages } from './broadcast-stats.js';
 import type { BroadcastsTable, Database } from '../schema.js';
 
 function toBroadcast(row: Selectable<BroadcastsTable>, groupNames: readonly string[]): Broadcast {

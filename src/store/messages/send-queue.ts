@@ -6,7 +6,7 @@ import {
   settleSends,
   type SendFacts,
 } from '../../domain/messages/send-decision.js';
-import { GroupCommit } from '../queue/group-commit.js';
+import { GroupCommit } from '../../domain/common/group-commit.js';
 import { insertQueuedMessages, sendView } from './messages-repo.js';
 import type { Database } from '../schema.js';
 import { urgentWrites } from '../sqlite/write-priority.js';
