@@ -14,9 +14,8 @@ import { openMigratedStore } from '../src/main.js';
 import { createAccount } from '../src/store/accounts/accounts-repo.js';
 import type { Store } from '../src/store/database.js';
 import { SandboxSmsTransport } from '../src/transport/sandbox/sandbox-sms.js';
-import { SmsDispatcher } from '../src/workers/dispatcher.js';
 import { MessageEvents } from '../src/domain/messages/message-events.js';
-import { ReceiptHandler } from '../src/workers/receipt-handler.js';
+import { createReceiptHandler, createSmsDispatcher } from '../src/outbound-wiring.js';
 import { median, table } from './lib/server-process.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
@@ -64,8 +63,8 @@ for (let run = 1; run <= RUNS; run++) {
   const sms = new SandboxSmsTransport(log, { receiptDelayMs: 200 });
   const events = new MessageEvents();
   const base = { store, log, now: Date.now };
-  const receipts = new ReceiptHandler({ ...base, events, receiptRetries: 0 });
-  const dispatcher = new SmsDispatcher({ ...base, sms, events, config: config.dispatch });
+  const receipts = createReceiptHandler({ ...base, events, receiptRetries: 0 });
+  const dispatcher = createSmsDispatcher({ ...base, sms, events, config: config.dispatch });
   await sms.start({ onReceipt: (r) => receipts.handle(r), onInbound: async () => {} });
   const started = performance.now();
   receipts.start();

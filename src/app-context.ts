@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { AddressBookStore } from './domain/contacts/address-book.js';
-import type { BroadcastQueueStore } from './domain/broadcasts/broadcast-fanout.js';
-import type { BroadcastStore } from './domain/broadcasts/broadcasts.js';
+import type { AccountsService } from './domain/accounts/accounts-service.js';
+import type { AddressBookService } from './domain/contacts/address-book-service.js';
+import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
+import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
+import type { InboundService } from './domain/messages/inbound-service.js';
+import type { MessagingService } from './domain/messages/messaging-service.js';
 import type { OutboundStore } from './domain/messages/outbound.js';
-import type { ImportStore } from './domain/ports/import-store.js';
+import type { ImportService } from './domain/imports/import-service.js';
+import type { QueueStatsReader } from './domain/ports/queue-stats.js';
 import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
 import type { MessageEvents } from './domain/messages/message-events.js';
+import type { VerificationService } from './domain/verification/verification-service.js';
+import type { WebhookService } from './domain/webhooks/webhook-service.js';
 
 /** What the HTTP edge, the CLI and the workers are given by the composition root (main.ts). */
 export interface AppContext {
@@ -15,17 +21,32 @@ export interface AppContext {
   readonly store: Store;
   readonly log: Logger;
   readonly email: EmailTransport;
-  readonly addressBook: AddressBookStore;
+  /** Accounts, sender numbers, API keys and users; the authentication of every API call. */
+  readonly accounts: AccountsService;
+  /** Contacts and groups (contract §4, §5). */
+  readonly addressBook: AddressBookService;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;
-  /** send, get_feed, send_email, send_verification: what the API edge asks of the store. */
+  /** send_verification's store (until its service lands). */
   readonly outbound: OutboundStore;
+  /** send, get_feed, send_email. */
+  readonly messaging: MessagingService;
+  /** Inbound SMS (MO): routing, opt-out keywords, `mo` webhooks. */
+  readonly inbound: InboundService;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */
   readonly messageEvents: MessageEvents;
-  readonly broadcasts: BroadcastStore;
-  /** Fan-out and the receipt hook (`recordBroadcastMessageOutcome`) of broadcast messages. */
+  /** The §7 endpoints and the scheduler's starts. */
+  readonly broadcasts: BroadcastService;
+  /** The store of the broadcast fan-out and completion (the workers' services are built on it). */
   readonly broadcastQueue: BroadcastQueueStore;
-  readonly imports: ImportStore;
+  /** import_contacts, get_import and the background importer. */
+  readonly imports: ImportService;
+  /** send_verification, the SMS→voice fallback and the verification calls. */
+  readonly verification: VerificationService;
+  /** post_webhook, get_webhooks, delete_webhook and the queueing of status events. */
+  readonly webhooks: WebhookService;
+  /** The queues' depths for the /metrics gauges. */
+  readonly queueStats: QueueStatsReader;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */
   now(): number;
 }

@@ -10,3 +10,8 @@ export function createLogger(level: string): Logger {
   }
   return pino({ level });
 }
+
+/** A one-shot command's logs: warnings and errors on stderr, so that --json output stays one document. */
+export function createCommandLogger(): Logger {
+  return pino({ level: 'warn' }, pino.destination(2));
+}

@@ -1,16 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import { fromStoreTransaction } from './store/transaction.js';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
+import type { CliServices } from './cli/command-services.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
+import { AccountsService } from './domain/accounts/accounts-service.js';
+import { KyselyAccountsStore } from './store/accounts/kysely-accounts-store.js';
+import { AddressBookService } from './domain/contacts/address-book-service.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
-import { BroadcastQueueRepo, completeBroadcastIfDone } from './store/broadcasts/broadcast-queue-repo.js';
+import { BroadcastCompletion, completeBroadcastsOnFinal } from './domain/broadcasts/broadcast-completion.js';
+import { BroadcastFanOut, type FanOutSettings } from './domain/broadcasts/broadcast-fanout.js';
+import { BroadcastService } from './domain/broadcasts/broadcast-service.js';
+import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
+import { BroadcastQueueRepo } from './store/broadcasts/broadcast-queue-repo.js';
 import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
-import { openStore, type Store } from './store/database.js';
-import { migrateToLatest } from './store/migrate.js';
+import { DatabaseUrlError, openStore, type Store } from './store/database.js';
+import { migrateToLatest, SchemaTooNewError } from './store/migrate.js';
 import { OutboundRepo } from './store/messages/outbound-repo.js';
+import { InboundRepo } from './store/messages/inbound-repo.js';
 import { SandboxEmailTransport } from './transport/sandbox/sandbox-email.js';
 import { SandboxSmsTransport } from './transport/sandbox/sandbox-sms.js';
 import { SandboxVoiceTransport } from './transport/sandbox/sandbox-voice.js';
@@ -22,26 +30,41 @@ import type {
   SmsTransportHandlers,
   VoiceTransport,
 } from './domain/ports/transports.js';
-import { createBroadcastFanOutWorker } from './workers/broadcast-fanout-worker.js';
+import { createBroadcastFanOutWorker, type BroadcastFanOutLoop } from './workers/broadcast-fanout-worker.js';
 import { createBroadcastScheduler } from './workers/broadcast-scheduler.js';
-import { SmsDispatcher } from './workers/dispatcher.js';
-import { EmailDispatcher } from './workers/email-dispatcher.js';
-import { receiveInbound } from './workers/inbound-handler.js';
+import { createEmailDispatcher } from './workers/email-dispatcher.js';
 import { MessageEvents } from './domain/messages/message-events.js';
-import { ReceiptHandler } from './workers/receipt-handler.js';
-import { VerificationCaller } from './workers/verification-caller.js';
+import { InboundService } from './domain/messages/inbound-service.js';
+import { MessagingService } from './domain/messages/messaging-service.js';
+import type { ReceiptHandler } from './workers/receipt-handler.js';
+import { createReceiptHandler, createSmsDispatcher } from './outbound-wiring.js';
+import { createVerificationCaller } from './workers/verification-caller.js';
 import { KyselyImportStore } from './store/imports/imports-repo.js';
 import { ImporterWorker } from './workers/importer.js';
-import { forwardStatusesToWebhooks } from './workers/webhook-events.js';
 import { createWebhookSender } from './workers/webhook-sender.js';
+import type { PollingWorker } from './workers/polling-worker.js';
+import { EmailDeliveryService } from './domain/emails/email-delivery.js';
+import { ImportService } from './domain/imports/import-service.js';
+import { VerificationService } from './domain/verification/verification-service.js';
+import { WebhookDeliveryService } from './domain/webhooks/webhook-delivery.js';
+import { WebhookService } from './domain/webhooks/webhook-service.js';
+import { EmailQueueRepo } from './store/emails/emails-repo.js';
+import { VerificationRepo } from './store/verification/verifications-repo.js';
+import { WebhookDeliveryRepo, WebhooksRepo } from './store/webhooks/webhooks-repo.js';
+import { HttpWebhookPoster } from './transport/webhooks/http-webhook-poster.js';
 import type { Worker } from './workers/worker.js';
 import { BindSlotsWorker } from './workers/bind-slots.js';
 import { createStatisticsKeeper } from './workers/statistics-keeper.js';
+import { KyselyBindSlotStore } from './store/carriers/smpp-binds-repo.js';
+import { PostgresMaintenance } from './store/postgres/pg-statistics.js';
+import { KyselyQueueStats } from './store/queue/queue-stats.js';
 import { join, resolve } from 'node:path';
 
 /** The composition root: the only place that picks real implementations and wires them. */
 export interface Platform {
   readonly ctx: AppContext;
+  /** Where the data lives (a file path or the PostgreSQL URL), for the start-up log line. */
+  readonly database: string;
   readonly app: FastifyInstance;
   readonly workers: readonly Worker[];
   /** Listens (roles api, all) and starts the workers (roles worker, all); resolves with the base URL, if any. */
@@ -110,30 +133,99 @@ export async function openMigratedStore(config: Config): Promise<Store> {
   return store;
 }
 
+/** The migrations applied, by name (none when the database is up to date): `vudumobile migrate`. */
+export async function migrateDatabase(config: Config): Promise<string[]> {
+  const store = openStore(config.databaseUrl);
+  try {
+    return await migrateToLatest(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * An operator's mistake in opening the database (a malformed DATABASE_URL, a schema newer than this
+ * build): the CLI prints its message as it is, not as an unexpected error.
+ */
+export function isDatabaseSetupError(error: unknown): boolean {
+  return error instanceof DatabaseUrlError || error instanceof SchemaTooNewError;
+}
+
+/** The services of the administration commands over a migrated store; close() when done. */
+export async function openServices(
+  config: Config,
+  log: Logger,
+): Promise<CliServices & { close(): Promise<void> }> {
+  const store = await openMigratedStore(config);
+  return {
+    accounts: new AccountsService(new KyselyAccountsStore(store.db), Date.now),
+    receiveInbound: (sms) => createInboundService(store, log).receive(sms),
+    close: () => store.close(),
+  };
+}
+
 export async function createPlatform(config: Config, options: PlatformOptions): Promise<Platform> {
   const store = await openMigratedStore(config);
   const role = options.role ?? 'all';
   // Only a process that runs the workers talks to the carrier.
   const withWorkers = role !== 'api';
   const messageEvents = new MessageEvents();
+  const now = options.now ?? Date.now;
+  const outboundRepo = new OutboundRepo(
+    store.db,
+    () => messageEvents.notifyQueued('sms'),
+    store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
+  );
+  const voice =
+    options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport);
+  const webhooks = new WebhookService({
+    store: new WebhooksRepo(store.db),
+    now,
+    allowPrivate: config.webhookAllowPrivate,
+  });
   const ctx: AppContext = {
     config,
     store,
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
-    addressBook: new AddressBookRepo(store.db),
-    broadcasts: new BroadcastsRepo(store.db),
+    accounts: new AccountsService(new KyselyAccountsStore(store.db), now),
+    addressBook: new AddressBookService(new AddressBookRepo(store.db), now),
+    broadcasts: new BroadcastService({
+      store: new BroadcastsRepo(store.db),
+      log: options.log,
+      now,
+      defaultMailFrom: config.mailFrom,
+    }),
     broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
-    voice: options.voice ?? (withWorkers ? createVoiceTransport(config, options.log) : idleVoiceTransport),
-    outbound: new OutboundRepo(
-      store.db,
-      () => messageEvents.notifyQueued('sms'),
-      store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
-    ),
+    voice,
+    outbound: outboundRepo,
+    messaging: new MessagingService({
+      store: outboundRepo,
+      events: messageEvents,
+      now,
+      mailFrom: config.mailFrom,
+    }),
+    inbound: createInboundService(store, options.log, messageEvents, webhooks),
     messageEvents,
-    imports: new KyselyImportStore(store),
-    now: options.now ?? Date.now,
+    imports: new ImportService({
+      store: new KyselyImportStore(store),
+      log: options.log,
+      now,
+      settings: { leaseMs: config.importLeaseMs, mailFrom: config.mailFrom },
+      onReportQueued: () => messageEvents.notifyQueued('email'),
+    }),
+    verification: new VerificationService({
+      store: new VerificationRepo(store),
+      voice,
+      events: messageEvents,
+      log: options.log,
+      now,
+      settings: config.verify,
+    }),
+    webhooks,
+    queueStats: new KyselyQueueStats(store.db),
+    now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
   const outbound = withWorkers ? createWorkers(ctx, options.holdOutbound ?? false) : undefined;
@@ -141,6 +233,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   let stopped = false;
   return {
     ctx,
+    database: store.location,
     app,
     workers,
     async start() {
@@ -167,6 +260,29 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   };
 }
 
+/**
+ * The inbound service on this store: what the carrier's onInbound and `vudumobile sandbox receive`
+ * call. `events` wakes the dispatcher (an opt-out confirmation) and the webhook sender (`mo`
+ * deliveries) of this process, if it runs them.
+ */
+export function createInboundService(
+  store: Store,
+  log: Logger,
+  events: MessageEvents = new MessageEvents(),
+  webhooks: WebhookService = new WebhookService({
+    store: new WebhooksRepo(store.db),
+    now: Date.now,
+    allowPrivate: false,
+  }),
+): InboundService {
+  return new InboundService({
+    store: new InboundRepo(store.db),
+    log,
+    onReceived: (message, tx) => webhooks.queueInbound(message, tx),
+    notifyQueued: (kind) => events.notifyQueued(kind),
+  });
+}
+
 interface OutboundWorkers {
   readonly workers: Worker[];
   readonly smsHandlers: SmsTransportHandlers;
@@ -177,41 +293,47 @@ interface OutboundWorkers {
 function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers {
   const now = (): number => ctx.now();
   const base = { store: ctx.store, log: ctx.log, now };
-  const receipts = new ReceiptHandler({
+  const receipts = createReceiptHandler({
     ...base,
     events: ctx.messageEvents,
     receiptRetries: ctx.config.dispatch.receiptRetries,
   });
-  const dispatcher = new SmsDispatcher({
+  const dispatcher = createSmsDispatcher({
     ...base,
     sms: ctx.sms,
     events: ctx.messageEvents,
     config: ctx.config.dispatch,
   });
-  const emails = new EmailDispatcher({ ...base, email: ctx.email, leaseMs: ctx.config.dispatch.leaseMs });
+  const emailDelivery = new EmailDeliveryService({
+    queue: new EmailQueueRepo(ctx.store),
+    email: ctx.email,
+    log: ctx.log,
+    now,
+    settings: { leaseMs: ctx.config.dispatch.leaseMs },
+  });
+  const emails = createEmailDispatcher(emailDelivery, ctx.log);
   ctx.messageEvents.onQueued('email', () => emails.wake());
-  const caller = new VerificationCaller({
-    ...base,
-    voice: ctx.voice,
-    events: ctx.messageEvents,
-    fallbackWaitMs: ctx.config.verify.fallbackWaitMs,
+  const caller = createVerificationCaller(ctx.verification, ctx.log);
+  ctx.messageEvents.onQueued('call', () => caller.wake());
+  ctx.verification.listenForFailedSms();
+  const webhookDelivery = new WebhookDeliveryService({
+    queue: new WebhookDeliveryRepo(ctx.store),
+    poster: new HttpWebhookPoster(),
+    log: ctx.log,
+    now,
+    settings: { allowPrivate: ctx.config.webhookAllowPrivate },
   });
-  const webhooks = createWebhookSender(ctx.store, ctx.log, now, {
-    allowPrivate: ctx.config.webhookAllowPrivate,
-  });
-  forwardStatusesToWebhooks(ctx.messageEvents, now, () => webhooks.wake());
+  const webhooks = createWebhookSender(webhookDelivery, ctx.log);
+  ctx.webhooks.forwardStatuses(ctx.messageEvents, () => webhooks.wake());
+  ctx.messageEvents.onQueued('webhook', () => webhooks.wake());
+  const completion = new BroadcastCompletion({ store: ctx.broadcastQueue, log: ctx.log, now });
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
-  ctx.messageEvents.onFinal(async (events, trx) => {
-    const broadcastIds = new Set(events.flatMap((e) => (e.broadcastId === null ? [] : [e.broadcastId])));
-    // In id order: each completion check locks its broadcast's row, and two transactions taking
-    // them in different orders could deadlock.
-    for (const id of [...broadcastIds].sort((a, b) => a - b))
-      await completeBroadcastIfDone(fromStoreTransaction(trx), id, now());
-  });
+  ctx.messageEvents.onFinal(completeBroadcastsOnFinal(completion));
   const bindSlots =
     ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
       ? new BindSlotsWorker({
           ...base,
+          slots: new KyselyBindSlotStore(ctx.store.db),
           transport: ctx.sms,
           leaseMs: ctx.config.dispatch.bindLeaseMs,
           onActivated: () => dispatcher.wake(),
@@ -225,8 +347,8 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       receipts,
       caller,
       webhooks,
-      createBroadcastScheduler(ctx.broadcasts, ctx.log, now, ctx.config.mailFrom),
-      createBroadcastFanOutWorker(ctx.broadcastQueue, ctx.log, now, {
+      createBroadcastScheduler(ctx.broadcasts, ctx.log),
+      createBroadcastFanOut(ctx.broadcastQueue, ctx.log, now, {
         batchSize: ctx.config.broadcastFanoutBatch,
         ratePerSecond: ctx.config.broadcastRatePerAccount,
         onQueued: () => {
@@ -234,23 +356,49 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
           ctx.messageEvents.notifyQueued('email');
         },
       }),
-      new ImporterWorker(ctx.imports, () => ctx.messageEvents.notifyQueued('email'), ctx.log, now, {
-        leaseMs: ctx.config.importLeaseMs,
-        mailFrom: ctx.config.mailFrom,
-      }),
-      ...(ctx.store.dialect === 'postgres' ? [createStatisticsKeeper(ctx.store, ctx.log)] : []),
+      new ImporterWorker(ctx.imports, ctx.log),
+      ...(ctx.store.dialect === 'postgres'
+        ? [createStatisticsKeeper(new PostgresMaintenance(ctx.store.db), ctx.log)]
+        : []),
     ],
     receipts,
     smsHandlers: {
       onReceipt: (receipt) => receipts.handle(receipt),
       onInbound: async (sms) => {
-        await receiveInbound(ctx.store.db, ctx.log, sms, {
-          onQueued: () => ctx.messageEvents.notifyQueued('sms'),
-          onWebhookQueued: () => webhooks.wake(),
-        });
+        await ctx.inbound.receive(sms);
       },
     },
   };
+}
+
+/** The fan-out's tuning and its loop's; the lease defaults to 5 s. */
+export type BroadcastFanOutSettings = Omit<FanOutSettings, 'leaseMs'> &
+  Partial<Pick<FanOutSettings, 'leaseMs'>> &
+  BroadcastFanOutLoop;
+
+/**
+ * The broadcast fan-out worker with its services (fan-out and completion) on one queue store: what
+ * createWorkers runs, and what tests run beside it on the same database.
+ */
+export function createBroadcastFanOut(
+  store: BroadcastQueueStore,
+  log: Logger,
+  now: () => number,
+  settings: BroadcastFanOutSettings,
+): PollingWorker {
+  const completion = new BroadcastCompletion({ store, log, now });
+  const fanOut = new BroadcastFanOut({
+    store,
+    completion,
+    log,
+    now,
+    settings: {
+      batchSize: settings.batchSize,
+      ratePerSecond: settings.ratePerSecond,
+      leaseMs: settings.leaseMs ?? 5000,
+    },
+  });
+  return createBroadcastFanOutWorker({ fanOut, completion }, log, now, settings);
 }
 
 /** The transports of a process without workers (`--role api`): nothing is ever sent through them. */

@@ -1,23 +1,9 @@
 import type { Command } from 'commander';
-import { generateApiKey, hashApiKey, maskApiKey } from '../domain/accounts/api-keys.js';
 import { normaliseEmail } from '../domain/common/email.js';
 import { isValidAllowEntry } from '../domain/accounts/ip-allow-list.js';
-import { createAccount, findAccount, listAccounts, listSenders } from '../store/accounts/accounts-repo.js';
-import type { Store } from '../store/database.js';
-import {
-  findApiKey,
-  insertApiKey,
-  listApiKeys,
-  parseAllowedIps,
-  revokeApiKey,
-  setAllowedIps,
-} from '../store/accounts/keys-repo.js';
-import { deleteUser, findUserByEmail, insertUser, listUsers } from '../store/accounts/users-repo.js';
-import { CliError, emit, parseId, type Output } from './output.js';
+import type { CliServices, WithServices } from './command-services.js';
+import { CliError, emit, parseId } from './output.js';
 import { parseSenderNumber, registerSenderCommands } from './sender-commands.js';
-
-/** Runs a command body against the migrated store; main.ts provides it. */
-export type WithStore = (fn: (store: Store, out: Output) => Promise<void>) => Promise<void>;
 
 function parseAllowList(raw: string | undefined): string[] {
   const entries = (raw ?? '')
@@ -30,13 +16,13 @@ function parseAllowList(raw: string | undefined): string[] {
   return entries;
 }
 
-async function requireAccount(store: Store, raw: string): Promise<number> {
+async function requireAccount({ accounts }: CliServices, raw: string): Promise<number> {
   const id = parseId(raw, '--account');
-  if (!(await findAccount(store.db, id))) throw new CliError(`account ${id} does not exist`);
+  if (!(await accounts.findAccount(id))) throw new CliError(`account ${id} does not exist`);
   return id;
 }
 
-export function registerAccountCommands(program: Command, withStore: WithStore): void {
+export function registerAccountCommands(program: Command, withServices: WithServices): void {
   const account = program.command('account').description('manage accounts');
   account
     .command('create')
@@ -47,7 +33,7 @@ export function registerAccountCommands(program: Command, withStore: WithStore):
     .option('--sender <numbers>', 'sender numbers (long or short codes), comma-separated')
     .option('--mail-from <email>', 'From address of the account’s email')
     .action((opts: { name: string; language: string; country: string; sender?: string; mailFrom?: string }) =>
-      withStore(async (store, out) => {
+      withServices(async (services, out) => {
         if (opts.language !== 'fr' && opts.language !== 'en')
           throw new CliError('--language must be fr or en');
         if (!/^[A-Za-z]{2}$/.test(opts.country))
@@ -64,17 +50,13 @@ export function registerAccountCommands(program: Command, withStore: WithStore):
           if (!mailFrom) throw new CliError(`--mail-from "${opts.mailFrom}" is not a valid email address`);
         }
         if (opts.name.trim() === '') throw new CliError('--name must not be empty');
-        const id = await createAccount(
-          store.db,
-          {
-            name: opts.name.trim(),
-            defaultLanguage: opts.language,
-            defaultCountry: country,
-            mailFrom,
-            senders,
-          },
-          Date.now(),
-        );
+        const id = await services.accounts.createAccount({
+          name: opts.name.trim(),
+          defaultLanguage: opts.language,
+          defaultCountry: country,
+          mailFrom,
+          senders,
+        });
         emit(out, { id }, `account ${id} created`);
       }),
     );
@@ -82,19 +64,15 @@ export function registerAccountCommands(program: Command, withStore: WithStore):
     .command('list')
     .description('list accounts')
     .action(() =>
-      withStore(async (store, out) => {
-        const rows = await listAccounts(store.db);
-        const accounts = [];
-        for (const row of rows) {
-          accounts.push({
-            id: row.id,
-            name: row.name,
-            language: row.default_language,
-            country: row.default_country,
-            mail_from: row.mail_from,
-            senders: await listSenders(store.db, row.id),
-          });
-        }
+      withServices(async (services, out) => {
+        const accounts = (await services.accounts.listAccounts()).map((a) => ({
+          id: a.id,
+          name: a.name,
+          language: a.defaultLanguage,
+          country: a.defaultCountry,
+          mail_from: a.mailFrom,
+          senders: a.senders,
+        }));
         emit(
           out,
           accounts,
@@ -104,10 +82,10 @@ export function registerAccountCommands(program: Command, withStore: WithStore):
         );
       }),
     );
-  registerSenderCommands(account, withStore);
+  registerSenderCommands(account, withServices);
 }
 
-export function registerKeyCommands(program: Command, withStore: WithStore): void {
+export function registerKeyCommands(program: Command, withServices: WithServices): void {
   const key = program.command('key').description('manage API keys and their IP allow-lists');
   key
     .command('create')
@@ -115,15 +93,10 @@ export function registerKeyCommands(program: Command, withStore: WithStore): voi
     .requiredOption('--account <id>', 'account id')
     .option('--allow <list>', 'IP addresses or CIDR ranges allowed, comma-separated (default: none)')
     .action((opts: { account: string; allow?: string }) =>
-      withStore(async (store, out) => {
-        const accountId = await requireAccount(store, opts.account);
+      withServices(async (services, out) => {
+        const accountId = await requireAccount(services, opts.account);
         const allowedIps = parseAllowList(opts.allow);
-        const secret = generateApiKey();
-        const id = await insertApiKey(
-          store.db,
-          { accountId, keyHash: hashApiKey(secret), masked: maskApiKey(secret), allowedIps },
-          Date.now(),
-        );
+        const { id, key: secret } = await services.accounts.createApiKey(accountId, allowedIps);
         emit(
           out,
           { id, key: secret },
@@ -136,14 +109,14 @@ export function registerKeyCommands(program: Command, withStore: WithStore): voi
     .description('list API keys (masked)')
     .option('--account <id>', 'only this account')
     .action((opts: { account?: string }) =>
-      withStore(async (store, out) => {
+      withServices(async (services, out) => {
         const accountId = opts.account === undefined ? undefined : parseId(opts.account, '--account');
-        const keys = (await listApiKeys(store.db, accountId)).map((k) => ({
+        const keys = (await services.accounts.listApiKeys(accountId)).map((k) => ({
           id: k.id,
-          account: k.account_id,
+          account: k.accountId,
           key: k.masked,
-          allow: parseAllowedIps(k.allowed_ips),
-          revoked: k.revoked_at !== null,
+          allow: k.allowedIps,
+          revoked: k.revokedAt !== null,
         }));
         emit(
           out,
@@ -162,10 +135,9 @@ export function registerKeyCommands(program: Command, withStore: WithStore): voi
     .description('revoke an API key')
     .argument('<id>', 'key id')
     .action((rawId: string) =>
-      withStore(async (store, out) => {
+      withServices(async (services, out) => {
         const id = parseId(rawId, 'key id');
-        if (!(await findApiKey(store.db, id))) throw new CliError(`key ${id} does not exist`);
-        await revokeApiKey(store.db, id, Date.now());
+        if (!(await services.accounts.revokeApiKey(id))) throw new CliError(`key ${id} does not exist`);
         emit(out, { id, revoked: true }, `key ${id} revoked`);
       }),
     );
@@ -181,48 +153,45 @@ export function registerKeyCommands(program: Command, withStore: WithStore): voi
       .argument('<id>', 'key id')
       .argument('<list>', 'IP addresses or CIDR ranges, comma-separated')
       .action((rawId: string, list: string) =>
-        withStore(async (store, out) => {
+        withServices(async (services, out) => {
           const id = parseId(rawId, 'key id');
-          const row = await findApiKey(store.db, id);
-          if (!row) throw new CliError(`key ${id} does not exist`);
+          if (!(await services.accounts.findApiKey(id))) throw new CliError(`key ${id} does not exist`);
           const entries = parseAllowList(list);
           if (entries.length === 0) throw new CliError('give at least one IP address or CIDR range');
-          const current = parseAllowedIps(row.allowed_ips);
-          const next =
-            name === 'allow'
-              ? [...current, ...entries.filter((e) => !current.includes(e))]
-              : current.filter((e) => !entries.includes(e));
-          await setAllowedIps(store.db, id, next);
+          const next = await services.accounts.changeAllowList(id, name, entries);
+          if (!next) throw new CliError(`key ${id} does not exist`);
           emit(out, { id, allow: next }, `key ${id} allowed from: ${next.join(', ') || 'no IP'}`);
         }),
       );
   }
 }
 
-export function registerUserCommands(program: Command, withStore: WithStore): void {
+export function registerUserCommands(program: Command, withServices: WithServices): void {
   const user = program.command('user').description('manage the users (web platform people) of an account');
   user
     .command('add')
     .requiredOption('--account <id>', 'account id')
     .requiredOption('--email <email>', 'the user’s email')
     .action((opts: { account: string; email: string }) =>
-      withStore(async (store, out) => {
-        const accountId = await requireAccount(store, opts.account);
+      withServices(async (services, out) => {
+        const accountId = await requireAccount(services, opts.account);
         const email = normaliseEmail(opts.email);
         if (!email) throw new CliError(`"${opts.email}" is not a valid email address`);
-        if (await findUserByEmail(store.db, accountId, email))
-          throw new CliError(`user ${email} already exists`);
-        const id = await insertUser(store.db, accountId, email, Date.now());
-        emit(out, { id, email }, `user ${id} (${email}) added`);
+        const added = await services.accounts.addUser(accountId, email);
+        if (!added.added) throw new CliError(`user ${email} already exists`);
+        emit(out, { id: added.id, email }, `user ${added.id} (${email}) added`);
       }),
     );
   user
     .command('list')
     .requiredOption('--account <id>', 'account id')
     .action((opts: { account: string }) =>
-      withStore(async (store, out) => {
-        const accountId = await requireAccount(store, opts.account);
-        const users = (await listUsers(store.db, accountId)).map((u) => ({ id: u.id, email: u.email }));
+      withServices(async (services, out) => {
+        const accountId = await requireAccount(services, opts.account);
+        const users = (await services.accounts.listUsers(accountId)).map((u) => ({
+          id: u.id,
+          email: u.email,
+        }));
         emit(out, users, users.map((u) => `${u.id}\t${u.email}`).join('\n'));
       }),
     );
@@ -231,10 +200,10 @@ export function registerUserCommands(program: Command, withStore: WithStore): vo
     .requiredOption('--account <id>', 'account id')
     .requiredOption('--email <email>', 'the user’s email')
     .action((opts: { account: string; email: string }) =>
-      withStore(async (store, out) => {
-        const accountId = await requireAccount(store, opts.account);
+      withServices(async (services, out) => {
+        const accountId = await requireAccount(services, opts.account);
         const email = normaliseEmail(opts.email) ?? opts.email;
-        if (!(await deleteUser(store.db, accountId, email)))
+        if (!(await services.accounts.removeUser(accountId, email)))
           throw new CliError(`user ${email} does not exist`);
         emit(out, { email, removed: true }, `user ${email} removed`);
       }),

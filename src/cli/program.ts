@@ -1,16 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, readConfig, type Config } from '../config.js';
-import { createFirstRunAccount } from '../bootstrap.js';
-import { createLogger } from '../logger.js';
-import { createPlatform, openMigratedStore, ROLES } from '../main.js';
-import { DatabaseUrlError, openStore } from '../store/database.js';
-import { migrateToLatest, SchemaTooNewError } from '../store/migrate.js';
-import {
-  registerAccountCommands,
-  registerKeyCommands,
-  registerUserCommands,
-  type WithStore,
-} from './admin-commands.js';
+import { createCommandLogger, createLogger } from '../logger.js';
+import { createPlatform, isDatabaseSetupError, migrateDatabase, openServices, ROLES } from '../main.js';
+import { registerAccountCommands, registerKeyCommands, registerUserCommands } from './admin-commands.js';
+import type { WithServices } from './command-services.js';
 import { CliError, emit, type Output } from './output.js';
 import { registerSandboxCommands } from './sandbox-command.js';
 import { registerSmscSimCommand } from './smsc-sim-command.js';
@@ -35,12 +28,12 @@ function config(overrides: Partial<Config> = {}): Config {
   return readConfig(process.env, { ...(database ? { databaseUrl: database } : {}), ...overrides });
 }
 
-const withStore: WithStore = async (fn) => {
-  const store = await openMigratedStore(config());
+const withServices: WithServices = async (fn) => {
+  const services = await openServices(config(), createCommandLogger());
   try {
-    await fn(store, globalOutput());
+    await fn(services, globalOutput());
   } finally {
-    await store.close();
+    await services.close();
   }
 };
 
@@ -61,13 +54,12 @@ program
     });
     const log = createLogger(cfg.logLevel);
     const platform = await createPlatform(cfg, { log, role });
-    const firstRun =
-      role === 'worker' ? undefined : await createFirstRunAccount(platform.ctx.store.db, Date.now());
+    const firstRun = role === 'worker' ? undefined : await platform.ctx.accounts.createFirstRunAccount();
     const address = await platform.start();
     if (address === undefined) {
-      log.info({ role, database: platform.ctx.store.location }, 'VuduMobile worker running');
+      log.info({ role, database: platform.database }, 'VuduMobile worker running');
     } else {
-      log.info({ address, role, database: platform.ctx.store.location }, 'VuduMobile API listening');
+      log.info({ address, role, database: platform.database }, 'VuduMobile API listening');
     }
     if (firstRun && address !== undefined) {
       // With no PUBLIC_URL (or port 0) the address actually bound is what a reader can paste.
@@ -108,23 +100,18 @@ program
   .command('migrate')
   .description('apply pending database migrations')
   .action(async () => {
-    const store = openStore(config().databaseUrl);
-    try {
-      const applied = await migrateToLatest(store);
-      emit(
-        globalOutput(),
-        { applied },
-        applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date',
-      );
-    } finally {
-      await store.close();
-    }
+    const applied = await migrateDatabase(config());
+    emit(
+      globalOutput(),
+      { applied },
+      applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date',
+    );
   });
 
-registerAccountCommands(program, withStore);
-registerKeyCommands(program, withStore);
-registerUserCommands(program, withStore);
-registerSandboxCommands(program, withStore);
+registerAccountCommands(program, withServices);
+registerKeyCommands(program, withServices);
+registerUserCommands(program, withServices);
+registerSandboxCommands(program, withServices);
 registerSmscSimCommand(program, globalOutput);
 
 try {
@@ -133,11 +120,7 @@ try {
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? 0 : 2);
   }
-  const expected =
-    error instanceof CliError ||
-    error instanceof ConfigError ||
-    error instanceof DatabaseUrlError ||
-    error instanceof SchemaTooNewError;
+  const expected = error instanceof CliError || error instanceof ConfigError || isDatabaseSetupError(error);
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`vudumobile: ${expected ? message : `unexpected error: ${message}`}\n`);
   process.exit(expected ? 2 : 1);

@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import pino from 'pino';
 import { normalisePhone } from '../domain/common/phone.js';
 import { segmentMessage } from '../domain/sms/segments.js';
 import { normaliseSender } from '../domain/messages/send-request.js';
-import { findAccount, listSenders } from '../store/accounts/accounts-repo.js';
-import { receiveInbound } from '../workers/inbound-handler.js';
-import type { WithStore } from './admin-commands.js';
+import type { WithServices } from './command-services.js';
 import { CliError, emit, parseId } from './output.js';
 
 /** `vudumobile sandbox …`: plays the carrier's side for demos and tests; no real SMS is involved. */
-export function registerSandboxCommands(program: Command, withStore: WithStore): void {
+export function registerSandboxCommands(program: Command, withServices: WithServices): void {
   const sandbox = program
     .command('sandbox')
     .description('play the carrier’s side (demos, tests): no real SMS');
@@ -21,26 +18,24 @@ export function registerSandboxCommands(program: Command, withStore: WithStore):
     .option('--to <number>', 'one of the account’s sender numbers (default: its first)')
     .requiredOption('--message <text>', 'the text')
     .action((opts: { account: string; from: string; to?: string; message: string }) =>
-      withStore(async (store, out) => {
+      withServices(async (services, out) => {
         const accountId = parseId(opts.account, '--account');
-        const account = await findAccount(store.db, accountId);
+        const account = await services.accounts.findAccount(accountId);
         if (!account) throw new CliError(`account ${accountId} does not exist`);
-        const from = normalisePhone(opts.from, account.default_country);
+        const from = normalisePhone(opts.from, account.defaultCountry);
         if (!from) throw new CliError(`--from "${opts.from}" is not a valid phone number`);
         if (opts.message === '') throw new CliError('--message must not be empty');
-        const senders = await listSenders(store.db, accountId);
+        const senders = await services.accounts.listSenders(accountId);
         if (senders.length === 0)
           throw new CliError(
             `account ${accountId} has no sender number to receive on (create it with --sender)`,
           );
-        const to = opts.to === undefined ? senders[0] : normaliseSender(opts.to, account.default_country);
+        const to = opts.to === undefined ? senders[0] : normaliseSender(opts.to, account.defaultCountry);
         if (!to || !senders.includes(to))
           throw new CliError(
             `--to "${opts.to}" is not a sender number of account ${accountId} (${senders.join(', ')})`,
           );
-        // Logs go to stderr so that --json output stays one document.
-        const log = pino({ level: 'warn' }, pino.destination(2));
-        const result = await receiveInbound(store.db, log, {
+        const result = await services.receiveInbound({
           from,
           to,
           text: opts.message,

@@ -1,14 +1,6 @@
 import type { Command } from 'commander';
-import { normalisePhone } from '../domain/common/phone.js';
-import {
-  addSender,
-  findAccount,
-  findSenderAccount,
-  listSenders,
-  removeSender,
-} from '../store/accounts/accounts-repo.js';
-import type { Store } from '../store/database.js';
-import type { WithStore } from './admin-commands.js';
+import { normaliseSender } from '../domain/messages/send-request.js';
+import type { CliServices, WithServices } from './command-services.js';
 import { CliError, emit, parseId } from './output.js';
 
 /**
@@ -16,21 +8,19 @@ import { CliError, emit, parseId } from './output.js';
  * know them; anything else must be a valid phone number, in E.164 digits.
  */
 export function parseSenderNumber(raw: string, country: string, option = '--sender'): string {
-  const trimmed = raw.trim();
-  if (/^\d{3,8}$/.test(trimmed)) return trimmed;
-  const number = normalisePhone(trimmed, country);
-  if (!number) throw new CliError(`${option} "${trimmed}" is not a valid phone number or short code`);
+  const number = normaliseSender(raw, country);
+  if (!number) throw new CliError(`${option} "${raw.trim()}" is not a valid phone number or short code`);
   return number;
 }
 
 /** `account sender add|remove <account> <number>`: the numbers an account sends from and receives on. */
-export function registerSenderCommands(account: Command, withStore: WithStore): void {
+export function registerSenderCommands(account: Command, withServices: WithServices): void {
   const sender = account.command('sender').description("add or remove an account's sender numbers");
   /** Both subcommands: resolve the account and the number, change, then print the senders left. */
   const change = (
     name: string,
     description: string,
-    apply: (store: Store, accountId: number, number: string) => Promise<void>,
+    apply: (services: CliServices, accountId: number, number: string) => Promise<void>,
   ): void => {
     sender
       .command(name)
@@ -38,12 +28,12 @@ export function registerSenderCommands(account: Command, withStore: WithStore): 
       .argument('<account>', 'account id')
       .argument('<number>', 'the number')
       .action((rawAccount: string, rawNumber: string) =>
-        withStore(async (store, out) => {
+        withServices(async (services, out) => {
           const accountId = parseId(rawAccount, 'account id');
-          const row = await findAccount(store.db, accountId);
-          if (!row) throw new CliError(`account ${accountId} does not exist`);
-          await apply(store, accountId, parseSenderNumber(rawNumber, row.default_country, 'number'));
-          const senders = await listSenders(store.db, accountId);
+          const found = await services.accounts.findAccount(accountId);
+          if (!found) throw new CliError(`account ${accountId} does not exist`);
+          await apply(services, accountId, parseSenderNumber(rawNumber, found.defaultCountry, 'number'));
+          const senders = await services.accounts.listSenders(accountId);
           emit(
             out,
             { account: accountId, senders },
@@ -55,15 +45,13 @@ export function registerSenderCommands(account: Command, withStore: WithStore): 
   change(
     'add',
     'add a sender number (long or short code); MO messages to it reach this account',
-    async (store, accountId, number) => {
-      const owner = await findSenderAccount(store.db, number);
-      // One number, one account: an inbound message must have a single destination.
-      if (owner !== undefined) throw new CliError(`${number} is already a sender of account ${owner}`);
-      await addSender(store.db, accountId, number, Date.now());
+    async ({ accounts }, accountId, number) => {
+      const result = await accounts.addSender(accountId, number);
+      if (!result.added) throw new CliError(`${number} is already a sender of account ${result.owner}`);
     },
   );
-  change('remove', 'remove a sender number', async (store, accountId, number) => {
-    if (!(await removeSender(store.db, accountId, number)))
+  change('remove', 'remove a sender number', async ({ accounts }, accountId, number) => {
+    if (!(await accounts.removeSender(accountId, number)))
       throw new CliError(`${number} is not a sender of account ${accountId}`);
   });
 }

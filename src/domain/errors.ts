@@ -1,19 +1,203 @@
+import { MAX_PARTS } from './sms/segments.js';
+
 /**
- * An expected failure whose text is part of the API contract. The HTTP edge maps it, in one place,
- * to `{"status": false, "error": message}` with `status` as the HTTP code.
+ * The error catalogue: every expected failure of the API, with a stable id and its contract text.
+ *
+ * Clients match the texts letter for letter (API-CONTRACT.md), so each is written here once and
+ * nowhere else. The domain says *what* went wrong; the HTTP edge (src/http/errors.ts) alone decides
+ * the status code of each id, and answers `{"status": false, "error": message}`. A new error is an id
+ * in `ErrorId`, a factory below, and a status in that table (type-checked: a missing one fails `tsc`).
  */
-export class ApiError extends Error {
+export type ErrorId =
+  // Requests: read by the HTTP edge before any service runs.
+  | 'invalid_request_body'
+  | 'request_body_too_large'
+  | 'unsupported_content_type'
+  | 'invalid_utf8'
+  | 'parameter_too_long'
+  | 'unknown_endpoint'
+  | 'method_not_allowed'
+  // Authentication (§2).
+  | 'api_key_missing'
+  | 'invalid_api_key'
+  | 'ip_not_allowed'
+  // Parameters shared by several endpoints.
+  | 'missing_parameter'
+  | 'invalid_phone_number'
+  | 'invalid_email_address'
+  | 'invalid_language'
+  | 'not_a_whole_number'
+  // Messages: send, get_feed, send_email (§3.1–3.3).
+  | 'message_too_long'
+  | 'unknown_sender'
+  | 'recipient_blocked'
+  | 'invalid_date'
+  | 'invalid_timezone'
+  | 'invalid_direction'
+  | 'invalid_feed_limit'
+  | 'email_parameters_missing'
+  | 'invalid_email_format'
+  // Verification (§3.4).
+  | 'invalid_verification_code'
+  | 'request_id_used'
+  | 'too_many_verifications'
+  // Contacts (§4).
+  | 'contact_key_required'
+  | 'contact_reference_required'
+  | 'contact_not_found'
+  | 'contact_number_exists'
+  | 'contact_email_exists'
+  | 'invalid_user_id'
+  // Groups (§5), and a contact named by a group or broadcast operation.
+  | 'group_not_found'
+  | 'group_does_not_exist'
+  | 'group_exists'
+  | 'system_group_not_modifiable'
+  | 'system_group_not_deletable'
+  | 'contact_and_group_required'
+  | 'named_contact_not_found'
+  | 'group_name_only_digits'
+  | 'group_name_too_long'
+  // Imports (§4.4 and get_import).
+  | 'file_required'
+  | 'report_email_not_a_user'
+  | 'invalid_overwrite'
+  | 'import_not_found'
+  | 'csv_unreadable'
+  | 'csv_wrong_delimiters'
+  | 'csv_malformed'
+  // Broadcasts (§7).
+  | 'invalid_broadcast'
+  | 'broadcast_not_found'
+  | 'broadcast_not_modifiable'
+  | 'broadcast_already_started'
+  | 'broadcast_no_recipients'
+  | 'contact_and_broadcast_required'
+  // Webhooks (§8).
+  | 'webhook_url_required'
+  | 'webhook_url_invalid'
+  | 'webhook_url_private'
+  | 'webhook_events_invalid'
+  | 'too_many_webhooks'
+  | 'webhook_id_required'
+  | 'webhook_not_found';
+
+/** An expected failure: `id` for code that decides what to do with it, `message` for the client. */
+export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429,
+    readonly id: ErrorId,
     message: string,
   ) {
     super(message);
-    this.name = 'ApiError';
+    this.name = 'DomainError';
   }
 }
 
-export const badRequest = (message: string): ApiError => new ApiError(400, message);
-export const notFound = (message: string): ApiError => new ApiError(404, message);
-export const conflict = (message: string): ApiError => new ApiError(409, message);
-export const forbidden = (message: string): ApiError => new ApiError(403, message);
-export const tooManyRequests = (message: string): ApiError => new ApiError(429, message);
+const fail = (id: ErrorId, message: string): DomainError => new DomainError(id, message);
+
+// Requests.
+export const invalidRequestBody = () => fail('invalid_request_body', 'Invalid request body');
+export const requestBodyTooLarge = () => fail('request_body_too_large', 'Request body too large');
+export const unsupportedContentType = () => fail('unsupported_content_type', 'Unsupported content type');
+export const invalidUtf8 = () => fail('invalid_utf8', 'Invalid UTF-8 in request parameters');
+export const parameterTooLong = (name: string) => fail('parameter_too_long', `${name} is too long`);
+export const unknownEndpoint = () => fail('unknown_endpoint', 'Unknown API endpoint');
+export const methodNotAllowed = () => fail('method_not_allowed', 'Method not allowed');
+
+// Authentication.
+export const apiKeyMissing = () => fail('api_key_missing', 'API Key parameter is missing');
+export const invalidApiKey = () => fail('invalid_api_key', 'Invalid API key');
+export const ipNotAllowed = (ip: string, maskedKey: string) =>
+  fail('ip_not_allowed', `The API is not accessible from your IP (${ip}) using API key ${maskedKey}`);
+
+// Shared parameters: `name` is the parameter as the client wrote it (e.g. `to`, `date_start`).
+export const missingParameter = (name: string) => fail('missing_parameter', `${name} parameter is missing`);
+export const invalidPhoneNumber = (name: string) =>
+  fail('invalid_phone_number', `${name} is not a valid phone number`);
+export const invalidEmailAddress = (name: string) =>
+  fail('invalid_email_address', `${name} is not a valid email address`);
+export const invalidLanguage = () => fail('invalid_language', 'language must be fr or en');
+export const notAWholeNumber = (name: string) => fail('not_a_whole_number', `${name} must be a whole number`);
+
+// Messages.
+export const messageTooLong = () =>
+  fail('message_too_long', `message is too long (maximum ${MAX_PARTS} parts)`);
+export const unknownSender = () => fail('unknown_sender', 'from is not one of your sender numbers');
+/** Also test_broadcast's answer for a contact who opted out: the same refusal as `send`. */
+export const recipientBlocked = () => fail('recipient_blocked', 'recipient is blocked');
+export const invalidDate = () => fail('invalid_date', 'Invalid date format, expected YYYY-MM-DD HH:MM:SS');
+export const invalidTimezone = (given: string) => fail('invalid_timezone', `Invalid timezone: ${given}`);
+export const invalidDirection = () => fail('invalid_direction', 'direction must be mo or mt');
+export const invalidFeedLimit = (max: number) =>
+  fail('invalid_feed_limit', `limit must be a whole number from 1 to ${max}`);
+export const emailParametersMissing = () =>
+  fail('email_parameters_missing', 'to, subject, message or format parameter is missing');
+export const invalidEmailFormat = () => fail('invalid_email_format', 'format must be text or htm');
+
+// Verification.
+export const invalidVerificationCode = () => fail('invalid_verification_code', 'code must be 4 to 10 digits');
+export const requestIdUsed = () => fail('request_id_used', 'request_id already used');
+export const tooManyVerifications = () =>
+  fail('too_many_verifications', 'Too many verification requests for this number');
+
+// Contacts.
+export const contactKeyRequired = () => fail('contact_key_required', 'Contact number or email required');
+export const contactReferenceRequired = () =>
+  fail('contact_reference_required', 'Contact number, email or id required');
+export const contactNotFound = () => fail('contact_not_found', 'Contact not found');
+export const contactNumberExists = () =>
+  fail('contact_number_exists', 'Contact already exists with this number');
+export const contactEmailExists = () =>
+  fail('contact_email_exists', 'Contact already exists with this email');
+export const invalidUserId = () => fail('invalid_user_id', 'user_id must be a number');
+
+// Groups. "not found" answers a lookup by the `group` parameter; "doesn't exist" a rename by group_id.
+export const groupNotFound = () => fail('group_not_found', 'group not found');
+export const groupDoesNotExist = () => fail('group_does_not_exist', "group doesn't exist");
+export const groupExists = () => fail('group_exists', 'group already exists');
+export const systemGroupNotModifiable = () =>
+  fail('system_group_not_modifiable', "system groups can't be modified");
+export const systemGroupNotDeletable = () =>
+  fail('system_group_not_deletable', "system groups can't be deleted");
+export const contactAndGroupRequired = () => fail('contact_and_group_required', 'Contact and group required');
+/** The contact named by a group membership or test_broadcast (lower case, unlike get_contact's). */
+export const namedContactNotFound = () => fail('named_contact_not_found', 'contact not found');
+export const groupNameOnlyDigits = () => fail('group_name_only_digits', 'group_name must not be only digits');
+export const groupNameTooLong = () =>
+  fail('group_name_too_long', 'group_name is too long (maximum 100 characters)');
+
+// Imports.
+export const fileRequired = () => fail('file_required', 'File required');
+export const reportEmailNotAUser = (email: string) =>
+  fail('report_email_not_a_user', `The email ${email} must be associated to a user on your account`);
+export const invalidOverwrite = () => fail('invalid_overwrite', 'overwrite must be 0 or 1');
+export const importNotFound = () => fail('import_not_found', 'import not found');
+export const csvUnreadable = () => fail('csv_unreadable', 'CSV file could not be read');
+export const csvWrongDelimiters = () => fail('csv_wrong_delimiters', 'Wrong delimiters');
+export const csvMalformed = () => fail('csv_malformed', 'CSV file malformed');
+
+// Broadcasts.
+export const invalidBroadcast = () => fail('invalid_broadcast', 'Invalid broadcast information');
+export const broadcastNotFound = () => fail('broadcast_not_found', 'broadcast not found');
+export const broadcastNotModifiable = () =>
+  fail('broadcast_not_modifiable', 'broadcast has already been sent or is currently being processed');
+export const broadcastAlreadyStarted = () =>
+  fail('broadcast_already_started', 'broadcast has already been sent or started');
+/** Also stored as the reason of a scheduled broadcast that found nobody to send to. */
+export const broadcastNoRecipients = () =>
+  fail('broadcast_no_recipients', 'broadcast has no valid recipients');
+export const contactAndBroadcastRequired = () =>
+  fail('contact_and_broadcast_required', 'Contact and broadcast required');
+
+// Webhooks.
+export const webhookUrlRequired = () => fail('webhook_url_required', 'Webhook url required');
+export const webhookUrlInvalid = () =>
+  fail('webhook_url_invalid', 'Webhook url must be an http or https URL');
+export const webhookUrlPrivate = () =>
+  fail('webhook_url_private', 'Webhook url must not point to a private or loopback address');
+export const webhookEventsInvalid = () =>
+  fail('webhook_events_invalid', 'Webhook events must be mo, status or all');
+export const tooManyWebhooks = (max: number) =>
+  fail('too_many_webhooks', `Too many webhooks (${max} at most)`);
+export const webhookIdRequired = () => fail('webhook_id_required', 'Webhook id required');
+export const webhookNotFound = () => fail('webhook_not_found', 'Webhook not found');

@@ -5,7 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { ApiError } from '../domain/errors.js';
+import { DomainError, invalidRequestBody } from '../domain/errors.js';
 import { registerEndpoint, type Endpoint } from './endpoint.js';
 import { installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
@@ -31,7 +31,7 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   installErrorHandling(app);
-  installQueueMetrics(installMetrics(app), ctx.store.db, () => ctx.now(), ctx.log);
+  installQueueMetrics(installMetrics(app), ctx.queueStats, () => ctx.now(), ctx.log);
   installBodyParsers(app);
   await app.register(fastifyMultipart);
   await app.register(fastifySwagger, {
@@ -74,14 +74,14 @@ function installBodyParsers(app: FastifyInstance): void {
     try {
       done(null, parseUrlEncoded(decodeUtf8Body(body as Buffer)));
     } catch (error) {
-      done(error instanceof ApiError ? error : new ApiError(400, 'Invalid request body'), undefined);
+      done(error instanceof DomainError ? error : invalidRequestBody(), undefined);
     }
   });
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
     try {
       done(null, parseJsonParams(decodeUtf8Body(body as Buffer)));
     } catch (error) {
-      done(error instanceof ApiError ? error : new ApiError(400, 'Invalid request body'), undefined);
+      done(error instanceof DomainError ? error : invalidRequestBody(), undefined);
     }
   });
 }

@@ -1,16 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { hashApiKey, hashesEqual } from '../domain/accounts/api-keys.js';
-import { ApiError } from '../domain/errors.js';
-import { IpAllowList, plainIp } from '../domain/accounts/ip-allow-list.js';
-import { findAccount, type AccountRow } from '../store/accounts/accounts-repo.js';
-import { findApiKeyByHash, parseAllowedIps } from '../store/accounts/keys-repo.js';
+import type { Caller, KeyCredential } from '../domain/accounts/accounts-service.js';
+import { hashApiKey } from '../domain/accounts/api-keys.js';
+import { apiKeyMissing } from '../domain/errors.js';
 
 /** Who is calling: the key's account. Every query of a request is scoped by `account.id`. */
-export interface AuthContext {
-  readonly account: AccountRow;
-  readonly keyId: number;
-}
+export type AuthContext = Caller;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,11 +15,8 @@ declare module 'fastify' {
 
 export const KEY_HEADER = 'vudumobile-api-key';
 
-interface CachedKey {
-  readonly keyId: number;
-  readonly masked: string;
-  readonly allowList: IpAllowList;
-  readonly account: AccountRow;
+interface CachedCredential {
+  readonly credential: KeyCredential;
   readonly expires: number;
 }
 
@@ -35,44 +27,30 @@ const KEY_CACHE_LIMIT = 10_000;
 export type Authenticator = (request: FastifyRequest) => Promise<AuthContext>;
 
 /**
- * Contract §2: header key (401 when missing or unknown), then the key's IP allow-list (403 with
- * the masked key). The client IP is the socket's peer unless a trusted proxy forwarded it.
+ * Contract §2: header key (401 when missing), then the accounts service checks the key (401 when
+ * unknown) and its IP allow-list (403 with the masked key). The client IP is the socket's peer
+ * unless a trusted proxy forwarded it (trustProxy, app.ts).
  * A verified key and its account are kept for KEY_CACHE_MS: at thousands of requests a second the
- * two reads per request cost more than the request's own work.
+ * two reads per request cost more than the request's own work. The cache runs on wall time, not the
+ * platform's injected clock: it bounds how long a revoked key still works, in real seconds.
  */
 export function createAuthenticator(ctx: AppContext): Authenticator {
-  const cache = new Map<string, CachedKey>();
+  const cache = new Map<string, CachedCredential>();
 
-  async function load(keyHash: string): Promise<CachedKey> {
-    const row = await findApiKeyByHash(ctx.store.db, keyHash);
-    if (!row || row.revoked_at !== null || !hashesEqual(row.key_hash, keyHash)) {
-      throw new ApiError(401, 'Invalid API key');
-    }
-    const account = await findAccount(ctx.store.db, row.account_id);
-    if (!account) throw new ApiError(401, 'Invalid API key');
-    const entry: CachedKey = {
-      keyId: row.id,
-      masked: row.masked,
-      allowList: new IpAllowList(parseAllowedIps(row.allowed_ips)),
-      account,
-      expires: Date.now() + KEY_CACHE_MS,
-    };
+  async function load(keyHash: string): Promise<KeyCredential> {
+    const credential = await ctx.accounts.verifyKey(keyHash);
     if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
-    cache.set(keyHash, entry);
-    return entry;
+    cache.set(keyHash, { credential, expires: Date.now() + KEY_CACHE_MS });
+    return credential;
   }
 
   return async (request) => {
     const header = request.headers[KEY_HEADER];
     const key = (Array.isArray(header) ? header[0] : header)?.trim();
-    if (!key) throw new ApiError(401, 'API Key parameter is missing');
+    if (!key) throw apiKeyMissing();
     const keyHash = hashApiKey(key);
     const cached = cache.get(keyHash);
-    const entry = cached && cached.expires > Date.now() ? cached : await load(keyHash);
-    const ip = plainIp(request.ip);
-    if (!entry.allowList.allows(ip)) {
-      throw new ApiError(403, `The API is not accessible from your IP (${ip}) using API key ${entry.masked}`);
-    }
-    return { account: entry.account, keyId: entry.keyId };
+    const credential = cached && cached.expires > Date.now() ? cached.credential : await load(keyHash);
+    return ctx.accounts.authorize(credential, request.ip);
   };
 }

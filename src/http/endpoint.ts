@@ -5,9 +5,16 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../domain/errors.js';
+import {
+  apiKeyMissing,
+  DomainError,
+  invalidRequestBody,
+  invalidUtf8,
+  parameterTooLong,
+  requestBodyTooLarge,
+} from '../domain/errors.js';
 import type { AuthContext, Authenticator } from './auth.js';
-import { INVALID_UTF8, parseUrlEncoded, type RawParams } from './params.js';
+import { parseUrlEncoded, type RawParams } from './params.js';
 
 /** One parameter of an endpoint: the single description that validates input and feeds OpenAPI. */
 export interface ParamSpec {
@@ -42,7 +49,7 @@ export interface Endpoint<P extends string = string> {
   readonly summary: string;
   readonly extension?: boolean;
   readonly params: Readonly<Record<P, ParamSpec>>;
-  /** Returns the documented success body; throws ApiError for documented failures. */
+  /** Returns the documented success body; throws a DomainError for documented failures. */
   handle(input: EndpointInput<P>): Promise<object>;
 }
 
@@ -109,7 +116,7 @@ export function registerEndpoint(
         try {
           const { params, files } = await collectParams(request, endpoint, tempDirs);
           const auth = request.auth;
-          if (!auth) throw new ApiError(401, 'API Key parameter is missing');
+          if (!auth) throw apiKeyMissing();
           const body = await endpoint.handle({ params, files, auth, request });
           // Streamed answers (large lists) are JSON too; Fastify only sets the type for objects.
           if (body instanceof Readable) reply.type('application/json; charset=utf-8');
@@ -136,7 +143,7 @@ async function collectParams(
       await readMultipart(request, endpoint, merged, files, tempDirs);
     } catch (error) {
       // Anything but our own refusals is busboy failing on the client's malformed body.
-      throw error instanceof ApiError ? error : new ApiError(400, 'Invalid request body');
+      throw error instanceof DomainError ? error : invalidRequestBody();
     }
   } else if (request.body && typeof request.body === 'object') {
     Object.assign(merged, request.body as RawParams);
@@ -146,7 +153,7 @@ async function collectParams(
     const value = merged[name];
     if (value === undefined) continue;
     const limit = spec.file ? MULTIPART_FILE_LIMIT : (spec.maxLength ?? DEFAULT_MAX_LENGTH);
-    if (value.length > limit) throw new ApiError(400, `${name} is too long`);
+    if (value.length > limit) throw parameterTooLong(name);
     params[name] = value;
   }
   return { params, files };
@@ -165,8 +172,8 @@ async function readMultipart(
     if (part.type === 'field') {
       if (typeof part.value !== 'string') continue;
       // Busboy decodes fields with replacement characters; U+FFFD here means the bytes were not UTF-8.
-      if (part.value.includes('\uFFFD')) throw new ApiError(400, INVALID_UTF8);
-      if (part.valueTruncated) throw new ApiError(413, 'Request body too large');
+      if (part.value.includes('\uFFFD')) throw invalidUtf8();
+      if (part.valueTruncated) throw requestBodyTooLarge();
       merged[part.fieldname] = part.value;
       continue;
     }
@@ -179,7 +186,7 @@ async function readMultipart(
     tempDirs.push(dir);
     const path = join(dir, 'upload');
     await pipeline(part.file, createWriteStream(path));
-    if (part.file.truncated) throw new ApiError(413, 'Request body too large');
+    if (part.file.truncated) throw requestBodyTooLarge();
     files[part.fieldname] = { path, size: part.file.bytesRead, filename: part.filename };
   }
 }

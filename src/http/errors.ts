@@ -1,33 +1,122 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ApiError } from '../domain/errors.js';
+import {
+  DomainError,
+  invalidRequestBody,
+  methodNotAllowed,
+  requestBodyTooLarge,
+  unknownEndpoint,
+  unsupportedContentType,
+  type ErrorId,
+} from '../domain/errors.js';
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429;
+
+/**
+ * The HTTP status of every catalogue error: the one place the API's codes are chosen (contract §1).
+ * A Record, so an id added to the catalogue without a status here fails type-checking.
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
+  // Requests.
+  invalid_request_body: 400,
+  request_body_too_large: 413,
+  unsupported_content_type: 415,
+  invalid_utf8: 400,
+  parameter_too_long: 400,
+  unknown_endpoint: 404,
+  method_not_allowed: 405,
+  // Authentication.
+  api_key_missing: 401,
+  invalid_api_key: 401,
+  ip_not_allowed: 403,
+  // Shared parameters.
+  missing_parameter: 400,
+  invalid_phone_number: 400,
+  invalid_email_address: 400,
+  invalid_language: 400,
+  not_a_whole_number: 400,
+  // Messages.
+  message_too_long: 400,
+  unknown_sender: 400,
+  recipient_blocked: 403,
+  invalid_date: 400,
+  invalid_timezone: 400,
+  invalid_direction: 400,
+  invalid_feed_limit: 400,
+  email_parameters_missing: 400,
+  invalid_email_format: 400,
+  // Verification.
+  invalid_verification_code: 400,
+  request_id_used: 409,
+  too_many_verifications: 429,
+  // Contacts.
+  contact_key_required: 400,
+  contact_reference_required: 400,
+  contact_not_found: 404,
+  contact_number_exists: 409,
+  contact_email_exists: 409,
+  invalid_user_id: 400,
+  // Groups.
+  group_not_found: 404,
+  group_does_not_exist: 404,
+  group_exists: 409,
+  system_group_not_modifiable: 409,
+  system_group_not_deletable: 409,
+  contact_and_group_required: 400,
+  named_contact_not_found: 404,
+  group_name_only_digits: 400,
+  group_name_too_long: 400,
+  // Imports.
+  file_required: 400,
+  report_email_not_a_user: 400,
+  invalid_overwrite: 400,
+  import_not_found: 404,
+  csv_unreadable: 400,
+  csv_wrong_delimiters: 400,
+  csv_malformed: 400,
+  // Broadcasts.
+  invalid_broadcast: 400,
+  broadcast_not_found: 404,
+  broadcast_not_modifiable: 409,
+  broadcast_already_started: 409,
+  broadcast_no_recipients: 409,
+  contact_and_broadcast_required: 400,
+  // Webhooks.
+  webhook_url_required: 400,
+  webhook_url_invalid: 400,
+  webhook_url_private: 400,
+  webhook_events_invalid: 400,
+  too_many_webhooks: 409,
+  webhook_id_required: 400,
+  webhook_not_found: 404,
+};
 
 const KNOWN_METHODS = new Set(['GET', 'POST', 'HEAD']);
 
-/** Maps Fastify's own failures (by their stable codes) to the contract's statuses and texts. */
-function transportFailure(error: FastifyError): ApiError | undefined {
+/** Maps Fastify's own failures (by their stable codes) to catalogue errors. */
+function transportFailure(error: FastifyError): DomainError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_PARTS_LIMIT':
     case 'FST_FILES_LIMIT':
     case 'FST_FIELDS_LIMIT':
-      return new ApiError(413, 'Request body too large');
+      return requestBodyTooLarge();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return new ApiError(415, 'Unsupported content type');
+      return unsupportedContentType();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_INVALID_TYPE':
     case 'FST_PROTO_VIOLATION':
-      return new ApiError(400, 'Invalid request body');
+      return invalidRequestBody();
     default:
       break;
   }
   // Multipart (busboy) and other parsers report malformed input as a client error without a code.
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    if (error.statusCode === 413) return new ApiError(413, 'Request body too large');
-    if (error.statusCode === 415) return new ApiError(415, 'Unsupported content type');
-    return new ApiError(400, 'Invalid request body');
+    if (error.statusCode === 413) return requestBodyTooLarge();
+    if (error.statusCode === 415) return unsupportedContentType();
+    return invalidRequestBody();
   }
   // Busboy's malformed-multipart errors carry no code; their messages are stable.
   if (
@@ -35,7 +124,7 @@ function transportFailure(error: FastifyError): ApiError | undefined {
       error.message,
     )
   ) {
-    return new ApiError(400, 'Invalid request body');
+    return invalidRequestBody();
   }
   return undefined;
 }
@@ -46,9 +135,9 @@ function transportFailure(error: FastifyError): ApiError | undefined {
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error instanceof ApiError ? error : transportFailure(error);
+    const known = error instanceof DomainError ? error : transportFailure(error);
     if (known) {
-      return reply.code(known.status).send({ status: false, error: known.message });
+      return reply.code(ERROR_STATUS[known.id]).send({ status: false, error: known.message });
     }
     request.log.error({ err: error, reqId: request.id }, 'unexpected error');
     return reply.code(500).send({ status: false, error: `Internal error (request ${request.id})` });
@@ -56,11 +145,13 @@ export function installErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => {
     if (!KNOWN_METHODS.has(request.method)) {
+      const refusal = methodNotAllowed();
       return reply
-        .code(405)
+        .code(ERROR_STATUS[refusal.id])
         .header('allow', 'GET, POST')
-        .send({ status: false, error: 'Method not allowed' });
+        .send({ status: false, error: refusal.message });
     }
-    return reply.code(404).send({ status: false, error: 'Unknown API endpoint' });
+    const refusal = unknownEndpoint();
+    return reply.code(ERROR_STATUS[refusal.id]).send({ status: false, error: refusal.message });
   });
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../domain/errors.js';
+import { invalidRequestBody, invalidUtf8 } from '../domain/errors.js';
 
 /**
  * Parameters arrive as a form body, multipart fields, JSON or the query string; the body wins over
@@ -6,9 +6,6 @@ import { ApiError } from '../domain/errors.js';
  * silently replaced).
  */
 export type RawParams = Record<string, string>;
-
-export const INVALID_UTF8 = 'Invalid UTF-8 in request parameters';
-export const INVALID_BODY = 'Invalid request body';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -45,7 +42,7 @@ function decodeComponent(component: string): string {
   try {
     return strictUtf8.decode(Uint8Array.from(bytes));
   } catch {
-    throw new ApiError(400, INVALID_UTF8);
+    throw invalidUtf8();
   }
 }
 
@@ -54,7 +51,7 @@ export function decodeUtf8Body(body: Buffer): string {
   try {
     return strictUtf8.decode(body);
   } catch {
-    throw new ApiError(400, INVALID_UTF8);
+    throw invalidUtf8();
   }
 }
 
@@ -64,10 +61,9 @@ export function parseJsonParams(text: string): RawParams {
   try {
     parsed = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
-    throw new ApiError(400, INVALID_BODY);
+    throw invalidRequestBody();
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new ApiError(400, INVALID_BODY);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequestBody();
   const params: RawParams = Object.create(null) as RawParams;
   for (const [name, value] of Object.entries(parsed)) {
     if (value === null || value === undefined) continue;
@@ -75,7 +71,7 @@ export function parseJsonParams(text: string): RawParams {
     else if (typeof value === 'number' || typeof value === 'boolean') params[name] = String(value);
     else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
       params[name] = value.join(','); // e.g. from_groups: [1, 2]
-    } else throw new ApiError(400, INVALID_BODY);
+    } else throw invalidRequestBody();
   }
   return params;
 }

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
-import { readQueueStats, type QueueStats } from '../store/queue/queue-stats.js';
-import type { Database } from '../store/schema.js';
+import type { QueueStats, QueueStatsReader } from '../domain/ports/queue-stats.js';
 
 /** One database read serves the three gauges of a scrape. */
 const SNAPSHOT_MS = 1_000;
@@ -14,14 +12,14 @@ const SNAPSHOT_MS = 1_000;
  */
 export function installQueueMetrics(
   registry: Registry,
-  db: Kysely<Database>,
+  queues: QueueStatsReader,
   now: () => number,
   log: Logger,
 ): void {
   let snapshot: { at: number; stats: Promise<QueueStats[] | undefined> } | undefined;
   const read = (): Promise<QueueStats[] | undefined> => {
     if (snapshot === undefined || now() - snapshot.at > SNAPSHOT_MS) {
-      const stats = readQueueStats(db).catch((error: unknown) => {
+      const stats = queues.readQueueStats().catch((error: unknown) => {
         // A scrape must not fail with the database: these gauges are left out of this one.
         log.warn({ err: error }, 'metrics: could not read the queues');
         return undefined;

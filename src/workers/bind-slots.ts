@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Logger } from 'pino';
-import type { Store } from '../store/database.js';
-import {
-  acquireBindSlot,
-  releaseBindSlot,
-  renewBindSlot,
-  type BindSlot,
-} from '../store/carriers/smpp-binds-repo.js';
+import type { BindSlot, BindSlotStore } from '../domain/ports/bind-slots.js';
+import type { Logger } from '../domain/ports/logger.js';
 import type { ConnectorOptions } from '../transport/smpp/smpp-url.js';
-import { sleep, type Worker } from './worker.js';
+import { PollingWorker } from './polling-worker.js';
+import type { Worker } from './worker.js';
 
 /** What the worker drives: the SMPP transport's connectors that share their binds through slots. */
 export interface SlottedTransport {
@@ -19,7 +14,7 @@ export interface SlottedTransport {
 }
 
 export interface BindSlotsDeps {
-  readonly store: Store;
+  readonly slots: BindSlotStore;
   readonly transport: SlottedTransport;
   readonly log: Logger;
   readonly now: () => number;
@@ -43,51 +38,53 @@ export class BindSlotsWorker implements Worker {
   readonly name = 'smpp-bind-slots';
   readonly holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   private readonly held = new Map<string, BindSlot>();
-  private readonly abort = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly heartbeatMs: number;
+  private readonly loop: PollingWorker;
 
-  constructor(private readonly deps: BindSlotsDeps) {}
+  constructor(private readonly deps: BindSlotsDeps) {
+    this.heartbeatMs = Math.max(100, Math.floor(deps.leaseMs / 3));
+    this.loop = new PollingWorker(this.name, deps.log, (signal) => this.tick(signal), this.heartbeatMs);
+  }
 
   start(): void {
-    this.loop ??= this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** After the transport closed: frees the slots at once rather than after the lease. */
   async release(): Promise<void> {
     for (const slot of this.held.values()) {
-      await releaseBindSlot(this.deps.store.db, slot, this.holder).catch((error: unknown) =>
-        this.deps.log.warn({ err: error, connector: slot.connector }, 'bind slots: could not release'),
-      );
+      await this.deps.slots
+        .release(slot, this.holder)
+        .catch((error: unknown) =>
+          this.deps.log.warn({ err: error, connector: slot.connector }, 'bind slots: could not release'),
+        );
     }
     this.held.clear();
   }
 
-  private async run(): Promise<void> {
-    const heartbeatMs = Math.max(100, Math.floor(this.deps.leaseMs / 3));
-    while (!this.abort.signal.aborted) {
-      for (const connector of this.deps.transport.slotted) {
-        if (this.abort.signal.aborted) break;
-        try {
-          await this.beat(connector);
-        } catch (error) {
-          this.deps.log.error({ err: error, connector: connector.name }, 'bind slots: heartbeat failed');
-          await this.giveUpIfExpiring(connector.name, heartbeatMs);
-        }
+  /** One heartbeat over every slotted connector; the next is a third of the lease away. */
+  private async tick(signal: AbortSignal): Promise<boolean> {
+    for (const connector of this.deps.transport.slotted) {
+      if (signal.aborted) break;
+      try {
+        await this.beat(connector);
+      } catch (error) {
+        this.deps.log.error({ err: error, connector: connector.name }, 'bind slots: heartbeat failed');
+        await this.giveUpIfExpiring(connector.name, this.heartbeatMs);
       }
-      await sleep(heartbeatMs, this.abort.signal);
     }
+    return false;
   }
 
   private async beat(connector: ConnectorOptions): Promise<void> {
-    const { store, now, leaseMs, log, transport } = this.deps;
+    const { slots, now, leaseMs, log, transport } = this.deps;
     const slot = this.held.get(connector.name);
     if (slot) {
-      const renewed = await renewBindSlot(store.db, slot, this.holder, now() + leaseMs);
+      const renewed = await slots.renew(slot, this.holder, now() + leaseMs);
       if (renewed) {
         this.held.set(connector.name, renewed);
         return;
@@ -97,7 +94,7 @@ export class BindSlotsWorker implements Worker {
       await transport.deactivate(connector.name);
       return;
     }
-    const acquired = await acquireBindSlot(store.db, {
+    const acquired = await slots.acquire({
       connector: connector.name,
       maxBinds: connector.maxBinds ?? 1,
       holder: this.holder,

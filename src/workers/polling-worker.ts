@@ -1,10 +1,17 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../domain/ports/logger.js';
 import { sleep, type Worker } from './worker.js';
 
 /**
+ * What a tick tells the loop: `true` it did some work (tick again at once), `false` it found none
+ * (wait `idleMs`), a number: wait that many ms (a pause the tick chose). wake() ends either wait.
+ */
+export type TickResult = boolean | number;
+
+/**
  * A worker that calls `tick` in a loop: at once again when the tick did some work, after `idleMs`
- * when it found none, after `errorBackoffMs` when it failed (logged; the loop goes on). stop()
- * lets the running tick finish, which is how in-flight work is committed or handed back.
+ * when it found none (or the wait the tick asked for), after `errorBackoffMs` when it failed
+ * (logged; the loop goes on). stop() aborts the tick's signal and lets the running tick finish,
+ * which is how in-flight work is committed or handed back.
  */
 export class PollingWorker implements Worker {
   private readonly abort = new AbortController();
@@ -15,7 +22,7 @@ export class PollingWorker implements Worker {
   constructor(
     readonly name: string,
     private readonly log: Logger,
-    private readonly tick: (signal: AbortSignal) => Promise<boolean>,
+    private readonly tick: (signal: AbortSignal) => Promise<TickResult>,
     private readonly idleMs: number,
     private readonly errorBackoffMs = 1000,
   ) {}
@@ -37,7 +44,7 @@ export class PollingWorker implements Worker {
   private async run(): Promise<void> {
     const { signal } = this.abort;
     while (!signal.aborted) {
-      let worked: boolean;
+      let worked: TickResult;
       try {
         worked = await this.tick(signal);
       } catch (error) {
@@ -45,9 +52,12 @@ export class PollingWorker implements Worker {
         await sleep(this.errorBackoffMs, signal);
         continue;
       }
-      if (!worked) {
+      if (worked !== true) {
+        const wait = worked === false ? this.idleMs : worked;
+        // A wake during the tick skips the wait; one that ends the wait is spent by ending it.
+        if (!this.idle.signal.aborted && wait > 0)
+          await sleep(wait, AbortSignal.any([signal, this.idle.signal]));
         if (this.idle.signal.aborted) this.idle = new AbortController();
-        else await sleep(this.idleMs, AbortSignal.any([signal, this.idle.signal]));
       }
     }
   }

@@ -1,18 +1,17 @@
-import type { Logger } from 'pino';
-import type { Store } from '../store/database.js';
-import { analyzeStaleTables } from '../store/postgres/pg-statistics.js';
+import type { Logger } from '../domain/ports/logger.js';
+import type { StoreMaintenance } from '../domain/ports/store-maintenance.js';
 import { PollingWorker } from './polling-worker.js';
 
 /** How often a PostgreSQL worker process looks for tables whose statistics went stale. */
 const CHECK_EVERY_MS = 1_000;
 
 /** PostgreSQL only: keeps the planner's statistics fresh while bulk work reshapes the tables. */
-export function createStatisticsKeeper(store: Store, log: Logger): PollingWorker {
+export function createStatisticsKeeper(maintenance: StoreMaintenance, log: Logger): PollingWorker {
   return new PollingWorker(
     'statistics-keeper',
     log,
     async () => {
-      const analyzed = await analyzeStaleTables(store.db);
+      const analyzed = await maintenance.refreshStatistics();
       if (analyzed.length > 0) log.debug({ tables: analyzed }, 'statistics refreshed');
       return false; // the next look is a period away, whatever this one found
     },

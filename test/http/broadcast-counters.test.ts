@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  recordBroadcastMessageOutcome,
-  type MessageOutcome,
-} from '../../src/domain/broadcasts/broadcast-fanout.js';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
-import { broadcastEmails, broadcastMessages, fanOutDone, waitFor } from '../helpers/broadcasts.js';
+import {
+  broadcastEmails,
+  broadcastMessages,
+  fanOutDone,
+  recordOutcome,
+  waitFor,
+  type MessageOutcome,
+} from '../helpers/broadcasts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Counters and completion as outcomes arrive. The dispatcher and the receipt handler are another
- * area: here outcomes are recorded through the hook they call, recordBroadcastMessageOutcome.
+ * area: here outcomes are recorded on the rows and emitted through MessageEvents in the same
+ * transaction, as they do (recordOutcome), so the completion listener runs as in production.
  */
 describe('broadcast counters and completion', () => {
   let server: TestServer;
@@ -25,7 +29,7 @@ describe('broadcast counters and completion', () => {
 
   const db = () => server.platform.ctx.store.db;
   const record = (outcome: Omit<MessageOutcome, 'at'>) =>
-    recordBroadcastMessageOutcome(server.platform.ctx.broadcastQueue, { at: Date.now(), ...outcome });
+    recordOutcome(server.platform, { at: Date.now(), ...outcome });
   const detail = async (id: number, key?: string) =>
     (await server.call('get_broadcast', { broadcast: String(id) }, { key })).body;
 

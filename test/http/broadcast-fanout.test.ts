@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
 import { broadcastEmails, broadcastMessages, fanOutDone, LIST_ROW_KEYS } from '../helpers/broadcasts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { createBroadcastFanOutWorker } from '../../src/workers/broadcast-fanout-worker.js';
+import { createBroadcastFanOut } from '../../src/main.js';
 
 describe('broadcast fan-out: recipients, rendering, queued rows', () => {
   let server: TestServer;
@@ -198,7 +198,7 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
       await qdb.updateTable('contacts').set({ name: 'Changed' }).where('id', '=', a).execute();
       await qdb.deleteFrom('contacts').where('id', '=', b).execute();
       let nudges = 0;
-      const worker = createBroadcastFanOutWorker(
+      const worker = createBroadcastFanOut(
         quiet.platform.ctx.broadcastQueue,
         quiet.platform.ctx.log,
         Date.now,

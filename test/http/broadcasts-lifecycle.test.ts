@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
-import { broadcastEmails, broadcastMessages, fanOutDone } from '../helpers/broadcasts.js';
+import { broadcastEmails, broadcastMessages, fanOutDone, recordOutcome } from '../helpers/broadcasts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const MISSING = { status: false, error: 'broadcast identifier parameter is missing' };
@@ -134,7 +134,7 @@ describe('start_broadcast, delete_broadcast, test_broadcast (§7)', () => {
       await fanOutDone(db(), Number(id));
       const [first] = await broadcastMessages(db(), Number(id));
       assert.ok(first);
-      await server.platform.ctx.broadcastQueue.recordMessageOutcome({
+      await recordOutcome(server.platform, {
         messageId: first.id,
         status: 'sent',
         at: Date.now(),

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
 import { KEY_CACHE_MS } from '../../src/http/auth.js';
-import { receiveInbound } from '../../src/workers/inbound-handler.js';
 import { testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -16,7 +14,7 @@ describe('get_feed (contract §3.1)', () => {
 
   /** An inbound SMS as the carrier would deliver it, received at `utc`. */
   async function receive(from: string, text: string, utc: string, to = SENDER): Promise<number> {
-    const result = await receiveInbound(server.platform.ctx.store.db, pino({ level: 'silent' }), {
+    const result = await server.platform.ctx.inbound.receive({
       from,
       to,
       text,
@@ -273,7 +271,6 @@ describe('get_feed across daylight-saving changes (America/Montreal)', () => {
   const ids: number[] = [];
   before(async () => {
     server = await startTestServer({ sms: testSandbox() });
-    const log = pino({ level: 'silent' });
     // Spring 2024: 02:00 EST jumps to 03:00 EDT (07:00 UTC). Autumn: 02:00 EDT back to 01:00 EST (06:00 UTC).
     for (const utc of [
       '2024-03-10 06:59:30',
@@ -282,7 +279,7 @@ describe('get_feed across daylight-saving changes (America/Montreal)', () => {
       '2024-11-03 06:30:00',
       '2024-11-03 07:00:00',
     ]) {
-      const result = await receiveInbound(server.platform.ctx.store.db, log, {
+      const result = await server.platform.ctx.inbound.receive({
         from: '15145555555',
         to: SENDER,
         text: utc,

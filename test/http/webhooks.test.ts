@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import pino from 'pino';
-import { receiveInbound } from '../../src/workers/inbound-handler.js';
 import { testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import {
@@ -116,7 +114,7 @@ describe('webhooks: post_webhook, get_webhooks, delete_webhook and signed delive
 
   it('posts an inbound SMS as its get_feed object, signed with the webhook’s secret', async () => {
     const hook = await register({ events: 'mo' });
-    const stored = await receiveInbound(server.platform.ctx.store.db, pino({ level: 'silent' }), {
+    const stored = await server.platform.ctx.inbound.receive({
       from: '15145550903',
       to: '15149541234',
       text: 'Météo?',

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { completeBroadcastIfDone } from '../../src/store/broadcasts/broadcast-queue-repo.js';
+import pino from 'pino';
+import { BroadcastCompletion } from '../../src/domain/broadcasts/broadcast-completion.js';
+import { BroadcastQueueRepo } from '../../src/store/broadcasts/broadcast-queue-repo.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { toStoreTransaction } from '../../src/store/transaction.js';
 import { TEST_STORE } from '../helpers/database.js';
 import { insertOutbound } from '../helpers/messages.js';
 import { tempStore } from '../helpers/store.js';
@@ -27,6 +30,15 @@ describe(
 
     it('is completed by the second transaction, which waits for the first and sees both', async () => {
       const now = Date.now();
+      // Each process's completion service, as its onFinal listener runs it inside the settling transaction.
+      const completion = (on: Store) =>
+        new BroadcastCompletion({
+          store: new BroadcastQueueRepo(on.db, on.dialect),
+          log: pino({ level: 'silent' }),
+          now: () => now,
+        });
+      const completes = async (on: Store, tx: Parameters<typeof toStoreTransaction>[0]) =>
+        (await completion(on).completeIfDone([broadcastId], toStoreTransaction(tx))).length === 1;
       const { id: broadcastId } = await store.db
         .insertInto('broadcasts')
         .values({
@@ -60,7 +72,7 @@ describe(
           .set({ status: 'delivered', done_at: now })
           .where('id', '=', first)
           .execute();
-        const completed = await completeBroadcastIfDone(trx, broadcastId, now);
+        const completed = await completes(store, trx);
         firstChecked();
         await firstMayCommit;
         return completed;
@@ -72,7 +84,7 @@ describe(
           .set({ status: 'delivered', done_at: now })
           .where('id', '=', second)
           .execute();
-        return completeBroadcastIfDone(trx, broadcastId, now);
+        return completes(other, trx);
       });
       // B is either waiting for A's lock or (without it) has already decided; let A commit.
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { BroadcastQueueRepo } from '../../src/store/broadcasts/broadcast-queue-repo.js';
 import { openStore, type Store } from '../../src/store/database.js';
-import { createBroadcastFanOutWorker } from '../../src/workers/broadcast-fanout-worker.js';
+import { createBroadcastFanOut } from '../../src/main.js';
 import { bulkInsertContacts } from '../helpers/address-book.js';
 import { fanOutDone } from '../helpers/broadcasts.js';
 import { TEST_STORE } from '../helpers/database.js';
@@ -52,7 +52,7 @@ describe(
       // Three workers, each in its own pool, with batches of 25 and a lease so short that they
       // also take the fan-out from one another mid-way: the cursor check must keep it exact.
       const workers = [1, 2, 3].map(() =>
-        createBroadcastFanOutWorker(repo(), pino({ level: 'silent' }), Date.now, {
+        createBroadcastFanOut(repo(), pino({ level: 'silent' }), Date.now, {
           batchSize: 25,
           ratePerSecond: null,
           leaseMs: 30,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LeaseLost } from '../../src/domain/ports/import-store.js';
 import { openStore } from '../../src/store/database.js';
+import { KyselyImportStore } from '../../src/store/imports/imports-repo.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import {
@@ -200,7 +201,7 @@ describe('claiming imports', () => {
       email: server.account.userEmail,
     });
     assert.equal(answer.status, 200);
-    const store = server.platform.ctx.imports;
+    const store = new KyselyImportStore(server.platform.ctx.store);
     const t0 = Date.now();
     const first = await store.claimImport(t0, 1_000);
     assert.ok(first);
@@ -236,7 +237,7 @@ describe('claiming imports', () => {
     const answer = await uploadCsv(target, 'number,name\n5145550102,Ann\n', {
       email: server.account.userEmail,
     });
-    const store = server.platform.ctx.imports;
+    const store = new KyselyImportStore(server.platform.ctx.store);
     const db = server.platform.ctx.store.db;
     const t0 = Date.now();
     const stale = await store.claimImport(t0, 1_000);

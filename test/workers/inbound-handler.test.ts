@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
-import { receiveInbound } from '../../src/workers/inbound-handler.js';
 import { messageRow } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('inbound SMS (MO)', () => {
   let server: TestServer;
-  const log = pino({ level: 'silent' });
   before(async () => {
     server = await startTestServer();
   });
@@ -15,7 +12,13 @@ describe('inbound SMS (MO)', () => {
 
   const db = () => server.platform.ctx.store.db;
   const receive = (from: string, to: string, text: string, partCount = 1) =>
-    receiveInbound(db(), log, { from, to, text, partCount, receivedAt: Date.parse('2024-05-01T12:00:00Z') });
+    server.platform.ctx.inbound.receive({
+      from,
+      to,
+      text,
+      partCount,
+      receivedAt: Date.parse('2024-05-01T12:00:00Z'),
+    });
 
   it('stores a message for the account whose sender number it was sent to, linked to the contact', async () => {
     const contact = await server.call('post_contact', { number: '15145555555', name: 'Auditeur' });

@@ -3,9 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Store } from '../../src/store/database.js';
 import { insertQueuedEmail } from '../../src/store/emails/emails-repo.js';
-import { EmailDispatcher } from '../../src/workers/email-dispatcher.js';
+import { EmailDeliveryService } from '../../src/domain/emails/email-delivery.js';
 import { MessageEvents } from '../../src/domain/messages/message-events.js';
-import { VerificationCaller } from '../../src/workers/verification-caller.js';
+import { VerificationService } from '../../src/domain/verification/verification-service.js';
+import { EmailQueueRepo } from '../../src/store/emails/emails-repo.js';
+import { VerificationRepo } from '../../src/store/verification/verifications-repo.js';
+import { createEmailDispatcher } from '../../src/workers/email-dispatcher.js';
+import { createVerificationCaller } from '../../src/workers/verification-caller.js';
 import { waitFor } from '../helpers/broadcasts.js';
 import { tempStore } from '../helpers/store.js';
 
@@ -62,24 +66,26 @@ describe('two workers on one leased queue, with work slower than the lease', () 
       });
     }
     const smtp = new SlowPeer(200);
+    const log = pino({ level: 'silent' });
     const dispatcher = () =>
-      new EmailDispatcher({
-        store,
-        email: {
-          kind: 'slow',
-          close: async () => {},
-          send: async (email) => {
-            await smtp.take(email.to);
-            return { messageId: email.to };
+      createEmailDispatcher(
+        new EmailDeliveryService({
+          queue: new EmailQueueRepo(store),
+          email: {
+            kind: 'slow',
+            close: async () => {},
+            send: async (email) => {
+              await smtp.take(email.to);
+              return { messageId: email.to };
+            },
           },
-        },
-        log: pino({ level: 'silent' }),
-        now: Date.now,
-        leaseMs: 2_000,
-        batchSize: count,
-        concurrency: 1,
-        pollMs: 50,
-      });
+          log,
+          now: Date.now,
+          settings: { leaseMs: 2_000, batchSize: count, concurrency: 1 },
+        }),
+        log,
+        50,
+      );
     const [first, second] = [dispatcher(), dispatcher()];
     first.start();
     // The second worker starts once the first holds the whole queue.
@@ -117,10 +123,11 @@ describe('two workers on one leased queue, with work slower than the lease', () 
       )
       .execute();
     const telephony = new SlowPeer(300);
-    const callers = [1, 2].map(
-      () =>
-        new VerificationCaller({
-          store,
+    const log = pino({ level: 'silent' });
+    const callers = [1, 2].map(() =>
+      createVerificationCaller(
+        new VerificationService({
+          store: new VerificationRepo(store),
           voice: {
             kind: 'slow',
             close: async () => {},
@@ -130,12 +137,14 @@ describe('two workers on one leased queue, with work slower than the lease', () 
             },
           },
           events: new MessageEvents(),
-          log: pino({ level: 'silent' }),
+          log,
           now: Date.now,
-          fallbackWaitMs: 0,
-          pollMs: 50,
-          leaseMs: 1_000,
+          settings: { limitPerNumber: 10, limitPerKey: 100, landlinePrefixes: [], fallbackWaitMs: 0 },
+          callLeaseMs: 1_000,
         }),
+        log,
+        50,
+      ),
     );
     for (const caller of callers) caller.start();
     try {

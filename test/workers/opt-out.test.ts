@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSmscSim, type SmscSim, type SubmittedPdu } from '../../src/transport/smsc-sim/smsc-sim.js';
 import { decodeText } from '../../src/transport/smpp/sms-encoding.js';
-import { createBroadcastFanOutWorker } from '../../src/workers/broadcast-fanout-worker.js';
-import { receiveInbound } from '../../src/workers/inbound-handler.js';
+import { createBroadcastFanOut } from '../../src/main.js';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
 import { broadcastMessages, fanOutDone } from '../helpers/broadcasts.js';
 import { waitFor } from '../helpers/messages.js';
@@ -151,7 +150,7 @@ describe('opt-out between start_broadcast and the fan-out', () => {
       });
       const id = added.body.broadcast.id as number;
       assert.equal((await quiet.call('start_broadcast', { broadcast: String(id) })).body.status, true);
-      const stop = await receiveInbound(quiet.platform.ctx.store.db, quiet.platform.ctx.log, {
+      const stop = await quiet.platform.ctx.inbound.receive({
         from: '15145550402',
         to: '15149541234',
         text: 'ARRET',
@@ -159,7 +158,7 @@ describe('opt-out between start_broadcast and the fan-out', () => {
         receivedAt: Date.now(),
       });
       assert.ok(stop.routed && stop.optOut?.action === 'stop');
-      const worker = createBroadcastFanOutWorker(
+      const worker = createBroadcastFanOut(
         quiet.platform.ctx.broadcastQueue,
         quiet.platform.ctx.log,
         Date.now,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { MessageEvents, type MessageStatusEvent } from '../../src/domain/messages/message-events.js';
+import { createReceiptHandler } from '../../src/outbound-wiring.js';
 import { ReceiptHandler } from '../../src/workers/receipt-handler.js';
 import { messageRow, partRows, testSandbox, waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -149,7 +150,7 @@ describe('unmatched receipts a week old', () => {
     const { store, close } = await tempStore();
     try {
       let offset = 0;
-      const handler = new ReceiptHandler({
+      const handler = createReceiptHandler({
         store,
         events: new MessageEvents(),
         log: pino({ level: 'silent' }),

@@ -5,7 +5,8 @@ import { normaliseCarrierId } from '../../src/domain/sms/carrier-id.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { insertUnmatchedReceipts } from '../../src/store/messages/receipts-repo.js';
 import { MessageEvents } from '../../src/domain/messages/message-events.js';
-import { ReceiptHandler } from '../../src/workers/receipt-handler.js';
+import { createReceiptHandler } from '../../src/outbound-wiring.js';
+import type { ReceiptHandler } from '../../src/workers/receipt-handler.js';
 import { TEST_STORE } from '../helpers/database.js';
 import { insertOutbound } from '../helpers/messages.js';
 import { tempStore } from '../helpers/store.js';
@@ -35,7 +36,7 @@ describe(
     function handler(): ReceiptHandler {
       const own = openStore(temp.url);
       others.push(own);
-      return new ReceiptHandler({
+      return createReceiptHandler({
         store: own,
         events: new MessageEvents(),
         log: pino({ level: 'silent' }),

@@ -7,7 +7,13 @@ import {
   enqueueWebhookEvents,
   insertWebhook,
 } from '../../src/store/webhooks/webhooks-repo.js';
-import { createWebhookSender, type WebhookSenderSettings } from '../../src/workers/webhook-sender.js';
+import {
+  WebhookDeliveryService,
+  type WebhookDeliverySettings,
+} from '../../src/domain/webhooks/webhook-delivery.js';
+import { WebhookDeliveryRepo } from '../../src/store/webhooks/webhooks-repo.js';
+import { HttpWebhookPoster } from '../../src/transport/webhooks/http-webhook-poster.js';
+import { createWebhookSender } from '../../src/workers/webhook-sender.js';
 import { waitFor } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -35,8 +41,20 @@ describe('webhook sender: retries, permanent failures, leases, several senders',
     receiver.delayMs = 0;
   });
 
+  const senderWith = (settings: WebhookDeliverySettings) =>
+    createWebhookSender(
+      new WebhookDeliveryService({
+        queue: new WebhookDeliveryRepo(store),
+        poster: new HttpWebhookPoster(),
+        log,
+        now: Date.now,
+        settings,
+      }),
+      log,
+    );
+
   async function queue(count: number): Promise<number> {
-    const hook = await insertWebhook(
+    const inserted = await insertWebhook(
       store.db,
       server.account.id,
       { url: receiver.url, events: ['mo', 'status'], secret: 'whsec_test' },
@@ -48,18 +66,15 @@ describe('webhook sender: retries, permanent failures, leases, several senders',
       payload: { msg_id: i },
     }));
     await enqueueWebhookEvents(store.db, records, Date.now());
-    return hook.id;
+    assert.equal(inserted.kind, 'inserted');
+    return inserted.kind === 'inserted' ? inserted.webhook.id : 0;
   }
 
   async function drain(
-    settings: Partial<WebhookSenderSettings>,
+    settings: Partial<WebhookDeliverySettings>,
     until: () => Promise<boolean>,
   ): Promise<void> {
-    const sender = createWebhookSender(store, log, Date.now, {
-      allowPrivate: true,
-      retryBaseMs: 20,
-      ...settings,
-    });
+    const sender = senderWith({ allowPrivate: true, retryBaseMs: 20, ...settings });
     sender.start();
     try {
       await waitFor('the deliveries to settle', until);
@@ -136,9 +151,7 @@ describe('webhook sender: retries, permanent failures, leases, several senders',
 
   it('two senders on one database post each of 300 deliveries exactly once', async () => {
     const id = await queue(300);
-    const senders = [1, 2].map(() =>
-      createWebhookSender(store, log, Date.now, { allowPrivate: true, batchSize: 20, concurrency: 4 }),
-    );
+    const senders = [1, 2].map(() => senderWith({ allowPrivate: true, batchSize: 20, concurrency: 4 }));
     for (const sender of senders) sender.start();
     try {
       await waitFor('every delivery', settled(id), 30_000);

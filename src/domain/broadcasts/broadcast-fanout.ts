@@ -1,5 +1,13 @@
+import type {
+  BroadcastQueueStore,
+  FanOutBatch,
+  FanOutClaim,
+  SnapshotRecipient,
+} from '../ports/broadcast-queue.js';
+import type { Logger } from '../ports/logger.js';
+import type { BroadcastCompletion } from './broadcast-completion.js';
 import { renderEmail, renderSms } from './broadcast-render.js';
-import type { BroadcastTexts, QueuedEmail, QueuedSms, RecipientContact } from './broadcasts.js';
+import type { QueuedEmail, QueuedSms } from './broadcasts.js';
 
 /**
  * The fan-out of a started broadcast: its recipients snapshot, read in id order from the committed
@@ -9,74 +17,33 @@ import type { BroadcastTexts, QueuedEmail, QueuedSms, RecipientContact } from '.
  * and two workers can never both queue the same batch.
  */
 
-/** A started broadcast whose fan-out this worker holds (lease), at its committed cursor. */
-export interface FanOutClaim {
-  readonly broadcastId: number;
-  readonly accountId: number;
-  readonly name: string;
-  readonly texts: BroadcastTexts;
-  readonly fromNumber: string;
-  readonly mailFrom: string;
-  /** Last recipient id whose messages are committed. */
-  readonly cursor: number;
-}
-
-export interface SnapshotRecipient extends RecipientContact {
-  /** broadcast_recipients.id: the fan-out order. */
-  readonly id: number;
-}
-
-/** One rendered batch, ready to commit with the cursor it moves to. */
-export interface FanOutBatch {
-  readonly claim: FanOutClaim;
-  /** The cursor after this batch. */
-  readonly toCursor: number;
-  /** No recipient after this batch. */
-  readonly done: boolean;
-  readonly sms: readonly QueuedSms[];
-  readonly emails: readonly QueuedEmail[];
-}
-
-/** The clock, the lease and the pacing a batch commit applies. */
-export interface FanOutOptions {
-  readonly now: number;
-  /** How long a claim stays ours without news; each committed batch renews it. */
-  readonly leaseMs: number;
-  /** Per-account bulk rate (messages/s) or null for unlimited: spaces next_attempt_at. */
+/** The fan-out's tuning, from the configuration. */
+export interface FanOutSettings {
+  /** Recipients per committed batch (BROADCAST_FANOUT_BATCH). */
+  readonly batchSize: number;
+  /** Per-account bulk rate in messages/s (BROADCAST_RATE_PER_ACCOUNT), null for unlimited. */
   readonly ratePerSecond: number | null;
+  /** A claim not renewed for this long is taken over (its process died). Each batch renews it. */
+  readonly leaseMs: number;
 }
 
-/** What a delivery outcome is, as the receipt handler and the dispatcher record it. */
-export interface MessageOutcome {
-  readonly messageId: number;
-  readonly status: 'sent' | 'delivered' | 'failed';
-  /** The receipt's `<stat>_<err>` (DELIVRD_000…); present means a receipt arrived. */
-  readonly detailedStatus?: string | null;
-  readonly error?: string | null;
-  readonly at: number;
-}
+/** The reason a recipient who opted out (STOP) after the start is not sent its message. */
+export const OPTED_OUT = 'recipient opted out';
 
-/** The store the fan-out worker, the scheduler's follow-up and the receipt hook need. */
-export interface BroadcastQueueStore {
-  /** Takes the lease of one started broadcast whose fan-out is unfinished and not leased. */
-  claimFanOut(now: number, leaseMs: number): Promise<FanOutClaim | undefined>;
-  /** Gives a claim back (graceful stop) so that another worker resumes it at once. */
-  releaseFanOut(broadcastId: number): Promise<void>;
-  readRecipients(broadcastId: number, afterId: number, limit: number): Promise<SnapshotRecipient[]>;
-  /**
-   * Inserts the batch's rows and moves the cursor in one transaction, only if the cursor is still
-   * where the claim left it and the broadcast is neither deleted nor finished. False: not ours.
-   */
-  commitBatch(batch: FanOutBatch, options: FanOutOptions): Promise<boolean>;
-  /** Started broadcasts whose fan-out is finished, waiting for their last outcomes. */
-  awaitingCompletion(): Promise<number[]>;
-  /** in_progress → completed with end_date, when every SMS and email of it has a final state. */
-  completeIfDone(broadcastId: number, now: number): Promise<boolean>;
-  /**
-   * THE receipt hook: records a message's outcome (status, detailed status, sent_at/done_at) and,
-   * when it was the last SMS of a broadcast to settle, completes the broadcast — one transaction.
-   */
-  recordMessageOutcome(outcome: MessageOutcome): Promise<void>;
+/** What becomes of one rendered SMS when its batch commits. */
+export type SmsDisposition =
+  | { readonly status: 'queued'; readonly error: null }
+  | { readonly status: 'failed' | 'cancelled'; readonly error: string };
+
+/**
+ * The recipients were resolved at start: an SMS that cannot be sent (too long once merged) is
+ * stored failed, one to a number that opted out since is cancelled, the rest is queued. Pure: the
+ * store calls it inside the batch's transaction with the suppressed numbers it read there.
+ */
+export function smsDisposition(sms: QueuedSms, optedOut: ReadonlySet<string>): SmsDisposition {
+  if (sms.failure !== null) return { status: 'failed', error: sms.failure };
+  if (optedOut.has(sms.to)) return { status: 'cancelled', error: OPTED_OUT };
+  return { status: 'queued', error: null };
 }
 
 /** Renders one batch of the snapshot; pure. */
@@ -103,31 +70,67 @@ export function renderBatch(
   };
 }
 
-/**
- * Queues the next batch of a claimed broadcast. Returns the claim at its new cursor, or null when
- * the fan-out is finished or the claim was lost (deleted, or another worker moved on).
- */
-export async function fanOutNextBatch(
-  store: BroadcastQueueStore,
-  claim: FanOutClaim,
-  batchSize: number,
-  options: FanOutOptions,
-): Promise<FanOutClaim | null> {
-  const recipients = await store.readRecipients(claim.broadcastId, claim.cursor, batchSize);
-  const batch = renderBatch(claim, recipients, batchSize);
-  if (!(await store.commitBatch(batch, options))) return null;
-  return batch.done ? null : { ...claim, cursor: batch.toCursor };
+export interface BroadcastFanOutDeps {
+  readonly store: BroadcastQueueStore;
+  readonly completion: BroadcastCompletion;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly settings: FanOutSettings;
 }
 
 /**
- * The hook for the receipt handler and the dispatcher: every final outcome of a broadcast message
- * (delivered; failed by receipt or by transport rejection) goes through here, so that the
- * broadcast completes the instant its last SMS settles. Counters need nothing more: they are
- * counted from the messages rows (see BroadcastsRepo.counters).
+ * Queues started broadcasts, one claim at a time, batch by batch; completes a broadcast as soon as
+ * its last batch is queued if nothing is left to wait for. The fan-out worker calls it in a loop.
  */
-export function recordBroadcastMessageOutcome(
-  store: BroadcastQueueStore,
-  outcome: MessageOutcome,
-): Promise<void> {
-  return store.recordMessageOutcome(outcome);
+export class BroadcastFanOut {
+  constructor(private readonly deps: BroadcastFanOutDeps) {}
+
+  /**
+   * Claims one started broadcast and queues its batches until it is done, the claim is lost, or
+   * `signal` aborts (the rest is handed back at once rather than after the lease, so the next
+   * process resumes it). `afterBatch` runs after each committed batch. False: nothing to claim.
+   */
+  async fanOutNext(signal: AbortSignal, afterBatch: () => Promise<void>): Promise<boolean> {
+    let claim: FanOutClaim | null =
+      (await this.deps.store.claimFanOut(this.deps.now(), this.deps.settings.leaseMs)) ?? null;
+    if (!claim) return false;
+    const { broadcastId } = claim;
+    const started = this.deps.now();
+    this.deps.log.info(
+      { broadcast: broadcastId, from: claim.cursor },
+      'broadcast fan-out: queueing recipients',
+    );
+    while (claim) {
+      if (signal.aborted) {
+        await this.deps.store.releaseFanOut(broadcastId);
+        this.deps.log.info(
+          { broadcast: broadcastId, cursor: claim.cursor },
+          'broadcast fan-out paused (stopping)',
+        );
+        return true;
+      }
+      claim = await this.queueNextBatch(claim);
+      await afterBatch();
+    }
+    this.deps.log.info(
+      { broadcast: broadcastId, ms: this.deps.now() - started },
+      'broadcast fan-out finished',
+    );
+    if ((await this.deps.completion.completeIfDone([broadcastId])).length > 0)
+      this.deps.log.info({ broadcast: broadcastId }, 'broadcast completed');
+    return true;
+  }
+
+  /**
+   * Queues the next batch of a claimed broadcast. Returns the claim at its new cursor, or null when
+   * the fan-out is finished or the claim was lost (deleted, or another worker moved on).
+   */
+  async queueNextBatch(claim: FanOutClaim): Promise<FanOutClaim | null> {
+    const { batchSize, leaseMs, ratePerSecond } = this.deps.settings;
+    const now = this.deps.now();
+    const recipients = await this.deps.store.readRecipients(claim.broadcastId, claim.cursor, batchSize);
+    const batch = renderBatch(claim, recipients, batchSize);
+    if (!(await this.deps.store.commitBatch(batch, { now, leaseMs, ratePerSecond }))) return null;
+    return batch.done ? null : { ...claim, cursor: batch.toCursor };
+  }
 }

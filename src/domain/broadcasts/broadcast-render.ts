@@ -1,5 +1,5 @@
 import type { BroadcastTexts, QueuedEmail, QueuedSms, RecipientContact } from './broadcasts.js';
-import { BROADCAST_ERRORS } from './broadcasts.js';
+import { messageTooLong } from '../errors.js';
 import { MAX_PARTS, segmentMessage } from '../sms/segments.js';
 
 /**
@@ -10,7 +10,7 @@ import { MAX_PARTS, segmentMessage } from '../sms/segments.js';
  *   contains `_NAME_` is written as is, never expanded again.
  * - Language: the contact's own text, else the other language's.
  * - SMS over MAX_PARTS parts after merging: that recipient's message is stored as failed with the
- *   reason `message is too long (maximum 10 parts)`; it counts in number_failed and never reaches
+ *   reason of send's `message_too_long` refusal; it counts in number_failed and never reaches
  *   the carrier. (post_broadcast already refuses a text that is too long before merging.)
  * - Email: subject and text in the contact's language (the subject falls back to the broadcast's
  *   name when neither language has one); the stored body is the text HTML-escaped, line breaks as
@@ -18,6 +18,9 @@ import { MAX_PARTS, segmentMessage } from '../sms/segments.js';
  */
 
 const MERGE_FIELD = /_(NAME|EMAIL|NUMBER|NOTES)_/g;
+
+/** The failure stored with an SMS too long after merging: send's own refusal (message_too_long). */
+const TOO_LONG_REASON = messageTooLong().message;
 
 export function mergeFields(template: string, contact: RecipientContact): string {
   return template.replace(MERGE_FIELD, (_match, field: string) => {
@@ -61,7 +64,7 @@ export function renderSms(texts: BroadcastTexts, contact: RecipientContact): Que
     body,
     partCount,
     encoding: segmented.encoding,
-    failure: partCount > MAX_PARTS ? BROADCAST_ERRORS.tooLong : null,
+    failure: partCount > MAX_PARTS ? TOO_LONG_REASON : null,
   };
 }
 

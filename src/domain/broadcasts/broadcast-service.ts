@@ -1,20 +1,31 @@
 import { parseUtc } from '../common/dates.js';
-import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import {
+  broadcastAlreadyStarted,
+  broadcastNoRecipients,
+  broadcastNotFound,
+  broadcastNotModifiable,
+  contactAndBroadcastRequired,
+  invalidBroadcast,
+  messageTooLong,
+  missingParameter,
+  namedContactNotFound,
+  recipientBlocked,
+} from '../errors.js';
 import { normalisePhone } from '../common/phone.js';
 import { exceedsMaxParts, hasEmailText, hasSmsText, renderEmail, renderSms } from './broadcast-render.js';
 import {
-  BROADCAST_ERRORS as E,
   parseBroadcastId,
   ZERO_COUNTERS,
   type Broadcast,
   type BroadcastCounters,
   type BroadcastMessage,
-  type BroadcastStore,
   type BroadcastTexts,
   type ContactLookup,
   type GroupLookup,
   type TestContact,
 } from './broadcasts.js';
+import type { BroadcastStore } from '../ports/broadcast-store.js';
+import type { Logger } from '../ports/logger.js';
 
 /** The operations behind the §7 endpoints. Each validates fully before it changes anything. */
 
@@ -59,16 +70,16 @@ const TEXT_PARAMS = {
 const present = (value: string | undefined): value is string => value !== undefined && value !== '';
 
 function requireId(raw: string | undefined): number {
-  if (!present(raw)) throw badRequest(E.idMissing);
+  if (!present(raw)) throw missingParameter('broadcast identifier');
   const id = parseBroadcastId(raw);
-  if (id === undefined) throw notFound(E.notFound);
+  if (id === undefined) throw broadcastNotFound();
   return id;
 }
 
 async function requireBroadcast(store: BroadcastStore, accountId: number, raw: string | undefined) {
   const id = requireId(raw);
   const broadcast = await store.find(accountId, id);
-  if (!broadcast) throw notFound(E.notFound);
+  if (!broadcast) throw broadcastNotFound();
   return broadcast;
 }
 
@@ -79,7 +90,7 @@ function parseGroupRefs(raw: string): GroupLookup[] {
     .map((part) => part.trim())
     .filter((part) => part !== '')
     .map((part) => (/^\d+$/.test(part) ? { id: parseBroadcastId(part) ?? 0 } : { name: part }));
-  if (refs.length === 0) throw badRequest(E.invalid);
+  if (refs.length === 0) throw invalidBroadcast();
   return refs;
 }
 
@@ -109,9 +120,9 @@ function textsFrom(params: BroadcastParams, base: BroadcastTexts | null): Broadc
  */
 function assertSendable(texts: BroadcastTexts): void {
   const emailOnly = hasEmailText(texts) && (texts.frSubject !== null || texts.enSubject !== null);
-  if (!hasSmsText(texts) && !emailOnly) throw badRequest(E.invalid);
+  if (!hasSmsText(texts) && !emailOnly) throw invalidBroadcast();
   for (const text of [texts.frMessage, texts.enMessage]) {
-    if (text !== null && exceedsMaxParts(text)) throw badRequest(E.invalid);
+    if (text !== null && exceedsMaxParts(text)) throw invalidBroadcast();
   }
 }
 
@@ -119,13 +130,13 @@ function parseLaunchDate(raw: string | undefined, base: number | null): number |
   if (raw === undefined) return base;
   if (raw.trim() === '') return null;
   const at = parseUtc(raw);
-  if (at === null) throw badRequest(E.invalid);
+  if (at === null) throw invalidBroadcast();
   return at;
 }
 
 async function resolveGroups(store: BroadcastStore, accountId: number, raw: string): Promise<number[]> {
   const ids = await store.findGroupIds(accountId, parseGroupRefs(raw));
-  if (!ids) throw badRequest(E.invalid);
+  if (!ids) throw invalidBroadcast();
   return ids;
 }
 
@@ -139,7 +150,7 @@ export async function saveBroadcast(
   const groupsParam = params.from_groups ?? params.rom_groups;
   if (!present(params.broadcast)) {
     const name = params.name?.trim() ?? '';
-    if (name === '' || !present(groupsParam)) throw badRequest(E.invalid);
+    if (name === '' || !present(groupsParam)) throw invalidBroadcast();
     const texts = textsFrom(params, null);
     assertSendable(texts);
     const launchDate = parseLaunchDate(params.launch_date, null);
@@ -147,16 +158,16 @@ export async function saveBroadcast(
     return store.insert(accountId, { name, groupIds, texts, launchDate }, now);
   }
   const existing = await requireBroadcast(store, accountId, params.broadcast);
-  if (existing.status !== 'pending') throw conflict(E.notModifiable);
+  if (existing.status !== 'pending') throw broadcastNotModifiable();
   const name = params.name === undefined ? existing.name : params.name.trim();
-  if (name === '' || groupsParam === '') throw badRequest(E.invalid);
+  if (name === '' || groupsParam === '') throw invalidBroadcast();
   const texts = textsFrom(params, existing.texts);
   assertSendable(texts);
   const launchDate = parseLaunchDate(params.launch_date, existing.launchDate);
   const groupIds = groupsParam === undefined ? null : await resolveGroups(store, accountId, groupsParam);
   // The store re-checks `pending` in the same statement: the scheduler may have started it meanwhile.
   if (!(await store.updatePending(accountId, existing.id, { name, groupIds, texts, launchDate }))) {
-    throw conflict(E.notModifiable);
+    throw broadcastNotModifiable();
   }
   return existing.id;
 }
@@ -170,10 +181,10 @@ export async function startBroadcast(
   now: number,
 ): Promise<void> {
   const broadcast = await requireBroadcast(store, accountId, rawId);
-  if (broadcast.status !== 'pending') throw conflict(E.alreadyStarted);
+  if (broadcast.status !== 'pending') throw broadcastAlreadyStarted();
   const outcome = await store.start(accountId, broadcast.id, { now, defaultMailFrom, scheduled: false });
-  if (outcome.kind === 'not_pending') throw conflict(E.alreadyStarted);
-  if (outcome.kind === 'no_recipients') throw conflict(E.noRecipients);
+  if (outcome.kind === 'not_pending') throw broadcastAlreadyStarted();
+  if (outcome.kind === 'no_recipients') throw broadcastNoRecipients();
 }
 
 /** delete_broadcast: what was sent stays in the feed; what is still queued is cancelled. */
@@ -184,7 +195,7 @@ export async function deleteBroadcast(
   now: number,
 ): Promise<void> {
   const broadcast = await requireBroadcast(store, accountId, rawId);
-  if (!(await store.markDeleted(accountId, broadcast.id, now))) throw notFound(E.notFound);
+  if (!(await store.markDeleted(accountId, broadcast.id, now))) throw broadcastNotFound();
 }
 
 function hasStarted(broadcast: Broadcast): boolean {
@@ -209,7 +220,7 @@ export async function getBroadcast(
 ): Promise<BroadcastView> {
   const broadcast = await requireBroadcast(store, accountId, rawId);
   const [view] = await views(store, [broadcast]);
-  if (!view) throw notFound(E.notFound);
+  if (!view) throw broadcastNotFound();
   return view;
 }
 
@@ -242,19 +253,95 @@ export async function testBroadcast(
   defaultMailFrom: string,
   now: number,
 ): Promise<void> {
-  if (!present(params.broadcast) || !present(params.contact)) throw badRequest(E.testParamsMissing);
+  if (!present(params.broadcast) || !present(params.contact)) throw contactAndBroadcastRequired();
   const broadcast = await requireBroadcast(store, account.id, params.broadcast);
   let contact: TestContact | undefined;
   for (const lookup of contactLookups(params.contact, account.defaultCountry)) {
     contact = await store.findContact(account.id, lookup);
     if (contact) break;
   }
-  if (!contact) throw notFound(E.contactNotFound);
-  if (contact.isBlocked) throw forbidden(E.recipientBlocked);
+  if (!contact) throw namedContactNotFound();
+  if (contact.isBlocked) throw recipientBlocked();
   const recipient = contact.isSuppressed ? { ...contact, number: null } : contact;
   const sms = renderSms(broadcast.texts, recipient);
   const email = renderEmail(broadcast.texts, recipient, broadcast.name);
-  if (!sms && !email) throw conflict(E.noRecipients);
-  if (sms?.failure) throw badRequest(sms.failure);
+  if (!sms && !email) throw broadcastNoRecipients();
+  // The only failure a rendered SMS carries: too long once its merge fields are filled in.
+  if (sms?.failure) throw messageTooLong();
   await store.queueTest(account.id, sms, email, { defaultMailFrom, now });
+}
+
+/** Scheduled broadcasts started per look; a full page means more may be due. */
+const DUE_PAGE = 20;
+
+export interface BroadcastServiceDeps {
+  readonly store: BroadcastStore;
+  readonly log: Logger;
+  readonly now: () => number;
+  /** The From of broadcast emails when an account has no mail_from of its own. */
+  readonly defaultMailFrom: string;
+}
+
+/**
+ * The broadcasts of an account (contract §7) and their scheduled starts: what the HTTP routes and
+ * the scheduler call. Binds the operations above to the store, the clock and the platform's mail
+ * From (used when an account has none of its own).
+ */
+export class BroadcastService {
+  constructor(private readonly deps: BroadcastServiceDeps) {}
+
+  /** post_broadcast. */
+  save(accountId: number, params: BroadcastParams): Promise<number> {
+    return saveBroadcast(this.deps.store, accountId, params, this.deps.now());
+  }
+
+  /** start_broadcast. */
+  start(accountId: number, rawId: string | undefined): Promise<void> {
+    return startBroadcast(this.deps.store, accountId, rawId, this.deps.defaultMailFrom, this.deps.now());
+  }
+
+  /** delete_broadcast. */
+  delete(accountId: number, rawId: string | undefined): Promise<void> {
+    return deleteBroadcast(this.deps.store, accountId, rawId, this.deps.now());
+  }
+
+  /** get_broadcast. */
+  get(accountId: number, rawId: string | undefined): Promise<BroadcastView> {
+    return getBroadcast(this.deps.store, accountId, rawId);
+  }
+
+  /** get_broadcasts. */
+  list(accountId: number): Promise<BroadcastView[]> {
+    return listBroadcasts(this.deps.store, accountId);
+  }
+
+  /** test_broadcast. */
+  test(account: AccountScope, params: { broadcast?: string; contact?: string }): Promise<void> {
+    return testBroadcast(this.deps.store, account, params, this.deps.defaultMailFrom, this.deps.now());
+  }
+
+  /**
+   * The scheduler's work: starts pending broadcasts whose launch_date has come. The start is the
+   * store's conditional update, so any number of schedulers on one database start each broadcast
+   * once; a due broadcast with nobody to send to becomes failed. True when more may be due.
+   */
+  async startDue(): Promise<boolean> {
+    const due = await this.deps.store.dueScheduled(this.deps.now(), DUE_PAGE);
+    for (const { id, accountId } of due) {
+      const outcome = await this.deps.store.start(accountId, id, {
+        now: this.deps.now(),
+        defaultMailFrom: this.deps.defaultMailFrom,
+        scheduled: true,
+      });
+      if (outcome.kind === 'started') {
+        this.deps.log.info(
+          { broadcast: id, sms: outcome.smsTotal, emails: outcome.emailTotal },
+          'scheduled broadcast started',
+        );
+      } else if (outcome.kind === 'no_recipients') {
+        this.deps.log.warn({ broadcast: id }, 'scheduled broadcast failed: no valid recipients');
+      }
+    }
+    return due.length === DUE_PAGE;
+  }
 }

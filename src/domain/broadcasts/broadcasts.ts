@@ -1,8 +1,10 @@
+import { broadcastNoRecipients } from '../errors.js';
 import type { SmsEncoding } from '../ports/transports.js';
 
 /**
- * Broadcasts (envois massifs, contract §7): the model, the documented error texts, and the store
- * interface the domain needs. The store (src/store/broadcasts-repo.ts) implements it.
+ * Broadcasts (envois massifs, contract §7): the model and the store ports it needs
+ * (src/domain/ports/broadcast-store.ts, broadcast-queue.ts), which the store implements; the error
+ * texts are in the catalogue (src/domain/errors.ts).
  *
  * State machine: pending → in_progress (start_broadcast, or the scheduler at launch_date) →
  * completed (every SMS and email has a final state) | failed (a scheduled start found nobody to
@@ -11,19 +13,8 @@ import type { SmsEncoding } from '../ports/transports.js';
 
 export type BroadcastStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
 
-export const BROADCAST_ERRORS = {
-  invalid: 'Invalid broadcast information',
-  idMissing: 'broadcast identifier parameter is missing',
-  notFound: 'broadcast not found',
-  notModifiable: 'broadcast has already been sent or is currently being processed',
-  alreadyStarted: 'broadcast has already been sent or started',
-  noRecipients: 'broadcast has no valid recipients',
-  testParamsMissing: 'Contact and broadcast required',
-  contactNotFound: 'contact not found',
-  // Not in §7: the same refusal as `send` (§3.2), for a test to a contact who opted out.
-  recipientBlocked: 'recipient is blocked',
-  tooLong: 'message is too long (maximum 10 parts)',
-} as const;
+/** The `error` stored with a scheduled broadcast that found nobody: start_broadcast's own refusal. */
+export const NO_RECIPIENTS_REASON = broadcastNoRecipients().message;
 
 /** The six texts of a broadcast; a text never set (or set empty) is null. */
 export interface BroadcastTexts {
@@ -161,39 +152,6 @@ export interface StartOptions {
    * record the broadcast as failed instead of leaving it pending.
    */
   readonly scheduled: boolean;
-}
-
-/** The store the broadcast operations need (API side and scheduler). */
-export interface BroadcastStore {
-  /** Resolves group references of the account; undefined when one of them does not exist. */
-  findGroupIds(accountId: number, refs: readonly GroupLookup[]): Promise<number[] | undefined>;
-  insert(accountId: number, draft: BroadcastDraft, now: number): Promise<number>;
-  find(accountId: number, id: number): Promise<Broadcast | undefined>;
-  /** Newest first. */
-  list(accountId: number): Promise<Broadcast[]>;
-  /** Replaces the draft while the broadcast is still pending; false when it is not (any more). */
-  updatePending(accountId: number, id: number, update: BroadcastUpdate): Promise<boolean>;
-  /**
-   * Claims the pending broadcast (conditional update: one start only, also across processes),
-   * snapshots its recipients (groups deduplicated, blocked contacts excluded, suppressed numbers
-   * get no SMS) and records the totals — one transaction. `no_recipients` leaves it unchanged
-   * (API) or failed (scheduler).
-   */
-  start(accountId: number, id: number, options: StartOptions): Promise<StartOutcome>;
-  /** Due scheduled broadcasts: pending with launch_date <= now. */
-  dueScheduled(now: number, limit: number): Promise<{ id: number; accountId: number }[]>;
-  /** Soft-deletes; queued messages and emails of the broadcast become cancelled. */
-  markDeleted(accountId: number, id: number, now: number): Promise<boolean>;
-  counters(ids: readonly number[]): Promise<Map<number, BroadcastCounters>>;
-  messages(ids: readonly number[]): Promise<Map<number, BroadcastMessage[]>>;
-  findContact(accountId: number, lookup: ContactLookup): Promise<TestContact | undefined>;
-  /** Queues a test: counted nowhere (no broadcast_id), single-send priority. */
-  queueTest(
-    accountId: number,
-    sms: QueuedSms | null,
-    email: QueuedEmail | null,
-    options: { readonly defaultMailFrom: string; readonly now: number },
-  ): Promise<void>;
 }
 
 /** Parses an id parameter; anything that is not a positive whole number matches no row. */

@@ -1,7 +1,5 @@
 /** Dates in the API: `YYYY-MM-DD HH:MM:SS`, UTC unless an endpoint says otherwise. */
 
-export const INVALID_DATE = 'Invalid date format, expected YYYY-MM-DD HH:MM:SS';
-
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** Formats epoch milliseconds as `YYYY-MM-DD HH:MM:SS` in UTC. */

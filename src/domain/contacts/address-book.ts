@@ -1,6 +1,6 @@
 /**
- * The address book's model and the store interface it needs. The domain speaks in these types; the
- * SQL behind them lives in src/store/ and is wired in main.ts.
+ * The address book's model: contacts and groups. The domain speaks in these types; the store behind
+ * them is the AddressBookStore port (domain/ports/address-book-store.ts), implemented in src/store/.
  */
 
 export type Language = 'fr' | 'en';
@@ -49,24 +49,4 @@ export class UniqueViolation extends Error {
     super(`unique violation on ${field}`);
     this.name = 'UniqueViolation';
   }
-}
-
-export interface AddressBookStore {
-  findContact(accountId: number, key: ContactKey): Promise<Contact | undefined>;
-  insertContact(accountId: number, fields: ContactFields, now: number): Promise<Contact>;
-  updateContact(accountId: number, id: number, fields: ContactFields): Promise<Contact>;
-  deleteContact(accountId: number, id: number): Promise<boolean>;
-  setBlocked(accountId: number, id: number, blocked: boolean): Promise<void>;
-
-  listGroups(accountId: number): Promise<Group[]>;
-  findGroup(accountId: number, key: GroupKey): Promise<Group | undefined>;
-  insertGroup(accountId: number, name: string, now: number): Promise<Group>;
-  renameGroup(accountId: number, id: number, name: string): Promise<Group>;
-  deleteGroup(accountId: number, id: number): Promise<void>;
-  addMember(groupId: number, contactId: number, now: number): Promise<void>;
-  removeMember(groupId: number, contactId: number): Promise<void>;
-  /** The groups a contact belongs to: Tous, Blocked when blocked, then its groups by id. */
-  groupsOfContact(accountId: number, contact: Contact): Promise<Group[]>;
-  /** One page of a group's members in id order, after `afterId`. */
-  membersPage(accountId: number, group: Group, afterId: number, limit: number): Promise<Contact[]>;
 }

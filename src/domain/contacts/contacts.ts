@@ -1,13 +1,23 @@
 import {
   UniqueViolation,
-  type AddressBookStore,
   type Contact,
   type ContactFields,
   type ContactKey,
   type Language,
 } from './address-book.js';
+import type { AddressBookStore } from '../ports/address-book-store.js';
 import { normaliseEmail } from '../common/email.js';
-import { badRequest, conflict, notFound } from '../errors.js';
+import {
+  contactEmailExists,
+  contactKeyRequired,
+  contactNotFound,
+  contactNumberExists,
+  invalidEmailAddress,
+  invalidLanguage,
+  invalidPhoneNumber,
+  invalidUserId,
+  type DomainError,
+} from '../errors.js';
 import { normalisePhone } from '../common/phone.js';
 
 /** The account a request acts for: every lookup is scoped by its id. */
@@ -27,23 +37,11 @@ export interface ContactParams {
   readonly user_id?: string;
 }
 
-export const MESSAGES = {
-  numberOrEmailRequired: 'Contact number or email required',
-  numberEmailOrIdRequired: 'Contact number, email or id required',
-  notFound: 'Contact not found',
-  numberExists: 'Contact already exists with this number',
-  emailExists: 'Contact already exists with this email',
-  language: 'language must be fr or en',
-  number: 'number is not a valid phone number',
-  email: 'email is not a valid email address',
-  userId: 'user_id must be a number',
-} as const;
-
 const present = (value: string | undefined): value is string => value !== undefined && value !== '';
 
 export function parseLanguage(raw: string): Language {
   const lower = raw.trim().toLowerCase();
-  if (lower !== 'fr' && lower !== 'en') throw badRequest(MESSAGES.language);
+  if (lower !== 'fr' && lower !== 'en') throw invalidLanguage();
   return lower;
 }
 
@@ -53,18 +51,18 @@ function defaultLanguage(scope: AccountScope): Language {
 
 function parseNumber(raw: string, scope: AccountScope): string {
   const number = normalisePhone(raw, scope.defaultCountry);
-  if (!number) throw badRequest(MESSAGES.number);
+  if (!number) throw invalidPhoneNumber('number');
   return number;
 }
 
 function parseEmail(raw: string): string {
   const email = normaliseEmail(raw);
-  if (!email) throw badRequest(MESSAGES.email);
+  if (!email) throw invalidEmailAddress('email');
   return email;
 }
 
 function parseUserId(raw: string): number {
-  if (!/^\d{1,15}$/.test(raw.trim())) throw badRequest(MESSAGES.userId);
+  if (!/^\d{1,15}$/.test(raw.trim())) throw invalidUserId();
   return Number(raw.trim());
 }
 
@@ -110,7 +108,7 @@ export async function findContactByRef(
 
 function mapUnique(error: unknown): never {
   if (error instanceof UniqueViolation) {
-    throw conflict(error.field === 'email' ? MESSAGES.emailExists : MESSAGES.numberExists);
+    throw error.field === 'email' ? contactEmailExists() : contactNumberExists();
   }
   throw error;
 }
@@ -122,7 +120,7 @@ export async function addContact(
   params: ContactParams,
   now: number,
 ): Promise<Contact> {
-  if (!present(params.number) && !present(params.email)) throw badRequest(MESSAGES.numberOrEmailRequired);
+  if (!present(params.number) && !present(params.email)) throw contactKeyRequired();
   const fields: ContactFields = {
     language: present(params.language) ? parseLanguage(params.language) : defaultLanguage(scope),
     number: present(params.number) ? parseNumber(params.number, scope) : null,
@@ -132,10 +130,10 @@ export async function addContact(
     userId: present(params.user_id) ? parseUserId(params.user_id) : 0,
   };
   if (fields.number && (await store.findContact(scope.id, { number: fields.number }))) {
-    throw conflict(MESSAGES.numberExists);
+    throw contactNumberExists();
   }
   if (fields.email && (await store.findContact(scope.id, { email: fields.email }))) {
-    throw conflict(MESSAGES.emailExists);
+    throw contactEmailExists();
   }
   return store.insertContact(scope.id, fields, now).catch(mapUnique);
 }
@@ -148,7 +146,7 @@ export async function modifyContact(
 ): Promise<Contact> {
   const id = parseId(params.id);
   const current = id === undefined ? undefined : await store.findContact(scope.id, { id });
-  if (!current) throw notFound(MESSAGES.notFound);
+  if (!current) throw contactNotFound();
   const pick = <T>(raw: string | undefined, parse: (value: string) => T, cleared: T, keep: T): T =>
     raw === undefined ? keep : raw.trim() === '' ? cleared : parse(raw);
   const fields: ContactFields = {
@@ -159,12 +157,12 @@ export async function modifyContact(
     description: pick(params.description, (v) => v.trim(), '', current.description),
     userId: pick(params.user_id, parseUserId, 0, current.userId),
   };
-  if (fields.number === null && fields.email === null) throw badRequest(MESSAGES.numberOrEmailRequired);
+  if (fields.number === null && fields.email === null) throw contactKeyRequired();
   if (fields.number && fields.number !== current.number) {
-    if (await store.findContact(scope.id, { number: fields.number })) throw conflict(MESSAGES.numberExists);
+    if (await store.findContact(scope.id, { number: fields.number })) throw contactNumberExists();
   }
   if (fields.email && fields.email !== current.email) {
-    if (await store.findContact(scope.id, { email: fields.email })) throw conflict(MESSAGES.emailExists);
+    if (await store.findContact(scope.id, { email: fields.email })) throw contactEmailExists();
   }
   return store.updateContact(scope.id, current.id, fields).catch(mapUnique);
 }
@@ -173,11 +171,11 @@ export async function requireContact(
   store: AddressBookStore,
   scope: AccountScope,
   params: ContactParams,
-  missingMessage: string,
+  missing: () => DomainError,
 ): Promise<Contact> {
   const key = contactKeyFromParams(params, scope);
-  if (!key) throw badRequest(missingMessage);
+  if (!key) throw missing();
   const contact = await store.findContact(scope.id, key);
-  if (!contact) throw notFound(MESSAGES.notFound);
+  if (!contact) throw contactNotFound();
   return contact;
 }

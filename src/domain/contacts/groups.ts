@@ -1,26 +1,18 @@
-import {
-  UniqueViolation,
-  type AddressBookStore,
-  type Contact,
-  type Group,
-  type GroupKey,
-} from './address-book.js';
+import { UniqueViolation, type Contact, type Group, type GroupKey } from './address-book.js';
+import type { AddressBookStore } from '../ports/address-book-store.js';
 import { findContactByRef, parseId, type AccountScope } from './contacts.js';
-import { badRequest, conflict, notFound } from '../errors.js';
-
-export const GROUP_MESSAGES = {
-  groupMissing: 'group parameter is missing',
-  groupNotFound: 'group not found',
-  nameMissing: 'group_name parameter is missing',
-  exists: 'group already exists',
-  doesNotExist: "group doesn't exist",
-  systemModified: "system groups can't be modified",
-  systemDeleted: "system groups can't be deleted",
-  contactAndGroup: 'Contact and group required',
-  contactNotFound: 'contact not found',
-  nameDigits: 'group_name must not be only digits',
-  nameTooLong: 'group_name is too long (maximum 100 characters)',
-} as const;
+import {
+  contactAndGroupRequired,
+  groupDoesNotExist,
+  groupExists,
+  groupNameOnlyDigits,
+  groupNameTooLong,
+  groupNotFound,
+  missingParameter,
+  namedContactNotFound,
+  systemGroupNotDeletable,
+  systemGroupNotModifiable,
+} from '../errors.js';
 
 /** An all-digits `group` parameter is an id, anything else a name (case-insensitive). */
 export function groupKey(raw: string): GroupKey {
@@ -33,23 +25,23 @@ export async function requireGroup(
   accountId: number,
   raw: string | undefined,
 ): Promise<Group> {
-  if (raw === undefined || raw.trim() === '') throw badRequest(GROUP_MESSAGES.groupMissing);
+  if (raw === undefined || raw.trim() === '') throw missingParameter('group');
   const group = await store.findGroup(accountId, groupKey(raw));
-  if (!group) throw notFound(GROUP_MESSAGES.groupNotFound);
+  if (!group) throw groupNotFound();
   return group;
 }
 
 function validName(raw: string | undefined): string {
   const name = raw?.trim() ?? '';
-  if (name === '') throw badRequest(GROUP_MESSAGES.nameMissing);
+  if (name === '') throw missingParameter('group_name');
   // An all-digits name could never be named again: the `group` parameter would read it as an id.
-  if (/^\d+$/.test(name)) throw badRequest(GROUP_MESSAGES.nameDigits);
-  if (name.length > 100) throw badRequest(GROUP_MESSAGES.nameTooLong);
+  if (/^\d+$/.test(name)) throw groupNameOnlyDigits();
+  if (name.length > 100) throw groupNameTooLong();
   return name;
 }
 
 const mapUnique = (error: unknown): never => {
-  if (error instanceof UniqueViolation) throw conflict(GROUP_MESSAGES.exists);
+  if (error instanceof UniqueViolation) throw groupExists();
   throw error;
 };
 
@@ -62,15 +54,15 @@ export async function saveGroup(
 ): Promise<Group> {
   const name = validName(params.group_name);
   if (params.group_id === undefined || params.group_id.trim() === '') {
-    if (await store.findGroup(accountId, { name })) throw conflict(GROUP_MESSAGES.exists);
+    if (await store.findGroup(accountId, { name })) throw groupExists();
     return store.insertGroup(accountId, name, now).catch(mapUnique);
   }
   const id = parseId(params.group_id);
   const group = id === undefined ? undefined : await store.findGroup(accountId, { id });
-  if (!group) throw notFound(GROUP_MESSAGES.doesNotExist);
-  if (group.systemKind !== null) throw conflict(GROUP_MESSAGES.systemModified);
+  if (!group) throw groupDoesNotExist();
+  if (group.systemKind !== null) throw systemGroupNotModifiable();
   const other = await store.findGroup(accountId, { name });
-  if (other && other.id !== group.id) throw conflict(GROUP_MESSAGES.exists);
+  if (other && other.id !== group.id) throw groupExists();
   return store.renameGroup(accountId, group.id, name).catch(mapUnique);
 }
 
@@ -79,11 +71,11 @@ async function resolveMembership(
   scope: AccountScope,
   params: { group?: string; contact?: string },
 ): Promise<{ group: Group; contact: Contact }> {
-  if (!params.group?.trim() || !params.contact?.trim()) throw badRequest(GROUP_MESSAGES.contactAndGroup);
+  if (!params.group?.trim() || !params.contact?.trim()) throw contactAndGroupRequired();
   const contact = await findContactByRef(store, scope, params.contact);
-  if (!contact) throw notFound(GROUP_MESSAGES.contactNotFound);
+  if (!contact) throw namedContactNotFound();
   const group = await store.findGroup(scope.id, groupKey(params.group));
-  if (!group) throw notFound(GROUP_MESSAGES.groupNotFound);
+  if (!group) throw groupNotFound();
   return { group, contact };
 }
 
@@ -107,7 +99,7 @@ export async function removeFromGroup(
   params: { group?: string; contact?: string },
 ): Promise<void> {
   const { group, contact } = await resolveMembership(store, scope, params);
-  if (group.systemKind === 'all') throw conflict(GROUP_MESSAGES.systemModified);
+  if (group.systemKind === 'all') throw systemGroupNotModifiable();
   if (group.systemKind === 'blocked') return store.setBlocked(scope.id, contact.id, false);
   await store.removeMember(group.id, contact.id);
 }
@@ -119,6 +111,6 @@ export async function deleteGroup(
   raw: string | undefined,
 ): Promise<void> {
   const group = await requireGroup(store, accountId, raw);
-  if (group.systemKind !== null) throw conflict(GROUP_MESSAGES.systemDeleted);
+  if (group.systemKind !== null) throw systemGroupNotDeletable();
   await store.deleteGroup(accountId, group.id);
 }

@@ -1,14 +1,7 @@
 import { EncodingScanner, utf8Chunks, type CsvEncoding } from './csv-encoding.js';
 import { chooseDelimiter, hasContactKey, mapHeader, type Delimiter } from './csv-header.js';
 import { isCsvInputError, MAX_RECORD_CHARS, readCsvRecords } from './csv-reader.js';
-import { badRequest } from '../errors.js';
-
-/** Contract §4.4: what the upload check answers, letter for letter. */
-export const CSV_ERRORS = {
-  unreadable: 'CSV file could not be read',
-  delimiters: 'Wrong delimiters',
-  malformed: 'CSV file malformed',
-} as const;
+import { csvMalformed, csvUnreadable, csvWrongDelimiters } from '../errors.js';
 
 /** A re-readable upload: each call streams its bytes from the start, in pieces of at most `pieceBytes`. */
 export type ByteSource = (pieceBytes: number) => AsyncIterable<Buffer>;
@@ -30,7 +23,7 @@ const SAMPLE_ROWS = 100;
  * The checks made before `import_contacts` answers, streaming the whole upload (never holding it):
  * text (UTF-8, or Windows-1252 as Excel writes it), a delimiter on the header line, a header naming
  * a number or email column, rows that split like the header, and quoting that parses to the end.
- * Throws the contract's ApiError otherwise.
+ * Throws the contract's error otherwise (csv_unreadable, csv_wrong_delimiters, csv_malformed).
  */
 export async function inspectCsv(source: ByteSource): Promise<CsvLayout> {
   const scanner = new EncodingScanner();
@@ -40,11 +33,11 @@ export async function inspectCsv(source: ByteSource): Promise<CsvLayout> {
     byteSize += chunk.length;
   }
   const encoding = scanner.finish();
-  if (encoding === undefined) throw badRequest(CSV_ERRORS.unreadable);
+  if (encoding === undefined) throw csvUnreadable();
 
   const choice = chooseDelimiter(await readHeaderLine(utf8Chunks(source(CHECK_PIECE_BYTES), encoding)));
-  if (choice.kind === 'none') throw badRequest(CSV_ERRORS.delimiters);
-  if (choice.kind === 'no-contact-column') throw badRequest(CSV_ERRORS.malformed);
+  if (choice.kind === 'none') throw csvWrongDelimiters();
+  if (choice.kind === 'no-contact-column') throw csvMalformed();
   await checkRecords(utf8Chunks(source(CHECK_PIECE_BYTES), encoding), choice.delimiter);
   return { encoding, delimiter: choice.delimiter, byteSize };
 }
@@ -71,7 +64,7 @@ async function checkRecords(bytes: AsyncIterable<Buffer>, delimiter: Delimiter):
       for (const { fields } of run) {
         if (headerFields === -1) {
           // A quoted header cell spanning lines can make the parser see another header than the sniffer.
-          if (!hasContactKey(mapHeader(fields))) throw badRequest(CSV_ERRORS.malformed);
+          if (!hasContactKey(mapHeader(fields))) throw csvMalformed();
           headerFields = fields.length;
           continue;
         }
@@ -79,15 +72,15 @@ async function checkRecords(bytes: AsyncIterable<Buffer>, delimiter: Delimiter):
         sampled++;
         if (fields.length === headerFields) splitLikeHeader++;
         if (sampled === SAMPLE_ROWS && splitLikeHeader * 2 < sampled) {
-          throw badRequest(CSV_ERRORS.delimiters);
+          throw csvWrongDelimiters();
         }
       }
     }
   } catch (error) {
-    if (isCsvInputError(error)) throw badRequest(CSV_ERRORS.malformed);
+    if (isCsvInputError(error)) throw csvMalformed();
     throw error;
   }
-  if (headerFields === -1) throw badRequest(CSV_ERRORS.unreadable);
+  if (headerFields === -1) throw csvUnreadable();
   // Most rows must split into the header's fields; a few odd rows are rejected one by one later.
-  if (sampled > 0 && splitLikeHeader * 2 < sampled) throw badRequest(CSV_ERRORS.delimiters);
+  if (sampled > 0 && splitLikeHeader * 2 < sampled) throw csvWrongDelimiters();
 }

@@ -1,19 +1,16 @@
-import { CSV_ERRORS, inspectCsv, type ByteSource } from './csv-inspect.js';
-import { badRequest, notFound } from '../errors.js';
+import { inspectCsv, type ByteSource } from './csv-inspect.js';
+import {
+  csvUnreadable,
+  fileRequired,
+  groupNotFound,
+  importNotFound,
+  invalidOverwrite,
+  missingParameter,
+  reportEmailNotAUser,
+} from '../errors.js';
 import type { ImportJob, ImportStore } from '../ports/import-store.js';
 import { REPORTED_ERRORS } from './import-report.js';
 import type { RejectedRow } from './import-rows.js';
-
-/** Contract §4.4 and its `get_import` extension, letter for letter. */
-export const IMPORT_MESSAGES = {
-  fileRequired: 'File required',
-  emailMissing: 'email parameter is missing',
-  notAUser: (email: string) => `The email ${email} must be associated to a user on your account`,
-  overwrite: 'overwrite must be 0 or 1',
-  groupNotFound: 'group not found',
-  importIdMissing: 'import_id parameter is missing',
-  importNotFound: 'import not found',
-} as const;
 
 export interface ImportRequest {
   readonly accountId: number;
@@ -46,23 +43,23 @@ export async function startImport(
   request: ImportRequest,
   chunkBytes: number,
 ): Promise<{ email: string; importId: number }> {
-  if (!request.upload && !present(request.fileText)) throw badRequest(IMPORT_MESSAGES.fileRequired);
-  if (!present(request.email)) throw badRequest(IMPORT_MESSAGES.emailMissing);
+  if (!request.upload && !present(request.fileText)) throw fileRequired();
+  if (!present(request.email)) throw missingParameter('email');
   const email = request.email.trim();
   const reportEmail = await store.findUserEmail(request.accountId, email);
-  if (reportEmail === undefined) throw badRequest(IMPORT_MESSAGES.notAUser(email));
+  if (reportEmail === undefined) throw reportEmailNotAUser(email);
 
   let source = request.upload;
   if (!source) {
     const text = request.fileText ?? '';
     // `file=abc.csv` names a file on the client's disk; the server has no file by that name to read.
-    if (!/[\r\n]/.test(text)) throw badRequest(CSV_ERRORS.unreadable);
+    if (!/[\r\n]/.test(text)) throw csvUnreadable();
     source = textSource(text);
   }
   const layout = await inspectCsv(source);
 
   const overwrite = request.overwrite?.trim() ?? '';
-  if (overwrite !== '' && overwrite !== '0' && overwrite !== '1') throw badRequest(IMPORT_MESSAGES.overwrite);
+  if (overwrite !== '' && overwrite !== '0' && overwrite !== '1') throw invalidOverwrite();
   let groupId: number | null = null;
   if (present(request.group)) {
     const raw = request.group.trim();
@@ -70,7 +67,7 @@ export async function startImport(
       request.accountId,
       /^\d+$/.test(raw) ? { id: /^\d{1,15}$/.test(raw) ? Number(raw) : 0 } : { name: raw },
     );
-    if (!group) throw notFound(IMPORT_MESSAGES.groupNotFound);
+    if (!group) throw groupNotFound();
     groupId = group.id;
   }
 
@@ -88,9 +85,9 @@ export async function findImport(
   accountId: number,
   rawId: string | undefined,
 ): Promise<{ job: ImportJob; errors: RejectedRow[] }> {
-  if (!present(rawId)) throw badRequest(IMPORT_MESSAGES.importIdMissing);
+  if (!present(rawId)) throw missingParameter('import_id');
   const id = /^\d{1,15}$/.test(rawId.trim()) ? Number(rawId.trim()) : 0;
   const job = id > 0 ? await store.findImport(accountId, id) : undefined;
-  if (!job) throw notFound(IMPORT_MESSAGES.importNotFound);
+  if (!job) throw importNotFound();
   return { job, errors: await store.listErrors(job.id, REPORTED_ERRORS) };
 }

@@ -2,6 +2,7 @@ import type { ColumnMap } from './csv-header.js';
 import type { CsvRecord } from './csv-reader.js';
 import { normaliseEmail } from '../common/email.js';
 import { normalisePhone } from '../common/phone.js';
+import { contactKeyRequired, invalidEmailAddress, invalidPhoneNumber, parameterTooLong } from '../errors.js';
 
 export type Language = 'fr' | 'en';
 
@@ -27,13 +28,16 @@ export interface RejectedRow {
   readonly reason: string;
 }
 
-/** Why a row is rejected; the contact texts are those of post_contact. */
+/**
+ * Why a row is rejected (stored per row, shown by get_import): not errors of the request itself,
+ * but the contact checks answer with post_contact's own texts, taken from the catalogue.
+ */
 export const ROW_REASONS = {
-  numberOrEmail: 'Contact number or email required',
-  number: 'number is not a valid phone number',
-  email: 'email is not a valid email address',
-  nameTooLong: 'name is too long',
-  descriptionTooLong: 'description is too long',
+  numberOrEmail: contactKeyRequired().message,
+  number: invalidPhoneNumber('number').message,
+  email: invalidEmailAddress('email').message,
+  nameTooLong: parameterTooLong('name').message,
+  descriptionTooLong: parameterTooLong('description').message,
   groupTooLong: 'group name is too long (maximum 100 characters)',
   twoContacts: 'number and email belong to two different contacts',
   fieldCount: (expected: number, found: number): string =>

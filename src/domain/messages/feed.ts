@@ -1,5 +1,12 @@
-import { INVALID_DATE, parseDateTime } from '../common/dates.js';
-import { badRequest } from '../errors.js';
+import { parseDateTime } from '../common/dates.js';
+import {
+  invalidDate,
+  invalidDirection,
+  invalidFeedLimit,
+  invalidTimezone,
+  missingParameter,
+  notAWholeNumber,
+} from '../errors.js';
 import { localToUtc, resolveTimeZone } from '../common/timezone.js';
 
 /** get_feed's query once its parameters are read (contract §3.1). */
@@ -27,18 +34,17 @@ export interface FeedParams {
 /** Reads get_feed's parameters; throws the contract's errors, checked in the order documented. */
 export function parseFeedQuery(params: FeedParams): FeedQuery {
   const rawStart = params.date_start?.trim() ?? '';
-  if (rawStart === '') throw badRequest('date_start parameter is missing');
+  if (rawStart === '') throw missingParameter('date_start');
   const local = parseDateTime(rawStart);
-  if (!local) throw badRequest(INVALID_DATE);
+  if (!local) throw invalidDate();
   let timeZone = 'UTC';
   if (params.pref_timezone !== undefined && params.pref_timezone.trim() !== '') {
     const resolved = resolveTimeZone(params.pref_timezone);
-    if (!resolved) throw badRequest(`Invalid timezone: ${params.pref_timezone}`);
+    if (!resolved) throw invalidTimezone(params.pref_timezone);
     timeZone = resolved;
   }
   const direction = (params.direction?.trim() || 'mo').toLowerCase();
-  if (direction !== 'mo' && direction !== 'mt' && direction !== 'all')
-    throw badRequest('direction must be mo or mt');
+  if (direction !== 'mo' && direction !== 'mt' && direction !== 'all') throw invalidDirection();
   return {
     startAt: localToUtc(local, timeZone),
     timeZone,
@@ -51,16 +57,14 @@ export function parseFeedQuery(params: FeedParams): FeedQuery {
 function parseSinceId(raw: string | undefined): number | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw.trim());
-  if (!/^\d{1,15}$/.test(raw.trim()) || !Number.isSafeInteger(value))
-    throw badRequest('since_id must be a whole number');
+  if (!/^\d{1,15}$/.test(raw.trim()) || !Number.isSafeInteger(value)) throw notAWholeNumber('since_id');
   return value;
 }
 
 function parseLimit(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') return FEED_MAX_LIMIT;
   const value = Number(raw.trim());
-  if (!/^\d{1,15}$/.test(raw.trim()) || value < 1)
-    throw badRequest(`limit must be a whole number from 1 to ${FEED_MAX_LIMIT}`);
+  if (!/^\d{1,15}$/.test(raw.trim()) || value < 1) throw invalidFeedLimit(FEED_MAX_LIMIT);
   // Above the maximum a client gets the maximum and continues from the last msg_id it saw.
   return Math.min(value, FEED_MAX_LIMIT);
 }

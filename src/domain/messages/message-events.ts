@@ -25,8 +25,11 @@ export type MessageStatusListener = (
   tx: StoreTransaction,
 ) => Promise<void>;
 
-/** What was queued: SMS for the dispatcher, emails for the email dispatcher, verification calls. */
-export type QueueKind = 'sms' | 'email' | 'call';
+/**
+ * What was queued: SMS for the dispatcher, emails for the email dispatcher, verification calls,
+ * webhook deliveries for the webhook sender.
+ */
+export type QueueKind = 'sms' | 'email' | 'call' | 'webhook';
 
 /**
  * The hooks of the outbound path, shared through AppContext:

@@ -1,5 +1,5 @@
 import { normaliseEmail } from '../common/email.js';
-import { badRequest } from '../errors.js';
+import { emailParametersMissing, invalidEmailAddress, invalidEmailFormat } from '../errors.js';
 
 /** A send_email request once its parameters are read (contract §3.3). */
 export interface EmailRequest {
@@ -18,12 +18,11 @@ export interface EmailParams {
 
 export function parseEmailRequest(params: EmailParams): EmailRequest {
   const { to, subject, message, format } = params;
-  if (!to?.trim() || !subject?.trim() || !message || !format?.trim())
-    throw badRequest('to, subject, message or format parameter is missing');
+  if (!to?.trim() || !subject?.trim() || !message || !format?.trim()) throw emailParametersMissing();
   const address = normaliseEmail(to);
-  if (!address) throw badRequest('to is not a valid email address');
+  if (!address) throw invalidEmailAddress('to');
   const kind = format.trim().toLowerCase();
-  if (kind !== 'text' && kind !== 'htm' && kind !== 'html') throw badRequest('format must be text or htm');
+  if (kind !== 'text' && kind !== 'htm' && kind !== 'html') throw invalidEmailFormat();
   return { to: address, subject: subject.trim(), body: message, format: kind === 'text' ? 'text' : 'htm' };
 }
 

@@ -1,8 +1,8 @@
 import type { SmsEncoding } from '../ports/transports.js';
 
 /**
- * The outbound path's model and the store interface the API edge needs (send, get_feed, send_email,
- * send_verification). The SQL lives in src/store/ (OutboundRepo) and is wired in main.ts.
+ * The outbound path's model: sends, feed rows, emails and verifications as the services and their
+ * store ports exchange them. The SQL lives in src/store/ (OutboundRepo) and is wired in main.ts.
  */
 
 /** One `send`, validated and with its parts counted. */
@@ -28,8 +28,25 @@ export type SendOutcome =
   | { readonly kind: 'blocked' }
   | { readonly kind: 'unknown_sender' };
 
-/** Contract §3.2: the same idempotency_key within 24 h answers the first msg_id and sends nothing. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** What every stored SMS has, sent (MT) or received (MO). */
+export interface MessageFields {
+  readonly accountId: number;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly partCount: number;
+  readonly encoding: SmsEncoding;
+  readonly contactId: number | null;
+}
+
+/** An outbound SMS to queue: what `send`, a verification, a broadcast or an opt-out confirmation writes. */
+export interface NewOutboundMessage extends MessageFields {
+  readonly broadcastId?: number | null;
+  /** 0 = single sends and verification codes, 1 = bulk. */
+  readonly priority: number;
+  readonly idempotencyKey?: string | null;
+  readonly acceptedAt: number;
+}
 
 /** A message as the feed shows it, with what status_mt is written from. */
 export interface FeedRow {
@@ -82,16 +99,12 @@ export interface NewVerification {
 
 export type VerificationOutcome = 'created' | 'request_id_used' | 'rate_limited';
 
+/**
+ * What send_verification still asks of the store directly (its service and port come with the
+ * verification work). send, get_feed and send_email go through MessagingService and its
+ * MessagesStore port (domain/ports/messages-store.ts).
+ */
 export interface OutboundStore {
-  /**
-   * Writes a send as `queued` — with the sender, blocked-recipient and idempotency checks, in the same
-   * transaction — and resolves once it is committed.
-   */
-  enqueueSend(command: SendCommand): Promise<SendOutcome>;
-  /** One page of an account's feed, oldest first (created_at, id). */
-  listFeed(filter: FeedFilter): Promise<FeedRow[]>;
-  /** Queues an outbound email; returns its id. */
-  queueEmail(email: NewEmail): Promise<number>;
   /** The account's sender numbers, the first being the default. */
   senderNumbers(accountId: number): Promise<string[]>;
   /** A number learnt (or configured) to take no SMS. */

@@ -1,5 +1,5 @@
 import type { SmsEncoding } from '../ports/transports.js';
-import { badRequest, forbidden } from '../errors.js';
+import { invalidPhoneNumber, messageTooLong, missingParameter, unknownSender } from '../errors.js';
 import { normalisePhone } from '../common/phone.js';
 import { LIMITS, MAX_PARTS, segmentMessage } from '../sms/segments.js';
 
@@ -21,30 +21,25 @@ export interface SendParams {
   idempotency_key?: string;
 }
 
-export const TOO_LONG = `message is too long (maximum ${MAX_PARTS} parts)`;
-export const UNKNOWN_SENDER = 'from is not one of your sender numbers';
-export const RECIPIENT_BLOCKED = 'recipient is blocked';
-export const blockedRecipient = () => forbidden(RECIPIENT_BLOCKED);
-
 /** The longest text that can fit in MAX_PARTS parts in any encoding (every character costs ≥ 1). */
 const MAX_LENGTH = MAX_PARTS * LIMITS['GSM-7'].multi;
 
 /** Reads send's parameters in the documented order; throws the contract's errors. */
 export function parseSendRequest(params: SendParams, defaultCountry: string): SendRequest {
   const rawTo = params.to ?? '';
-  if (rawTo.trim() === '') throw badRequest('to parameter is missing');
-  if (params.message === undefined || params.message === '') throw badRequest('message parameter is missing');
+  if (rawTo.trim() === '') throw missingParameter('to');
+  if (params.message === undefined || params.message === '') throw missingParameter('message');
   const to = normalisePhone(rawTo, defaultCountry);
-  if (!to) throw badRequest('to is not a valid phone number');
+  if (!to) throw invalidPhoneNumber('to');
   // NFC: a decomposed "é" (e + combining accent, as some keyboards send it) is one GSM-7 character.
   const body = params.message.normalize('NFC');
-  if (body.length > MAX_LENGTH) throw badRequest(TOO_LONG);
+  if (body.length > MAX_LENGTH) throw messageTooLong();
   const segmented = segmentMessage(body);
-  if (segmented.parts.length > MAX_PARTS) throw badRequest(TOO_LONG);
+  if (segmented.parts.length > MAX_PARTS) throw messageTooLong();
   let from: string | undefined;
   if (params.from !== undefined && params.from.trim() !== '') {
     const sender = normaliseSender(params.from, defaultCountry);
-    if (!sender) throw badRequest(UNKNOWN_SENDER);
+    if (!sender) throw unknownSender();
     from = sender;
   }
   const key = params.idempotency_key?.trim();

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js';
+import { invalidLanguage, invalidPhoneNumber, invalidVerificationCode, missingParameter } from '../errors.js';
 import { normalisePhone, phoneKind } from '../common/phone.js';
 
 /** A send_verification request once its parameters are read (contract §3.4). */
@@ -17,22 +17,19 @@ export interface VerificationParams {
   request_id?: string;
 }
 
-export const REQUEST_ID_USED = 'request_id already used';
-export const TOO_MANY_VERIFICATIONS = 'Too many verification requests for this number';
-
 /** Reads send_verification's parameters in the documented order; throws the contract's errors. */
 export function parseVerificationRequest(
   params: VerificationParams,
-  account: { default_country: string; default_language: string },
+  account: { readonly defaultCountry: string; readonly defaultLanguage: string },
 ): VerificationRequest {
   const rawTo = params.to ?? '';
-  if (rawTo.trim() === '') throw badRequest('to parameter is missing');
-  const to = normalisePhone(rawTo, account.default_country);
-  if (!to) throw badRequest('to is not a valid phone number');
+  if (rawTo.trim() === '') throw missingParameter('to');
+  const to = normalisePhone(rawTo, account.defaultCountry);
+  if (!to) throw invalidPhoneNumber('to');
   const code = (params.code ?? '').trim();
-  if (!/^\d{4,10}$/.test(code)) throw badRequest('code must be 4 to 10 digits');
-  const rawLanguage = params.language?.trim().toLowerCase() || account.default_language;
-  if (rawLanguage !== 'fr' && rawLanguage !== 'en') throw badRequest('language must be fr or en');
+  if (!/^\d{4,10}$/.test(code)) throw invalidVerificationCode();
+  const rawLanguage = params.language?.trim().toLowerCase() || account.defaultLanguage;
+  if (rawLanguage !== 'fr' && rawLanguage !== 'en') throw invalidLanguage();
   const requestId = params.request_id?.trim();
   return { to, code, language: rawLanguage, requestId: requestId === '' ? undefined : requestId };
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { badRequest } from '../errors.js';
+import { webhookEventsInvalid, webhookUrlInvalid, webhookUrlPrivate, webhookUrlRequired } from '../errors.js';
 
 /**
  * Webhooks (contract §8): an account registers URLs that receive, as signed JSON POSTs, its inbound
@@ -14,16 +14,6 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const MAX_WEBHOOKS_PER_ACCOUNT = 10;
 
-export const WEBHOOK_MESSAGES = {
-  urlRequired: 'Webhook url required',
-  urlInvalid: 'Webhook url must be an http or https URL',
-  urlPrivate: 'Webhook url must not point to a private or loopback address',
-  eventsInvalid: 'Webhook events must be mo, status or all',
-  tooMany: `Too many webhooks (${MAX_WEBHOOKS_PER_ACCOUNT} at most)`,
-  idRequired: 'Webhook id required',
-  notFound: 'Webhook not found',
-} as const;
-
 export interface WebhookRequest {
   readonly url: string;
   readonly events: readonly WebhookEvent[];
@@ -35,16 +25,16 @@ export function parseWebhookRequest(
   allowPrivate: boolean,
 ): WebhookRequest {
   const raw = params.url?.trim() ?? '';
-  if (raw === '') throw badRequest(WEBHOOK_MESSAGES.urlRequired);
+  if (raw === '') throw webhookUrlRequired();
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw badRequest(WEBHOOK_MESSAGES.urlInvalid);
+    throw webhookUrlInvalid();
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password)
-    throw badRequest(WEBHOOK_MESSAGES.urlInvalid);
-  if (!allowPrivate && isPrivateHost(url.hostname)) throw badRequest(WEBHOOK_MESSAGES.urlPrivate);
+    throw webhookUrlInvalid();
+  if (!allowPrivate && isPrivateHost(url.hostname)) throw webhookUrlPrivate();
   return { url: url.toString(), events: parseEvents(params.events) };
 }
 
@@ -56,8 +46,7 @@ function parseEvents(raw: string | undefined): WebhookEvent[] {
   if (words.length === 0 || words.includes('all')) return [...WEBHOOK_EVENTS];
   const events = new Set<WebhookEvent>();
   for (const word of words) {
-    if (!(WEBHOOK_EVENTS as readonly string[]).includes(word))
-      throw badRequest(WEBHOOK_MESSAGES.eventsInvalid);
+    if (!(WEBHOOK_EVENTS as readonly string[]).includes(word)) throw webhookEventsInvalid();
     events.add(word as WebhookEvent);
   }
   return WEBHOOK_EVENTS.filter((e) => events.has(e));

@@ -1,7 +1,5 @@
 import type { Contact, Group } from '../../domain/contacts/address-book.js';
-import type { AccountScope } from '../../domain/contacts/contacts.js';
 import { formatUtc } from '../../domain/common/dates.js';
-import type { AccountRow } from '../../store/accounts/accounts-repo.js';
 
 /** The source's field order and JSON types for contacts and groups (contract §4, §5). */
 
@@ -41,13 +39,5 @@ export function presentContact(
     user_id: String(contact.userId),
     language: contact.language,
     created_at_unix: Math.floor(contact.createdAt / 1000),
-  };
-}
-
-export function accountScope(account: AccountRow): AccountScope {
-  return {
-    id: account.id,
-    defaultLanguage: account.default_language,
-    defaultCountry: account.default_country,
   };
 }

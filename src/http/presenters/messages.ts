@@ -36,3 +36,8 @@ export function presentFeedMessage(
 export function presentSent(outcome: Extract<SendOutcome, { id: number }>): object {
   return { status: true, msg_id: outcome.id, part_count: outcome.partCount, encoding: outcome.encoding };
 }
+
+/** send_email's answer: `{"status": true, "msg_id": N}`. */
+export function presentQueuedEmail(id: number): object {
+  return { status: true, msg_id: id };
+}

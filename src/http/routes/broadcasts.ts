@@ -1,12 +1,4 @@
 import type { AppContext } from '../../app-context.js';
-import {
-  deleteBroadcast,
-  getBroadcast,
-  listBroadcasts,
-  saveBroadcast,
-  startBroadcast,
-  testBroadcast,
-} from '../../domain/broadcasts/broadcast-service.js';
 import { defineEndpoint, type Endpoint, type ParamSpec } from '../endpoint.js';
 import { presentBroadcastDetail, presentBroadcastItem } from '../presenters/broadcasts.js';
 
@@ -44,7 +36,7 @@ const POST_PARAMS = {
 } satisfies Record<string, ParamSpec>;
 
 export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
-  const store = ctx.broadcasts;
+  const broadcasts = ctx.broadcasts;
   return [
     defineEndpoint({
       name: 'post_broadcast',
@@ -52,7 +44,7 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Add a broadcast, or modify a pending one (`broadcast` given)',
       params: POST_PARAMS,
       async handle({ params, auth }) {
-        const id = await saveBroadcast(store, auth.account.id, params, ctx.now());
+        const id = await broadcasts.save(auth.account.id, params);
         return { status: true, broadcast: { id } };
       },
     }),
@@ -62,8 +54,8 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Every broadcast of the account, newest first',
       params: {},
       async handle({ auth }) {
-        const views = await listBroadcasts(store, auth.account.id);
-        const detailed = auth.account.detailed_status === 1;
+        const views = await broadcasts.list(auth.account.id);
+        const detailed = auth.account.detailedStatus;
         return { status: true, broadcasts: views.map((view) => presentBroadcastItem(view, detailed)) };
       },
     }),
@@ -73,8 +65,8 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'One broadcast with its messages',
       params: { broadcast: broadcastId },
       async handle({ params, auth }) {
-        const view = await getBroadcast(store, auth.account.id, params.broadcast);
-        return presentBroadcastDetail(view, auth.account.detailed_status === 1);
+        const view = await broadcasts.get(auth.account.id, params.broadcast);
+        return presentBroadcastDetail(view, auth.account.detailedStatus);
       },
     }),
     defineEndpoint({
@@ -83,7 +75,7 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Start a pending broadcast now',
       params: { broadcast: broadcastId },
       async handle({ params, auth }) {
-        await startBroadcast(store, auth.account.id, params.broadcast, ctx.config.mailFrom, ctx.now());
+        await broadcasts.start(auth.account.id, params.broadcast);
         return { status: true };
       },
     }),
@@ -93,7 +85,7 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Delete a broadcast; what is still queued is not sent, what was sent stays in the feed',
       params: { broadcast: broadcastId },
       async handle({ params, auth }) {
-        await deleteBroadcast(store, auth.account.id, params.broadcast, ctx.now());
+        await broadcasts.delete(auth.account.id, params.broadcast);
         return { status: true };
       },
     }),
@@ -106,13 +98,7 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
         contact: { description: 'The contact: phone number, email or id.', maxLength: 254 },
       },
       async handle({ params, auth }) {
-        await testBroadcast(
-          store,
-          { id: auth.account.id, defaultCountry: auth.account.default_country },
-          params,
-          ctx.config.mailFrom,
-          ctx.now(),
-        );
+        await broadcasts.test({ id: auth.account.id, defaultCountry: auth.account.defaultCountry }, params);
         return { status: true };
       },
     }),

@@ -1,7 +1,6 @@
 import type { AppContext } from '../../app-context.js';
-import { addContact, MESSAGES, modifyContact, requireContact } from '../../domain/contacts/contacts.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
-import { accountScope, presentContact, presentGroup } from '../presenters/contacts.js';
+import { presentContact, presentGroup } from '../presenters/contacts.js';
 
 const TAG = 'Contacts';
 
@@ -13,7 +12,7 @@ const lookupParams = {
 
 /** Contract §4.1–4.3: get_contact, post_contact, delete_contact. */
 export function contactEndpoints(ctx: AppContext): Endpoint[] {
-  const store = ctx.addressBook;
+  const addressBook = ctx.addressBook;
   const publicUrl = ctx.config.publicUrl;
   return [
     defineEndpoint({
@@ -22,9 +21,7 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'One contact by id, number or email, with its groups',
       params: lookupParams,
       async handle({ params, auth }) {
-        const scope = accountScope(auth.account);
-        const contact = await requireContact(store, scope, params, MESSAGES.numberOrEmailRequired);
-        const groups = await store.groupsOfContact(scope.id, contact);
+        const { contact, groups } = await addressBook.getContact(auth.account, params);
         return {
           status: true,
           contact: [{ ...presentContact(contact, publicUrl), groups: groups.map(presentGroup) }],
@@ -45,11 +42,7 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
         user_id: { description: 'Id of the account user the contact is associated with (default 0)' },
       },
       async handle({ params, auth }) {
-        const scope = accountScope(auth.account);
-        const contact =
-          params.id !== undefined && params.id !== ''
-            ? await modifyContact(store, scope, { ...params, id: params.id })
-            : await addContact(store, scope, params, ctx.now());
+        const contact = await addressBook.saveContact(auth.account, params);
         return { status: true, contact: [presentContact(contact, publicUrl)] };
       },
     }),
@@ -59,9 +52,7 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Delete a contact by id, number or email (its past messages stay)',
       params: lookupParams,
       async handle({ params, auth }) {
-        const scope = accountScope(auth.account);
-        const contact = await requireContact(store, scope, params, MESSAGES.numberEmailOrIdRequired);
-        await store.deleteContact(scope.id, contact.id);
+        await addressBook.deleteContact(auth.account, params);
         return { status: true };
       },
     }),

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import { parseEmailRequest } from '../../domain/messages/outbound-email.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
+import { presentQueuedEmail } from '../presenters/messages.js';
 
 /** send_email (contract §3.3): stored as queued, sent by the email dispatcher. */
 export function emailEndpoints(ctx: AppContext): Endpoint[] {
@@ -16,18 +17,11 @@ export function emailEndpoints(ctx: AppContext): Endpoint[] {
     },
     async handle({ params, auth }) {
       const email = parseEmailRequest(params);
-      const id = await ctx.outbound.queueEmail({
-        accountId: auth.account.id,
-        kind: 'api',
-        from: auth.account.mail_from ?? ctx.config.mailFrom,
-        to: email.to,
-        subject: email.subject,
-        body: email.body,
-        format: email.format,
-        acceptedAt: ctx.now(),
-      });
-      ctx.messageEvents.notifyQueued('email');
-      return { status: true, msg_id: id };
+      const id = await ctx.messaging.sendEmail(
+        { id: auth.account.id, mailFrom: auth.account.mailFrom },
+        email,
+      );
+      return presentQueuedEmail(id);
     },
   });
   return [sendEmail];

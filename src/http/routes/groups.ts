@@ -1,16 +1,10 @@
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../app-context.js';
-import type { AddressBookStore, Group } from '../../domain/contacts/address-book.js';
-import { badRequest } from '../../domain/errors.js';
-import {
-  addToGroup,
-  deleteGroup,
-  removeFromGroup,
-  requireGroup,
-  saveGroup,
-} from '../../domain/contacts/groups.js';
+import type { Group } from '../../domain/contacts/address-book.js';
+import type { AddressBookService } from '../../domain/contacts/address-book-service.js';
+import { notAWholeNumber } from '../../domain/errors.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
-import { accountScope, presentContact, presentGroup } from '../presenters/contacts.js';
+import { presentContact, presentGroup } from '../presenters/contacts.js';
 
 const TAG = 'Groups';
 const PAGE = 1000;
@@ -22,7 +16,7 @@ const membershipParams = {
 
 function parseLimit(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,9}$/.test(raw.trim())) throw badRequest(`${name} must be a whole number`);
+  if (!/^\d{1,9}$/.test(raw.trim())) throw notAWholeNumber(name);
   return Number(raw.trim());
 }
 
@@ -31,7 +25,7 @@ function parseLimit(raw: string | undefined, name: string): number | undefined {
  * `{"status":true,"group":{…},"contacts":[…]}` written as the pages are read.
  */
 function streamMembers(
-  store: AddressBookStore,
+  addressBook: AddressBookService,
   accountId: number,
   group: Group,
   publicUrl: string,
@@ -41,7 +35,7 @@ function streamMembers(
     let afterId = 0;
     let first = true;
     for (;;) {
-      const page = await store.membersPage(accountId, group, afterId, PAGE);
+      const page = await addressBook.membersPage(accountId, group, afterId, PAGE);
       if (page.length === 0) break;
       const json = page.map((c) => JSON.stringify(presentContact(c, publicUrl, true))).join(',');
       yield first ? json : `,${json}`;
@@ -56,7 +50,7 @@ function streamMembers(
 
 /** Contract §5: the group endpoints, with the system groups Tous and Blocked. */
 export function groupEndpoints(ctx: AppContext): Endpoint[] {
-  const store = ctx.addressBook;
+  const addressBook = ctx.addressBook;
   const publicUrl = ctx.config.publicUrl;
   return [
     defineEndpoint({
@@ -65,7 +59,7 @@ export function groupEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Every group of the account, system groups first',
       params: {},
       async handle({ auth }) {
-        const groups = await store.listGroups(auth.account.id);
+        const groups = await addressBook.listGroups(auth.account.id);
         return { status: true, groups: groups.map(presentGroup) };
       },
     }),
@@ -79,19 +73,19 @@ export function groupEndpoints(ctx: AppContext): Endpoint[] {
         offset: { description: 'Skip this many contacts first', extension: true },
       },
       async handle({ params, auth, request }) {
-        const group = await requireGroup(store, auth.account.id, params.group);
+        const group = await addressBook.findGroup(auth.account.id, params.group);
         const limit = parseLimit(params.limit, 'limit');
         const offset = parseLimit(params.offset, 'offset') ?? 0;
         if (limit === undefined && offset === 0) {
           request.server.log.debug({ group: group.id }, 'streaming group members');
-          return streamMembers(store, auth.account.id, group, publicUrl);
+          return streamMembers(addressBook, auth.account.id, group, publicUrl);
         }
         const members = [];
         let afterId = 0;
         let skip = offset;
         const wanted = Math.min(limit ?? Number.MAX_SAFE_INTEGER, 100_000);
         while (members.length < wanted) {
-          const page = await store.membersPage(auth.account.id, group, afterId, PAGE);
+          const page = await addressBook.membersPage(auth.account.id, group, afterId, PAGE);
           if (page.length === 0) break;
           afterId = page[page.length - 1]?.id ?? afterId;
           const usable = page.slice(Math.min(skip, page.length));
@@ -118,7 +112,7 @@ export function groupEndpoints(ctx: AppContext): Endpoint[] {
         group_id: { description: 'Id of the group to rename' },
       },
       async handle({ params, auth }) {
-        const group = await saveGroup(store, auth.account.id, params, ctx.now());
+        const group = await addressBook.saveGroup(auth.account.id, params);
         return { status: true, group: presentGroup(group) };
       },
     }),
@@ -128,7 +122,7 @@ export function groupEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Add a contact to a group (idempotent; adding to Blocked blocks the contact)',
       params: membershipParams,
       async handle({ params, auth }) {
-        await addToGroup(store, accountScope(auth.account), params, ctx.now());
+        await addressBook.addToGroup(auth.account, params);
         return { status: true };
       },
     }),
@@ -138,7 +132,7 @@ export function groupEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Remove a contact from a group (removing from Blocked unblocks it)',
       params: membershipParams,
       async handle({ params, auth }) {
-        await removeFromGroup(store, accountScope(auth.account), params);
+        await addressBook.removeFromGroup(auth.account, params);
         return { status: true };
       },
     }),
@@ -148,7 +142,7 @@ export function groupEndpoints(ctx: AppContext): Endpoint[] {
       summary: 'Delete a group; its contacts are kept',
       params: { group: membershipParams.group },
       async handle({ params, auth }) {
-        await deleteGroup(store, auth.account.id, params.group);
+        await addressBook.deleteGroup(auth.account.id, params.group);
         return { status: true };
       },
     }),

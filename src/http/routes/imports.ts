@@ -1,12 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { AppContext } from '../../app-context.js';
 import type { ByteSource } from '../../domain/imports/csv-inspect.js';
-import { findImport, startImport } from '../../domain/imports/import-requests.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { presentImport } from '../presenters/imports.js';
-
-/** Uploads are stored in chunks of this size: a 50 MB file never travels to the database in one piece. */
-export const CHUNK_BYTES = 1024 * 1024;
 
 /** A multipart upload's temp file, re-readable from the start. */
 function fileSource(path: string): ByteSource {
@@ -19,7 +15,6 @@ function fileSource(path: string): ByteSource {
 
 /** Contract §4.4: import_contacts and its get_import extension. */
 export function importEndpoints(ctx: AppContext): Endpoint[] {
-  const store = ctx.imports;
   const importContacts = defineEndpoint({
     name: 'import_contacts',
     tag: 'contacts',
@@ -44,19 +39,14 @@ export function importEndpoints(ctx: AppContext): Endpoint[] {
     },
     async handle({ params, files, auth }) {
       const upload = files.file;
-      const result = await startImport(
-        store,
-        {
-          accountId: auth.account.id,
-          upload: upload ? fileSource(upload.path) : undefined,
-          fileText: params.file,
-          email: params.email,
-          overwrite: params.overwrite,
-          group: params.group,
-          now: ctx.now(),
-        },
-        CHUNK_BYTES,
-      );
+      const result = await ctx.imports.start({
+        accountId: auth.account.id,
+        upload: upload ? fileSource(upload.path) : undefined,
+        fileText: params.file,
+        email: params.email,
+        overwrite: params.overwrite,
+        group: params.group,
+      });
       return { status: true, email: result.email, import_id: result.importId };
     },
   });
@@ -68,7 +58,7 @@ export function importEndpoints(ctx: AppContext): Endpoint[] {
     extension: true,
     params: { import_id: { description: 'The import_id import_contacts answered', extension: true } },
     async handle({ params, auth }) {
-      const { job, errors } = await findImport(store, auth.account.id, params.import_id);
+      const { job, errors } = await ctx.imports.find(auth.account.id, params.import_id);
       return { status: true, import: presentImport(job, errors) };
     },
   });

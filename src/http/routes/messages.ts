@@ -1,7 +1,6 @@
 import type { AppContext } from '../../app-context.js';
-import { badRequest } from '../../domain/errors.js';
 import { parseFeedQuery } from '../../domain/messages/feed.js';
-import { blockedRecipient, parseSendRequest, UNKNOWN_SENDER } from '../../domain/messages/send-request.js';
+import { parseSendRequest } from '../../domain/messages/send-request.js';
 import { ZonedFormatter } from '../../domain/common/timezone.js';
 import { BODY_LIMIT } from '../app.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
@@ -28,15 +27,8 @@ export function messageEndpoints(ctx: AppContext): Endpoint[] {
       },
     },
     async handle({ params, auth }) {
-      const request = parseSendRequest(params, auth.account.default_country);
-      const outcome = await ctx.outbound.enqueueSend({
-        accountId: auth.account.id,
-        acceptedAt: ctx.now(),
-        ...request,
-      });
-      if (outcome.kind === 'unknown_sender') throw badRequest(UNKNOWN_SENDER);
-      if (outcome.kind === 'blocked') throw blockedRecipient();
-      return presentSent(outcome);
+      const request = parseSendRequest(params, auth.account.defaultCountry);
+      return presentSent(await ctx.messaging.send(auth.account.id, request));
     },
   });
 
@@ -56,9 +48,9 @@ export function messageEndpoints(ctx: AppContext): Endpoint[] {
     },
     async handle({ params, auth }) {
       const query = parseFeedQuery(params);
-      const rows = await ctx.outbound.listFeed({ accountId: auth.account.id, ...query });
+      const rows = await ctx.messaging.feed(auth.account.id, query);
       const formatter = new ZonedFormatter(query.timeZone);
-      const detailed = auth.account.detailed_status === 1;
+      const detailed = auth.account.detailedStatus;
       return rows.map((row) => presentFeedMessage(row, formatter, detailed));
     },
   });

@@ -1,14 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
-import { conflict, tooManyRequests } from '../../domain/errors.js';
-import { segmentMessage } from '../../domain/sms/segments.js';
-import {
-  chooseVerificationChannel,
-  parseVerificationRequest,
-  REQUEST_ID_USED,
-  TOO_MANY_VERIFICATIONS,
-  verificationSmsText,
-} from '../../domain/verification/verification.js';
+import { parseVerificationRequest } from '../../domain/verification/verification.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 /** send_verification (contract §3.4): a code by SMS or by voice call, rate-limited. */
@@ -25,34 +16,10 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
     },
     async handle({ params, auth }) {
       const request = parseVerificationRequest(params, auth.account);
-      const requestId = request.requestId ?? randomUUID();
-      const { verify } = ctx.config;
-      const route = chooseVerificationChannel(
-        request.to,
-        await ctx.outbound.isKnownLandline(request.to),
-        verify.landlinePrefixes,
-      );
-      let sms;
-      if (route.channel === 'sms') {
-        const body = verificationSmsText(request.code, request.language);
-        const { parts, encoding } = segmentMessage(body);
-        const [from = ''] = await ctx.outbound.senderNumbers(auth.account.id);
-        sms = { from, body, partCount: parts.length, encoding, fallback: route.fallbackToVoice };
-      }
-      const outcome = await ctx.outbound.createVerification({
+      const requestId = await ctx.verification.send(request, {
         accountId: auth.account.id,
         keyId: auth.keyId,
-        requestId,
-        to: request.to,
-        code: request.code,
-        language: request.language,
-        createdAt: ctx.now(),
-        limits: { perNumber: verify.limitPerNumber, perKey: verify.limitPerKey },
-        sms,
       });
-      if (outcome === 'request_id_used') throw conflict(REQUEST_ID_USED);
-      if (outcome === 'rate_limited') throw tooManyRequests(TOO_MANY_VERIFICATIONS);
-      ctx.messageEvents.notifyQueued(sms ? 'sms' : 'call');
       return { status: true, request_id: requestId };
     },
   });

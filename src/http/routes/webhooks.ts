@@ -1,18 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import { formatUtc } from '../../domain/common/dates.js';
-import { badRequest, notFound } from '../../domain/errors.js';
-import {
-  newWebhookSecret,
-  parseWebhookRequest,
-  WEBHOOK_MESSAGES,
-  type WebhookEvent,
-} from '../../domain/webhooks/webhooks.js';
-import {
-  deleteWebhook,
-  insertWebhook,
-  listWebhooks,
-  type Webhook,
-} from '../../store/webhooks/webhooks-repo.js';
+import type { Webhook } from '../../domain/ports/webhook-store.js';
+import type { WebhookEvent } from '../../domain/webhooks/webhooks.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 
 const TAG = 'Webhooks';
@@ -44,9 +33,7 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
         events: { description: 'mo, status or all (default), comma-separated' },
       },
       async handle({ params, auth }) {
-        const request = parseWebhookRequest(params, ctx.config.webhookAllowPrivate);
-        const secret = newWebhookSecret();
-        const webhook = await insertWebhook(ctx.store.db, auth.account.id, { ...request, secret }, ctx.now());
+        const { webhook, secret } = await ctx.webhooks.create(auth.account.id, params);
         // The secret is shown once, here: receivers check X-VuduMobile-Signature with it.
         return { status: true, webhook: { ...presentWebhook(webhook), secret } };
       },
@@ -58,7 +45,7 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
       extension: true,
       params: {},
       async handle({ auth }) {
-        const webhooks = await listWebhooks(ctx.store.db, auth.account.id);
+        const webhooks = await ctx.webhooks.list(auth.account.id);
         return { status: true, webhooks: webhooks.map(presentWebhook) };
       },
     }),
@@ -69,11 +56,7 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
       extension: true,
       params: { id: { description: 'The webhook’s id' } },
       async handle({ params, auth }) {
-        const raw = params.id?.trim() ?? '';
-        if (raw === '') throw badRequest(WEBHOOK_MESSAGES.idRequired);
-        const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
-        if (!(await deleteWebhook(ctx.store.db, auth.account.id, id)))
-          throw notFound(WEBHOOK_MESSAGES.notFound);
+        await ctx.webhooks.delete(auth.account.id, params.id);
         return { status: true };
       },
     }),

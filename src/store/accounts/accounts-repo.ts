@@ -1,16 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { NewAccount } from '../../domain/accounts/accounts.js';
 import type { AccountsTable, Database } from '../schema.js';
 import type { Selectable } from 'kysely';
 
 export type AccountRow = Selectable<AccountsTable>;
-
-export interface NewAccount {
-  name: string;
-  defaultLanguage: 'fr' | 'en';
-  defaultCountry: string;
-  mailFrom: string | null;
-  senders: readonly string[];
-}
 
 export const SYSTEM_GROUPS = [
   { name: 'Tous', kind: 'all' },
@@ -85,6 +78,7 @@ export async function listSenders(db: Kysely<Database>, accountId: number): Prom
   return rows.map((r) => r.number);
 }
 
+/** The account that sends from `number` (a long or short code; numbers are unique across accounts), if any. */
 export async function findSenderAccount(db: Kysely<Database>, number: string): Promise<number | undefined> {
   const row = await db
     .selectFrom('account_senders')

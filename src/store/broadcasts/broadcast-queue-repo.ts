@@ -1,25 +1,31 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import {
+  UNSETTLED_EMAIL_STATES,
+  UNSETTLED_SMS_STATES,
+} from '../../domain/broadcasts/broadcast-completion.js';
+import { smsDisposition } from '../../domain/broadcasts/broadcast-fanout.js';
+import { planPacing } from '../../domain/broadcasts/broadcast-pacing.js';
 import type {
   BroadcastQueueStore,
   FanOutBatch,
   FanOutClaim,
   FanOutOptions,
-  MessageOutcome,
   SnapshotRecipient,
-} from '../../domain/broadcasts/broadcast-fanout.js';
+} from '../../domain/ports/broadcast-queue.js';
+import type { StoreTransaction } from '../../domain/ports/transaction.js';
 import { textsOf } from './broadcast-texts.js';
 import type { DialectName } from '../database.js';
+import { queuedEmailRow } from '../emails/email-rows.js';
+import { outboundMessageRow } from '../messages/message-rows.js';
 import type { Database, EmailsTable, MessagesTable } from '../schema.js';
+import { fromStoreTransaction, type Executor } from '../transaction.js';
 import { inList } from '../value-lists.js';
+import { insertUnnest } from '../postgres/unnest.js';
 
-/** Rows per INSERT: 1000 × 16 columns stays far below both engines' bound-parameter limits. */
+/** Rows per INSERT: 1000 × the row builders' 21 columns stays below both engines' bound-parameter limits (32,766; 65,535). */
 const INSERT_CHUNK = 1000;
 
-/** SMS states that are not final yet (the dispatcher's in-flight 'sending', and 'sent' awaiting a receipt). */
-const SMS_PENDING = ['queued', 'sending', 'sent'];
-const EMAIL_PENDING = ['queued', 'sending'];
-
-/** The broadcast fan-out, its completion, and the receipt hook, on SQLite or PostgreSQL. */
+/** The broadcast fan-out and its completion, on SQLite or PostgreSQL. */
 export class BroadcastQueueRepo implements BroadcastQueueStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -115,52 +121,45 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
         claim.accountId,
         batch.sms.map((s) => s.to),
       );
-      const outcome = (sms: FanOutBatch['sms'][number]) =>
-        sms.failure !== null
-          ? { status: 'failed', error: sms.failure }
-          : optedOut.has(sms.to)
-            ? { status: 'cancelled', error: 'recipient opted out' }
-            : { status: 'queued', error: null };
-      const dispatchable = batch.sms.filter((s) => outcome(s).status === 'queued').length;
+      const outcomes = batch.sms.map((sms) => ({ sms, ...smsDisposition(sms, optedOut) }));
+      const dispatchable = outcomes.filter((o) => o.status === 'queued').length;
       const slots = await reserveSlots(trx, claim.accountId, dispatchable, options);
       let slot = 0;
-      const messages: Insertable<MessagesTable>[] = batch.sms.map((sms) => {
-        const { status, error } = outcome(sms);
+      const messages: Insertable<MessagesTable>[] = outcomes.map(({ sms, status, error }) => {
         const queued = status === 'queued';
         return {
-          account_id: claim.accountId,
-          direction: 'mt',
-          from_number: claim.fromNumber,
-          to_number: sms.to,
-          body: sms.body,
-          part_count: sms.partCount,
-          encoding: sms.encoding,
+          ...outboundMessageRow({
+            accountId: claim.accountId,
+            from: claim.fromNumber,
+            to: sms.to,
+            body: sms.body,
+            partCount: sms.partCount,
+            encoding: sms.encoding,
+            contactId: sms.contactId,
+            broadcastId: claim.broadcastId,
+            priority: 1,
+            acceptedAt: now,
+          }),
           status,
-          contact_id: sms.contactId,
-          broadcast_id: claim.broadcastId,
-          priority: 1,
-          attempts: 0,
           next_attempt_at: queued ? slots(slot++) : now,
           error,
-          created_at: now,
           done_at: queued ? null : now,
         };
       });
-      const emails: Insertable<EmailsTable>[] = batch.emails.map((email) => ({
-        account_id: claim.accountId,
-        kind: 'broadcast',
-        from_address: claim.mailFrom,
-        to_address: email.to,
-        subject: email.subject,
-        body: email.html,
-        format: 'htm',
-        status: 'queued',
-        contact_id: email.contactId,
-        broadcast_id: claim.broadcastId,
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
-      }));
+      const emails: Insertable<EmailsTable>[] = batch.emails.map((email) =>
+        queuedEmailRow({
+          accountId: claim.accountId,
+          kind: 'broadcast',
+          from: claim.mailFrom,
+          to: email.to,
+          subject: email.subject,
+          body: email.html,
+          format: 'htm',
+          contactId: email.contactId,
+          broadcastId: claim.broadcastId,
+          acceptedAt: now,
+        }),
+      );
       if (this.dialect === 'postgres') await insertMessagesUnnest(trx, messages);
       else
         for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
@@ -190,33 +189,8 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
     return rows.map((r) => r.id);
   }
 
-  completeIfDone(broadcastId: number, now: number): Promise<boolean> {
-    return completeBroadcastIfDone(this.db, broadcastId, now);
-  }
-
-  async recordMessageOutcome(outcome: MessageOutcome): Promise<void> {
-    const final = outcome.status !== 'sent';
-    const receipt = outcome.detailedStatus !== undefined && outcome.detailedStatus !== null;
-    // sent_at: the submit time. A receipt (or a delivery) proves the message was handed over even
-    // if its 'sent' was never recorded; a transport rejection leaves it null (never sent).
-    const handedOver = outcome.status !== 'failed' || receipt;
-    await this.db.transaction().execute(async (trx) => {
-      let update = trx
-        .updateTable('messages')
-        .set({
-          status: outcome.status,
-          ...(receipt ? { detailed_status: outcome.detailedStatus } : {}),
-          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-          ...(handedOver ? { sent_at: sql<number>`coalesce(sent_at, ${outcome.at})` } : {}),
-          ...(final ? { done_at: outcome.at, lease_until: null } : {}),
-        })
-        .where('id', '=', outcome.messageId);
-      // 'sent' never overwrites a final state: a receipt may be recorded before the submit's answer.
-      if (!final) update = update.where('status', 'in', ['queued', 'sending']);
-      const row = await update.returning('broadcast_id').executeTakeFirst();
-      if (final && row?.broadcast_id != null)
-        await completeBroadcastIfDone(trx, row.broadcast_id, outcome.at);
-    });
+  completeIfDone(broadcastId: number, now: number, tx?: StoreTransaction): Promise<boolean> {
+    return completeBroadcastIfDone(tx ? fromStoreTransaction(tx) : this.db, broadcastId, now);
   }
 }
 
@@ -229,20 +203,24 @@ async function insertMessagesUnnest(
   trx: Transaction<Database>,
   messages: readonly Insertable<MessagesTable>[],
 ): Promise<void> {
-  if (messages.length === 0) return;
-  const column = <T>(pick: (m: Insertable<MessagesTable>) => T): T[] => messages.map(pick);
-  await sql`
-    insert into messages (account_id, direction, from_number, to_number, body, part_count, encoding,
-      status, contact_id, broadcast_id, priority, attempts, next_attempt_at, error, created_at, done_at)
-    select * from unnest(
-      ${column((m) => m.account_id)}::bigint[], ${column((m) => m.direction)}::text[],
-      ${column((m) => m.from_number)}::text[], ${column((m) => m.to_number)}::text[],
-      ${column((m) => m.body)}::text[], ${column((m) => m.part_count)}::integer[],
-      ${column((m) => m.encoding)}::text[], ${column((m) => m.status)}::text[],
-      ${column((m) => m.contact_id ?? null)}::bigint[], ${column((m) => m.broadcast_id ?? null)}::bigint[],
-      ${column((m) => m.priority)}::integer[], ${column((m) => m.attempts ?? 0)}::integer[],
-      ${column((m) => m.next_attempt_at)}::bigint[], ${column((m) => m.error ?? null)}::text[],
-      ${column((m) => m.created_at)}::bigint[], ${column((m) => m.done_at ?? null)}::bigint[])`.execute(trx);
+  await insertUnnest(trx, 'messages', messages, {
+    account_id: ['bigint', (m) => m.account_id],
+    direction: ['text', (m) => m.direction],
+    from_number: ['text', (m) => m.from_number],
+    to_number: ['text', (m) => m.to_number],
+    body: ['text', (m) => m.body],
+    part_count: ['integer', (m) => m.part_count],
+    encoding: ['text', (m) => m.encoding],
+    status: ['text', (m) => m.status],
+    contact_id: ['bigint', (m) => m.contact_id],
+    broadcast_id: ['bigint', (m) => m.broadcast_id],
+    priority: ['integer', (m) => m.priority],
+    attempts: ['integer', (m) => m.attempts ?? 0],
+    next_attempt_at: ['bigint', (m) => m.next_attempt_at],
+    error: ['text', (m) => m.error],
+    created_at: ['bigint', (m) => m.created_at],
+    done_at: ['bigint', (m) => m.done_at],
+  });
 }
 
 /** Which of these numbers are on the account's suppression list (opted out, or undeliverable). */
@@ -265,10 +243,9 @@ async function suppressedAmong(
 }
 
 /**
- * Spreads a batch over the account's bulk send slots: with a rate of R messages/s, message i of the
- * account's bulk traffic may leave at slot start + i/R s. The next free slot is one row per
- * account, advanced by a single atomic UPDATE, so concurrent broadcasts of one account share the
- * rate. The dispatcher claims only rows whose next_attempt_at has come, which enforces it.
+ * Reserves the batch's window of the account's bulk send slots (planPacing): the next free slot is
+ * one row per account, advanced by a single atomic UPDATE, so concurrent broadcasts of one account
+ * share the rate.
  */
 async function reserveSlots(
   trx: Transaction<Database>,
@@ -276,10 +253,10 @@ async function reserveSlots(
   count: number,
   options: FanOutOptions,
 ): Promise<(index: number) => number> {
-  const { now, ratePerSecond } = options;
-  if (ratePerSecond === null || count === 0) return () => now;
-  const spacingMs = 1000 / ratePerSecond;
-  const durationMs = Math.round(count * spacingMs);
+  const { now } = options;
+  const plan = planPacing(count, options.ratePerSecond);
+  if (plan === null) return () => now;
+  const { durationMs } = plan;
   await trx
     .insertInto('broadcast_pacing')
     .values({ account_id: accountId, next_slot_at: now })
@@ -294,15 +271,16 @@ async function reserveSlots(
     .returning('next_slot_at')
     .executeTakeFirstOrThrow();
   const start = Number(row.next_slot_at) - durationMs;
-  return (index) => start + Math.floor(index * spacingMs);
+  return (index) => plan.slotAt(start, index);
 }
 
 /**
- * in_progress → completed when every SMS and email of the broadcast has a final state. Exported for
- * the dispatcher's final-state hook, which runs it inside the transaction recording the outcome.
+ * in_progress → completed when the fan-out is finished and no SMS or email of the broadcast is in an
+ * unsettled state (BroadcastCompletion decides when to ask; this is its one check). Exported for the
+ * opt-out's cancelling, which runs it inside its own transaction.
  */
 export async function completeBroadcastIfDone(
-  db: Kysely<Database> | Transaction<Database>,
+  db: Executor,
   broadcastId: number,
   now: number,
 ): Promise<boolean> {
@@ -333,7 +311,7 @@ export async function completeBroadcastIfDone(
           selectFrom('messages')
             .select('messages.id')
             .where('messages.broadcast_id', '=', broadcastId)
-            .where('messages.status', 'in', SMS_PENDING),
+            .where('messages.status', 'in', UNSETTLED_SMS_STATES),
         ),
       ),
     )
@@ -343,7 +321,7 @@ export async function completeBroadcastIfDone(
           selectFrom('emails')
             .select('emails.id')
             .where('emails.broadcast_id', '=', broadcastId)
-            .where('emails.status', 'in', EMAIL_PENDING),
+            .where('emails.status', 'in', UNSETTLED_EMAIL_STATES),
         ),
       ),
     )

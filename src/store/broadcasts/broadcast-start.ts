@@ -1,10 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import {
-  BROADCAST_ERRORS,
+  NO_RECIPIENTS_REASON,
+  type BroadcastTexts,
   type StartOptions,
   type StartOutcome,
 } from '../../domain/broadcasts/broadcasts.js';
-import { hasEmailText, hasSmsText } from '../../domain/broadcasts/broadcast-render.js';
+import { selectRecipients, startVerdict } from '../../domain/broadcasts/broadcast-recipients.js';
 import { TEXT_COLUMNS, textsOf } from './broadcast-texts.js';
 import type { Database } from '../schema.js';
 
@@ -44,14 +45,13 @@ const START_HOLD_MS = 60_000;
  * 1. a conditional UPDATE takes the start: it writes a token in lease_until (unused while pending),
  *    so a second caller, in this process or another on the same database, matches no row; rows a
  *    crashed start left in the snapshot are dropped (contacts may have changed since);
- * 2. the recipients are copied in chunks of contact ids, each one INSERT … SELECT that checks the
- *    token: the contacts of the targeted groups, each once (Tous means every contact; Blocked
- *    contributes nobody), blocked contacts excluded, a number on the account's suppression list
- *    gets no SMS, a contact with nothing to receive left out. Chunks keep each write short, so a
+ * 2. the recipients the domain selects (selectRecipients: the targeted groups' contacts, each
+ *    once, never a blocked one; no SMS to a suppressed number) are copied in chunks of contact
+ *    ids, each one INSERT … SELECT that checks the token. Chunks keep each write short, so a
  *    single `send` never waits for a 100,000-row statement;
  * 3. one transaction moves pending → in_progress (still holding the token) and records the totals.
- *    With no recipient the API's start is rolled back (the broadcast stays pending, the caller
- *    answers the error); a scheduled start records the broadcast failed.
+ *    With no recipient (startVerdict) the API's start is rolled back (the broadcast stays pending,
+ *    the caller answers the error); a scheduled start records the broadcast failed.
  * Nothing is fanned out before step 3 commits, so a crash before it leaves a pending broadcast.
  */
 export async function startBroadcastInStore(
@@ -83,13 +83,7 @@ export async function startBroadcastInStore(
   });
   if (!texts) return { kind: 'not_pending' };
 
-  const snapshot = {
-    accountId,
-    broadcastId: id,
-    token,
-    withSms: hasSmsText(texts),
-    withEmail: hasEmailText(texts),
-  };
+  const snapshot = { accountId, broadcastId: id, token, texts };
   for (let after = 0; ;) {
     const upTo = await chunkEnd(db, accountId, after);
     await snapshotRecipients(db, snapshot, after, upTo);
@@ -124,11 +118,12 @@ export async function startBroadcastInStore(
         .executeTakeFirstOrThrow();
       const smsTotal = Number(totals.sms);
       const emailTotal = Number(totals.email);
-      if (smsTotal + emailTotal === 0) {
-        if (!options.scheduled) throw new NoRecipients();
+      const verdict = startVerdict(smsTotal + emailTotal, options.scheduled);
+      if (verdict === 'refuse') throw new NoRecipients();
+      if (verdict === 'fail') {
         await trx
           .updateTable('broadcasts')
-          .set({ status: 'failed', end_date: now, error: BROADCAST_ERRORS.noRecipients })
+          .set({ status: 'failed', end_date: now, error: NO_RECIPIENTS_REASON })
           .where('id', '=', id)
           .execute();
         return { kind: 'no_recipients' };
@@ -164,8 +159,7 @@ interface Snapshot {
   readonly broadcastId: number;
   /** The start's token: a chunk copies nothing once another caller has taken the start over. */
   readonly token: number;
-  readonly withSms: boolean;
-  readonly withEmail: boolean;
+  readonly texts: BroadcastTexts;
 }
 
 /** The contact id that closes the chunk after `after`, or null when the rest fits in one chunk. */
@@ -188,25 +182,23 @@ async function snapshotRecipients(
   after: number,
   upTo: number | null,
 ): Promise<void> {
-  const { accountId, broadcastId, withSms, withEmail } = snapshot;
+  const { accountId, broadcastId } = snapshot;
   const groups = await db
     .selectFrom('broadcast_groups')
     .innerJoin('groups', 'groups.id', 'broadcast_groups.group_id')
-    .select(['groups.id', 'groups.system_kind'])
+    .select(['groups.id', 'groups.system_kind as systemKind'])
     .where('broadcast_groups.broadcast_id', '=', broadcastId)
     .where('groups.account_id', '=', accountId)
     .execute();
-  const everyone = groups.some((g) => g.system_kind === 'all');
-  // Blocked's members are exactly the blocked contacts, whom a broadcast never reaches.
-  const memberGroups = groups.filter((g) => g.system_kind === null).map((g) => g.id);
-  if (!everyone && memberGroups.length === 0) return;
-  const groupFilter = everyone
+  const selection = selectRecipients(groups, snapshot.texts);
+  if (selection === null) return;
+  const groupFilter = selection.everyone
     ? sql``
-    : sql`and exists (select 1 from group_members gm where gm.contact_id = c.id and gm.group_id in (${sql.join(memberGroups)}))`;
-  const smsNumber = withSms
+    : sql`and exists (select 1 from group_members gm where gm.contact_id = c.id and gm.group_id in (${sql.join(selection.memberOf)}))`;
+  const smsNumber = selection.withSms
     ? sql`case when c.number is not null and not exists (select 1 from suppressions s where s.account_id = c.account_id and s.number = c.number) then c.number else null end`
     : sql`null`;
-  const email = withEmail ? sql`c.email` : sql`null`;
+  const email = selection.withEmail ? sql`c.email` : sql`null`;
   const range = upTo === null ? sql`` : sql`and c.id <= ${upTo}`;
   // Set-based: one statement copies every recipient, whatever their number. The bound id is cast
   // because PostgreSQL would otherwise type a parameter in a select list as text.

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { chunks } from '../../domain/common/chunks.js';
 import type { BroadcastCounters, BroadcastMessage } from '../../domain/broadcasts/broadcasts.js';
 import type { Database } from '../schema.js';
 
@@ -10,12 +11,6 @@ import type { Database } from '../schema.js';
 
 /** Big IN lists are cut so that no statement nears either engine's bound-parameter limit. */
 export const IN_CHUNK = 500;
-
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 type Tally = { -readonly [K in keyof BroadcastCounters]: BroadcastCounters[K] };
 

@@ -5,7 +5,6 @@ import type {
   BroadcastDraft,
   BroadcastMessage,
   BroadcastStatus,
-  BroadcastStore,
   BroadcastUpdate,
   ContactLookup,
   GroupLookup,
@@ -15,9 +14,13 @@ import type {
   StartOutcome,
   TestContact,
 } from '../../domain/broadcasts/broadcasts.js';
+import type { BroadcastStore } from '../../domain/ports/broadcast-store.js';
+import { queuedEmailRow } from '../emails/email-rows.js';
+import { outboundMessageRow } from '../messages/message-rows.js';
 import { startBroadcastInStore, senderIdentity } from './broadcast-start.js';
 import { textColumns, textsOf } from './broadcast-texts.js';
-import { chunks, countBroadcastOutcomes, IN_CHUNK, listBroadcastMessages } from './broadcast-stats.js';
+import { chunks } from '../../domain/common/chunks.js';
+import { countBroadcastOutcomes, IN_CHUNK, listBroadcastMessages } from './broadcast-stats.js';
 import type { BroadcastsTable, Database } from '../schema.js';
 
 function toBroadcast(row: Selectable<BroadcastsTable>, groupNames: readonly string[]): Broadcast {
@@ -255,43 +258,40 @@ export class BroadcastsRepo implements BroadcastStore {
       if (sms) {
         await trx
           .insertInto('messages')
-          .values({
-            account_id: accountId,
-            direction: 'mt',
-            from_number: from.number,
-            to_number: sms.to,
-            body: sms.body,
-            part_count: sms.partCount,
-            encoding: sms.encoding,
-            status: 'queued',
-            contact_id: sms.contactId,
-            broadcast_id: null,
-            // A test is a single send: it must not wait behind the bulk it previews.
-            priority: 0,
-            attempts: 0,
-            next_attempt_at: now,
-            created_at: now,
-          })
+          .values(
+            outboundMessageRow({
+              accountId,
+              from: from.number,
+              to: sms.to,
+              body: sms.body,
+              partCount: sms.partCount,
+              encoding: sms.encoding,
+              contactId: sms.contactId,
+              broadcastId: null,
+              // A test is a single send: it must not wait behind the bulk it previews.
+              priority: 0,
+              acceptedAt: now,
+            }),
+          )
           .execute();
       }
       if (email) {
         await trx
           .insertInto('emails')
-          .values({
-            account_id: accountId,
-            kind: 'broadcast_test',
-            from_address: from.mailFrom,
-            to_address: email.to,
-            subject: email.subject,
-            body: email.html,
-            format: 'htm',
-            status: 'queued',
-            contact_id: email.contactId,
-            broadcast_id: null,
-            attempts: 0,
-            next_attempt_at: now,
-            created_at: now,
-          })
+          .values(
+            queuedEmailRow({
+              accountId,
+              kind: 'broadcast_test',
+              from: from.mailFrom,
+              to: email.to,
+              subject: email.subject,
+              body: email.html,
+              format: 'htm',
+              contactId: email.contactId,
+              broadcastId: null,
+              acceptedAt: now,
+            }),
+          )
           .execute();
       }
     });

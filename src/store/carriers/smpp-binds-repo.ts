@@ -1,11 +1,22 @@
 import type { Kysely } from 'kysely';
+import type { BindSlot, BindSlotRequest, BindSlotStore } from '../../domain/ports/bind-slots.js';
 import type { Database } from '../schema.js';
 
-/** A bind slot this process holds: renew it before lease_until, or another process takes it. */
-export interface BindSlot {
-  readonly connector: string;
-  readonly slot: number;
-  readonly leaseUntil: number;
+/** The bind slots (BindSlotStore) on the smpp_binds table. */
+export class KyselyBindSlotStore implements BindSlotStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  acquire(request: BindSlotRequest): Promise<BindSlot | undefined> {
+    return acquireBindSlot(this.db, request);
+  }
+
+  renew(slot: BindSlot, holder: string, leaseUntil: number): Promise<BindSlot | undefined> {
+    return renewBindSlot(this.db, slot, holder, leaseUntil);
+  }
+
+  release(slot: BindSlot, holder: string): Promise<void> {
+    return releaseBindSlot(this.db, slot, holder);
+  }
 }
 
 /**
@@ -15,7 +26,7 @@ export interface BindSlot {
  */
 export async function acquireBindSlot(
   db: Kysely<Database>,
-  options: { connector: string; maxBinds: number; holder: string; now: number; leaseMs: number },
+  options: BindSlotRequest,
 ): Promise<BindSlot | undefined> {
   const { connector, holder, now } = options;
   const leaseUntil = now + options.leaseMs;

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AddressBookStore } from '../../domain/ports/address-book-store.js';
 import {
   UniqueViolation,
-  type AddressBookStore,
   type Contact,
   type ContactFields,
   type ContactKey,

@@ -1,21 +1,79 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
+import { chunks } from '../../domain/common/chunks.js';
+import type {
+  ClaimedMessage,
+  FailedMessage,
+  OutboundClaim,
+  OutboundQueue,
+  RetriedMessage,
+  SentMessage,
+} from '../../domain/ports/outbound-queue.js';
+import type { StoreTransaction } from '../../domain/ports/transaction.js';
 import { normaliseCarrierId } from '../../domain/sms/carrier-id.js';
 import type { DialectName } from '../database.js';
+import { insertUnnest } from '../postgres/unnest.js';
+import {
+  claimValues,
+  dueIds,
+  MESSAGE_QUEUE,
+  releaseExpiredLeases,
+  releaseUntried,
+  renewLease,
+} from '../queue/leased-queue.js';
 import type { Database, MessagePartsTable } from '../schema.js';
-import { inList, listChunkSize, onPostgres } from '../value-lists.js';
+import { fromStoreTransaction, toStoreTransaction } from '../transaction.js';
+import { inList, onPostgres } from '../value-lists.js';
 
-/** A message the dispatcher claimed, with what the submit and the events need. */
-export interface ClaimedMessage {
-  id: number;
-  account_id: number;
-  broadcast_id: number | null;
-  from_number: string;
-  to_number: string;
-  body: string;
-  encoding: string;
-  part_count: number;
-  attempts: number;
-  priority: number;
+export type { ClaimedMessage, SentMessage } from '../../domain/ports/outbound-queue.js';
+
+/** The dispatcher's queue (OutboundQueue) on the `messages` table. */
+export class KyselyOutboundQueue implements OutboundQueue {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  claim(options: OutboundClaim): Promise<ClaimedMessage[]> {
+    return claimDueMessages(this.db, this.dialect, options);
+  }
+
+  renewLease(ids: readonly number[], lease: { from: number; to: number }): Promise<void> {
+    return renewLease(this.db, MESSAGE_QUEUE, ids, lease);
+  }
+
+  releaseClaims(ids: readonly number[], lease: number): Promise<void> {
+    return releaseUntried(this.db, MESSAGE_QUEUE, ids, lease);
+  }
+
+  releaseExpiredLeases(now: number): Promise<number> {
+    return releaseExpiredLeases(this.db, MESSAGE_QUEUE, now);
+  }
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(toStoreTransaction(trx)));
+  }
+
+  recordSent(
+    tx: StoreTransaction,
+    sent: readonly SentMessage[],
+    lease: number,
+    now: number,
+  ): Promise<Set<number>> {
+    return recordSent(fromStoreTransaction(tx), sent, lease, now);
+  }
+
+  recordFailed(
+    tx: StoreTransaction,
+    failed: readonly FailedMessage[],
+    lease: number,
+    now: number,
+  ): Promise<Set<number>> {
+    return recordFailed(fromStoreTransaction(tx), failed, lease, now);
+  }
+
+  recordRetry(tx: StoreTransaction, retries: readonly RetriedMessage[], lease: number): Promise<void> {
+    return recordRetry(fromStoreTransaction(tx), retries, lease);
+  }
 }
 
 /**
@@ -27,7 +85,7 @@ export interface ClaimedMessage {
 export async function claimDueMessages(
   db: Kysely<Database>,
   dialect: DialectName,
-  options: { now: number; leaseUntil: number; limit: number },
+  options: OutboundClaim,
 ): Promise<ClaimedMessage[]> {
   const rows = await claimQuery(db, dialect, options).execute();
   // RETURNING promises no order; submit in the claim's order.
@@ -35,26 +93,11 @@ export async function claimDueMessages(
 }
 
 /** The claim as one UPDATE … WHERE id IN (SELECT … LIMIT n): exported for its plan's test. */
-export function claimQuery(
-  db: Kysely<Database>,
-  dialect: DialectName,
-  options: { now: number; leaseUntil: number; limit: number },
-) {
-  let due = db
-    .selectFrom('messages')
-    .select('id')
-    // A literal, not a parameter: it is the predicate of the partial index messages_queue.
-    .where('status', '=', sql.lit('queued'))
-    .where('next_attempt_at', '<=', options.now)
-    .orderBy('priority')
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(options.limit);
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+export function claimQuery(db: Kysely<Database>, dialect: DialectName, options: OutboundClaim) {
   return db
     .updateTable('messages')
-    .set({ status: 'sending', lease_until: options.leaseUntil })
-    .where('id', 'in', due)
+    .set(claimValues(MESSAGE_QUEUE, options))
+    .where('id', 'in', dueIds(db, dialect, MESSAGE_QUEUE, options))
     .returning([
       'id',
       'account_id',
@@ -67,56 +110,6 @@ export function claimQuery(
       'attempts',
       'priority',
     ]);
-}
-
-/** Extends the lease of a batch still being submitted; rows another dispatcher took are untouched. */
-export async function renewLease(
-  db: Kysely<Database>,
-  ids: readonly number[],
-  lease: { from: number; to: number },
-): Promise<void> {
-  for (const chunk of chunks(ids, listChunkSize(db))) {
-    await db
-      .updateTable('messages')
-      .set({ lease_until: lease.to })
-      .where(inList(db, 'id', chunk))
-      .where('status', '=', 'sending')
-      .where('lease_until', '=', lease.from)
-      .execute();
-  }
-}
-
-/** Puts back to `queued` every message whose lease expired: its dispatcher died or hung. */
-export async function releaseExpiredLeases(db: Kysely<Database>, now: number): Promise<number> {
-  const result = await db
-    .updateTable('messages')
-    .set({ status: 'queued', lease_until: null })
-    .where('status', '=', sql.lit('sending')) // the partial index messages_leases
-    .where('lease_until', '<', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-/** Hands claimed but unsubmitted messages back (a clean stop). */
-export async function releaseClaims(
-  db: Kysely<Database>,
-  ids: readonly number[],
-  lease: number,
-): Promise<void> {
-  for (const chunk of chunks(ids, listChunkSize(db))) {
-    await db
-      .updateTable('messages')
-      .set({ status: 'queued', lease_until: null })
-      .where(inList(db, 'id', chunk))
-      .where('status', '=', 'sending')
-      .where('lease_until', '=', lease)
-      .execute();
-  }
-}
-
-export interface SentMessage {
-  readonly id: number;
-  readonly carrierIds: readonly string[];
 }
 
 /**
@@ -174,28 +167,30 @@ export async function recordSent(
 
 type NewPart = Insertable<MessagePartsTable>;
 
-/** PostgreSQL: one INSERT … SELECT FROM unnest(column arrays), 9 parameters whatever the count. */
+/** PostgreSQL: one INSERT … SELECT FROM unnest, 9 parameters whatever the count; SQLite: VALUES lists. */
 async function insertParts(db: Kysely<Database>, parts: readonly NewPart[]): Promise<void> {
   if (parts.length === 0) return;
   if (!onPostgres(db)) {
     for (const chunk of chunks(parts, 400)) await db.insertInto('message_parts').values(chunk).execute();
     return;
   }
-  const column = <T>(pick: (p: NewPart) => T): T[] => parts.map(pick);
-  await sql`
-    insert into message_parts (message_id, seq, carrier_id, carrier_key, status, stat, err, submitted_at, done_at)
-    select * from unnest(
-      ${column((p) => p.message_id)}::bigint[], ${column((p) => p.seq)}::integer[],
-      ${column((p) => p.carrier_id ?? null)}::text[], ${column((p) => p.carrier_key ?? null)}::text[],
-      ${column((p) => p.status)}::text[], ${column((p) => p.stat ?? null)}::text[],
-      ${column((p) => p.err ?? null)}::text[], ${column((p) => p.submitted_at ?? null)}::bigint[],
-      ${column((p) => p.done_at ?? null)}::bigint[])`.execute(db);
+  await insertUnnest(db, 'message_parts', parts, {
+    message_id: ['bigint', (p) => p.message_id],
+    seq: ['integer', (p) => p.seq],
+    carrier_id: ['text', (p) => p.carrier_id],
+    carrier_key: ['text', (p) => p.carrier_key],
+    status: ['text', (p) => p.status],
+    stat: ['text', (p) => p.stat],
+    err: ['text', (p) => p.err],
+    submitted_at: ['bigint', (p) => p.submitted_at],
+    done_at: ['bigint', (p) => p.done_at],
+  });
 }
 
 /** Records a permanent refusal (or retries exhausted): `failed`, with the transport's reason. */
 export async function recordFailed(
   db: Kysely<Database>,
-  failed: readonly { id: number; error: string }[],
+  failed: readonly FailedMessage[],
   lease: number,
   now: number,
 ): Promise<Set<number>> {
@@ -223,7 +218,7 @@ export async function recordFailed(
 /** Puts messages back in the queue after a retryable refusal, due again at `nextAttemptAt`. */
 export async function recordRetry(
   db: Kysely<Database>,
-  retries: readonly { id: number; error: string; nextAttemptAt: number; countAttempt: boolean }[],
+  retries: readonly RetriedMessage[],
   lease: number,
 ): Promise<void> {
   for (const retry of retries) {
@@ -241,10 +236,4 @@ export async function recordRetry(
       .where('lease_until', '=', lease)
       .execute();
   }
-}
-
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
 }

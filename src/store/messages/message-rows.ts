@@ -1,22 +1,10 @@
 import type { Insertable } from 'kysely';
-import type { SmsEncoding } from '../../domain/ports/transports.js';
+import type { NewOutboundMessage } from '../../domain/messages/outbound.js';
+import type { NewInboundMessage } from '../../domain/ports/inbound-store.js';
 import type { MessagesTable } from '../schema.js';
 
-/** An outbound SMS to queue: what `send`, a verification or a broadcast writes. */
-export interface NewOutboundMessage {
-  readonly accountId: number;
-  readonly from: string;
-  readonly to: string;
-  readonly body: string;
-  readonly partCount: number;
-  readonly encoding: SmsEncoding;
-  readonly contactId: number | null;
-  readonly broadcastId?: number | null;
-  /** 0 = single sends and verification codes, 1 = bulk. */
-  readonly priority: number;
-  readonly idempotencyKey?: string | null;
-  readonly acceptedAt: number;
-}
+export type { NewOutboundMessage } from '../../domain/messages/outbound.js';
+export type { NewInboundMessage } from '../../domain/ports/inbound-store.js';
 
 /** The `messages` row of a queued outbound SMS: the one place its columns and initial state are written. */
 export function outboundMessageRow(message: NewOutboundMessage): Insertable<MessagesTable> {
@@ -42,17 +30,6 @@ export function outboundMessageRow(message: NewOutboundMessage): Insertable<Mess
     sent_at: null,
     done_at: null,
   };
-}
-
-export interface NewInboundMessage {
-  readonly accountId: number;
-  readonly from: string;
-  readonly to: string;
-  readonly body: string;
-  readonly partCount: number;
-  readonly encoding: SmsEncoding;
-  readonly contactId: number | null;
-  readonly receivedAt: number;
 }
 
 /** The `messages` row of a received (MO) SMS: direction `mo`, status `received`, dated at reception. */

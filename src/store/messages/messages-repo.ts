@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FeedFilter, FeedRow } from '../../domain/messages/outbound.js';
+import type { RecipientState } from '../../domain/messages/send-decision.js';
 import type { Database } from '../schema.js';
 import { inList } from '../value-lists.js';
 import { outboundMessageRow, type NewOutboundMessage } from './message-rows.js';
@@ -40,13 +41,6 @@ export async function insertQueuedMessages(
     ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
   }
   return ids;
-}
-
-/** A number a send is addressed to: its contact in the account (if any), and whether it is refused. */
-export interface RecipientState {
-  readonly contactId: number | null;
-  /** A blocked contact of the account, or a number on its suppression list. */
-  readonly blocked: boolean;
 }
 
 /** What a batch of sends needs to know of one account, read in one statement. */

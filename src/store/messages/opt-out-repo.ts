@@ -1,17 +1,12 @@
 import type { Transaction } from 'kysely';
 import type { Language } from '../../domain/contacts/address-book.js';
+import type { OptOutContact, OptOutSubject } from '../../domain/ports/inbound-store.js';
 import { completeBroadcastIfDone } from '../broadcasts/broadcast-queue-repo.js';
 import type { Database } from '../schema.js';
 
 export const OPT_OUT_REASON = 'opt-out';
 
 type Trx = Transaction<Database>;
-
-export interface OptOutSubject {
-  readonly accountId: number;
-  readonly number: string;
-  readonly now: number;
-}
 
 /**
  * STOP: the number goes on the account's suppression list (so it stays refused even if the contact
@@ -21,7 +16,7 @@ export interface OptOutSubject {
 export async function optOut(
   trx: Trx,
   subject: OptOutSubject & { readonly language: Language },
-): Promise<{ contactId: number; language: Language }> {
+): Promise<OptOutContact> {
   await trx
     .insertInto('suppressions')
     .values({
@@ -94,10 +89,7 @@ async function cancelQueuedBulk(trx: Trx, accountId: number, contactId: number, 
  * START: the number leaves the suppression list — whatever put it there, since a phone that writes
  * to us is reachable — and its contact, if any, is unblocked. Returns the contact, if any.
  */
-export async function optIn(
-  trx: Trx,
-  subject: OptOutSubject,
-): Promise<{ contactId: number; language: Language } | undefined> {
+export async function optIn(trx: Trx, subject: OptOutSubject): Promise<OptOutContact | undefined> {
   await trx
     .deleteFrom('suppressions')
     .where('account_id', '=', subject.accountId)

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { MessagesStore } from '../../domain/ports/messages-store.js';
 import type {
   FeedFilter,
   FeedRow,
@@ -16,8 +17,11 @@ import type { Database } from '../schema.js';
 import { SendQueue } from './send-queue.js';
 import { createVerification, isKnownLandline } from '../verification/verifications-repo.js';
 
-/** The outbound path on Kysely (domain/outbound.ts); `onQueued` is told after rows were committed. */
-export class OutboundRepo implements OutboundStore {
+/**
+ * The outbound path on Kysely (domain/ports/messages-store.ts, domain/messages/outbound.ts);
+ * `onQueued` is told after sends were committed.
+ */
+export class OutboundRepo implements MessagesStore, OutboundStore {
   private readonly sends: SendQueue;
 
   constructor(

@@ -1,22 +1,88 @@
 import { sql, type Kysely } from 'kysely';
+import { chunks } from '../../domain/common/chunks.js';
+import type {
+  FinalState,
+  PartCandidate,
+  PartState,
+  PartUpdate,
+  ReceiptStore,
+  Suppression,
+  UnmatchedReceiptRow,
+} from '../../domain/ports/receipt-store.js';
+import type { StoreTransaction } from '../../domain/ports/transaction.js';
 import type { DeliveryReceipt } from '../../domain/ports/transports.js';
 import type { DialectName } from '../database.js';
-import { chunks } from './dispatch-repo.js';
+import { unnestRows } from '../postgres/unnest.js';
 import type { Database } from '../schema.js';
+import { fromStoreTransaction, toStoreTransaction } from '../transaction.js';
 import { inList, listChunkSize, onPostgres } from '../value-lists.js';
 
-/** A part a receipt may be about, with its message. */
-export interface PartCandidate {
-  message_id: number;
-  seq: number;
-  carrier_key: string | null;
-  part_status: string;
-  account_id: number;
-  broadcast_id: number | null;
-  to_number: string;
-  part_count: number;
-  message_status: string;
-  attempts: number;
+/** The receipt service's store (ReceiptStore) on message_parts, messages, suppressions, unmatched_receipts. */
+export class KyselyReceiptStore implements ReceiptStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(toStoreTransaction(trx)));
+  }
+
+  findPartsByKeys(tx: StoreTransaction, keys: readonly string[]): Promise<PartCandidate[]> {
+    return findPartsByKeys(fromStoreTransaction(tx), keys);
+  }
+
+  lockMessages(tx: StoreTransaction, messageIds: readonly number[]): Promise<void> {
+    return lockMessages(fromStoreTransaction(tx), this.dialect, messageIds);
+  }
+
+  updateParts(tx: StoreTransaction, updates: readonly PartUpdate[]): Promise<void> {
+    return updateParts(fromStoreTransaction(tx), updates);
+  }
+
+  listParts(tx: StoreTransaction, messageIds: readonly number[]): Promise<PartState[]> {
+    return listParts(fromStoreTransaction(tx), messageIds);
+  }
+
+  requeueAfterReceipt(
+    tx: StoreTransaction,
+    messageId: number,
+    detailedStatus: string,
+    nextAttemptAt: number,
+  ): Promise<boolean> {
+    return requeueAfterReceipt(fromStoreTransaction(tx), messageId, detailedStatus, nextAttemptAt);
+  }
+
+  finishMessages(tx: StoreTransaction, finals: readonly FinalState[], now: number): Promise<Set<number>> {
+    return finishMessages(fromStoreTransaction(tx), finals, now);
+  }
+
+  suppressNumbers(tx: StoreTransaction, entries: readonly Suppression[], now: number): Promise<void> {
+    return suppressNumbers(fromStoreTransaction(tx), entries, now);
+  }
+
+  insertUnmatchedReceipts(
+    tx: StoreTransaction,
+    receipts: readonly DeliveryReceipt[],
+    now: number,
+  ): Promise<void> {
+    return insertUnmatchedReceipts(fromStoreTransaction(tx), receipts, now);
+  }
+
+  claimUnmatchedReceipts(
+    tx: StoreTransaction,
+    options: { limit: number; beforeId?: number },
+  ): Promise<UnmatchedReceiptRow[]> {
+    return claimUnmatchedReceipts(fromStoreTransaction(tx), this.dialect, options);
+  }
+
+  deleteUnmatchedReceipts(tx: StoreTransaction, ids: readonly number[]): Promise<void> {
+    return deleteUnmatchedReceipts(fromStoreTransaction(tx), ids);
+  }
+
+  purgeUnmatchedReceipts(olderThan: number): Promise<number> {
+    return purgeUnmatchedReceipts(this.db, olderThan);
+  }
 }
 
 export async function findPartsByKeys(
@@ -57,15 +123,6 @@ export async function findPartsByKeys(
   return found;
 }
 
-export interface PartUpdate {
-  readonly messageId: number;
-  readonly seq: number;
-  readonly status: 'sent' | 'delivered' | 'failed';
-  readonly stat: string;
-  readonly err: string;
-  readonly doneAt: number;
-}
-
 /**
  * Stores the receipts' stat/err on their parts. PostgreSQL: one UPDATE … FROM unnest(column arrays)
  * for the batch. SQLite: grouped by value, so most batches take few statements.
@@ -73,13 +130,18 @@ export interface PartUpdate {
 export async function updateParts(db: Kysely<Database>, updates: readonly PartUpdate[]): Promise<void> {
   if (updates.length === 0) return;
   if (onPostgres(db)) {
-    const column = <T>(pick: (u: PartUpdate) => T): T[] => updates.map(pick);
+    const rows = unnestRows(updates, {
+      message_id: ['bigint', (u) => u.messageId],
+      seq: ['integer', (u) => u.seq],
+      status: ['text', (u) => u.status],
+      stat: ['text', (u) => u.stat],
+      err: ['text', (u) => u.err],
+      done_at: ['bigint', (u) => u.doneAt],
+    });
     await sql`
       update message_parts as p
       set status = u.status, stat = u.stat, err = u.err, done_at = u.done_at
-      from unnest(${column((u) => u.messageId)}::bigint[], ${column((u) => u.seq)}::integer[],
-        ${column((u) => u.status)}::text[], ${column((u) => u.stat)}::text[], ${column((u) => u.err)}::text[],
-        ${column((u) => u.doneAt)}::bigint[]) as u(message_id, seq, status, stat, err, done_at)
+      from ${rows}
       where p.message_id = u.message_id and p.seq = u.seq`.execute(db);
     return;
   }
@@ -108,14 +170,6 @@ export async function updateParts(db: Kysely<Database>, updates: readonly PartUp
   }
 }
 
-export interface PartState {
-  message_id: number;
-  seq: number;
-  status: string;
-  stat: string | null;
-  err: string | null;
-}
-
 export async function listParts(db: Kysely<Database>, messageIds: readonly number[]): Promise<PartState[]> {
   const parts: PartState[] = [];
   for (const chunk of chunks(messageIds, listChunkSize(db))) {
@@ -136,7 +190,7 @@ export async function listParts(db: Kysely<Database>, messageIds: readonly numbe
  */
 export async function finishMessages(
   db: Kysely<Database>,
-  finals: readonly { id: number; status: 'delivered' | 'failed'; detailedStatus: string }[],
+  finals: readonly FinalState[],
   now: number,
 ): Promise<Set<number>> {
   const changed = new Set<number>();
@@ -184,7 +238,7 @@ export async function requeueAfterReceipt(
 /** Adds numbers to their accounts' suppression lists ("Supprimer ce destinataire"). */
 export async function suppressNumbers(
   db: Kysely<Database>,
-  entries: readonly { accountId: number; number: string; reason: string }[],
+  entries: readonly Suppression[],
   now: number,
 ): Promise<void> {
   const unique = new Map(entries.map((e) => [`${e.accountId} ${e.number}`, e]));
@@ -218,15 +272,6 @@ export async function insertUnmatchedReceipts(
       )
       .execute();
   }
-}
-
-export interface UnmatchedReceiptRow {
-  id: number;
-  carrier_id: string;
-  stat: string;
-  err: string;
-  done_at: number | null;
-  received_at: number;
 }
 
 /**

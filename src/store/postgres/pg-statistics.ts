@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { StoreMaintenance } from '../../domain/ports/store-maintenance.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -53,5 +54,14 @@ async function analyzeTable(db: Kysely<Database>, name: string): Promise<boolean
   } catch (error) {
     if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return false;
     throw error;
+  }
+}
+
+/** PostgreSQL's upkeep (StoreMaintenance): fresh planner statistics. */
+export class PostgresMaintenance implements StoreMaintenance {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  refreshStatistics(): Promise<string[]> {
+    return analyzeStaleTables(this.db);
   }
 }

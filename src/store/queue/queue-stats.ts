@@ -1,16 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import { CALL_QUEUE, EMAIL_QUEUE, WEBHOOK_QUEUE, type LeasedQueue } from './leased-queue.js';
+import type { QueueStats, QueueStatsReader } from '../../domain/ports/queue-stats.js';
 import type { Database } from '../schema.js';
 
-/** One work queue as an operator watches it: its backlog and how late its oldest due item is. */
-export interface QueueStats {
-  readonly queue: 'sms' | 'sms_bulk' | 'email' | 'call' | 'webhook';
-  /** Rows waiting for a worker, due or not yet (retries, bulk pacing, scheduled). */
-  readonly waiting: number;
-  /** Rows a worker holds under a lease right now. */
-  readonly held: number;
-  /** next_attempt_at of the oldest waiting row (epoch ms), null when none waits. */
-  readonly oldestDueAt: number | null;
+/** The queue gauges' reader (QueueStatsReader) on the store's queue tables. */
+export class KyselyQueueStats implements QueueStatsReader {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  readQueueStats(): Promise<QueueStats[]> {
+    return readQueueStats(this.db);
+  }
 }
 
 /**

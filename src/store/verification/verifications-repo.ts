@@ -1,9 +1,24 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { NewVerification, VerificationOutcome } from '../../domain/messages/outbound.js';
-import type { DialectName } from '../database.js';
-import { CALL_QUEUE, claimValues, dueIds, type ClaimOptions } from '../queue/leased-queue.js';
+import type { StoreTransaction } from '../../domain/ports/transaction.js';
+import type {
+  CallOutcome,
+  ClaimedCall,
+  NewVerification,
+  VerificationOutcome,
+  VerificationStore,
+} from '../../domain/ports/verification-store.js';
+import { listSenders } from '../accounts/accounts-repo.js';
+import type { Store } from '../database.js';
 import { insertQueuedMessage } from '../messages/messages-repo.js';
+import {
+  CALL_QUEUE,
+  claimValues,
+  dueIds,
+  releaseExpiredLeases,
+  type ClaimOptions,
+} from '../queue/leased-queue.js';
 import type { Database } from '../schema.js';
+import { fromStoreTransaction } from '../transaction.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -106,74 +121,77 @@ async function countSince(
   return Number(row.n);
 }
 
-/**
- * The SMS of these verifications failed: those that may fall back (number type unknown) and are
- * still within the wait switch to a voice call. Returns the numbers switched.
- */
-export async function switchToVoice(
-  trx: Transaction<Database>,
-  messageIds: readonly number[],
-  now: number,
-  waitMs: number,
-): Promise<string[]> {
-  if (messageIds.length === 0) return [];
-  const rows = await trx
-    .updateTable('verifications')
-    .set({ status: 'call_queued', channel: 'voice', next_attempt_at: now })
-    .where('message_id', 'in', messageIds)
-    .where('status', '=', 'sms')
-    .where('fallback', '=', 1)
-    .where('created_at', '>=', now - waitMs)
-    .returning('to_number')
-    .execute();
-  return rows.map((r) => r.to_number);
-}
+/** Verifications, landlines and the call queue (domain/ports/verification-store.ts) on the store's database. */
+export class VerificationRepo implements VerificationStore {
+  constructor(private readonly store: Store) {}
 
-export interface ClaimedCall {
-  id: number;
-  account_id: number;
-  to_number: string;
-  language: string;
-  code: string | null;
-  attempts: number;
-}
+  isKnownLandline(number: string): Promise<boolean> {
+    return isKnownLandline(this.store.db, number);
+  }
 
-export async function claimDueCalls(
-  db: Kysely<Database>,
-  dialect: DialectName,
-  options: ClaimOptions,
-): Promise<ClaimedCall[]> {
-  return db
-    .updateTable('verifications')
-    .set(claimValues(CALL_QUEUE, options))
-    .where('id', 'in', dueIds(db, dialect, CALL_QUEUE, options))
-    .returning(['id', 'account_id', 'to_number', 'language', 'code', 'attempts'])
-    .execute();
-}
+  senderNumbers(accountId: number): Promise<string[]> {
+    return listSenders(this.store.db, accountId);
+  }
 
-export type CallOutcome =
-  | { readonly kind: 'placed'; readonly callId: string }
-  | { readonly kind: 'failed'; readonly error: string }
-  | { readonly kind: 'retry'; readonly error: string; readonly nextAttemptAt: number };
+  createVerification(input: NewVerification): Promise<VerificationOutcome> {
+    return createVerification(this.store.db, input);
+  }
 
-/** Records one call's outcome, if this caller still holds its lease. */
-export async function recordCall(
-  db: Kysely<Database>,
-  id: number,
-  outcome: CallOutcome,
-  lease: number,
-): Promise<void> {
-  const settled =
-    outcome.kind === 'placed'
-      ? { status: 'call_placed', call_id: outcome.callId }
-      : outcome.kind === 'failed'
-        ? { status: 'failed', error: outcome.error }
-        : { status: CALL_QUEUE.waiting, error: outcome.error, next_attempt_at: outcome.nextAttemptAt };
-  await db
-    .updateTable('verifications')
-    .set((eb) => ({ ...settled, lease_until: null, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id)
-    .where('status', '=', CALL_QUEUE.holding)
-    .where('lease_until', '=', lease)
-    .execute();
+  async switchToVoice(
+    tx: StoreTransaction,
+    messageIds: readonly number[],
+    now: number,
+    createdSince: number,
+  ): Promise<string[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await fromStoreTransaction(tx)
+      .updateTable('verifications')
+      .set({ status: 'call_queued', channel: 'voice', next_attempt_at: now })
+      .where('message_id', 'in', messageIds)
+      .where('status', '=', 'sms')
+      .where('fallback', '=', 1)
+      .where('created_at', '>=', createdSince)
+      .returning('to_number')
+      .execute();
+    return rows.map((r) => r.to_number);
+  }
+
+  rememberLandlines(
+    tx: StoreTransaction,
+    numbers: readonly string[],
+    reason: string,
+    now: number,
+  ): Promise<void> {
+    return rememberLandlines(fromStoreTransaction(tx), numbers, reason, now);
+  }
+
+  claimDueCalls(options: ClaimOptions): Promise<ClaimedCall[]> {
+    const { db, dialect } = this.store;
+    return db
+      .updateTable('verifications')
+      .set(claimValues(CALL_QUEUE, options))
+      .where('id', 'in', dueIds(db, dialect, CALL_QUEUE, options))
+      .returning(['id', 'account_id', 'to_number', 'language', 'code', 'attempts'])
+      .execute();
+  }
+
+  async recordCall(id: number, outcome: CallOutcome, lease: number): Promise<void> {
+    const settled =
+      outcome.kind === 'placed'
+        ? { status: 'call_placed', call_id: outcome.callId }
+        : outcome.kind === 'failed'
+          ? { status: 'failed', error: outcome.error }
+          : { status: CALL_QUEUE.waiting, error: outcome.error, next_attempt_at: outcome.nextAttemptAt };
+    await this.store.db
+      .updateTable('verifications')
+      .set((eb) => ({ ...settled, lease_until: null, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('status', '=', CALL_QUEUE.holding)
+      .where('lease_until', '=', lease)
+      .execute();
+  }
+
+  releaseExpiredLeases(now: number): Promise<number> {
+    return releaseExpiredLeases(this.store.db, CALL_QUEUE, now);
+  }
 }

@@ -1,22 +1,30 @@
 import type { Kysely, Transaction } from 'kysely';
-import { conflict } from '../../domain/errors.js';
+import type { StoreTransaction } from '../../domain/ports/transaction.js';
+import type {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  InsertWebhookOutcome,
+  Webhook,
+  WebhookDeliveryQueue,
+  WebhookEventRecord,
+  WebhookStore,
+} from '../../domain/ports/webhook-store.js';
 import {
   MAX_WEBHOOKS_PER_ACCOUNT,
   WEBHOOK_EVENTS,
-  WEBHOOK_MESSAGES,
-  type WebhookEvent,
   type WebhookRequest,
 } from '../../domain/webhooks/webhooks.js';
-import type { DialectName } from '../database.js';
-import { claimValues, dueIds, WEBHOOK_QUEUE, type ClaimOptions } from '../queue/leased-queue.js';
+import type { DialectName, Store } from '../database.js';
+import {
+  claimValues,
+  dueIds,
+  releaseExpiredLeases,
+  releaseUntried,
+  WEBHOOK_QUEUE,
+  type ClaimOptions,
+} from '../queue/leased-queue.js';
 import type { Database } from '../schema.js';
-
-export interface Webhook {
-  readonly id: number;
-  readonly url: string;
-  readonly events: readonly WebhookEvent[];
-  readonly createdAt: number;
-}
+import { fromStoreTransaction } from '../transaction.js';
 
 function toWebhook(row: { id: number; url: string; events: string; created_at: number }): Webhook {
   const events = row.events.split(',');
@@ -33,14 +41,14 @@ export async function insertWebhook(
   accountId: number,
   request: WebhookRequest & { readonly secret: string },
   now: number,
-): Promise<Webhook> {
+): Promise<InsertWebhookOutcome> {
   return db.transaction().execute(async (trx) => {
     const { n } = await trx
       .selectFrom('webhooks')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId)
       .executeTakeFirstOrThrow();
-    if (Number(n) >= MAX_WEBHOOKS_PER_ACCOUNT) throw conflict(WEBHOOK_MESSAGES.tooMany);
+    if (Number(n) >= MAX_WEBHOOKS_PER_ACCOUNT) return { kind: 'too_many' };
     const row = await trx
       .insertInto('webhooks')
       .values({
@@ -52,7 +60,7 @@ export async function insertWebhook(
       })
       .returning(['id', 'url', 'events', 'created_at'])
       .executeTakeFirstOrThrow();
-    return toWebhook(row);
+    return { kind: 'inserted', webhook: toWebhook(row) };
   });
 }
 
@@ -74,12 +82,6 @@ export async function deleteWebhook(db: Kysely<Database>, accountId: number, id:
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
-}
-
-export interface WebhookEventRecord {
-  readonly accountId: number;
-  readonly event: WebhookEvent;
-  readonly payload: object;
 }
 
 /**
@@ -120,15 +122,6 @@ export async function enqueueWebhookEvents(
   return deliveries.length;
 }
 
-export interface ClaimedDelivery {
-  readonly id: number;
-  readonly event: string;
-  readonly payload: string;
-  readonly attempts: number;
-  readonly url: string;
-  readonly secret: string;
-}
-
 /** Claims due deliveries under a lease (SKIP LOCKED on PostgreSQL), oldest first, with their webhook. */
 export async function claimDueDeliveries(
   db: Kysely<Database>,
@@ -166,11 +159,6 @@ export async function claimDueDeliveries(
         : [];
     });
 }
-
-export type DeliveryOutcome =
-  | { readonly kind: 'delivered'; readonly id: number }
-  | { readonly kind: 'retry'; readonly id: number; readonly error: string; readonly nextAttemptAt: number }
-  | { readonly kind: 'failed'; readonly id: number; readonly error: string };
 
 /** Records outcomes of deliveries this worker still holds (same lease); a taken-over one is left. */
 export async function recordDeliveryOutcomes(
@@ -222,4 +210,50 @@ export async function recordDeliveryOutcomes(
           .execute();
     }
   });
+}
+
+/** The accounts' webhooks (domain/ports/webhook-store.ts) on the store's database. */
+export class WebhooksRepo implements WebhookStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  insertWebhook(
+    accountId: number,
+    request: WebhookRequest & { readonly secret: string },
+    now: number,
+  ): Promise<InsertWebhookOutcome> {
+    return insertWebhook(this.db, accountId, request, now);
+  }
+
+  listWebhooks(accountId: number): Promise<Webhook[]> {
+    return listWebhooks(this.db, accountId);
+  }
+
+  deleteWebhook(accountId: number, id: number): Promise<boolean> {
+    return deleteWebhook(this.db, accountId, id);
+  }
+
+  queueEvents(tx: StoreTransaction, records: readonly WebhookEventRecord[], now: number): Promise<number> {
+    return enqueueWebhookEvents(fromStoreTransaction(tx), records, now);
+  }
+}
+
+/** The webhook deliveries queue (domain/ports/webhook-store.ts) on the store's database. */
+export class WebhookDeliveryRepo implements WebhookDeliveryQueue {
+  constructor(private readonly store: Store) {}
+
+  claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
+    return claimDueDeliveries(this.store.db, this.store.dialect, options);
+  }
+
+  recordOutcomes(outcomes: readonly DeliveryOutcome[], lease: number, now: number): Promise<void> {
+    return recordDeliveryOutcomes(this.store.db, outcomes, lease, now);
+  }
+
+  releaseExpiredLeases(now: number): Promise<number> {
+    return releaseExpiredLeases(this.store.db, WEBHOOK_QUEUE, now);
+  }
+
+  releaseUntried(ids: readonly number[], lease: number): Promise<void> {
+    return releaseUntried(this.store.db, WEBHOOK_QUEUE, ids, lease);
+  }
 }

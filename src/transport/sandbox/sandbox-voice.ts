@@ -22,12 +22,14 @@ export class SandboxVoiceTransport implements VoiceTransport {
   constructor(
     readonly callLog: string,
     private readonly log: Logger,
+    /** The clock that dates each call (epoch ms). */
+    private readonly now: () => number = Date.now,
   ) {
     log.warn({ callLog }, 'SANDBOX voice transport: no call is placed, calls are written to the call log');
   }
 
   async placeCall(call: VoiceCall): Promise<{ callId: string }> {
-    const record: SandboxCall = { ...call, callId: randomUUID(), at: Date.now() };
+    const record: SandboxCall = { ...call, callId: randomUUID(), at: this.now() };
     await mkdir(dirname(this.callLog), { recursive: true });
     await appendFile(this.callLog, `${JSON.stringify(record)}\n`);
     this.calls.push(record);

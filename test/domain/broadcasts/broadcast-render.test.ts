@@ -8,7 +8,8 @@ import {
   renderSms,
   textToHtml,
 } from '../../../src/domain/broadcasts/broadcast-render.js';
-import type { BroadcastTexts, RecipientContact } from '../../../src/domain/broadcasts/broadcasts.js';
+import type { RecipientContact } from '../../../src/domain/broadcasts/broadcasts.js';
+import { makeTexts } from '../../helpers/broadcasts.js';
 
 const contact: RecipientContact = {
   contactId: 7,
@@ -19,15 +20,7 @@ const contact: RecipientContact = {
   language: 'en',
 };
 
-const texts = (overrides: Partial<BroadcastTexts> = {}): BroadcastTexts => ({
-  frMessage: null,
-  enMessage: null,
-  frSubject: null,
-  enSubject: null,
-  frEmail: null,
-  enEmail: null,
-  ...overrides,
-});
+const texts = makeTexts;
 
 describe('broadcast rendering', () => {
   it('replaces every merge field, each occurrence', () => {

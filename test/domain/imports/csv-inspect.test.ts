@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CSV_ERRORS, inspectCsv, type ByteSource } from '../../../src/domain/imports/csv-inspect.js';
-import { ApiError } from '../../../src/domain/errors.js';
+import { inspectCsv, type ByteSource } from '../../../src/domain/imports/csv-inspect.js';
+import { csvMalformed, csvUnreadable, csvWrongDelimiters, DomainError } from '../../../src/domain/errors.js';
+import { ERROR_STATUS } from '../../../src/http/errors.js';
+
+const CSV_ERRORS = {
+  unreadable: csvUnreadable().message,
+  delimiters: csvWrongDelimiters().message,
+  malformed: csvMalformed().message,
+};
 
 function source(content: string | Buffer): ByteSource {
   const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
@@ -14,8 +21,8 @@ async function refusal(content: string | Buffer): Promise<string> {
   try {
     await inspectCsv(source(content));
   } catch (error) {
-    assert.ok(error instanceof ApiError);
-    assert.equal(error.status, 400);
+    assert.ok(error instanceof DomainError);
+    assert.equal(ERROR_STATUS[error.id], 400);
     return error.message;
   }
   return 'accepted';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { htmlToText, parseEmailRequest } from '../../../src/domain/messages/outbound-email.js';
-import { ApiError } from '../../../src/domain/errors.js';
+import { DomainError } from '../../../src/domain/errors.js';
 
 describe('send_email parameters', () => {
   it('normalises the address and accepts html as htm', () => {
@@ -21,7 +21,7 @@ describe('send_email parameters', () => {
       try {
         parseEmailRequest(params);
       } catch (e) {
-        assert.ok(e instanceof ApiError);
+        assert.ok(e instanceof DomainError);
         return e.message;
       }
       return 'no error';

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Store } from '../../../src/store/database.js';
-import {
-  claimDueMessages,
-  recordSent,
-  releaseExpiredLeases,
-} from '../../../src/store/messages/dispatch-repo.js';
+import { claimDueMessages, recordSent } from '../../../src/store/messages/dispatch-repo.js';
+import { MESSAGE_QUEUE, releaseExpiredLeases } from '../../../src/store/queue/leased-queue.js';
 import { insertQueuedMessage } from '../../../src/store/messages/messages-repo.js';
 import { tempStore } from '../../helpers/store.js';
 
@@ -72,7 +69,7 @@ describe('claiming queued messages', () => {
     });
     assert.equal(claim?.id, id);
     // Only this claim expired (the two above hold theirs until 65 000).
-    assert.equal(await releaseExpiredLeases(store.db, 30_000), 1);
+    assert.equal(await releaseExpiredLeases(store.db, MESSAGE_QUEUE, 30_000), 1);
     // Another dispatcher takes it again; the first one's late answer changes nothing.
     const retaken = await claimDueMessages(store.db, store.dialect, {
       now: 30_000,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GroupCommit } from '../../../src/store/queue/group-commit.js';
+import { GroupCommit } from '../../../src/domain/common/group-commit.js';
 
 describe('group commit', () => {
   it('writes the items submitted together in one call, and answers each after it', async () => {

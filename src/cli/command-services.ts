@@ -1,0 +1,21 @@
+import type { AccountsService } from '../domain/accounts/accounts-service.js';
+import type { InboundSms } from '../domain/ports/transports.js';
+import type { Output } from './output.js';
+
+/** What `sandbox receive` learns of the MO message it stored. */
+export type InboundOutcome =
+  | { readonly routed: true; readonly messageId: number; readonly contactId: number | null }
+  | { readonly routed: false };
+
+/**
+ * The services the administration commands call, over a migrated store. The composition root
+ * (main.ts, `openServices`) builds them; no command reaches the store itself.
+ */
+export interface CliServices {
+  readonly accounts: AccountsService;
+  /** Stores an MO message as if the carrier had delivered it (routing, opt-out keywords, webhooks). */
+  receiveInbound(sms: InboundSms): Promise<InboundOutcome>;
+}
+
+/** Runs a command body with the services, closing the store after it; program.ts provides it. */
+export type WithServices = (fn: (services: CliServices, out: Output) => Promise<void>) => Promise<void>;

@@ -1,0 +1,191 @@
+import { invalidApiKey, ipNotAllowed } from '../errors.js';
+import type { AccountsStore } from '../ports/accounts-store.js';
+import type { Account, ApiKey, NewAccount, User } from './accounts.js';
+import { generateApiKey, hashApiKey, hashesEqual, maskApiKey } from './api-keys.js';
+import { IpAllowList, LOOPBACK_ONLY, plainIp } from './ip-allow-list.js';
+
+/** Who is calling: the key's account. Every query of a request is scoped by `account.id`. */
+export interface Caller {
+  readonly account: Account;
+  readonly keyId: number;
+}
+
+/** The account made on the first start with an empty database, and its key, shown once. */
+export interface FirstRunAccount {
+  readonly accountId: number;
+  readonly userEmail: string;
+  readonly key: string;
+}
+
+export interface AccountWithSenders extends Account {
+  readonly senders: readonly string[];
+}
+
+/** Adding a sender number: refused when another account (or this one) already sends from it. */
+export type AddSenderResult = { readonly added: true } | { readonly added: false; readonly owner: number };
+
+/** Adding a user: refused when the account already has one with this email. */
+export type AddUserResult = { readonly added: true; readonly id: number } | { readonly added: false };
+
+/**
+ * A key found valid, with what deciding on a call needs: kept by the HTTP edge for a moment, so the
+ * allow-list is compiled once and the key and its account are not read again on every request.
+ */
+export interface KeyCredential {
+  readonly keyId: number;
+  readonly masked: string;
+  readonly allowList: IpAllowList;
+  readonly account: Account;
+}
+
+/**
+ * Accounts, their sender numbers, API keys and users, and the two checks of an API call (its key,
+ * then its client address). The HTTP edge and the CLI call this; the web platform will too.
+ */
+export class AccountsService {
+  constructor(
+    private readonly store: AccountsStore,
+    private readonly now: () => number,
+  ) {}
+
+  /** Contract §2, the key: an unknown or revoked key, or one of a deleted account, is refused (401). */
+  async verifyKey(keyHash: string): Promise<KeyCredential> {
+    const key = await this.store.findApiKeyByHash(keyHash);
+    if (!key || key.revokedAt !== null || !hashesEqual(key.keyHash, keyHash)) {
+      throw invalidApiKey();
+    }
+    const account = await this.store.findAccount(key.accountId);
+    if (!account) throw invalidApiKey();
+    return { keyId: key.id, masked: key.masked, allowList: new IpAllowList(key.allowedIps), account };
+  }
+
+  /**
+   * Contract §2, the firewall: the key's IP allow-list decides (403, naming the address and the
+   * masked key). `clientAddress` is the peer, or what a trusted proxy forwarded: the edge decides.
+   */
+  authorize(credential: KeyCredential, clientAddress: string): Caller {
+    const ip = plainIp(clientAddress);
+    if (!credential.allowList.allows(ip)) {
+      throw ipNotAllowed(ip, credential.masked);
+    }
+    return { account: credential.account, keyId: credential.keyId };
+  }
+
+  /**
+   * On the first start with an empty database: a default account (fr, CA), the user
+   * admin@localhost and one API key allowed from loopback only. Undefined when accounts exist.
+   */
+  async createFirstRunAccount(): Promise<FirstRunAccount | undefined> {
+    if ((await this.store.countAccounts()) > 0) return undefined;
+    const accountId = await this.createAccount({
+      name: 'Default',
+      defaultLanguage: 'fr',
+      defaultCountry: 'CA',
+      mailFrom: null,
+      senders: [],
+    });
+    const userEmail = 'admin@localhost';
+    await this.store.insertUser(accountId, userEmail, this.now());
+    const { key } = await this.createApiKey(accountId, LOOPBACK_ONLY);
+    return { accountId, userEmail, key };
+  }
+
+  /** An account with its sender numbers and its system groups (Tous, Blocked). */
+  createAccount(input: NewAccount): Promise<number> {
+    return this.store.createAccount(input, this.now());
+  }
+
+  findAccount(id: number): Promise<Account | undefined> {
+    return this.store.findAccount(id);
+  }
+
+  async listAccounts(): Promise<AccountWithSenders[]> {
+    const accounts = await this.store.listAccounts();
+    const listed: AccountWithSenders[] = [];
+    for (const account of accounts)
+      listed.push({ ...account, senders: await this.store.listSenders(account.id) });
+    return listed;
+  }
+
+  /** The account's sender numbers, oldest first: the first is the default From. */
+  listSenders(accountId: number): Promise<string[]> {
+    return this.store.listSenders(accountId);
+  }
+
+  /** One number, one account: an inbound message to a sender number must have a single destination. */
+  async addSender(accountId: number, number: string): Promise<AddSenderResult> {
+    const owner = await this.store.findSenderAccount(number);
+    if (owner !== undefined) return { added: false, owner };
+    await this.store.addSender(accountId, number, this.now());
+    return { added: true };
+  }
+
+  /** False when the account has no such number. */
+  removeSender(accountId: number, number: string): Promise<boolean> {
+    return this.store.removeSender(accountId, number);
+  }
+
+  /** A new key for the account: stored hashed and masked; the key itself is returned this once. */
+  async createApiKey(accountId: number, allowedIps: readonly string[]): Promise<{ id: number; key: string }> {
+    const key = generateApiKey();
+    const id = await this.store.insertApiKey(
+      { accountId, keyHash: hashApiKey(key), masked: maskApiKey(key), allowedIps },
+      this.now(),
+    );
+    return { id, key };
+  }
+
+  findApiKey(id: number): Promise<ApiKey | undefined> {
+    return this.store.findApiKey(id);
+  }
+
+  /** Every key, or one account's, in id order. */
+  listApiKeys(accountId?: number): Promise<ApiKey[]> {
+    return this.store.listApiKeys(accountId);
+  }
+
+  /**
+   * Revokes a key (a key already revoked stays so); false when there is no such key. The HTTP edge
+   * refuses calls with it once its cached credential expires (KEY_CACHE_MS, src/http/auth.ts).
+   */
+  async revokeApiKey(id: number): Promise<boolean> {
+    if (!(await this.store.findApiKey(id))) return false;
+    await this.store.revokeApiKey(id, this.now());
+    return true;
+  }
+
+  /**
+   * Adds entries to a key's allow-list (`allow`, skipping those present) or removes them (`deny`);
+   * returns the list as stored, or undefined when there is no such key.
+   */
+  async changeAllowList(
+    id: number,
+    change: 'allow' | 'deny',
+    entries: readonly string[],
+  ): Promise<readonly string[] | undefined> {
+    const key = await this.store.findApiKey(id);
+    if (!key) return undefined;
+    const current = key.allowedIps;
+    const next =
+      change === 'allow'
+        ? [...current, ...entries.filter((e) => !current.includes(e))]
+        : current.filter((e) => !entries.includes(e));
+    await this.store.setAllowedIps(id, next);
+    return next;
+  }
+
+  /** Adds a user (an email already normalised); refused when the account has one with this email. */
+  async addUser(accountId: number, email: string): Promise<AddUserResult> {
+    if (await this.store.findUserByEmail(accountId, email)) return { added: false };
+    return { added: true, id: await this.store.insertUser(accountId, email, this.now()) };
+  }
+
+  listUsers(accountId: number): Promise<User[]> {
+    return this.store.listUsers(accountId);
+  }
+
+  /** False when the account has no such user. */
+  removeUser(accountId: number, email: string): Promise<boolean> {
+    return this.store.deleteUser(accountId, email);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The accounts model: who calls the API (an account, through one of its keys), from which numbers it
+ * sends, and the people (users) of its web platform. The SQL behind it lives in src/store/accounts/.
+ */
+import type { Language } from '../contacts/address-book.js';
+
+/** A customer of the platform: every request, contact and message belongs to exactly one. */
+export interface Account {
+  readonly id: number;
+  readonly name: string;
+  /** The language of a contact created without one. */
+  readonly defaultLanguage: Language;
+  /** ISO 3166 code used to read national phone numbers (`514…` is Canadian for `CA`). */
+  readonly defaultCountry: string;
+  /** From address of the account's email; null uses the platform's MAIL_FROM. */
+  readonly mailFrom: string | null;
+  /** Feeds and broadcast details show the carrier's detailed status (the source's per-account flag). */
+  readonly detailedStatus: boolean;
+  readonly createdAt: number;
+}
+
+export interface NewAccount {
+  readonly name: string;
+  readonly defaultLanguage: Language;
+  readonly defaultCountry: string;
+  readonly mailFrom: string | null;
+  /** Sender numbers (long or short codes) as stored: the first is the default From. */
+  readonly senders: readonly string[];
+}
+
+/** An API key as stored: only its hash and its masked form, never the key itself. */
+export interface ApiKey {
+  readonly id: number;
+  readonly accountId: number;
+  /** SHA-256 of the key, hex. */
+  readonly keyHash: string;
+  /** First 6, `*****`, last 5: what the firewall's error text shows. */
+  readonly masked: string;
+  /** IP addresses and CIDR ranges allowed to use the key; empty denies every address. */
+  readonly allowedIps: readonly string[];
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+/** A person of the account's web platform. */
+export interface User {
+  readonly id: number;
+  readonly accountId: number;
+  readonly email: string;
+  readonly createdAt: number;
+}

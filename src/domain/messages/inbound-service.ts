@@ -1,0 +1,147 @@
+import type { InboundStore } from '../ports/inbound-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { StoreTransaction } from '../ports/transaction.js';
+import type { InboundSms } from '../ports/transports.js';
+import { isGsm7, segmentMessage } from '../sms/segments.js';
+import type { InboundWebhookMessage } from '../webhooks/webhook-events.js';
+import type { QueueKind } from './message-events.js';
+import { optOutConfirmation, optOutKeyword, type OptOutAction, type OptOutKeyword } from './opt-out.js';
+
+export type InboundResult =
+  | {
+      readonly routed: true;
+      readonly accountId: number;
+      readonly messageId: number;
+      readonly contactId: number | null;
+      /** Set when the message was an opt-out keyword: what it did and the confirmation queued. */
+      readonly optOut?: { readonly action: OptOutAction; readonly confirmationId: number };
+    }
+  | { readonly routed: false; readonly unroutedId: number };
+
+/** A stored MO message, as the account's `mo` webhooks show it. */
+export type ReceivedMessage = InboundWebhookMessage;
+
+/**
+ * Writes, in the reception transaction, what a stored MO message triggers elsewhere (the account's
+ * `mo` webhook deliveries); returns how many rows it queued, so their sender is woken after the commit.
+ */
+export type ReceivedListener = (message: ReceivedMessage, tx: StoreTransaction) => Promise<number>;
+
+export interface InboundServiceDeps {
+  readonly store: InboundStore;
+  readonly log: Logger;
+  readonly onReceived: ReceivedListener;
+  /** Wakes the worker of a queue after a commit that queued rows in it (MessageEvents.notifyQueued). */
+  readonly notifyQueued: (kind: QueueKind) => void;
+}
+
+/** Carriers write addresses with or without `+` (and the odd space): compare digits. */
+function digits(address: string): string {
+  return address.replace(/\D/g, '');
+}
+
+/**
+ * Inbound SMS (MO), what the carrier's onInbound calls: a message goes to the account whose sender
+ * number is its destination, linked to that account's contact with the sender's number. One
+ * addressed to no known number is kept as unrouted and logged — never dropped. An opt-out keyword
+ * (STOP, ARRET… — opt-out.ts) is stored like any message and, in the same transaction, blocks or
+ * unblocks the number and queues the one confirmation SMS: the transport acknowledges the MO only
+ * after this commit, so a keyword is never lost half-applied.
+ */
+export class InboundService {
+  constructor(private readonly deps: InboundServiceDeps) {}
+
+  async receive(sms: InboundSms): Promise<InboundResult> {
+    const { store, log } = this.deps;
+    const from = digits(sms.from) || sms.from;
+    const to = digits(sms.to) || sms.to;
+    const accountId = await store.accountOfSender(to);
+    if (accountId === undefined) {
+      const unroutedId = await store.keepUnrouted({
+        from,
+        to,
+        body: sms.text,
+        partCount: sms.partCount,
+        receivedAt: sms.receivedAt,
+      });
+      log.warn(
+        { from, to, unroutedId },
+        'inbound SMS to a number no account sends from: kept in unrouted_inbound',
+      );
+      return { routed: false, unroutedId };
+    }
+    const keyword = optOutKeyword(sms.text);
+    const { result, hooks } = await store.transaction(async (tx) => {
+      // The keyword first: a STOP from an unknown number creates the contact the message links to.
+      const applied =
+        keyword && (await this.applyKeyword(tx, keyword, { accountId, from, to, now: sms.receivedAt }));
+      const contactId = applied ? applied.contactId : await store.contactIdByNumber(tx, accountId, from);
+      const messageId = await store.insertInbound(tx, {
+        accountId,
+        from,
+        to,
+        body: sms.text,
+        partCount: sms.partCount,
+        encoding: isGsm7(sms.text) ? 'GSM-7' : 'UCS-2',
+        contactId,
+        receivedAt: sms.receivedAt,
+      });
+      const hooks = await this.deps.onReceived(
+        {
+          accountId,
+          messageId,
+          from,
+          to,
+          text: sms.text,
+          partCount: sms.partCount,
+          receivedAt: sms.receivedAt,
+        },
+        tx,
+      );
+      const optOut = applied && { action: applied.action, confirmationId: applied.confirmationId };
+      const routed = {
+        routed: true as const,
+        accountId,
+        messageId,
+        contactId,
+        ...(optOut ? { optOut } : {}),
+      };
+      return { result: routed, hooks };
+    });
+    if (hooks > 0) this.deps.notifyQueued('webhook');
+    if (result.optOut) {
+      this.deps.notifyQueued('sms');
+      log.info({ accountId, from, action: result.optOut.action }, 'inbound SMS: opt-out keyword applied');
+    } else log.info({ accountId, messageId: result.messageId, from }, 'inbound SMS stored');
+    return result;
+  }
+
+  private async applyKeyword(
+    tx: StoreTransaction,
+    keyword: OptOutKeyword,
+    message: { accountId: number; from: string; to: string; now: number },
+  ): Promise<{ action: OptOutAction; confirmationId: number; contactId: number | null }> {
+    const { store } = this.deps;
+    const subject = { accountId: message.accountId, number: message.from, now: message.now };
+    const fallback = keyword.language ?? (await store.accountLanguage(tx, message.accountId));
+    const contact =
+      keyword.action === 'stop'
+        ? await store.optOut(tx, { ...subject, language: fallback })
+        : await store.optIn(tx, subject);
+    const body = optOutConfirmation(keyword.action, contact?.language ?? fallback);
+    const { parts, encoding } = segmentMessage(body);
+    // Queued directly, past the blocked-recipient check of `send`: this one answer is what the law asks.
+    const confirmationId = await store.queueMessage(tx, {
+      accountId: message.accountId,
+      from: message.to,
+      to: message.from,
+      body,
+      partCount: parts.length,
+      encoding,
+      contactId: contact?.contactId ?? null,
+      priority: 0,
+      acceptedAt: message.now,
+    });
+    return { action: keyword.action, confirmationId, contactId: contact?.contactId ?? null };
+  }
+}

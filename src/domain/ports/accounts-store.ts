@@ -1,0 +1,43 @@
+/**
+ * What the accounts service needs from the database: accounts with their sender numbers, API keys
+ * and users. Defined here, implemented in src/store/accounts/ and wired in the composition root.
+ */
+import type { Account, ApiKey, NewAccount, User } from '../accounts/accounts.js';
+
+export interface NewApiKey {
+  readonly accountId: number;
+  readonly keyHash: string;
+  readonly masked: string;
+  readonly allowedIps: readonly string[];
+}
+
+export interface AccountsStore {
+  /** Creates the account, its sender numbers and its system groups (Tous, Blocked) in one transaction. */
+  createAccount(input: NewAccount, now: number): Promise<number>;
+  countAccounts(): Promise<number>;
+  findAccount(id: number): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+
+  /** The account's sender numbers, oldest first: the first is the default From. */
+  listSenders(accountId: number): Promise<string[]>;
+  /** The account that sends from (and receives on) this number, if any. */
+  findSenderAccount(number: string): Promise<number | undefined>;
+  addSender(accountId: number, number: string, now: number): Promise<void>;
+  /** False when the account had no such number. */
+  removeSender(accountId: number, number: string): Promise<boolean>;
+
+  insertApiKey(input: NewApiKey, now: number): Promise<number>;
+  findApiKeyByHash(keyHash: string): Promise<ApiKey | undefined>;
+  findApiKey(id: number): Promise<ApiKey | undefined>;
+  /** Every key, or one account's, in id order. */
+  listApiKeys(accountId?: number): Promise<ApiKey[]>;
+  /** False when the key does not exist or was already revoked. */
+  revokeApiKey(id: number, now: number): Promise<boolean>;
+  setAllowedIps(id: number, entries: readonly string[]): Promise<void>;
+
+  insertUser(accountId: number, email: string, now: number): Promise<number>;
+  findUserByEmail(accountId: number, email: string): Promise<User | undefined>;
+  listUsers(accountId: number): Promise<User[]>;
+  /** False when the account had no such user. */
+  deleteUser(accountId: number, email: string): Promise<boolean>;
+}

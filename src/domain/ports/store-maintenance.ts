@@ -1,0 +1,8 @@
+/**
+ * Upkeep the store needs while bulk work reshapes its tables (PostgreSQL: planner statistics that
+ * autovacuum refreshes too seldom). A worker process runs it on a period.
+ */
+export interface StoreMaintenance {
+  /** Refreshes what went stale; returns the names of the tables refreshed. */
+  refreshStatistics(): Promise<string[]>;
+}

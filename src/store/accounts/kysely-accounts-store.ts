@@ -1,0 +1,133 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Account, ApiKey, NewAccount, User } from '../../domain/accounts/accounts.js';
+import type { AccountsStore, NewApiKey } from '../../domain/ports/accounts-store.js';
+import type { AccountsTable, ApiKeysTable, Database, UsersTable } from '../schema.js';
+import {
+  addSender,
+  countAccounts,
+  createAccount,
+  findAccount,
+  findSenderAccount,
+  listAccounts,
+  listSenders,
+  removeSender,
+} from './accounts-repo.js';
+import {
+  findApiKey,
+  findApiKeyByHash,
+  insertApiKey,
+  listApiKeys,
+  parseAllowedIps,
+  revokeApiKey,
+  setAllowedIps,
+} from './keys-repo.js';
+import { deleteUser, findUserByEmail, insertUser, listUsers } from './users-repo.js';
+
+export function toAccount(row: Selectable<AccountsTable>): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    defaultLanguage: row.default_language === 'en' ? 'en' : 'fr',
+    defaultCountry: row.default_country,
+    mailFrom: row.mail_from,
+    detailedStatus: row.detailed_status === 1,
+    createdAt: row.created_at,
+  };
+}
+
+function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    keyHash: row.key_hash,
+    masked: row.masked,
+    allowedIps: parseAllowedIps(row.allowed_ips),
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toUser(row: Selectable<UsersTable>): User {
+  return { id: row.id, accountId: row.account_id, email: row.email, createdAt: row.created_at };
+}
+
+/** The accounts service's store: the statements of accounts-repo, keys-repo and users-repo. */
+export class KyselyAccountsStore implements AccountsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  createAccount(input: NewAccount, now: number): Promise<number> {
+    return createAccount(this.db, input, now);
+  }
+
+  countAccounts(): Promise<number> {
+    return countAccounts(this.db);
+  }
+
+  async findAccount(id: number): Promise<Account | undefined> {
+    const row = await findAccount(this.db, id);
+    return row && toAccount(row);
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    return (await listAccounts(this.db)).map(toAccount);
+  }
+
+  listSenders(accountId: number): Promise<string[]> {
+    return listSenders(this.db, accountId);
+  }
+
+  findSenderAccount(number: string): Promise<number | undefined> {
+    return findSenderAccount(this.db, number);
+  }
+
+  addSender(accountId: number, number: string, now: number): Promise<void> {
+    return addSender(this.db, accountId, number, now);
+  }
+
+  removeSender(accountId: number, number: string): Promise<boolean> {
+    return removeSender(this.db, accountId, number);
+  }
+
+  insertApiKey(input: NewApiKey, now: number): Promise<number> {
+    return insertApiKey(this.db, input, now);
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKey | undefined> {
+    const row = await findApiKeyByHash(this.db, keyHash);
+    return row && toApiKey(row);
+  }
+
+  async findApiKey(id: number): Promise<ApiKey | undefined> {
+    const row = await findApiKey(this.db, id);
+    return row && toApiKey(row);
+  }
+
+  async listApiKeys(accountId?: number): Promise<ApiKey[]> {
+    return (await listApiKeys(this.db, accountId)).map(toApiKey);
+  }
+
+  revokeApiKey(id: number, now: number): Promise<boolean> {
+    return revokeApiKey(this.db, id, now);
+  }
+
+  setAllowedIps(id: number, entries: readonly string[]): Promise<void> {
+    return setAllowedIps(this.db, id, entries);
+  }
+
+  insertUser(accountId: number, email: string, now: number): Promise<number> {
+    return insertUser(this.db, accountId, email, now);
+  }
+
+  async findUserByEmail(accountId: number, email: string): Promise<User | undefined> {
+    const row = await findUserByEmail(this.db, accountId, email);
+    return row && toUser(row);
+  }
+
+  async listUsers(accountId: number): Promise<User[]> {
+    return (await listUsers(this.db, accountId)).map(toUser);
+  }
+
+  deleteUser(accountId: number, email: string): Promise<boolean> {
+    return deleteUser(this.db, accountId, email);
+  }
+}
