@@ -4,6 +4,7 @@
  * number itself (the package forgets its callbacks when a socket dies), so every request in flight
  * settles: answered, or rejected with LinkDownError when the session is lost.
  */
+import { BELOW, retryDelayMs } from '../../domain/common/backoff.js';
 import type { Logger } from 'pino';
 import { describeStatus, STATUS } from './command-status.js';
 import { connectSession, createPdu, type PduFields, type SmppPdu, type SmppSession } from './smpp-lib.js';
@@ -256,12 +257,9 @@ export class SmppLink {
       return;
     }
     this.attempt++;
-    const ceiling = Math.min(
-      this.timing.reconnectMaxMs,
-      this.timing.reconnectBaseMs * 2 ** (this.attempt - 1),
-    );
-    // Jitter spreads the reconnects of many workers after an SMSC restart.
-    const wait = Math.round(ceiling * (0.5 + Math.random() * 0.5));
+    // Jitter below the cap spreads the reconnects of many workers after an SMSC restart.
+    const { reconnectBaseMs, reconnectMaxMs } = this.timing;
+    const wait = retryDelayMs(this.attempt, reconnectBaseMs, reconnectMaxMs, Math.random, BELOW);
     this.setState(
       'retrying',
       `${reason}; reconnecting in ${(wait / 1000).toFixed(1)} s (attempt ${this.attempt})`,
