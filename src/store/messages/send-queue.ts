@@ -9,6 +9,7 @@ import {
 import { GroupCommit } from '../../domain/common/group-commit.js';
 import { insertQueuedMessages, sendView } from './messages-repo.js';
 import type { Database } from '../schema.js';
+import { uniqueConstraintName } from '../unique-violation.js';
 import { urgentWrites } from '../sqlite/write-priority.js';
 
 /**
@@ -41,7 +42,18 @@ export class SendQueue {
 
   private async write(items: readonly SendCommand[]): Promise<SendOutcome[]> {
     // Someone waits on each of these: ahead of the broadcast and dispatcher batches (SQLite).
-    const outcomes = await urgentWrites(() => this.db.transaction().execute((trx) => writeSends(trx, items)));
+    const run = () => urgentWrites(() => this.db.transaction().execute((trx) => writeSends(trx, items)));
+    let outcomes: SendOutcome[];
+    try {
+      outcomes = await run();
+    } catch (error) {
+      // Two transactions in flight (PostgreSQL) can both find an idempotency key unused and both
+      // insert it; the unique index refuses the later. Run again, it sees the earlier's commit and
+      // answers its msg_id, as the contract's replay does. (A batch of several would be split by
+      // GroupCommit, but a batch of one would fail its caller with a 500.)
+      if (uniqueConstraintName(error) === undefined) throw error;
+      outcomes = await run();
+    }
     if (outcomes.some((o) => o.kind === 'queued')) this.onQueued();
     return outcomes;
   }
