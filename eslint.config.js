@@ -17,4 +17,17 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
+  {
+    // The domain reads no environment: configuration is read once at start and passed in (src/config.ts).
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'The domain reads no process.env: take the value from the configuration.',
+        },
+      ],
+    },
+  },
 );

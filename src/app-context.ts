@@ -3,22 +3,21 @@ import type { Config } from './config.js';
 import type { AccountsService } from './domain/accounts/accounts-service.js';
 import type { AddressBookService } from './domain/contacts/address-book-service.js';
 import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
-import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
 import type { InboundService } from './domain/messages/inbound-service.js';
 import type { MessagingService } from './domain/messages/messaging-service.js';
-import type { OutboundStore } from './domain/messages/outbound.js';
 import type { ImportService } from './domain/imports/import-service.js';
 import type { QueueStatsReader } from './domain/ports/queue-stats.js';
-import type { Store } from './store/database.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
 import type { MessageEvents } from './domain/messages/message-events.js';
 import type { VerificationService } from './domain/verification/verification-service.js';
 import type { WebhookService } from './domain/webhooks/webhook-service.js';
 
-/** What the HTTP edge, the CLI and the workers are given by the composition root (main.ts). */
+/**
+ * What the HTTP edge is given by the composition root (main.ts): services, transports and the clock;
+ * never the store, which only the composition root opens and hands to the repositories.
+ */
 export interface AppContext {
   readonly config: Config;
-  readonly store: Store;
   readonly log: Logger;
   readonly email: EmailTransport;
   /** Accounts, sender numbers, API keys and users; the authentication of every API call. */
@@ -27,8 +26,6 @@ export interface AppContext {
   readonly addressBook: AddressBookService;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;
-  /** send_verification's store (until its service lands). */
-  readonly outbound: OutboundStore;
   /** send, get_feed, send_email. */
   readonly messaging: MessagingService;
   /** Inbound SMS (MO): routing, opt-out keywords, `mo` webhooks. */
@@ -37,8 +34,6 @@ export interface AppContext {
   readonly messageEvents: MessageEvents;
   /** The §7 endpoints and the scheduler's starts. */
   readonly broadcasts: BroadcastService;
-  /** The store of the broadcast fan-out and completion (the workers' services are built on it). */
-  readonly broadcastQueue: BroadcastQueueStore;
   /** import_contacts, get_import and the background importer. */
   readonly imports: ImportService;
   /** send_verification, the SMS→voice fallback and the verification calls. */

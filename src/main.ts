@@ -63,6 +63,8 @@ import { join, resolve } from 'node:path';
 /** The composition root: the only place that picks real implementations and wires them. */
 export interface Platform {
   readonly ctx: AppContext;
+  /** The open store: for tests and tools that inspect the database (the edges see only services). */
+  readonly store: Store;
   /** Where the data lives (a file path or the PostgreSQL URL), for the start-up log line. */
   readonly database: string;
   readonly app: FastifyInstance;
@@ -185,7 +187,6 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   });
   const ctx: AppContext = {
     config,
-    store,
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     accounts: new AccountsService(new KyselyAccountsStore(store.db), now),
@@ -196,10 +197,8 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       now,
       defaultMailFrom: config.mailFrom,
     }),
-    broadcastQueue: new BroadcastQueueRepo(store.db, store.dialect),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice,
-    outbound: outboundRepo,
     messaging: new MessagingService({
       store: outboundRepo,
       events: messageEvents,
@@ -228,11 +227,12 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     now,
   };
   const app = await buildApp(ctx, allEndpoints(ctx));
-  const outbound = withWorkers ? createWorkers(ctx, options.holdOutbound ?? false) : undefined;
+  const outbound = withWorkers ? createWorkers(ctx, store, options.holdOutbound ?? false) : undefined;
   const workers: Worker[] = outbound?.workers ?? [];
   let stopped = false;
   return {
     ctx,
+    store,
     database: store.location,
     app,
     workers,
@@ -290,9 +290,10 @@ interface OutboundWorkers {
   readonly bindSlots: BindSlotsWorker | undefined;
 }
 
-function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers {
+function createWorkers(ctx: AppContext, store: Store, holdOutbound: boolean): OutboundWorkers {
+  const broadcastQueue = new BroadcastQueueRepo(store.db, store.dialect);
   const now = (): number => ctx.now();
-  const base = { store: ctx.store, log: ctx.log, now };
+  const base = { store: store, log: ctx.log, now };
   const receipts = createReceiptHandler({
     ...base,
     events: ctx.messageEvents,
@@ -305,7 +306,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
     config: ctx.config.dispatch,
   });
   const emailDelivery = new EmailDeliveryService({
-    queue: new EmailQueueRepo(ctx.store),
+    queue: new EmailQueueRepo(store),
     email: ctx.email,
     log: ctx.log,
     now,
@@ -317,7 +318,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
   ctx.messageEvents.onQueued('call', () => caller.wake());
   ctx.verification.listenForFailedSms();
   const webhookDelivery = new WebhookDeliveryService({
-    queue: new WebhookDeliveryRepo(ctx.store),
+    queue: new WebhookDeliveryRepo(store),
     poster: new HttpWebhookPoster(),
     log: ctx.log,
     now,
@@ -326,14 +327,14 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
   const webhooks = createWebhookSender(webhookDelivery, ctx.log);
   ctx.webhooks.forwardStatuses(ctx.messageEvents, () => webhooks.wake());
   ctx.messageEvents.onQueued('webhook', () => webhooks.wake());
-  const completion = new BroadcastCompletion({ store: ctx.broadcastQueue, log: ctx.log, now });
+  const completion = new BroadcastCompletion({ store: broadcastQueue, log: ctx.log, now });
   // A broadcast completes the moment its last SMS settles (the fan-out worker's sweep is the backstop).
   ctx.messageEvents.onFinal(completeBroadcastsOnFinal(completion));
   const bindSlots =
     ctx.sms instanceof SmppTransport && ctx.sms.slotted.length > 0
       ? new BindSlotsWorker({
           ...base,
-          slots: new KyselyBindSlotStore(ctx.store.db),
+          slots: new KyselyBindSlotStore(store.db),
           transport: ctx.sms,
           leaseMs: ctx.config.dispatch.bindLeaseMs,
           onActivated: () => dispatcher.wake(),
@@ -348,7 +349,7 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
       caller,
       webhooks,
       createBroadcastScheduler(ctx.broadcasts, ctx.log),
-      createBroadcastFanOut(ctx.broadcastQueue, ctx.log, now, {
+      createBroadcastFanOut(broadcastQueue, ctx.log, now, {
         batchSize: ctx.config.broadcastFanoutBatch,
         ratePerSecond: ctx.config.broadcastRatePerAccount,
         onQueued: () => {
@@ -357,8 +358,8 @@ function createWorkers(ctx: AppContext, holdOutbound: boolean): OutboundWorkers 
         },
       }),
       new ImporterWorker(ctx.imports, ctx.log),
-      ...(ctx.store.dialect === 'postgres'
-        ? [createStatisticsKeeper(new PostgresMaintenance(ctx.store.db), ctx.log)]
+      ...(store.dialect === 'postgres'
+        ? [createStatisticsKeeper(new PostgresMaintenance(store.db), ctx.log)]
         : []),
     ],
     receipts,

@@ -71,7 +71,7 @@ export async function recordOutcome(platform: Platform, outcome: MessageOutcome)
   // sent_at: the submit time. A receipt (or a delivery) proves the message was handed over even
   // if its 'sent' was never recorded; a transport rejection leaves it null (never sent).
   const handedOver = outcome.status !== 'failed' || receipt;
-  await platform.ctx.store.db.transaction().execute(async (trx) => {
+  await platform.store.db.transaction().execute(async (trx) => {
     let update = trx
       .updateTable('messages')
       .set({

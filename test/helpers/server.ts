@@ -67,7 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   ): Promise<TestAccount> => {
     const now = Date.now();
     const id = await createAccount(
-      platform.ctx.store.db,
+      platform.store.db,
       {
         name: overrides.name ?? 'Test',
         defaultLanguage: overrides.defaultLanguage ?? 'fr',
@@ -79,7 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     );
     const key = generateApiKey();
     await insertApiKey(
-      platform.ctx.store.db,
+      platform.store.db,
       {
         accountId: id,
         keyHash: hashApiKey(key),
@@ -89,7 +89,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       now,
     );
     const userEmail = `user${id}@example.com`;
-    await insertUser(platform.ctx.store.db, id, userEmail, now);
+    await insertUser(platform.store.db, id, userEmail, now);
     return { id, key, userEmail };
   };
   const account = await makeAccount({ senders: ['15149541234'] });

@@ -12,7 +12,7 @@ async function addKey(
 ): Promise<{ key: string; id: number }> {
   const key = generateApiKey();
   const id = await insertApiKey(
-    server.platform.ctx.store.db,
+    server.platform.store.db,
     { accountId, keyHash: hashApiKey(key), masked: maskApiKey(key), allowedIps },
     Date.now(),
   );
@@ -58,7 +58,7 @@ describe('authentication and the IP firewall (contract §2)', () => {
   it('refuses a revoked key with 401 Invalid API key (within the key cache’s second)', async () => {
     const { key, id } = await addKey(server, ['127.0.0.1']);
     assert.equal((await server.call('get_groups', {}, { key })).status, 200);
-    await revokeApiKey(server.platform.ctx.store.db, id, Date.now());
+    await revokeApiKey(server.platform.store.db, id, Date.now());
     await new Promise((resolve) => setTimeout(resolve, KEY_CACHE_MS + 50)); // the documented delay
     const response = await server.call('get_groups', {}, { key });
     assert.equal(response.status, 401);

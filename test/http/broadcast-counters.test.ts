@@ -27,7 +27,7 @@ describe('broadcast counters and completion', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
   const record = (outcome: Omit<MessageOutcome, 'at'>) =>
     recordOutcome(server.platform, { at: Date.now(), ...outcome });
   const detail = async (id: number, key?: string) =>

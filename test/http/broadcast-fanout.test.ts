@@ -4,6 +4,7 @@ import { makeContact, makeGroup } from '../helpers/address-book.js';
 import { broadcastEmails, broadcastMessages, fanOutDone, LIST_ROW_KEYS } from '../helpers/broadcasts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createBroadcastFanOut } from '../../src/main.js';
+import { BroadcastQueueRepo } from '../../src/store/broadcasts/broadcast-queue-repo.js';
 
 describe('broadcast fan-out: recipients, rendering, queued rows', () => {
   let server: TestServer;
@@ -12,7 +13,7 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
   before(async () => {
     // What the fan-out queued, as it queued it: the dispatchers do not send it meanwhile.
     server = await startTestServer({ holdOutbound: true });
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const account = server.account.id;
     ids.ann = await makeContact(db, account, {
       number: '15145550201',
@@ -41,7 +42,7 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
 
   async function startAndFanOut(params: Record<string, string>): Promise<number> {
     const added = await server.call('post_broadcast', { name: 'Fan', from_groups: 'North,South', ...params });
@@ -174,7 +175,7 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
     // A server without background workers: the fan-out runs only when this test says so.
     const quiet = await startTestServer({ role: 'api' });
     try {
-      const qdb = quiet.platform.ctx.store.db;
+      const qdb = quiet.platform.store.db;
       const a = await makeContact(qdb, quiet.account.id, {
         number: '15145550301',
         name: 'Ann',
@@ -199,7 +200,7 @@ describe('broadcast fan-out: recipients, rendering, queued rows', () => {
       await qdb.deleteFrom('contacts').where('id', '=', b).execute();
       let nudges = 0;
       const worker = createBroadcastFanOut(
-        quiet.platform.ctx.broadcastQueue,
+        new BroadcastQueueRepo(quiet.platform.store.db, quiet.platform.store.dialect),
         quiet.platform.ctx.log,
         Date.now,
         {

@@ -22,7 +22,7 @@ describe('broadcast rendering as the transports receive it', () => {
   before(async () => {
     sms = testSandbox();
     server = await startTestServer({ sms });
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const account = server.account.id;
     ids.ann = await makeContact(db, account, {
       number: '15145550301',
@@ -69,7 +69,7 @@ describe('broadcast rendering as the transports receive it', () => {
   /** Number → text of every SMS the carrier accepted for this broadcast. */
   async function smsAtCarrier(broadcastId: number): Promise<Map<string, string>> {
     const messageIds = new Set(
-      (await broadcastMessages(server.platform.ctx.store.db, broadcastId)).map((m) => m.id),
+      (await broadcastMessages(server.platform.store.db, broadcastId)).map((m) => m.id),
     );
     const accepted = sms.submitted.filter((s) => messageIds.has(s.messageId));
     for (const s of accepted)

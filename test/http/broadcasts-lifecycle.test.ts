@@ -16,7 +16,7 @@ describe('start_broadcast, delete_broadcast, test_broadcast (§7)', () => {
     // Nothing is dispatched here: these tests look at what is queued and at the counters, which a
     // live dispatcher would move under them (sandbox sends and receipts) at its own pace.
     server = await startTestServer({ holdOutbound: true });
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     ann = await makeContact(db, server.account.id, {
       number: '15145550101',
       email: 'ann@example.com',
@@ -31,7 +31,7 @@ describe('start_broadcast, delete_broadcast, test_broadcast (§7)', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
   const add = async (params: Record<string, string> = {}): Promise<string> => {
     const response = await server.call('post_broadcast', {
       name: 'B',

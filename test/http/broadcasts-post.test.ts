@@ -14,7 +14,7 @@ describe('post_broadcast, get_broadcast, get_broadcasts (§7)', () => {
 
   before(async () => {
     server = await startTestServer();
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const ann = await makeContact(db, server.account.id, { name: 'Ann' });
     marketingId = await makeGroup(db, server.account.id, 'Marketing', [ann]);
     await makeGroup(db, server.account.id, 'Clients VIP', [ann]);

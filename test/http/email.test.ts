@@ -12,7 +12,7 @@ describe('send_email (contract §3.3)', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
   const full = { to: 'Client@Example.com', subject: 'Votre commande', message: 'Merci!', format: 'text' };
 
   it('stores the email as queued and answers its msg_id', async () => {

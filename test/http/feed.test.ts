@@ -54,7 +54,7 @@ describe('get_feed (contract §3.1)', () => {
     ids.reject = await send('15145550003', 'Bonjour');
     clock += 1000;
     ids.silent = await send('15145550004', 'Bonjour');
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     await waitFor('outcomes', async () => {
       const rows = await db.selectFrom('messages').select('status').where('direction', '=', 'mt').execute();
       return rows.filter((r) => r.status === 'delivered' || r.status === 'failed').length === 3 &&
@@ -169,7 +169,7 @@ describe('get_feed (contract §3.1)', () => {
   });
 
   it('shows queued|sent|delivered|failed to an account without detailed statuses', async () => {
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     await db
       .updateTable('accounts')
       .set({ detailed_status: 0 })

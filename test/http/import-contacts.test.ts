@@ -24,7 +24,7 @@ describe('import_contacts and get_import (contract §4.4)', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
   const countImports = async (): Promise<number> =>
     Number(
       (

@@ -42,7 +42,7 @@ describe('queue gauges at /metrics', () => {
       format: 'text',
     });
     assert.equal(mailed.status, 200, JSON.stringify(mailed.body));
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const now = Date.now();
     // Bulk: one due for a minute, one paced an hour ahead (waiting, not yet due); one held by a worker.
     await insertOutbound(db, server.account.id, ['15145550201'], {

@@ -10,7 +10,7 @@ describe('send (contract §3.2)', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
 
   it('answers the source’s example with a numeric msg_id, part_count and encoding, after the row is stored', async () => {
     const { status, headers, body } = await server.call('send', {
@@ -224,7 +224,7 @@ describe('send: the idempotency window', () => {
     assert.equal(later.status, 200);
     assert.notEqual(later.body.msg_id, first.body.msg_id);
     // The first message is kept; only its key was released.
-    const old = await messageRow(server.platform.ctx.store.db, first.body.msg_id);
+    const old = await messageRow(server.platform.store.db, first.body.msg_id);
     assert.equal(old.idempotency_key, null);
     assert.equal(
       (await server.call('send', { to: '15145550108', message: 'x', idempotency_key: 'daily' })).body.msg_id,

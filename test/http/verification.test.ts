@@ -36,7 +36,7 @@ describe('send_verification (contract §3.4)', () => {
     await rm(voiceDir, { recursive: true, force: true });
   });
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
   const verification = (requestId: string) =>
     db()
       .selectFrom('verifications')

@@ -86,7 +86,7 @@ describe('MO messages through the platform', () => {
     ];
     const before = await feeds();
     await platform.sims[0]?.injectMo({ from: '15145550205', to: '18005550199', text: 'Allo?' });
-    const rows = await platform.server.platform.ctx.store.db
+    const rows = await platform.server.platform.store.db
       .selectFrom('unrouted_inbound')
       .selectAll()
       .where('to_number', '=', '18005550199')

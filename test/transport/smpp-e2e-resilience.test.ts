@@ -28,7 +28,7 @@ async function sendMany(
 }
 
 async function statuses(server: TestServer, ids: readonly number[]): Promise<Record<string, number>> {
-  const rows = await server.platform.ctx.store.db
+  const rows = await server.platform.store.db
     .selectFrom('messages')
     .select(['status', 'error'])
     .where('id', 'in', [...ids])

@@ -75,7 +75,7 @@ describe('send through the platform to the SMSC simulator', () => {
     assert.equal(Buffer.concat(bodies).toString('latin1'), text); // letters, digits, space: same octets
     assert.equal(feed.get(id)?.part_count, 2);
     assert.equal(feed.get(id)?.status_mt, 'DELIVRD_000');
-    assert.equal((await messageRow(platform.server.platform.ctx.store.db, id)).status, 'delivered');
+    assert.equal((await messageRow(platform.server.platform.store.db, id)).status, 'delivered');
   });
 
   it('sends UCS-2 as UTF-16BE with data_coding 8, alone and in parts of 67 characters', async () => {
@@ -153,7 +153,7 @@ describe('receipts of every state reaching get_feed', () => {
     assert.equal(sim.submitted.length, OUTCOMES.length);
     // The feed shows a receipt once committed; its deliver_sm_resp reaches the simulator just after.
     await waitUntil(() => sim.stats.receiptsAcked === OUTCOMES.length, 'every receipt acknowledged');
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const seen = new Set<string>();
     for (const [n, pdu] of sim.submitted.entries()) {
       const outcome = OUTCOMES[n];

@@ -23,7 +23,7 @@ describe(
     before(async () => {
       // An API process only: every fan-out worker of the test is one of ours.
       server = await startTestServer({ role: 'api' });
-      await bulkInsertContacts(server.platform.ctx.store.db, server.account.id, CONTACTS);
+      await bulkInsertContacts(server.platform.store.db, server.account.id, CONTACTS);
     });
     after(async () => {
       await Promise.all(stores.map((s) => s.close()));
@@ -61,11 +61,11 @@ describe(
       );
       for (const worker of workers) worker.start();
       try {
-        await fanOutDone(server.platform.ctx.store.db, id, 60_000);
+        await fanOutDone(server.platform.store.db, id, 60_000);
       } finally {
         await Promise.all(workers.map((w) => w.stop()));
       }
-      const rows = await server.platform.ctx.store.db
+      const rows = await server.platform.store.db
         .selectFrom('messages')
         .select(['contact_id'])
         .where('broadcast_id', '=', id)

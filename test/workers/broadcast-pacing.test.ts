@@ -17,7 +17,7 @@ describe('per-account bulk rate', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
 
   async function broadcast(accountId: number, key: string | undefined, size: number): Promise<number> {
     const members = [];

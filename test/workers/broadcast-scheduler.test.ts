@@ -16,7 +16,7 @@ describe('broadcast scheduler (launch_date)', () => {
     // No dispatcher: a started broadcast stays in_progress for these assertions (the sandbox would
     // complete a two-contact one about a second after its start).
     server = await startTestServer({ holdOutbound: true });
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const a = await makeContact(db, server.account.id, { name: 'A' });
     const b = await makeContact(db, server.account.id, { name: 'B' });
     const blocked = await makeContact(db, server.account.id, { isBlocked: true });
@@ -25,7 +25,7 @@ describe('broadcast scheduler (launch_date)', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
   const detail = async (id: number) => (await server.call('get_broadcast', { broadcast: String(id) })).body;
   const add = async (params: Record<string, string>): Promise<number> => {
     const response = await server.call('post_broadcast', {
@@ -95,7 +95,7 @@ describe('broadcast scheduler (launch_date)', () => {
   it('starts a due broadcast once when two processes race for it on one database', async () => {
     const quiet = await startTestServer({ role: 'api' });
     try {
-      const qdb = quiet.platform.ctx.store.db;
+      const qdb = quiet.platform.store.db;
       const members = [];
       for (let i = 0; i < 50; i++) members.push(await makeContact(qdb, quiet.account.id));
       await makeGroup(qdb, quiet.account.id, 'Fifty', members);
@@ -108,7 +108,7 @@ describe('broadcast scheduler (launch_date)', () => {
       const id = added.body.broadcast.id as number;
       // Two real processes: better-sqlite3 is synchronous, so two connections of one process
       // cannot wait for each other's lock.
-      const { dialect, location } = quiet.platform.ctx.store;
+      const { dialect, location } = quiet.platform.store;
       const url = dialect === 'postgres' ? location : `sqlite:${location}`;
       const args = [url, String(quiet.account.id), String(id)];
       const outcomes = await Promise.all([startInChild(args), startInChild(args)]);

@@ -42,7 +42,7 @@ describe('the dispatcher records every outcome of a large claim', () => {
     // Regression: an outcome that arrived while a group was handed to its write went into that
     // group's array after the write had read it; its row stayed `sending` until the lease lapsed
     // and was then sent a second time.
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const count = 3 * RECORD_EVERY + 17;
     // One statement: the dispatcher sees them all at once and claims them in one batch.
     const ids = await insertOutbound(

@@ -36,7 +36,7 @@ describe('the dispatcher: the normal path', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
 
   it('hands every part of N messages to the carrier exactly once and records each', async () => {
     const texts = Array.from({ length: 150 }, (_, i) =>
@@ -205,7 +205,7 @@ describe('the dispatcher: refusals', () => {
   after(() => server.close());
 
   const send = async (to: string) => (await server.call('send', { to, message: 'x' })).body.msg_id as number;
-  const row = (id: number) => messageRow(server.platform.ctx.store.db, id);
+  const row = (id: number) => messageRow(server.platform.store.db, id);
 
   it('puts a retryable refusal back in the queue with a backoff, then sends it', async () => {
     const id = await send('15145550201');
@@ -271,7 +271,7 @@ describe('the dispatcher: a clean stop', () => {
   it('finishes the submits in flight, records them, and hands the rest of its claim back', async () => {
     const sandbox = testSandbox({ submitDelayMs: 150, outcome: { kind: 'silent' } });
     const server = await startTestServer({ sms: sandbox, env: { DISPATCH_CONCURRENCY: '4' } });
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const ids: number[] = [];
     for (let i = 0; i < 40; i++) {
       ids.push((await server.call('send', { to: `1514555${3000 + i}`, message: `arrêt ${i}` })).body.msg_id);

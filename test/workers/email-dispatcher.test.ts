@@ -38,11 +38,7 @@ describe('the email dispatcher', () => {
   after(() => server.close());
 
   const row = (id: number) =>
-    server.platform.ctx.store.db
-      .selectFrom('emails')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    server.platform.store.db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const sendEmail = async (to: string) =>
     (await server.call('send_email', { to, subject: 'Sujet', message: 'Texte', format: 'text' })).body
       .msg_id as number;
@@ -75,7 +71,7 @@ describe('the email dispatcher', () => {
   });
 
   it('takes back an email whose lease expired (its dispatcher died) and sends it', async () => {
-    const id = await server.platform.ctx.store.db
+    const id = await server.platform.store.db
       .insertInto('emails')
       .values({
         account_id: server.account.id,

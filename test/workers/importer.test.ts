@@ -126,7 +126,7 @@ describe('the importer’s lease and report', () => {
   after(() => server.close());
 
   it('sends the report of an import finished before a crash exactly once', async () => {
-    const db = server.platform.ctx.store.db;
+    const db = server.platform.store.db;
     const now = Date.now();
     const row = {
       account_id: server.account.id,
@@ -201,7 +201,7 @@ describe('claiming imports', () => {
       email: server.account.userEmail,
     });
     assert.equal(answer.status, 200);
-    const store = new KyselyImportStore(server.platform.ctx.store);
+    const store = new KyselyImportStore(server.platform.store);
     const t0 = Date.now();
     const first = await store.claimImport(t0, 1_000);
     assert.ok(first);
@@ -228,7 +228,7 @@ describe('claiming imports', () => {
       }),
       LeaseLost,
     );
-    const contacts = await server.platform.ctx.store.db.selectFrom('contacts').select('id').execute();
+    const contacts = await server.platform.store.db.selectFrom('contacts').select('id').execute();
     assert.deepEqual(contacts, []);
   });
 
@@ -237,8 +237,8 @@ describe('claiming imports', () => {
     const answer = await uploadCsv(target, 'number,name\n5145550102,Ann\n', {
       email: server.account.userEmail,
     });
-    const store = new KyselyImportStore(server.platform.ctx.store);
-    const db = server.platform.ctx.store.db;
+    const store = new KyselyImportStore(server.platform.store);
+    const db = server.platform.store.db;
     const t0 = Date.now();
     const stale = await store.claimImport(t0, 1_000);
     const current = await store.claimImport(t0 + 1_001, 1_000);

@@ -10,7 +10,7 @@ describe('inbound SMS (MO)', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
   const receive = (from: string, to: string, text: string, partCount = 1) =>
     server.platform.ctx.inbound.receive({
       from,

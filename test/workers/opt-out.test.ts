@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startSmscSim, type SmscSim, type SubmittedPdu } from '../../src/transport/smsc-sim/smsc-sim.js';
 import { decodeText } from '../../src/transport/smpp/sms-encoding.js';
 import { createBroadcastFanOut } from '../../src/main.js';
+import { BroadcastQueueRepo } from '../../src/store/broadcasts/broadcast-queue-repo.js';
 import { makeContact, makeGroup } from '../helpers/address-book.js';
 import { broadcastMessages, fanOutDone } from '../helpers/broadcasts.js';
 import { waitFor } from '../helpers/messages.js';
@@ -114,7 +115,7 @@ describe('opt-out keywords on inbound SMS (STOP, ARRET, START, REPRISE)', () => 
     assert.equal((await server.call('start_broadcast', { broadcast: id })).body.status, true);
     const last = numbers[3] ?? '';
     // Queued already: the fourth message's slot is 1.5 s after the first; the STOP lands before it.
-    await fanOutDone(server.platform.ctx.store.db, Number(id));
+    await fanOutDone(server.platform.store.db, Number(id));
     await mo(last, 'STOP');
     await waitFor('the STOP confirmation', () => answersTo(last).length === 1);
     const done = await waitFor('the broadcast to complete', async () => {
@@ -125,7 +126,7 @@ describe('opt-out keywords on inbound SMS (STOP, ARRET, START, REPRISE)', () => 
     for (const number of numbers.slice(0, 3)) assert.deepEqual(answersTo(number), ['Promo Fan']);
     assert.deepEqual(answersTo(last), [answersTo(last)[0]]);
     assert.match(answersTo(last)[0] ?? '', /^Désabonnement confirmé/);
-    const rows = await broadcastMessages(server.platform.ctx.store.db, Number(id));
+    const rows = await broadcastMessages(server.platform.store.db, Number(id));
     assert.deepEqual(
       rows.filter((m) => m.to_number === last).map((m) => [m.status, m.error]),
       [['cancelled', 'recipient opted out']],
@@ -138,7 +139,7 @@ describe('opt-out between start_broadcast and the fan-out', () => {
     // No background workers: the fan-out runs when this test says so, after the STOP.
     const quiet = await startTestServer({ role: 'api' });
     try {
-      const db = quiet.platform.ctx.store.db;
+      const db = quiet.platform.store.db;
       const account = quiet.account.id;
       const stays = await makeContact(db, account, { number: '15145550401', name: 'Stays' });
       const leaves = await makeContact(db, account, { number: '15145550402', name: 'Leaves' });
@@ -159,7 +160,7 @@ describe('opt-out between start_broadcast and the fan-out', () => {
       });
       assert.ok(stop.routed && stop.optOut?.action === 'stop');
       const worker = createBroadcastFanOut(
-        quiet.platform.ctx.broadcastQueue,
+        new BroadcastQueueRepo(quiet.platform.store.db, quiet.platform.store.dialect),
         quiet.platform.ctx.log,
         Date.now,
         {

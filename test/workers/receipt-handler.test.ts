@@ -22,7 +22,7 @@ describe('delivery receipts (contract §6)', () => {
   });
   after(() => server.close());
 
-  const db = () => server.platform.ctx.store.db;
+  const db = () => server.platform.store.db;
 
   /** Sends and waits until the carrier accepted every part; returns the id and the carrier ids. */
   async function sent(to: string, message: string): Promise<{ id: number; carrierIds: string[] }> {
@@ -211,7 +211,7 @@ describe('delivery receipts: "Réessayer plus tard" with RECEIPT_RETRY_ATTEMPTS'
   });
   after(() => server.close());
 
-  const row = (id: number) => messageRow(server.platform.ctx.store.db, id);
+  const row = (id: number) => messageRow(server.platform.store.db, id);
 
   it('sends the message again later, once, then it is delivered', async () => {
     const { body } = await server.call('send', { to: '15145550420', message: 'Bonjour' });

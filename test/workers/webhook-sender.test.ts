@@ -27,7 +27,7 @@ describe('webhook sender: retries, permanent failures, leases, several senders',
   before(async () => {
     receiver = await startWebhookReceiver();
     server = await startTestServer({ role: 'api' });
-    store = server.platform.ctx.store;
+    store = server.platform.store;
   });
   after(async () => {
     await server.close();

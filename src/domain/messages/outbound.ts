@@ -82,33 +82,3 @@ export interface NewEmail {
   readonly broadcastId?: number | null;
   readonly acceptedAt: number;
 }
-
-export interface NewVerification {
-  readonly accountId: number;
-  readonly keyId: number;
-  readonly requestId: string;
-  readonly to: string;
-  readonly code: string;
-  readonly language: 'fr' | 'en';
-  readonly createdAt: number;
-  readonly limits: { readonly perNumber: number; readonly perKey: number };
-  /** The SMS to queue, or undefined to call. */
-  readonly sms:
-    { from: string; body: string; partCount: number; encoding: SmsEncoding; fallback: boolean } | undefined;
-}
-
-export type VerificationOutcome = 'created' | 'request_id_used' | 'rate_limited';
-
-/**
- * What send_verification still asks of the store directly (its service and port come with the
- * verification work). send, get_feed and send_email go through MessagingService and its
- * MessagesStore port (domain/ports/messages-store.ts).
- */
-export interface OutboundStore {
-  /** The account's sender numbers, the first being the default. */
-  senderNumbers(accountId: number): Promise<string[]>;
-  /** A number learnt (or configured) to take no SMS. */
-  isKnownLandline(number: string): Promise<boolean>;
-  /** Records a verification and queues its SMS or call, after the request_id and rate checks. */
-  createVerification(input: NewVerification): Promise<VerificationOutcome>;
-}

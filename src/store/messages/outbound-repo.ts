@@ -4,24 +4,19 @@ import type {
   FeedFilter,
   FeedRow,
   NewEmail,
-  NewVerification,
-  OutboundStore,
   SendCommand,
   SendOutcome,
-  VerificationOutcome,
 } from '../../domain/messages/outbound.js';
-import { listSenders } from '../accounts/accounts-repo.js';
 import { insertQueuedEmail } from '../emails/emails-repo.js';
 import { listFeed } from './messages-repo.js';
 import type { Database } from '../schema.js';
 import { SendQueue } from './send-queue.js';
-import { createVerification, isKnownLandline } from '../verification/verifications-repo.js';
 
 /**
  * The outbound path on Kysely (domain/ports/messages-store.ts, domain/messages/outbound.ts);
  * `onQueued` is told after sends were committed.
  */
-export class OutboundRepo implements MessagesStore, OutboundStore {
+export class OutboundRepo implements MessagesStore {
   private readonly sends: SendQueue;
 
   constructor(
@@ -43,17 +38,5 @@ export class OutboundRepo implements MessagesStore, OutboundStore {
 
   queueEmail(email: NewEmail): Promise<number> {
     return insertQueuedEmail(this.db, email);
-  }
-
-  senderNumbers(accountId: number): Promise<string[]> {
-    return listSenders(this.db, accountId);
-  }
-
-  isKnownLandline(number: string): Promise<boolean> {
-    return isKnownLandline(this.db, number);
-  }
-
-  createVerification(input: NewVerification): Promise<VerificationOutcome> {
-    return createVerification(this.db, input);
   }
 }
