@@ -33,13 +33,17 @@ export function createSmsDispatcher(deps: SmsDispatcherWiring): SmsDispatcher {
     now,
     maxAttempts: config.maxAttempts,
   });
-  return new SmsDispatcher({
+  const dispatcher = new SmsDispatcher({
     service,
     log,
     now,
     config,
     ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
   });
+  // A send, a receipt's retry, an opt-out confirmation or a verification SMS committed in this
+  // process is claimed at once, not at the next poll.
+  events.onQueued('sms', () => dispatcher.wake());
+  return dispatcher;
 }
 
 export interface ReceiptHandlerWiring {
