@@ -161,7 +161,7 @@ export async function openServices(
   const store = await openMigratedStore(config);
   return {
     accounts: new AccountsService(new KyselyAccountsStore(store.db), Date.now),
-    receiveInbound: (sms) => createInboundService(store, log).receive(sms),
+    receiveInbound: (sms) => createInboundService(store, log, {}).receive(sms),
     close: () => store.close(),
   };
 }
@@ -205,7 +205,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       now,
       mailFrom: config.mailFrom,
     }),
-    inbound: createInboundService(store, options.log, messageEvents, webhooks),
+    inbound: createInboundService(store, options.log, { events: messageEvents, webhooks, now }),
     messageEvents,
     imports: new ImportService({
       store: new KyselyImportStore(store),
@@ -268,18 +268,23 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
 export function createInboundService(
   store: Store,
   log: Logger,
-  events: MessageEvents = new MessageEvents(),
-  webhooks: WebhookService = new WebhookService({
-    store: new WebhooksRepo(store.db),
-    now: Date.now,
-    allowPrivate: false,
-  }),
+  options: { events?: MessageEvents; webhooks?: WebhookService; now?: () => number },
 ): InboundService {
+  const now = options.now ?? Date.now;
+  const events = options.events ?? new MessageEvents();
+  const webhooks =
+    options.webhooks ?? new WebhookService({ store: new WebhooksRepo(store.db), now, allowPrivate: false });
+  const completion = new BroadcastCompletion({
+    store: new BroadcastQueueRepo(store.db, store.dialect),
+    log,
+    now,
+  });
   return new InboundService({
     store: new InboundRepo(store.db),
     log,
     onReceived: (message, tx) => webhooks.queueInbound(message, tx),
     notifyQueued: (kind) => events.notifyQueued(kind),
+    onBroadcastMessagesCancelled: async (ids, tx) => void (await completion.completeIfDone(ids, tx)),
   });
 }
 

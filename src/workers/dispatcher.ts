@@ -1,4 +1,5 @@
 import type { DispatchOutcome, DispatchService } from '../domain/messages/dispatch-service.js';
+import { ExpiredLeaseSweep } from '../domain/common/lease-sweep.js';
 import type { Logger } from '../domain/ports/logger.js';
 import type { ClaimedMessage } from '../domain/ports/outbound-queue.js';
 import { PollingWorker } from './polling-worker.js';
@@ -44,14 +45,18 @@ export class SmsDispatcher implements Worker {
   readonly name = 'sms-dispatcher';
   private readonly loop: PollingWorker;
   private pausedUntil = 0;
-  private nextLeaseSweep = 0;
   private nextClaimAt = 0;
   private warnedPaused = false;
   /** Lease renewals and outcome writes go one at a time, so each sees the lease value in force. */
   private serial: Promise<unknown> = Promise.resolve();
 
+  private readonly leaseSweep: ExpiredLeaseSweep;
+
   constructor(private readonly deps: DispatcherDeps) {
     this.loop = new PollingWorker(this.name, deps.log, (signal) => this.tick(signal), deps.pollMs ?? 1_000);
+    this.leaseSweep = new ExpiredLeaseSweep(deps.service, deps.config.leaseMs, (released) =>
+      deps.log.warn({ released }, 'dispatcher: expired leases put back in the queue'),
+    );
   }
 
   start(): void {
@@ -80,11 +85,7 @@ export class SmsDispatcher implements Worker {
     }
     try {
       const now = this.deps.now();
-      if (now >= this.nextLeaseSweep) {
-        const released = await service.releaseExpiredLeases();
-        if (released > 0) log.warn({ released }, 'dispatcher: expired leases put back in the queue');
-        this.nextLeaseSweep = now + Math.max(100, Math.floor(config.leaseMs / 4));
-      }
+      await this.leaseSweep.sweep(now);
       if (this.pausedUntil > now) return this.pausedUntil - now;
       if (this.nextClaimAt > now) await sleep(this.nextClaimAt - now);
       // No bind slot of any connector here: the processes that hold one send the queue.

@@ -2,7 +2,7 @@ import type { LeasedQueueStore } from '../ports/leased-queue.js';
 
 /**
  * Gives back the rows of workers that died holding them: the queue's expired leases are released at
- * most once every quarter lease, so such a row waits at most about 1.25 leases and an idle worker
+ * most once every quarter lease (and never more often than every 100 ms), so such a row waits at most about 1.25 leases and an idle worker
  * does not write on every poll.
  */
 export class ExpiredLeaseSweep {
@@ -20,6 +20,6 @@ export class ExpiredLeaseSweep {
     if (now < this.next) return;
     const released = await this.queue.releaseExpiredLeases(now);
     if (released > 0) this.onReleased(released);
-    this.next = now + Math.floor(this.leaseMs / 4);
+    this.next = now + Math.max(100, Math.floor(this.leaseMs / 4));
   }
 }

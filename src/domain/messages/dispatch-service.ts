@@ -83,8 +83,9 @@ export class DispatchService {
     return this.deps.queue.releaseClaims(ids, lease);
   }
 
-  releaseExpiredLeases(): Promise<number> {
-    return this.deps.queue.releaseExpiredLeases(this.deps.now());
+  /** Puts back in the queue what a dead (or stalled) dispatcher held past its lease (ExpiredLeaseSweep). */
+  releaseExpiredLeases(now: number): Promise<number> {
+    return this.deps.queue.releaseExpiredLeases(now);
   }
 
   /** Submits one message; a refusal becomes its outcome (see refusalOutcome), never a throw. */

@@ -33,6 +33,14 @@ export interface InboundServiceDeps {
   readonly onReceived: ReceivedListener;
   /** Wakes the worker of a queue after a commit that queued rows in it (MessageEvents.notifyQueued). */
   readonly notifyQueued: (kind: QueueKind) => void;
+  /**
+   * STOP cancelled queued messages of these broadcasts, in `tx`: the broadcasts left with nothing to
+   * wait for complete (BroadcastCompletion.completeIfDone, the one completion decision).
+   */
+  readonly onBroadcastMessagesCancelled: (
+    broadcastIds: readonly number[],
+    tx: StoreTransaction,
+  ) => Promise<void>;
 }
 
 /** Carriers write addresses with or without `+` (and the odd space): compare digits. */
@@ -124,10 +132,14 @@ export class InboundService {
     const { store } = this.deps;
     const subject = { accountId: message.accountId, number: message.from, now: message.now };
     const fallback = keyword.language ?? (await store.accountLanguage(tx, message.accountId));
-    const contact =
-      keyword.action === 'stop'
-        ? await store.optOut(tx, { ...subject, language: fallback })
-        : await store.optIn(tx, subject);
+    let contact;
+    if (keyword.action === 'stop') {
+      contact = await store.optOut(tx, { ...subject, language: fallback });
+      if (contact.cancelledBroadcastIds.length > 0)
+        await this.deps.onBroadcastMessagesCancelled(contact.cancelledBroadcastIds, tx);
+    } else {
+      contact = await store.optIn(tx, subject);
+    }
     const body = optOutConfirmation(keyword.action, contact?.language ?? fallback);
     const { parts, encoding } = segmentMessage(body);
     // Queued directly, past the blocked-recipient check of `send`: this one answer is what the law asks.

@@ -29,6 +29,11 @@ export interface OptOutContact {
   readonly language: Language;
 }
 
+/** STOP's contact, and the broadcasts whose queued messages to it were cancelled. */
+export interface OptedOutContact extends OptOutContact {
+  readonly cancelledBroadcastIds: readonly number[];
+}
+
 /**
  * What the inbound service needs of the store. A received message, its keyword's effects and its
  * confirmation are written in one transaction (`transaction`): the carrier is acknowledged only
@@ -50,7 +55,7 @@ export interface InboundStore {
   optOut(
     tx: StoreTransaction,
     subject: OptOutSubject & { readonly language: Language },
-  ): Promise<OptOutContact>;
+  ): Promise<OptedOutContact>;
   /** START: the number leaves the suppression list and its contact, if any, is unblocked. */
   optIn(tx: StoreTransaction, subject: OptOutSubject): Promise<OptOutContact | undefined>;
   /** The account's contact with this number, if any. */

@@ -4,6 +4,7 @@ import type { NewOutboundMessage } from '../../domain/messages/outbound.js';
 import type {
   InboundStore,
   NewInboundMessage,
+  OptedOutContact,
   OptOutContact,
   OptOutSubject,
   UnroutedSms,
@@ -41,7 +42,7 @@ export class InboundRepo implements InboundStore {
   optOut(
     tx: StoreTransaction,
     subject: OptOutSubject & { readonly language: Language },
-  ): Promise<OptOutContact> {
+  ): Promise<OptedOutContact> {
     return optOut(fromStoreTransaction(tx), subject);
   }
 

@@ -1,7 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Language } from '../../domain/contacts/address-book.js';
-import type { OptOutContact, OptOutSubject } from '../../domain/ports/inbound-store.js';
-import { completeBroadcastIfDone } from '../broadcasts/broadcast-queue-repo.js';
+import type { OptedOutContact, OptOutContact, OptOutSubject } from '../../domain/ports/inbound-store.js';
 import type { Database } from '../schema.js';
 
 export const OPT_OUT_REASON = 'opt-out';
@@ -11,12 +10,13 @@ type Trx = Transaction<Database>;
 /**
  * STOP: the number goes on the account's suppression list (so it stays refused even if the contact
  * is deleted or re-imported later) and its contact is blocked — created, blocked, when the account
- * had none, so the address book shows who opted out. Returns the contact.
+ * had none, so the address book shows who opted out. Returns the contact and the broadcasts whose
+ * queued messages to it were cancelled (the caller completes those left with nothing to wait for).
  */
 export async function optOut(
   trx: Trx,
   subject: OptOutSubject & { readonly language: Language },
-): Promise<OptOutContact> {
+): Promise<OptedOutContact> {
   await trx
     .insertInto('suppressions')
     .values({
@@ -37,8 +37,12 @@ export async function optOut(
     .returning(['id', 'language'])
     .executeTakeFirst();
   if (existing) {
-    await cancelQueuedBulk(trx, subject.accountId, existing.id, subject.now);
-    return { contactId: existing.id, language: asLanguage(existing.language, subject.language) };
+    const cancelledBroadcastIds = await cancelQueuedBulk(trx, subject.accountId, existing.id, subject.now);
+    return {
+      contactId: existing.id,
+      language: asLanguage(existing.language, subject.language),
+      cancelledBroadcastIds,
+    };
   }
   const created = await trx
     .insertInto('contacts')
@@ -55,16 +59,20 @@ export async function optOut(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { contactId: created.id, language: subject.language };
+  return { contactId: created.id, language: subject.language, cancelledBroadcastIds: [] };
 }
 
 /**
  * Broadcast messages to the contact still waiting in the queue (a paced broadcast) do not go out:
- * they end `cancelled`, as when their broadcast is deleted, and a broadcast left with nothing else to
- * wait for completes. Found through (broadcast_id, contact_id) — a fan-out links each message to its
+ * they end `cancelled`, as when their broadcast is deleted; returns their broadcasts. Found through (broadcast_id, contact_id) — a fan-out links each message to its
  * contact. Single sends already accepted are left alone: the account asked for each.
  */
-async function cancelQueuedBulk(trx: Trx, accountId: number, contactId: number, now: number): Promise<void> {
+async function cancelQueuedBulk(
+  trx: Trx,
+  accountId: number,
+  contactId: number,
+  now: number,
+): Promise<number[]> {
   const cancelled = await trx
     .updateTable('messages')
     .set({ status: 'cancelled', error: 'recipient opted out', done_at: now })
@@ -79,10 +87,7 @@ async function cancelQueuedBulk(trx: Trx, accountId: number, contactId: number, 
     .where('status', '=', 'queued')
     .returning('broadcast_id')
     .execute();
-  const broadcastIds = new Set(
-    cancelled.flatMap((row) => (row.broadcast_id === null ? [] : [row.broadcast_id])),
-  );
-  for (const id of broadcastIds) await completeBroadcastIfDone(trx, id, now);
+  return [...new Set(cancelled.flatMap((row) => (row.broadcast_id === null ? [] : [row.broadcast_id])))];
 }
 
 /**

@@ -7,6 +7,7 @@ import type { NewOutboundMessage } from '../../../src/domain/messages/outbound.j
 import type {
   InboundStore,
   NewInboundMessage,
+  OptedOutContact,
   OptOutContact,
   UnroutedSms,
 } from '../../../src/domain/ports/inbound-store.js';
@@ -22,6 +23,8 @@ class FakeInboundStore implements InboundStore {
   senders = new Map([['15149541234', 1]]);
   contacts = new Map<string, { id: number; language: Language; blocked: boolean }>();
   suppressed = new Set<string>();
+  /** Broadcasts whose queued messages a STOP cancels. */
+  queuedBroadcasts: number[] = [];
   unrouted: UnroutedSms[] = [];
   inbound: NewInboundMessage[] = [];
   queued: NewOutboundMessage[] = [];
@@ -45,7 +48,7 @@ class FakeInboundStore implements InboundStore {
   async optOut(
     _tx: StoreTransaction,
     subject: { number: string; language: Language },
-  ): Promise<OptOutContact> {
+  ): Promise<OptedOutContact> {
     this.suppressed.add(subject.number);
     const contact = this.contacts.get(subject.number) ?? {
       id: 100 + this.contacts.size,
@@ -53,7 +56,11 @@ class FakeInboundStore implements InboundStore {
       blocked: true,
     };
     this.contacts.set(subject.number, { ...contact, blocked: true });
-    return { contactId: contact.id, language: contact.language };
+    return {
+      contactId: contact.id,
+      language: contact.language,
+      cancelledBroadcastIds: this.queuedBroadcasts,
+    };
   }
   async optIn(_tx: StoreTransaction, subject: { number: string }): Promise<OptOutContact | undefined> {
     this.suppressed.delete(subject.number);
@@ -81,6 +88,7 @@ function setup(hooksPerMessage = 0) {
   const store = new FakeInboundStore();
   const received: ReceivedMessage[] = [];
   const woken: QueueKind[] = [];
+  const cancelledBroadcasts: number[] = [];
   const service = new InboundService({
     store,
     log: silent,
@@ -89,10 +97,11 @@ function setup(hooksPerMessage = 0) {
       return hooksPerMessage;
     },
     notifyQueued: (kind) => woken.push(kind),
+    onBroadcastMessagesCancelled: async (ids) => void cancelledBroadcasts.push(...ids),
   });
   const receive = (text: string, from = '+1 514 555-0001', to = '+15149541234') =>
     service.receive({ from, to, text, partCount: 1, receivedAt: AT });
-  return { store, received, woken, receive };
+  return { store, received, woken, receive, cancelledBroadcasts };
 }
 
 describe('InboundService (MO)', () => {
@@ -157,6 +166,15 @@ describe('InboundService (MO)', () => {
     );
     assert.match(store.queued[0]?.body ?? '', /^You are unsubscribed/);
     assert.deepEqual(woken, ['sms']);
+  });
+
+  it('STOP hands the broadcasts whose queued messages it cancelled to the completion decision', async () => {
+    const { store, receive, cancelledBroadcasts } = setup();
+    await receive('STOP');
+    assert.deepEqual(cancelledBroadcasts, []);
+    store.queuedBroadcasts = [7, 9];
+    await receive('STOP', '+1 514 555-0002');
+    assert.deepEqual(cancelledBroadcasts, [7, 9]);
   });
 
   it('answers in the contact’s language, and ARRET in French without one', async () => {
