@@ -88,12 +88,20 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
   return result.stdout;
 }
 
-/** Whether this tree's node_modules holds every package of `dir`'s lock file at the same version. */
+/**
+ * Whether this tree's node_modules holds every package of `dir`'s lock file at the same version (read
+ * from npm's record of what it installed), so the base can use it instead of installing again —
+ * which here means compiling better-sqlite3 from source.
+ */
 function installedCovers(dir: string): boolean {
   type Lock = { packages: Record<string, { version?: string }> };
-  const lock = (d: string) => JSON.parse(readFileSync(join(d, 'package-lock.json'), 'utf8')) as Lock;
-  const mine = lock(ROOT).packages;
-  return Object.entries(lock(dir).packages).every(([path, entry]) => mine[path]?.version === entry.version);
+  const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Lock;
+  const installedPath = join(ROOT, 'node_modules', '.package-lock.json');
+  if (!existsSync(installedPath)) return false;
+  const installed = read(installedPath).packages;
+  return Object.entries(read(join(dir, 'package-lock.json')).packages).every(
+    ([path, entry]) => path === '' || installed[path]?.version === entry.version,
+  );
 }
 
 const step = (line: string): void => void process.stderr.write(`bench:ab: ${line}\n`);
@@ -104,7 +112,7 @@ const baseDir = join(mkdtempSync(join(tmpdir(), 'vudumobile-ab-')), 'base');
 step(`checking out ${values.base} in ${baseDir}`);
 run('git', ['worktree', 'add', '--detach', baseDir, values.base], ROOT);
 try {
-  if (installedCovers(baseDir) && existsSync(join(ROOT, 'node_modules'))) {
+  if (installedCovers(baseDir)) {
     symlinkSync(join(ROOT, 'node_modules'), join(baseDir, 'node_modules'));
   } else {
     run('npm', ['ci', '--silent'], baseDir);
