@@ -94,13 +94,14 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
  * which here means compiling better-sqlite3 from source.
  */
 function installedCovers(dir: string): boolean {
-  type Lock = { packages: Record<string, { version?: string }> };
+  type Lock = { packages: Record<string, { version?: string; optional?: boolean }> };
   const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Lock;
   const installedPath = join(ROOT, 'node_modules', '.package-lock.json');
   if (!existsSync(installedPath)) return false;
   const installed = read(installedPath).packages;
   return Object.entries(read(join(dir, 'package-lock.json')).packages).every(
-    ([path, entry]) => path === '' || installed[path]?.version === entry.version,
+    // Optional packages are other platforms' builds (esbuild's), never installed here.
+    ([path, entry]) => path === '' || entry.optional === true || installed[path]?.version === entry.version,
   );
 }
 
