@@ -89,19 +89,20 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
 }
 
 /**
- * Whether this tree's node_modules holds every package of `dir`'s lock file at the same version (read
- * from npm's record of what it installed), so the base can use it instead of installing again —
- * which here means compiling better-sqlite3 from source.
+ * Whether this tree's node_modules holds every package of `dir`'s lock file at the same version, so
+ * the base can use it instead of installing again — which here means compiling better-sqlite3.
  */
 function installedCovers(dir: string): boolean {
   type Lock = { packages: Record<string, { version?: string; optional?: boolean }> };
-  const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Lock;
-  const installedPath = join(ROOT, 'node_modules', '.package-lock.json');
-  if (!existsSync(installedPath)) return false;
-  const installed = read(installedPath).packages;
-  return Object.entries(read(join(dir, 'package-lock.json')).packages).every(
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as Lock;
+  const installedVersion = (path: string): string | undefined => {
+    const manifest = join(ROOT, path, 'package.json');
+    if (!existsSync(manifest)) return undefined;
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+  };
+  return Object.entries(lock.packages).every(
     // Optional packages are other platforms' builds (esbuild's), never installed here.
-    ([path, entry]) => path === '' || entry.optional === true || installed[path]?.version === entry.version,
+    ([path, entry]) => path === '' || entry.optional === true || installedVersion(path) === entry.version,
   );
 }
 
