@@ -19,11 +19,14 @@ import { DatabaseUrlError, openStore, type Store } from './store/database.js';
 import { migrateToLatest, SchemaTooNewError } from './store/migrate.js';
 import { OutboundRepo } from './store/messages/outbound-repo.js';
 import { InboundRepo } from './store/messages/inbound-repo.js';
-import { SandboxEmailTransport } from './transport/sandbox/sandbox-email.js';
-import { SandboxSmsTransport } from './transport/sandbox/sandbox-sms.js';
-import { SandboxVoiceTransport } from './transport/sandbox/sandbox-voice.js';
-import { createSmppTransport, SmppTransport } from './transport/smpp/smpp-transport.js';
-import { SmtpEmailTransport } from './transport/smtp/smtp-email.js';
+import { SmppTransport } from './transport/smpp/smpp-transport.js';
+import {
+  createEmailTransport,
+  createSmsTransport,
+  createVoiceTransport,
+  idleSmsTransport,
+  idleVoiceTransport,
+} from './transport-wiring.js';
 import type {
   EmailTransport,
   SmsTransport,
@@ -58,7 +61,6 @@ import { createStatisticsKeeper } from './workers/statistics-keeper.js';
 import { KyselyBindSlotStore } from './store/carriers/smpp-binds-repo.js';
 import { PostgresMaintenance } from './store/postgres/pg-statistics.js';
 import { KyselyQueueStats } from './store/queue/queue-stats.js';
-import { join, resolve } from 'node:path';
 
 /** The composition root: the only place that picks real implementations and wires them. */
 export interface Platform {
@@ -98,30 +100,6 @@ export interface PlatformOptions {
    * all (default): both in one process.
    */
   role?: Role;
-}
-
-/** SMTP when SMTP_URL is set; otherwise the sandbox, which writes .eml files and says so loudly. */
-export function createEmailTransport(config: Config, log: Logger): EmailTransport {
-  if (config.smtpUrl !== undefined) return new SmtpEmailTransport(config.smtpUrl, log);
-  return new SandboxEmailTransport(resolve(join(config.dataDir, 'outbox')), log);
-}
-
-/** The SMS carrier connection: SMPP when SMPP_URL is set, else the sandbox (which says so loudly). */
-export function createSmsTransport(config: Config, log: Logger): SmsTransport {
-  // Connectors with max_binds bind only while this process holds a slot (workers/bind-slots.ts).
-  if (config.smppUrl !== undefined) return createSmppTransport(config.smppUrl, log, true);
-  const sandbox = config.sandboxSms;
-  return new SandboxSmsTransport(log, {
-    outcome: sandbox.outcome,
-    receiptDelayMs: sandbox.receiptDelayMs,
-    submitDelayMs: sandbox.submitDelayMs,
-    ...(sandbox.logFile ? { logFile: resolve(sandbox.logFile) } : {}),
-  });
-}
-
-/** Voice calls for verification codes: only the sandbox exists yet (a SIP transport plugs in here). */
-export function createVoiceTransport(config: Config, log: Logger): VoiceTransport {
-  return new SandboxVoiceTransport(resolve(join(config.dataDir, 'voice-calls.jsonl')), log);
 }
 
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -406,22 +384,3 @@ export function createBroadcastFanOut(
   });
   return createBroadcastFanOutWorker({ fanOut, completion }, log, now, settings);
 }
-
-/** The transports of a process without workers (`--role api`): nothing is ever sent through them. */
-const idleSmsTransport: SmsTransport = {
-  kind: 'none',
-  async start() {},
-  async submit() {
-    throw new Error('this process runs no SMS dispatcher');
-  },
-  status: () => [],
-  async close() {},
-};
-
-const idleVoiceTransport: VoiceTransport = {
-  kind: 'none',
-  async placeCall() {
-    throw new Error('this process places no calls');
-  },
-  async close() {},
-};

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { readConfig } from '../../src/config.js';
-import { createEmailTransport } from '../../src/main.js';
+import { createEmailTransport } from '../../src/transport-wiring.js';
 import { SmtpEmailTransport } from '../../src/transport/smtp/smtp-email.js';
 import { TransportError } from '../../src/domain/ports/transports.js';
 import { parseMime } from '../helpers/mime.js';
