@@ -4,6 +4,7 @@
  * - http, workers and cli call domain services, never the store;
  * - the store implements the domain's ports and never reaches outwards (http, workers, cli, transport);
  * - transports implement the domain's ports and know nothing of the store or the API;
+ * - security (password hashing) implements a domain port and, likewise, knows nothing of the rest;
  * - no import cycles.
  * The paths match `src/<layer>/` anywhere in a path, so test/fixtures/layers/ can prove each rule bites.
  */
@@ -13,11 +14,13 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'The domain imports no store, transport, http, workers, cli or composition root.',
+      comment: 'The domain imports no store, transport, security, http, workers, cli or composition root.',
       severity: 'error',
       from: { path: layer('domain') },
       to: {
-        path: ['store', 'transport', 'http', 'workers', 'cli'].map(layer).concat(['(^|/)src/[^/]+\\.ts$']),
+        path: ['store', 'transport', 'security', 'http', 'workers', 'cli']
+          .map(layer)
+          .concat(['(^|/)src/[^/]+\\.ts$']),
       },
     },
     {
@@ -26,7 +29,7 @@ module.exports = {
       severity: 'error',
       from: { path: layer('domain') },
       to: {
-        path: '(^|/)node_modules/(fastify|@fastify/[^/]+|kysely|better-sqlite3|pg|nodemailer|smpp|pino|prom-client|commander)/',
+        path: '(^|/)node_modules/(fastify|@fastify/[^/]+|kysely|better-sqlite3|pg|nodemailer|smpp|pino|prom-client|commander|@node-rs/argon2)/',
       },
     },
     {
@@ -58,6 +61,14 @@ module.exports = {
       severity: 'error',
       from: { path: layer('transport') },
       to: { path: ['store', 'http', 'workers', 'cli'].map(layer) },
+    },
+    {
+      name: 'security-stays-inside',
+      comment:
+        'Password hashing implements a domain port; it knows nothing of the store, transports, the API or the workers.',
+      severity: 'error',
+      from: { path: layer('security') },
+      to: { path: ['store', 'transport', 'http', 'workers', 'cli'].map(layer) },
     },
     {
       name: 'no-circular',

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AccountsService } from './domain/accounts/accounts-service.js';
+import type { UsersService } from './domain/users/users-service.js';
 import type { AddressBookService } from './domain/contacts/address-book-service.js';
 import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
 import type { InboundService } from './domain/messages/inbound-service.js';
@@ -20,8 +21,10 @@ export interface AppContext {
   readonly config: Config;
   readonly log: Logger;
   readonly email: EmailTransport;
-  /** Accounts, sender numbers, API keys and users; the authentication of every API call. */
+  /** Accounts, sender numbers and API keys; the authentication of every API call. */
   readonly accounts: AccountsService;
+  /** The web platform's users: invitations, sign-in and sessions, password resets, roles. */
+  readonly users: UsersService;
   /** Contacts and groups (contract §4, §5). */
   readonly addressBook: AddressBookService;
   readonly sms: SmsTransport;

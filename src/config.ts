@@ -7,6 +7,8 @@ import {
   type SandboxSmsConfig,
   type VerifyConfig,
 } from './config-outbound.js';
+import { normaliseEmail } from './domain/common/email.js';
+import { SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from './domain/users/users.js';
 import { parseSmppUrls } from './transport/smpp/smpp-url.js';
 
 /** Settings read once from the environment (and CLI flags), validated, then frozen and passed down. */
@@ -32,6 +34,15 @@ export interface Config {
   readonly importLeaseMs: number;
   /** Webhook URLs may point to loopback and private networks (WEBHOOK_ALLOW_PRIVATE=1). */
   readonly webhookAllowPrivate: boolean;
+  /** The email of the first-run administrator, invited on the first start (ADMIN_EMAIL). */
+  readonly adminEmail: string;
+  /** Web sessions end after idleMs without a request or maxAgeMs after sign-in (WEB_SESSION_*). */
+  readonly webSessions: WebSessionConfig;
+}
+
+export interface WebSessionConfig {
+  readonly idleMs: number;
+  readonly maxAgeMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -72,6 +83,8 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   if (smppUrl !== undefined) problems.push(...parseSmppUrls(smppUrl).problems);
   const webhookAllowPrivate =
     overrides.webhookAllowPrivate ?? parseFlag('WEBHOOK_ALLOW_PRIVATE', env, problems);
+  const adminEmail = overrides.adminEmail ?? parseAdminEmail(env.ADMIN_EMAIL, problems);
+  const webSessions = overrides.webSessions ?? readWebSessions(env, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return Object.freeze({
     databaseUrl,
@@ -91,7 +104,44 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     broadcastFanoutBatch: overrides.broadcastFanoutBatch ?? broadcastFanoutBatch,
     importLeaseMs,
     webhookAllowPrivate,
+    adminEmail,
+    webSessions: Object.freeze(webSessions),
   });
+}
+
+function parseAdminEmail(raw: string | undefined, problems: string[]): string {
+  if (raw === undefined || raw.trim() === '') return 'admin@localhost';
+  const email = normaliseEmail(raw);
+  if (!email) problems.push('ADMIN_EMAIL: expected an email address');
+  return email ?? 'admin@localhost';
+}
+
+const HOUR_MS = 3_600_000;
+
+function readWebSessions(env: Environment, problems: string[]): WebSessionConfig {
+  const hours = parseWhole('WEB_SESSION_IDLE_HOURS', env.WEB_SESSION_IDLE_HOURS, 1, 720, problems);
+  const days = parseWhole('WEB_SESSION_MAX_DAYS', env.WEB_SESSION_MAX_DAYS, 1, 365, problems);
+  return {
+    idleMs: hours === undefined ? SESSION_IDLE_MS : hours * HOUR_MS,
+    maxAgeMs: days === undefined ? SESSION_MAX_AGE_MS : days * 24 * HOUR_MS,
+  };
+}
+
+/** Undefined when unset (the caller's default) or invalid (then a problem names the variable). */
+function parseWhole(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+  problems: string[],
+): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || value < min || value > max) {
+    problems.push(`${name}: expected a whole number from ${min} to ${max}`);
+    return undefined;
+  }
+  return value;
 }
 
 function parseFlag(name: string, env: Environment, problems: string[]): boolean {

@@ -7,6 +7,9 @@ import { buildApp } from './http/app.js';
 import { allEndpoints } from './http/routes/index.js';
 import { AccountsService } from './domain/accounts/accounts-service.js';
 import { KyselyAccountsStore } from './store/accounts/kysely-accounts-store.js';
+import { UsersService } from './domain/users/users-service.js';
+import { KyselyUsersStore } from './store/users/kysely-users-store.js';
+import { Argon2Hasher } from './security/argon2-hasher.js';
 import { AddressBookService } from './domain/contacts/address-book-service.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
 import { BroadcastCompletion, completeBroadcastsOnFinal } from './domain/broadcasts/broadcast-completion.js';
@@ -139,6 +142,8 @@ export async function openServices(
   const store = await openMigratedStore(config);
   return {
     accounts: new AccountsService(new KyselyAccountsStore(store.db), Date.now),
+    // A reset email queued here is sent by a server's email dispatcher on its next poll.
+    users: createUsersService(store, config, Date.now, () => {}),
     receiveInbound: (sms) => createInboundService(store, log, {}).receive(sms),
     close: () => store.close(),
   };
@@ -168,6 +173,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     accounts: new AccountsService(new KyselyAccountsStore(store.db), now),
+    users: createUsersService(store, config, now, () => messageEvents.notifyQueued('email')),
     addressBook: new AddressBookService(new AddressBookRepo(store.db), now),
     broadcasts: new BroadcastService({
       store: new BroadcastsRepo(store.db),
@@ -236,6 +242,24 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       await store.close();
     },
   };
+}
+
+/** The users of the web platform on this store: argon2id passwords, links under PUBLIC_URL. */
+export function createUsersService(
+  store: Store,
+  config: Config,
+  now: () => number,
+  onEmailQueued: () => void,
+): UsersService {
+  return new UsersService({
+    store: new KyselyUsersStore(store),
+    hasher: new Argon2Hasher(),
+    now,
+    publicUrl: config.publicUrl,
+    mailFrom: config.mailFrom,
+    onEmailQueued,
+    sessions: config.webSessions,
+  });
 }
 
 /**

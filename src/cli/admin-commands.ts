@@ -16,7 +16,8 @@ function parseAllowList(raw: string | undefined): string[] {
   return entries;
 }
 
-async function requireAccount({ accounts }: CliServices, raw: string): Promise<number> {
+/** The account of `--account`, which must exist. */
+export async function requireAccount({ accounts }: CliServices, raw: string): Promise<number> {
   const id = parseId(raw, '--account');
   if (!(await accounts.findAccount(id))) throw new CliError(`account ${id} does not exist`);
   return id;
@@ -164,48 +165,4 @@ export function registerKeyCommands(program: Command, withServices: WithServices
         }),
       );
   }
-}
-
-export function registerUserCommands(program: Command, withServices: WithServices): void {
-  const user = program.command('user').description('manage the users (web platform people) of an account');
-  user
-    .command('add')
-    .requiredOption('--account <id>', 'account id')
-    .requiredOption('--email <email>', 'the user’s email')
-    .action((opts: { account: string; email: string }) =>
-      withServices(async (services, out) => {
-        const accountId = await requireAccount(services, opts.account);
-        const email = normaliseEmail(opts.email);
-        if (!email) throw new CliError(`"${opts.email}" is not a valid email address`);
-        const added = await services.accounts.addUser(accountId, email);
-        if (!added.added) throw new CliError(`user ${email} already exists`);
-        emit(out, { id: added.id, email }, `user ${added.id} (${email}) added`);
-      }),
-    );
-  user
-    .command('list')
-    .requiredOption('--account <id>', 'account id')
-    .action((opts: { account: string }) =>
-      withServices(async (services, out) => {
-        const accountId = await requireAccount(services, opts.account);
-        const users = (await services.accounts.listUsers(accountId)).map((u) => ({
-          id: u.id,
-          email: u.email,
-        }));
-        emit(out, users, users.map((u) => `${u.id}\t${u.email}`).join('\n'));
-      }),
-    );
-  user
-    .command('remove')
-    .requiredOption('--account <id>', 'account id')
-    .requiredOption('--email <email>', 'the user’s email')
-    .action((opts: { account: string; email: string }) =>
-      withServices(async (services, out) => {
-        const accountId = await requireAccount(services, opts.account);
-        const email = normaliseEmail(opts.email) ?? opts.email;
-        if (!(await services.accounts.removeUser(accountId, email)))
-          throw new CliError(`user ${email} does not exist`);
-        emit(out, { email, removed: true }, `user ${email} removed`);
-      }),
-    );
 }

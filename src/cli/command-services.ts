@@ -1,4 +1,5 @@
 import type { AccountsService } from '../domain/accounts/accounts-service.js';
+import type { UsersService } from '../domain/users/users-service.js';
 import type { InboundSms } from '../domain/ports/transports.js';
 import type { Output } from './output.js';
 
@@ -13,6 +14,8 @@ export type InboundOutcome =
  */
 export interface CliServices {
   readonly accounts: AccountsService;
+  /** Users of the web platform: `user add` (an invitation link), `user list`, `user remove`. */
+  readonly users: UsersService;
   /** Stores an MO message as if the carrier had delivered it (routing, opt-out keywords, webhooks). */
   receiveInbound(sms: InboundSms): Promise<InboundOutcome>;
 }

@@ -2,11 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, readConfig, type Config } from '../config.js';
 import { createCommandLogger, createLogger } from '../logger.js';
 import { createPlatform, isDatabaseSetupError, migrateDatabase, openServices, ROLES } from '../main.js';
-import { registerAccountCommands, registerKeyCommands, registerUserCommands } from './admin-commands.js';
+import { DomainError } from '../domain/errors.js';
+import { registerAccountCommands, registerKeyCommands } from './admin-commands.js';
 import type { WithServices } from './command-services.js';
+import { invitationPath } from '../domain/users/users.js';
 import { CliError, emit, type Output } from './output.js';
 import { registerSandboxCommands } from './sandbox-command.js';
 import { registerSmscSimCommand } from './smsc-sim-command.js';
+import { registerUserCommands } from './user-commands.js';
 
 const program = new Command('vudumobile')
   .description('VuduMobile messaging platform: the API server and its administration')
@@ -55,24 +58,34 @@ program
     const log = createLogger(cfg.logLevel);
     const platform = await createPlatform(cfg, { log, role });
     const firstRun = role === 'worker' ? undefined : await platform.ctx.accounts.createFirstRunAccount();
+    const invitation =
+      firstRun &&
+      (await platform.ctx.users.invite(firstRun.accountId, {
+        email: cfg.adminEmail,
+        role: 'admin',
+        language: 'fr',
+      }));
     const address = await platform.start();
     if (address === undefined) {
       log.info({ role, database: platform.database }, 'VuduMobile worker running');
     } else {
       log.info({ address, role, database: platform.database }, 'VuduMobile API listening');
     }
-    if (firstRun && address !== undefined) {
+    if (firstRun && invitation && address !== undefined) {
       // With no PUBLIC_URL (or port 0) the address actually bound is what a reader can paste.
       const base = process.env.PUBLIC_URL ? cfg.publicUrl : address.replace('://0.0.0.0', '://127.0.0.1');
       const lines = [
         '',
-        'First start: created the default account (fr, CA), user admin@localhost and an API key',
-        'allowed from loopback only. The key is shown this once:',
+        `First start: created the default account (fr, CA), its administrator ${invitation.user.email}`,
+        'and an API key allowed from loopback only. The key is shown this once:',
         '',
         `  VUDUMOBILE-API-KEY: ${firstRun.key}`,
         '',
         'Try it:',
         `  curl -X POST -H "VUDUMOBILE-API-KEY: ${firstRun.key}" -d "group=Tous" ${base}/api/get_contacts`,
+        '',
+        `Web platform: choose the password of ${invitation.user.email} with this link (single use, valid 7 days):`,
+        `  ${base}${invitationPath(invitation.token)}`,
         '',
         `API docs: ${base}/docs`,
         '',
@@ -120,7 +133,12 @@ try {
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? 0 : 2);
   }
-  const expected = error instanceof CliError || error instanceof ConfigError || isDatabaseSetupError(error);
+  // A DomainError is a refusal with its catalogue text (a user who already exists, the last admin).
+  const expected =
+    error instanceof CliError ||
+    error instanceof ConfigError ||
+    error instanceof DomainError ||
+    isDatabaseSetupError(error);
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`vudumobile: ${expected ? message : `unexpected error: ${message}`}\n`);
   process.exit(expected ? 2 : 1);

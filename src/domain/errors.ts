@@ -1,4 +1,5 @@
 import { MAX_PARTS } from './sms/segments.js';
+import { PASSWORD_MAX, PASSWORD_MIN, USER_NAME_MAX } from './users/users.js';
 
 /**
  * The error catalogue: every expected failure of the API, with a stable id and its contract text.
@@ -80,7 +81,19 @@ export type ErrorId =
   | 'webhook_events_invalid'
   | 'too_many_webhooks'
   | 'webhook_id_required'
-  | 'webhook_not_found';
+  | 'webhook_not_found'
+  // Users of the web platform: sign-in, invitations, password reset, roles.
+  | 'sign_in_failed'
+  | 'sign_in_throttled'
+  | 'user_exists'
+  | 'user_not_found'
+  | 'invalid_token'
+  | 'last_admin'
+  | 'password_too_short'
+  | 'password_too_long'
+  | 'wrong_current_password'
+  | 'user_name_too_long'
+  | 'invalid_role';
 
 /** An expected failure: `id` for code that decides what to do with it, `message` for the client. */
 export class DomainError extends Error {
@@ -201,3 +214,21 @@ export const tooManyWebhooks = (max: number) =>
   fail('too_many_webhooks', `Too many webhooks (${max} at most)`);
 export const webhookIdRequired = () => fail('webhook_id_required', 'Webhook id required');
 export const webhookNotFound = () => fail('webhook_not_found', 'Webhook not found');
+
+// Users. One sign-in failure text whether or not the email exists: it must not tell them apart.
+export const signInFailed = () => fail('sign_in_failed', 'Incorrect email or password.');
+export const signInThrottled = () =>
+  fail('sign_in_throttled', 'Too many failed sign-in attempts. Try again in a few minutes.');
+export const userExists = () => fail('user_exists', 'A user with this email already exists in this account.');
+export const userNotFound = () => fail('user_not_found', 'User not found.');
+export const invalidToken = () => fail('invalid_token', 'This link is invalid or has expired.');
+export const lastAdmin = () => fail('last_admin', 'The account must keep at least one administrator.');
+export const passwordTooShort = () =>
+  fail('password_too_short', `The password must be at least ${PASSWORD_MIN} characters long.`);
+export const passwordTooLong = () =>
+  fail('password_too_long', `The password must be at most ${PASSWORD_MAX} characters long.`);
+export const wrongCurrentPassword = () =>
+  fail('wrong_current_password', 'The current password is incorrect.');
+export const userNameTooLong = () =>
+  fail('user_name_too_long', `The name is too long (maximum ${USER_NAME_MAX} characters).`);
+export const invalidRole = () => fail('invalid_role', 'role must be admin or member');

@@ -88,6 +88,18 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   too_many_webhooks: 409,
   webhook_id_required: 400,
   webhook_not_found: 404,
+  // Users.
+  sign_in_failed: 401,
+  sign_in_throttled: 429,
+  user_exists: 409,
+  user_not_found: 404,
+  invalid_token: 400,
+  last_admin: 409,
+  password_too_short: 400,
+  password_too_long: 400,
+  wrong_current_password: 400,
+  user_name_too_long: 400,
+  invalid_role: 400,
 };
 
 const KNOWN_METHODS = new Set(['GET', 'POST', 'HEAD']);

@@ -14,6 +14,7 @@ import { broadcasts } from './migrations/004-broadcasts.js';
 import { smppBinds } from './migrations/005-smpp-binds.js';
 import { webhooks } from './migrations/006-webhooks.js';
 import { queueIndexes } from './migrations/007-queue-indexes.js';
+import { webUsers } from './migrations/008-web-users.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   smppBinds,
   webhooks,
   queueIndexes,
+  webUsers,
 ];
 
 export class SchemaTooNewError extends Error {}

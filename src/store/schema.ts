@@ -30,6 +30,9 @@ export interface Database {
   smpp_binds: SmppBindsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  web_sessions: WebSessionsTable;
+  user_tokens: UserTokensTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 /** One bind slot of an SMPP connector with max_binds, leased by a worker process. */
@@ -73,8 +76,51 @@ export interface ApiKeysTable {
 export interface UsersTable {
   id: Generated<number>;
   account_id: number;
+  /** Lower-cased; unique per account (the same address may be a user of two accounts). */
   email: string;
   created_at: number;
+  name: Generated<string>;
+  /** admin | member */
+  role: Generated<string>;
+  /** fr | en: the language of the web platform and of the user's emails. */
+  language: Generated<string>;
+  /** IANA time zone, e.g. America/Toronto. */
+  time_zone: Generated<string>;
+  /** argon2id, PHC string; null until the invitation link is followed. */
+  password_hash: string | null;
+  password_changed_at: number | null;
+}
+
+/** A signed-in browser. Only the SHA-256 (hex) of its cookie's token is stored. */
+export interface WebSessionsTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  account_id: number;
+  created_at: number;
+  /** Refreshed at most once a minute; the idle expiry counts from it. */
+  last_seen_at: number;
+  /** The absolute expiry. */
+  expires_at: number;
+}
+
+/** A single-use link: an invitation or a password reset. Only the SHA-256 (hex) of the token is stored. */
+export interface UserTokensTable {
+  id: Generated<number>;
+  /** invite | reset */
+  kind: string;
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** One failed sign-in, counted against its scope (`ip:…` or `account:…`) within the throttle's window. */
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  scope: string;
+  at: number;
 }
 
 export interface ContactsTable {

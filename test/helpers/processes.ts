@@ -8,7 +8,8 @@ import { createAccount } from '../../src/store/accounts/accounts-repo.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { insertApiKey } from '../../src/store/accounts/keys-repo.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { insertUser } from '../../src/store/accounts/users-repo.js';
+import { insertUser } from '../../src/store/users/users-repo.js';
+import { testUser } from './users.js';
 import type { DuplicateSubmit, SmscSimStats } from '../../src/transport/smsc-sim/smsc-sim.js';
 
 /**
@@ -151,7 +152,7 @@ export async function prepareAccount(
     { accountId, keyHash: hashApiKey(key), masked: maskApiKey(key), allowedIps: ['127.0.0.1', '::1'] },
     now,
   );
-  await insertUser(store.db, accountId, 'scale@example.com', now);
+  await insertUser(store.db, testUser(accountId, 'scale@example.com'), now);
   return { store, accountId, key };
 }
 

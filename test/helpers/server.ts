@@ -8,7 +8,8 @@ import { createPlatform, type Platform, type PlatformOptions } from '../../src/m
 import type { NewAccount } from '../../src/domain/accounts/accounts.js';
 import { createAccount } from '../../src/store/accounts/accounts-repo.js';
 import { insertApiKey } from '../../src/store/accounts/keys-repo.js';
-import { insertUser } from '../../src/store/accounts/users-repo.js';
+import { insertUser } from '../../src/store/users/users-repo.js';
+import { testUser } from './users.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestAccount {
@@ -89,7 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       now,
     );
     const userEmail = `user${id}@example.com`;
-    await insertUser(platform.store.db, id, userEmail, now);
+    await insertUser(platform.store.db, testUser(id, userEmail), now);
     return { id, key, userEmail };
   };
   const account = await makeAccount({ senders: ['15149541234'] });

@@ -56,6 +56,10 @@ describe('layer rules (npm run lint)', () => {
     assert.deepEqual(ruleOf(violations, 'src/transport/link.ts'), ['transport-stays-inside']);
   });
 
+  it('keep password hashing off the store', () => {
+    assert.deepEqual(ruleOf(violations, 'src/security/hasher.ts'), ['security-stays-inside']);
+  });
+
   it('refuse import cycles', () => {
     assert.ok(ruleOf(violations, 'src/cli/one.ts').includes('no-circular'));
   });

@@ -1,6 +1,6 @@
 import { invalidApiKey, ipNotAllowed } from '../errors.js';
 import type { AccountsStore } from '../ports/accounts-store.js';
-import type { Account, ApiKey, NewAccount, User } from './accounts.js';
+import type { Account, ApiKey, NewAccount } from './accounts.js';
 import { generateApiKey, hashApiKey, hashesEqual, maskApiKey } from './api-keys.js';
 import { IpAllowList, LOOPBACK_ONLY, plainIp } from './ip-allow-list.js';
 
@@ -13,7 +13,6 @@ export interface Caller {
 /** The account made on the first start with an empty database, and its key, shown once. */
 export interface FirstRunAccount {
   readonly accountId: number;
-  readonly userEmail: string;
   readonly key: string;
 }
 
@@ -23,9 +22,6 @@ export interface AccountWithSenders extends Account {
 
 /** Adding a sender number: refused when another account (or this one) already sends from it. */
 export type AddSenderResult = { readonly added: true } | { readonly added: false; readonly owner: number };
-
-/** Adding a user: refused when the account already has one with this email. */
-export type AddUserResult = { readonly added: true; readonly id: number } | { readonly added: false };
 
 /**
  * A key found valid, with what deciding on a call needs: kept by the HTTP edge for a moment, so the
@@ -39,8 +35,9 @@ export interface KeyCredential {
 }
 
 /**
- * Accounts, their sender numbers, API keys and users, and the two checks of an API call (its key,
- * then its client address). The HTTP edge and the CLI call this; the web platform will too.
+ * Accounts, their sender numbers and API keys, and the two checks of an API call (its key, then its
+ * client address). The HTTP edge and the CLI call this; the web platform too. The people of an
+ * account (users, sessions) are the UsersService's (domain/users/).
  */
 export class AccountsService {
   constructor(
@@ -72,8 +69,9 @@ export class AccountsService {
   }
 
   /**
-   * On the first start with an empty database: a default account (fr, CA), the user
-   * admin@localhost and one API key allowed from loopback only. Undefined when accounts exist.
+   * On the first start with an empty database: a default account (fr, CA) and one API key allowed
+   * from loopback only (its first admin is invited by the caller, UsersService.invite). Undefined
+   * when accounts exist.
    */
   async createFirstRunAccount(): Promise<FirstRunAccount | undefined> {
     if ((await this.store.countAccounts()) > 0) return undefined;
@@ -84,10 +82,8 @@ export class AccountsService {
       mailFrom: null,
       senders: [],
     });
-    const userEmail = 'admin@localhost';
-    await this.store.insertUser(accountId, userEmail, this.now());
     const { key } = await this.createApiKey(accountId, LOOPBACK_ONLY);
-    return { accountId, userEmail, key };
+    return { accountId, key };
   }
 
   /** An account with its sender numbers and its system groups (Tous, Blocked). */
@@ -172,20 +168,5 @@ export class AccountsService {
         : current.filter((e) => !entries.includes(e));
     await this.store.setAllowedIps(id, next);
     return next;
-  }
-
-  /** Adds a user (an email already normalised); refused when the account has one with this email. */
-  async addUser(accountId: number, email: string): Promise<AddUserResult> {
-    if (await this.store.findUserByEmail(accountId, email)) return { added: false };
-    return { added: true, id: await this.store.insertUser(accountId, email, this.now()) };
-  }
-
-  listUsers(accountId: number): Promise<User[]> {
-    return this.store.listUsers(accountId);
-  }
-
-  /** False when the account has no such user. */
-  removeUser(accountId: number, email: string): Promise<boolean> {
-    return this.store.deleteUser(accountId, email);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The accounts model: who calls the API (an account, through one of its keys), from which numbers it
- * sends, and the people (users) of its web platform. The SQL behind it lives in src/store/accounts/.
+ * The accounts model: who calls the API (an account, through one of its keys) and from which numbers
+ * it sends. The SQL behind it lives in src/store/accounts/; its people are in domain/users/.
  */
 import type { Language } from '../contacts/address-book.js';
 
@@ -40,12 +40,4 @@ export interface ApiKey {
   readonly allowedIps: readonly string[];
   readonly createdAt: number;
   readonly revokedAt: number | null;
-}
-
-/** A person of the account's web platform. */
-export interface User {
-  readonly id: number;
-  readonly accountId: number;
-  readonly email: string;
-  readonly createdAt: number;
 }

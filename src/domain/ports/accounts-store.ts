@@ -1,8 +1,8 @@
 /**
- * What the accounts service needs from the database: accounts with their sender numbers, API keys
- * and users. Defined here, implemented in src/store/accounts/ and wired in the composition root.
+ * What the accounts service needs from the database: accounts with their sender numbers and API
+ * keys. Defined here, implemented in src/store/accounts/ and wired in the composition root.
  */
-import type { Account, ApiKey, NewAccount, User } from '../accounts/accounts.js';
+import type { Account, ApiKey, NewAccount } from '../accounts/accounts.js';
 
 export interface NewApiKey {
   readonly accountId: number;
@@ -34,10 +34,4 @@ export interface AccountsStore {
   /** False when the key does not exist or was already revoked. */
   revokeApiKey(id: number, now: number): Promise<boolean>;
   setAllowedIps(id: number, entries: readonly string[]): Promise<void>;
-
-  insertUser(accountId: number, email: string, now: number): Promise<number>;
-  findUserByEmail(accountId: number, email: string): Promise<User | undefined>;
-  listUsers(accountId: number): Promise<User[]>;
-  /** False when the account had no such user. */
-  deleteUser(accountId: number, email: string): Promise<boolean>;
 }

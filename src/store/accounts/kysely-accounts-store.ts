@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Account, ApiKey, NewAccount, User } from '../../domain/accounts/accounts.js';
+import type { Account, ApiKey, NewAccount } from '../../domain/accounts/accounts.js';
 import type { AccountsStore, NewApiKey } from '../../domain/ports/accounts-store.js';
-import type { AccountsTable, ApiKeysTable, Database, UsersTable } from '../schema.js';
+import type { AccountsTable, ApiKeysTable, Database } from '../schema.js';
 import {
   addSender,
   countAccounts,
@@ -21,7 +21,6 @@ import {
   revokeApiKey,
   setAllowedIps,
 } from './keys-repo.js';
-import { deleteUser, findUserByEmail, insertUser, listUsers } from './users-repo.js';
 
 export function toAccount(row: Selectable<AccountsTable>): Account {
   return {
@@ -47,11 +46,7 @@ function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
   };
 }
 
-function toUser(row: Selectable<UsersTable>): User {
-  return { id: row.id, accountId: row.account_id, email: row.email, createdAt: row.created_at };
-}
-
-/** The accounts service's store: the statements of accounts-repo, keys-repo and users-repo. */
+/** The accounts service's store: the statements of accounts-repo and keys-repo. */
 export class KyselyAccountsStore implements AccountsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -112,22 +107,5 @@ export class KyselyAccountsStore implements AccountsStore {
 
   setAllowedIps(id: number, entries: readonly string[]): Promise<void> {
     return setAllowedIps(this.db, id, entries);
-  }
-
-  insertUser(accountId: number, email: string, now: number): Promise<number> {
-    return insertUser(this.db, accountId, email, now);
-  }
-
-  async findUserByEmail(accountId: number, email: string): Promise<User | undefined> {
-    const row = await findUserByEmail(this.db, accountId, email);
-    return row && toUser(row);
-  }
-
-  async listUsers(accountId: number): Promise<User[]> {
-    return (await listUsers(this.db, accountId)).map(toUser);
-  }
-
-  deleteUser(accountId: number, email: string): Promise<boolean> {
-    return deleteUser(this.db, accountId, email);
   }
 }

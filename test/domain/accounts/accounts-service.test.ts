@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Account, ApiKey, NewAccount, User } from '../../../src/domain/accounts/accounts.js';
+import type { Account, ApiKey, NewAccount } from '../../../src/domain/accounts/accounts.js';
 import { AccountsService } from '../../../src/domain/accounts/accounts-service.js';
 import { hashApiKey } from '../../../src/domain/accounts/api-keys.js';
 import { DomainError, type ErrorId } from '../../../src/domain/errors.js';
@@ -11,7 +11,6 @@ class MemoryAccountsStore implements AccountsStore {
   readonly accounts: Account[] = [];
   readonly senders: { accountId: number; number: string }[] = [];
   readonly keys: ApiKey[] = [];
-  readonly users: User[] = [];
   reads = 0;
 
   async createAccount(input: NewAccount, now: number): Promise<number> {
@@ -79,23 +78,6 @@ class MemoryAccountsStore implements AccountsStore {
     const at = this.keys.findIndex((k) => k.id === id);
     const key = this.keys[at];
     if (key) this.keys[at] = { ...key, allowedIps: entries };
-  }
-  async insertUser(accountId: number, email: string, now: number): Promise<number> {
-    const id = this.users.length + 1;
-    this.users.push({ id, accountId, email, createdAt: now });
-    return id;
-  }
-  async findUserByEmail(accountId: number, email: string): Promise<User | undefined> {
-    return this.users.find((u) => u.accountId === accountId && u.email === email);
-  }
-  async listUsers(accountId: number): Promise<User[]> {
-    return this.users.filter((u) => u.accountId === accountId);
-  }
-  async deleteUser(accountId: number, email: string): Promise<boolean> {
-    const at = this.users.findIndex((u) => u.accountId === accountId && u.email === email);
-    if (at === -1) return false;
-    this.users.splice(at, 1);
-    return true;
   }
 }
 
@@ -217,20 +199,16 @@ describe('AccountsService: the IP allow-list decision (contract §2)', () => {
   });
 });
 
-describe('AccountsService: accounts, senders and users', () => {
-  it('creates the first-run account once: fr, CA, admin@localhost, a loopback-only key', async () => {
+describe('AccountsService: accounts and senders', () => {
+  it('creates the first-run account once: fr, CA, a loopback-only key', async () => {
     const { store, accounts } = setUp();
     const first = await accounts.createFirstRunAccount();
     assert.ok(first);
-    assert.deepEqual(
-      { accountId: first.accountId, userEmail: first.userEmail },
-      { accountId: 1, userEmail: 'admin@localhost' },
-    );
+    assert.equal(first.accountId, 1);
     assert.deepEqual(
       store.accounts.map((a) => [a.name, a.defaultLanguage, a.defaultCountry, a.mailFrom]),
       [['Default', 'fr', 'CA', null]],
     );
-    assert.deepEqual(store.users, [{ id: 1, accountId: 1, email: 'admin@localhost', createdAt: NOW }]);
     assert.deepEqual(
       store.keys.map((k) => [k.keyHash, k.allowedIps]),
       [[hashApiKey(first.key), ['127.0.0.0/8', '::1']]],
@@ -258,13 +236,5 @@ describe('AccountsService: accounts, senders and users', () => {
         [2, ['24680']],
       ],
     );
-  });
-
-  it('adds a user once per account and removes it', async () => {
-    const { accounts } = await accountWithKey([]);
-    assert.deepEqual(await accounts.addUser(1, 'ann@example.com'), { added: true, id: 1 });
-    assert.deepEqual(await accounts.addUser(1, 'ann@example.com'), { added: false });
-    assert.equal(await accounts.removeUser(1, 'ann@example.com'), true);
-    assert.equal(await accounts.removeUser(1, 'ann@example.com'), false);
   });
 });
