@@ -3,17 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readConfig } from '../../src/config.js';
+import { createCommandLogger } from '../../src/logger.js';
+import { openServices } from '../../src/main.js';
 import { MIGRATIONS } from '../../src/store/migrate.js';
 import { runCli, runCliJson } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 describe('vudumobile CLI: accounts, keys, users', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vudumobile-cli-'));
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { DATABASE_URL: '' };
   let database: TestDatabase;
   before(async () => {
     database = await createTestDatabase(dir, 'cli');
     env.DATABASE_URL = database.url;
+    env.PUBLIC_URL = 'https://sms.example.com';
   });
   after(async () => {
     await database.drop();
@@ -26,7 +30,7 @@ describe('vudumobile CLI: accounts, keys, users', () => {
     assert.deepEqual(json(['migrate']), { applied: [] });
   });
 
-  it('creates an account, a key with an allow-list, and users', () => {
+  it('creates an account and a key with an allow-list', () => {
     const account = json([
       'account',
       'create',
@@ -69,15 +73,107 @@ describe('vudumobile CLI: accounts, keys, users', () => {
     assert.equal(keys[0]?.key, `${key.key.slice(0, 6)}*****${key.key.slice(-5)}`);
     assert.deepEqual(json(['key', 'revoke', '1']), { id: 1, revoked: true });
     assert.equal((json(['key', 'list']) as { revoked: boolean }[])[0]?.revoked, true);
-    assert.deepEqual(json(['user', 'add', '--account', '1', '--email', 'Boss@Example.com']), {
+  });
+
+  it('invites users with a single-use link, lists them and protects the last admin', async () => {
+    const invited = json([
+      'user',
+      'add',
+      '--account',
+      '1',
+      '--email',
+      'Boss@Example.com',
+      '--name',
+      'Le Boss',
+      '--role',
+      'admin',
+      '--language',
+      'en',
+    ]) as { invitation: string };
+    const link = /^https:\/\/sms\.example\.com\/invitation\/([A-Za-z0-9_-]{43})$/.exec(invited.invitation);
+    assert.ok(link?.[1], invited.invitation);
+    assert.deepEqual(invited, {
       id: 1,
       email: 'boss@example.com',
+      name: 'Le Boss',
+      role: 'admin',
+      language: 'en',
+      time_zone: 'America/Toronto',
+      has_password: false,
+      invitation: invited.invitation,
     });
-    assert.deepEqual(json(['user', 'list', '--account', '1']), [{ id: 1, email: 'boss@example.com' }]);
-    assert.deepEqual(json(['user', 'remove', '--account', '1', '--email', 'boss@example.com']), {
-      email: 'boss@example.com',
+    const member = runCli(['user', 'add', '--account', '1', '--email', 'ann@example.com'], env);
+    assert.equal(member.status, 0, member.stderr);
+    assert.match(
+      member.stdout,
+      /^user 2 \(ann@example\.com, member\) invited\.\n.*single use, valid 7 days.*\n {2}https:\/\/sms\.example\.com\/invitation\/[A-Za-z0-9_-]{43}\n$/,
+    );
+
+    // The link works: the person behind it sets a password, after which `user add` refuses.
+    const services = await openServices(
+      readConfig({ DATABASE_URL: env.DATABASE_URL }),
+      createCommandLogger(),
+    );
+    try {
+      const info = await services.users.inspectToken(link[1]);
+      assert.equal(info?.kind, 'invite');
+      assert.equal(info.user.email, 'boss@example.com');
+      await services.users.setPasswordWithToken(link[1], 'a long enough password');
+    } finally {
+      await services.close();
+    }
+    const again = runCli(['user', 'add', '--account', '1', '--email', 'boss@example.com'], env);
+    assert.equal(again.status, 2);
+    assert.equal(again.stderr, 'vudumobile: A user with this email already exists in this account.\n');
+
+    assert.deepEqual(json(['user', 'list', '--account', '1']), [
+      {
+        id: 1,
+        email: 'boss@example.com',
+        name: 'Le Boss',
+        role: 'admin',
+        language: 'en',
+        time_zone: 'America/Toronto',
+        has_password: true,
+      },
+      {
+        id: 2,
+        email: 'ann@example.com',
+        name: '',
+        role: 'member',
+        language: 'fr',
+        time_zone: 'America/Toronto',
+        has_password: false,
+      },
+    ]);
+    const list = runCli(['user', 'list', '--account', '1'], env);
+    assert.equal(
+      list.stdout,
+      '1\tboss@example.com\tadmin\tLe Boss\tpassword set\n2\tann@example.com\tmember\t-\tinvited\n',
+    );
+    const lastAdmin = runCli(['user', 'remove', '--account', '1', '--email', 'boss@example.com'], env);
+    assert.equal(lastAdmin.status, 2);
+    assert.equal(lastAdmin.stderr, 'vudumobile: The account must keep at least one administrator.\n');
+    assert.deepEqual(json(['user', 'remove', '--account', '1', '--email', 'ANN@example.com']), {
+      email: 'ann@example.com',
       removed: true,
     });
+    assert.deepEqual(
+      (json(['user', 'list', '--account', '1']) as { email: string }[]).map((u) => u.email),
+      ['boss@example.com'],
+    );
+  });
+
+  it('describes every user subcommand in --help', () => {
+    const help = runCli(['user', '--help'], env);
+    for (const [command, words] of [
+      ['add', /invite a user: prints a single-use link/],
+      ['list', /list the users of an account/],
+      ['remove', /remove a user and end their sessions/],
+    ] as const) {
+      assert.match(help.stdout, new RegExp(`${command} \\[options\\]\\s+${words.source}`));
+    }
+    assert.match(runCli(['user', 'add', '--help'], env).stdout, /--role <admin\|member>/);
   });
 
   it('prints one clear line and exits non-zero on bad arguments', () => {
@@ -94,6 +190,23 @@ describe('vudumobile CLI: accounts, keys, users', () => {
       [['key', 'allow', '1', '10.0.0.0/33'], /"10.0.0.0\/33" is not an IP address or CIDR range/],
       [['key', 'revoke', '42'], /key 42 does not exist/],
       [['user', 'add', '--account', '1', '--email', 'nope'], /"nope" is not a valid email address/],
+      [
+        ['user', 'add', '--account', '1', '--email', 'x@example.com', '--role', 'owner'],
+        /--role must be admin or member/,
+      ],
+      [
+        ['user', 'add', '--account', '1', '--email', 'x@example.com', '--language', 'de'],
+        /--language must be fr or en/,
+      ],
+      [
+        ['user', 'add', '--account', '1', '--email', 'x@example.com', '--time-zone', 'Mars/Base'],
+        /Invalid timezone: Mars\/Base/,
+      ],
+      [['user', 'add', '--account', '99', '--email', 'x@example.com'], /account 99 does not exist/],
+      [
+        ['user', 'remove', '--account', '1', '--email', 'ghost@example.com'],
+        /user ghost@example.com does not exist/,
+      ],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['serve', '--port', 'http'], /--port must be a number/],
     ];
