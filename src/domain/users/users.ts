@@ -124,7 +124,10 @@ export function keepsAnAdmin(admins: number, target: UserRole, change: UserRole 
 
 /** The scopes a failed sign-in counts against. IPv6 clients are counted per /64, what one host holds. */
 export function signInScopes(clientAddress: string, email: string): { address: string; account: string } {
-  return { address: `ip:${addressScope(clientAddress)}`, account: `account:${email.trim().toLowerCase()}` };
+  return {
+    address: `ip:${addressScope(clientAddress)}`,
+    account: `account:${email.trim().toLowerCase().slice(0, 320)}`,
+  };
 }
 
 function addressScope(address: string): string {
