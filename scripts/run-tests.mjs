@@ -2,7 +2,7 @@
 // once on SQLite, then once more on PostgreSQL when TEST_DATABASE_URL is set.
 // (Node 20's --test takes no glob patterns, so the files are listed here.)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(dir) {
@@ -34,6 +34,12 @@ function runPass(store) {
   );
   return result.status ?? 1;
 }
+
+// Browser tests need Debian's Chromium; without it they skip, and this line says so once.
+const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (path) => path && existsSync(path),
+);
+if (!chromium) console.log('Browser tests skipped: Chromium not found (apt-get install -y chromium).');
 
 const only = process.env.VUDUMOBILE_TEST_STORE;
 let status = 0;

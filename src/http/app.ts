@@ -12,6 +12,7 @@ import { installMetrics } from './metrics.js';
 import { installQueueMetrics } from './queue-metrics.js';
 import { decodeUtf8Body, parseJsonParams, parseUrlEncoded } from './params.js';
 import { createAuthenticator, KEY_HEADER } from './auth.js';
+import { createWebApp } from '../web/web-app.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -30,7 +31,8 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
     // Query strings are decoded strictly by the endpoint layer; Fastify's copy is unused.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
-  installErrorHandling(app);
+  const web = createWebApp(ctx);
+  installErrorHandling(app, web.notFoundPage);
   installQueueMetrics(installMetrics(app), ctx.queueStats, () => ctx.now(), ctx.log);
   installBodyParsers(app);
   await app.register(fastifyMultipart);
@@ -53,6 +55,8 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
 
   const authenticate = createAuthenticator(ctx);
   for (const endpoint of endpoints) registerEndpoint(app, authenticate, endpoint);
+
+  await web.register(app);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Each SMS connector's state (bound, retrying and why) for operators and load balancers.

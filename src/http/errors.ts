@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   DomainError,
   invalidRequestBody,
@@ -102,6 +102,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   invalid_role: 400,
 };
 
+/** Renders the 404 of a path outside the API (the web app's page). */
+export type NotFoundPage = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+
 const KNOWN_METHODS = new Set(['GET', 'POST', 'HEAD']);
 
 /** Maps Fastify's own failures (by their stable codes) to catalogue errors. */
@@ -145,7 +148,7 @@ function transportFailure(error: FastifyError): DomainError | undefined {
  * The one place errors become responses: documented failures keep their text; anything unexpected is
  * logged with the request id and the client sees a generic line, never a stack trace.
  */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, pageNotFound?: NotFoundPage): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof DomainError ? error : transportFailure(error);
     if (known) {
@@ -163,6 +166,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         .header('allow', 'GET, POST')
         .send({ status: false, error: refusal.message });
     }
+    if (pageNotFound && !request.url.startsWith('/api/')) return pageNotFound(request, reply);
     const refusal = unknownEndpoint();
     return reply.code(ERROR_STATUS[refusal.id]).send({ status: false, error: refusal.message });
   });

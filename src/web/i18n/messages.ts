@@ -1,0 +1,9 @@
+import type { Catalog, Language } from './catalog.js';
+import * as common from './common.js';
+
+/** Every UI string, by key, in French (the source). Areas add their catalogue here. */
+const FR = { ...common.fr } as const;
+export type MessageKey = keyof typeof FR;
+const EN: Catalog<typeof FR> = { ...common.en };
+
+export const MESSAGES: Readonly<Record<Language, Catalog<typeof FR>>> = { fr: FR, en: EN };

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * The app's CSS and JavaScript, read once at start-up (no build at run time), gzipped once, and served
+ * under a URL that carries their content hash so browsers may cache them for a year.
+ */
+export interface StaticAsset {
+  readonly name: string;
+  readonly type: string;
+  readonly body: Buffer;
+  readonly gzipped: Buffer;
+  /** `/static/<name>?v=<hash>`: the URL pages link to. */
+  readonly url: string;
+}
+
+const require = createRequire(import.meta.url);
+
+function asset(name: string, type: string, body: Buffer): StaticAsset {
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 12);
+  return { name, type, body, gzipped: gzipSync(body, { level: 9 }), url: `/static/${name}?v=${hash}` };
+}
+
+function own(name: string): Buffer {
+  // assets/ sits at the repository's root; this file runs from src/web (tsx) or dist/web (built).
+  return readFileSync(new URL(`../../assets/web/${name}`, import.meta.url));
+}
+
+export function loadStaticAssets(): ReadonlyMap<string, StaticAsset> {
+  const list = [
+    asset('app.css', 'text/css; charset=utf-8', own('app.css')),
+    asset('app.js', 'text/javascript; charset=utf-8', own('app.js')),
+    asset(
+      'htmx.min.js',
+      'text/javascript; charset=utf-8',
+      readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
+    ),
+  ];
+  return new Map(list.map((a) => [a.name, a]));
+}

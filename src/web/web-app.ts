@@ -1,0 +1,209 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { DomainError } from '../domain/errors.js';
+import { decodeUtf8Body } from '../http/params.js';
+import { parseCookies, serializeCookie } from './cookies.js';
+import { ANONYMOUS_CSRF_COOKIE, csrfAccepted, newAnonymousCsrfToken, sessionCsrfToken } from './csrf.js';
+import { isLanguage, type Language } from './i18n/catalog.js';
+import { createTranslator } from './i18n/translator.js';
+import { Layout } from './layout.js';
+import { registerAuthPages } from './pages/auth-pages.js';
+import { loadStaticAssets, type StaticAsset } from './static-assets.js';
+import type { SafeHtml } from './html.js';
+import { webState, type WebState } from './web-state.js';
+
+export const SESSION_COOKIE = 'vm_session';
+export const LANGUAGE_COOKIE = 'vm_lang';
+/** Montréal's: the zone of anyone not signed in, and of new users until they choose theirs. */
+export const DEFAULT_TIME_ZONE = 'America/Toronto';
+
+/** What every page module is given: the services, the layout, and how to answer. */
+export interface WebDeps {
+  readonly ctx: AppContext;
+  readonly layout: Layout;
+}
+
+// Pages are never cached and never framed; scripts and styles only from this origin.
+const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+};
+
+export function sendHtml(reply: FastifyReply, body: SafeHtml, status = 200): FastifyReply {
+  return reply.code(status).headers(PAGE_HEADERS).send(body.value);
+}
+
+/** Redirect after a POST (303, so the browser follows with a GET). */
+export function redirect(reply: FastifyReply, location: string): FastifyReply {
+  return reply.code(303).header('cache-control', 'no-store').redirect(location, 303);
+}
+
+export function setCookie(
+  reply: FastifyReply,
+  web: WebState,
+  name: string,
+  value: string,
+  maxAge?: number,
+): void {
+  const cookie = serializeCookie(name, value, { httpOnly: true, secure: web.secure, maxAge });
+  const previous = reply.getHeader('set-cookie');
+  const list = Array.isArray(previous) ? previous : typeof previous === 'string' ? [previous] : [];
+  reply.header('set-cookie', [...list, cookie]);
+}
+
+function preferredLanguage(request: FastifyRequest, cookies: Map<string, string>): Language {
+  const chosen = cookies.get(LANGUAGE_COOKIE);
+  if (isLanguage(chosen)) return chosen;
+  // French unless the browser ranks English before any French.
+  const accept = (request.headers['accept-language'] ?? '').toLowerCase();
+  const en = accept.search(/(^|,)\s*en/);
+  const fr = accept.search(/(^|,)\s*fr/);
+  return en !== -1 && (fr === -1 || en < fr) ? 'en' : 'fr';
+}
+
+export interface WebApp {
+  register(app: FastifyInstance): Promise<void>;
+  /** The 404 of any path outside the API, in the visitor's language (no session lookup). */
+  notFoundPage(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+}
+
+/** Reads the cookies: the session (if any), the CSRF token, the language and time zone. */
+async function loadWebState(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<WebState> {
+  const cookies = parseCookies(request.headers.cookie);
+  const token = cookies.get(SESSION_COOKIE);
+  const session = token ? await ctx.users.authenticate(token) : undefined;
+  const secure = request.protocol === 'https';
+  let csrf: string;
+  if (session && token) {
+    csrf = sessionCsrfToken(token);
+  } else {
+    csrf = cookies.get(ANONYMOUS_CSRF_COOKIE) ?? newAnonymousCsrfToken();
+    if (!cookies.has(ANONYMOUS_CSRF_COOKIE)) {
+      reply.header('set-cookie', serializeCookie(ANONYMOUS_CSRF_COOKIE, csrf, { httpOnly: true, secure }));
+    }
+  }
+  // A stale or revoked session cookie is dropped so the browser stops sending it.
+  if (token && !session) {
+    const drop = serializeCookie(SESSION_COOKIE, '', { httpOnly: true, secure, maxAge: 0 });
+    const previous = reply.getHeader('set-cookie');
+    reply.header('set-cookie', typeof previous === 'string' ? [previous, drop] : drop);
+  }
+  const lang = session ? session.user.language : preferredLanguage(request, cookies);
+  const timeZone = session ? session.user.timeZone : DEFAULT_TIME_ZONE;
+  return {
+    session,
+    sessionToken: session ? token : undefined,
+    csrf,
+    secure,
+    i18n: createTranslator(lang, timeZone),
+  };
+}
+
+/** The web application: `/` and its pages, beside the API, in the same process and port. */
+export function createWebApp(ctx: AppContext): WebApp {
+  const assets = loadStaticAssets();
+  const layout = new Layout(assets);
+  return {
+    register: (app) => registerWebApp(app, ctx, layout, assets),
+    async notFoundPage(request, reply) {
+      const web = await loadWebState(ctx, request, reply);
+      const { t } = web.i18n;
+      return sendHtml(reply, layout.message(web, t('error.title'), t('error.notFound')), 404);
+    },
+  };
+}
+
+async function registerWebApp(
+  app: FastifyInstance,
+  ctx: AppContext,
+  layout: Layout,
+  assets: ReadonlyMap<string, StaticAsset>,
+): Promise<void> {
+  app.get('/static/:name', { schema: { hide: true } }, async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const asset = assets.get(name);
+    if (!asset) return reply.code(404).type('text/plain').send('Not found');
+    const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+    reply
+      .type(asset.type)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('vary', 'accept-encoding')
+      .header('x-content-type-options', 'nosniff');
+    if (gzip) reply.header('content-encoding', 'gzip');
+    return reply.send(gzip ? asset.gzipped : asset.body);
+  });
+
+  await app.register(async (web) => {
+    web.decorateRequest('web', undefined);
+    // Forms arrive url-encoded; repeated fields (several contacts ticked) are kept, so URLSearchParams.
+    web.removeContentTypeParser('application/x-www-form-urlencoded');
+    web.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'buffer' },
+      (_req, body, done) => {
+        try {
+          done(null, new URLSearchParams(decodeUtf8Body(body as Buffer)));
+        } catch (error) {
+          done(error as Error, undefined);
+        }
+      },
+    );
+
+    web.addHook('onRequest', async (request, reply) => {
+      request.web = await loadWebState(ctx, request, reply);
+    });
+
+    web.addHook('preHandler', async (request, reply) => {
+      const state = webState(request);
+      const access = request.routeOptions.config.access ?? 'member';
+      if (request.method !== 'GET' && request.method !== 'HEAD' && !csrfAccepted(request, state.csrf)) {
+        const { t } = state.i18n;
+        return sendHtml(reply, layout.message(state, t('error.title'), t('error.csrf')), 403);
+      }
+      if (access === 'public') return undefined;
+      if (!state.session) {
+        const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+        return redirect(reply, `/sign-in${next}`);
+      }
+      if (access === 'admin' && state.session.user.role !== 'admin') {
+        const { t } = state.i18n;
+        return sendHtml(reply, layout.message(state, t('error.title'), t('error.forbidden')), 403);
+      }
+      return undefined;
+    });
+
+    web.setErrorHandler((error: FastifyError, request, reply) => {
+      const state = request.web;
+      if (!state) throw error;
+      const { t } = state.i18n;
+      if (error instanceof DomainError) {
+        return sendHtml(reply, layout.message(state, t('error.title'), state.i18n.error(error)), 400);
+      }
+      if (error.statusCode === 413) {
+        return sendHtml(reply, layout.message(state, t('error.title'), t('error.tooLarge')), 413);
+      }
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+        return sendHtml(reply, layout.message(state, t('error.title'), t('error.badRequest')), 400);
+      }
+      request.log.error({ err: error, reqId: request.id }, 'unexpected error in a web page');
+      return sendHtml(
+        reply,
+        layout.message(state, t('error.title'), t('error.internal', { id: request.id })),
+        500,
+      );
+    });
+
+    const deps: WebDeps = { ctx, layout };
+    registerAuthPages(web, deps);
+  });
+}
