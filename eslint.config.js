@@ -14,6 +14,26 @@ export default tseslint.config(
     },
   },
   {
+    // The web app's browser scripts: plain JavaScript served as is (no build).
+    files: ['assets/web/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        Element: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLFormElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        EventSource: 'readonly',
+        DataTransfer: 'readonly',
+        FormData: 'readonly',
+        fetch: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

@@ -2,7 +2,7 @@
 // docs/screenshots/. It starts the real platform on a temporary SQLite file, fills an account through
 // the API (contacts, groups, an import, a key, a webhook), signs in with Debian's Chromium and visits
 // every page at a laptop's width, plus the contacts list at a phone's (375 px).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { createUser, launchBrowser, signIn } from '../test/helpers/browser.js';

@@ -72,6 +72,7 @@ export class Layout {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>${options.title} · ${t('app.name')}</title>
+          <link rel="icon" href="data:," />
           <link rel="stylesheet" href="${this.url('app.css')}" />
           ${HTMX_CONFIG}
           <script src="${this.url('htmx.min.js')}" defer></script>

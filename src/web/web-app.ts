@@ -8,54 +8,16 @@ import { isLanguage, type Language } from './i18n/catalog.js';
 import { createTranslator } from './i18n/translator.js';
 import { Layout } from './layout.js';
 import { registerAuthPages } from './pages/auth-pages.js';
+import {
+  DEFAULT_TIME_ZONE,
+  LANGUAGE_COOKIE,
+  SESSION_COOKIE,
+  redirect,
+  sendHtml,
+  type WebDeps,
+} from './respond.js';
 import { loadStaticAssets, type StaticAsset } from './static-assets.js';
-import type { SafeHtml } from './html.js';
 import { webState, type WebState } from './web-state.js';
-
-export const SESSION_COOKIE = 'vm_session';
-export const LANGUAGE_COOKIE = 'vm_lang';
-/** Montréal's: the zone of anyone not signed in, and of new users until they choose theirs. */
-export const DEFAULT_TIME_ZONE = 'America/Toronto';
-
-/** What every page module is given: the services, the layout, and how to answer. */
-export interface WebDeps {
-  readonly ctx: AppContext;
-  readonly layout: Layout;
-}
-
-// Pages are never cached and never framed; scripts and styles only from this origin.
-const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-};
-
-export function sendHtml(reply: FastifyReply, body: SafeHtml, status = 200): FastifyReply {
-  return reply.code(status).headers(PAGE_HEADERS).send(body.value);
-}
-
-/** Redirect after a POST (303, so the browser follows with a GET). */
-export function redirect(reply: FastifyReply, location: string): FastifyReply {
-  return reply.code(303).header('cache-control', 'no-store').redirect(location, 303);
-}
-
-export function setCookie(
-  reply: FastifyReply,
-  web: WebState,
-  name: string,
-  value: string,
-  maxAge?: number,
-): void {
-  const cookie = serializeCookie(name, value, { httpOnly: true, secure: web.secure, maxAge });
-  const previous = reply.getHeader('set-cookie');
-  const list = Array.isArray(previous) ? previous : typeof previous === 'string' ? [previous] : [];
-  reply.header('set-cookie', [...list, cookie]);
-}
 
 function preferredLanguage(request: FastifyRequest, cookies: Map<string, string>): Language {
   const chosen = cookies.get(LANGUAGE_COOKIE);

@@ -4,7 +4,7 @@ import { csrfField, field, notice } from '../components.js';
 import { html, type SafeHtml } from '../html.js';
 import { isLanguage } from '../i18n/catalog.js';
 import { formParams } from '../forms.js';
-import { LANGUAGE_COOKIE, SESSION_COOKIE, redirect, sendHtml, setCookie, type WebDeps } from '../web-app.js';
+import { LANGUAGE_COOKIE, SESSION_COOKIE, redirect, sendHtml, setCookie, type WebDeps } from '../respond.js';
 import { webState, type WebState } from '../web-state.js';
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
@@ -100,6 +100,7 @@ export function registerAuthPages(app: FastifyInstance, { ctx, layout }: WebDeps
     action: string,
     intro: SafeHtml | undefined,
     title: string,
+    email: string,
     error?: string,
   ) => {
     const { t } = web.i18n;
@@ -111,6 +112,7 @@ export function registerAuthPages(app: FastifyInstance, { ctx, layout }: WebDeps
         ${intro}
         <form method="post" action="${action}" class="stack">
           ${csrfField(web)}
+          <input type="email" name="username" value="${email}" autocomplete="username" hidden readonly />
           ${field({ name: 'password', label: t('password.new'), type: 'password', required: true, autocomplete: 'new-password', hint: t('password.rule'), attrs: html`minlength="10"` })}
           ${field({ name: 'confirm', label: t('password.confirm'), type: 'password', required: true, autocomplete: 'new-password' })}
           <button type="submit" class="button primary">${t('password.set')}</button>
@@ -132,7 +134,11 @@ export function registerAuthPages(app: FastifyInstance, { ctx, layout }: WebDeps
         titleKey === 'invitation.title'
           ? html`<p>${t('invitation.intro', { account: account?.name ?? '', email: info.user.email })}</p>`
           : html`<p>${info.user.email}</p>`;
-      return sendHtml(reply, passwordForm(web, `${path}/${token}`, intro, t(titleKey), error), status);
+      return sendHtml(
+        reply,
+        passwordForm(web, `${path}/${token}`, intro, t(titleKey), info.user.email, error),
+        status,
+      );
     };
     app.get(`${path}/:token`, { config: { access: 'public' } }, async (request, reply) =>
       show(request, reply),
