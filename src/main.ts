@@ -174,7 +174,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     email: options.email ?? createEmailTransport(config, options.log),
     accounts: new AccountsService(new KyselyAccountsStore(store.db), now),
     users: createUsersService(store, config, now, () => messageEvents.notifyQueued('email')),
-    addressBook: new AddressBookService(new AddressBookRepo(store.db), now),
+    addressBook: new AddressBookService(new AddressBookRepo(store.db, store.dialect), now),
     broadcasts: new BroadcastService({
       store: new BroadcastsRepo(store.db),
       log: options.log,

@@ -15,6 +15,7 @@ import { smppBinds } from './migrations/005-smpp-binds.js';
 import { webhooks } from './migrations/006-webhooks.js';
 import { queueIndexes } from './migrations/007-queue-indexes.js';
 import { webUsers } from './migrations/008-web-users.js';
+import { contactSearch } from './migrations/009-contact-search.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   webhooks,
   queueIndexes,
   webUsers,
+  contactSearch,
 ];
 
 export class SchemaTooNewError extends Error {}

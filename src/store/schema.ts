@@ -146,6 +146,8 @@ export interface GroupsTable {
   system_kind: string | null;
   /** null for the system groups, which the source dates 0000-00-00 00:00:00. */
   created_at: number | null;
+  /** Kept by triggers (migration 009): contacts for Tous, blocked ones for Blocked, else members. */
+  member_count: Generated<number>;
 }
 
 export interface GroupMembersTable {

@@ -28,6 +28,11 @@ export interface Group {
   readonly createdAt: number | null;
 }
 
+/** A group with its member count (kept by the store as members come and go, never counted per view). */
+export interface GroupSummary extends Group {
+  readonly memberCount: number;
+}
+
 export interface ContactFields {
   readonly number: string | null;
   readonly email: string | null;

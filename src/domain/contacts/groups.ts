@@ -79,7 +79,32 @@ async function resolveMembership(
   return { group, contact };
 }
 
-/** add_group_contact: idempotent. Tous already holds everyone; adding to Blocked blocks. */
+/** Adds a contact to a group: idempotent. Tous already holds everyone; adding to Blocked blocks. */
+export async function addMember(
+  store: AddressBookStore,
+  accountId: number,
+  group: Group,
+  contact: Contact,
+  now: number,
+): Promise<void> {
+  if (group.systemKind === 'all') return;
+  if (group.systemKind === 'blocked') return store.setBlocked(accountId, contact.id, true);
+  await store.addMember(group.id, contact.id, now);
+}
+
+/** Removes a contact from a group: fine when not a member; removing from Blocked unblocks; Tous refuses. */
+export async function removeMember(
+  store: AddressBookStore,
+  accountId: number,
+  group: Group,
+  contact: Contact,
+): Promise<void> {
+  if (group.systemKind === 'all') throw systemGroupNotModifiable();
+  if (group.systemKind === 'blocked') return store.setBlocked(accountId, contact.id, false);
+  await store.removeMember(group.id, contact.id);
+}
+
+/** add_group_contact. */
 export async function addToGroup(
   store: AddressBookStore,
   scope: AccountScope,
@@ -87,21 +112,17 @@ export async function addToGroup(
   now: number,
 ): Promise<void> {
   const { group, contact } = await resolveMembership(store, scope, params);
-  if (group.systemKind === 'all') return;
-  if (group.systemKind === 'blocked') return store.setBlocked(scope.id, contact.id, true);
-  await store.addMember(group.id, contact.id, now);
+  await addMember(store, scope.id, group, contact, now);
 }
 
-/** delete_group_contact: succeeds when not a member; removing from Blocked unblocks; Tous refuses. */
+/** delete_group_contact. */
 export async function removeFromGroup(
   store: AddressBookStore,
   scope: AccountScope,
   params: { group?: string; contact?: string },
 ): Promise<void> {
   const { group, contact } = await resolveMembership(store, scope, params);
-  if (group.systemKind === 'all') throw systemGroupNotModifiable();
-  if (group.systemKind === 'blocked') return store.setBlocked(scope.id, contact.id, false);
-  await store.removeMember(group.id, contact.id);
+  await removeMember(store, scope.id, group, contact);
 }
 
 /** delete_group: the contacts stay; system groups refuse. */

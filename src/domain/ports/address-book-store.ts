@@ -3,7 +3,26 @@
  * src/store/contacts/address-book-repo.ts (wired in the composition root). Writes that would break a
  * per-account uniqueness rule reject with UniqueViolation.
  */
-import type { Contact, ContactFields, ContactKey, Group, GroupKey } from '../contacts/address-book.js';
+import type {
+  Contact,
+  ContactFields,
+  ContactKey,
+  Group,
+  GroupKey,
+  GroupSummary,
+} from '../contacts/address-book.js';
+import type { ContactSearch } from '../contacts/contact-search.js';
+
+/** Which contacts a list shows: all of them, or those a search, a group or the blocked tag select. */
+export interface ContactFilter {
+  readonly search?: ContactSearch;
+  /** Members of this user group (not a system group: Tous is everyone, Blocked is `blocked: true`). */
+  readonly groupId?: number;
+  readonly blocked?: boolean;
+}
+
+/** A keyset position: the contacts after an id (the next page) or before one (the previous page). */
+export type ContactCursor = { readonly after: number } | { readonly before: number };
 
 export interface AddressBookStore {
   findContact(accountId: number, key: ContactKey): Promise<Contact | undefined>;
@@ -21,6 +40,21 @@ export interface AddressBookStore {
   removeMember(groupId: number, contactId: number): Promise<void>;
   /** The groups a contact belongs to: Tous, Blocked when blocked, then its groups by id. */
   groupsOfContact(accountId: number, contact: Contact): Promise<Group[]>;
+  /**
+   * Up to `limit` contacts matching `filter` on one side of `cursor`, always in ascending id order
+   * (before a cursor: the `limit` closest to it). Uses indexes whatever the account's size: no OFFSET,
+   * no count.
+   */
+  listContacts(
+    accountId: number,
+    filter: ContactFilter,
+    cursor: ContactCursor,
+    limit: number,
+  ): Promise<Contact[]>;
+  /** The account's contacts among `ids` (others' ids and unknown ids are simply absent). */
+  findContactsByIds(accountId: number, ids: readonly number[]): Promise<Contact[]>;
+  /** Every group of the account with its member count, system groups first. */
+  listGroupSummaries(accountId: number): Promise<GroupSummary[]>;
   /** One page of a group's members in id order, after `afterId`. */
   membersPage(accountId: number, group: Group, afterId: number, limit: number): Promise<Contact[]>;
 }

@@ -7,8 +7,12 @@ import {
   type ContactKey,
   type Group,
   type GroupKey,
+  type GroupSummary,
   type SystemGroupKind,
 } from '../../domain/contacts/address-book.js';
+import type { ContactCursor, ContactFilter } from '../../domain/ports/address-book-store.js';
+import type { DialectName } from '../database.js';
+import { listContactRows } from './contact-list-query.js';
 import type { ContactsTable, Database, GroupsTable } from '../schema.js';
 import { uniqueConstraintName } from '../unique-violation.js';
 
@@ -58,7 +62,38 @@ const contactColumns = (fields: ContactFields) => ({
 
 /** The address book on Kysely: every query carries the account id. */
 export class AddressBookRepo implements AddressBookStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  async listContacts(
+    accountId: number,
+    filter: ContactFilter,
+    cursor: ContactCursor,
+    limit: number,
+  ): Promise<Contact[]> {
+    const rows = await listContactRows(this.db, this.dialect, accountId, filter, cursor, limit);
+    return rows.map(toContact);
+  }
+
+  async findContactsByIds(accountId: number, ids: readonly number[]): Promise<Contact[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map(toContact);
+  }
+
+  async listGroupSummaries(accountId: number): Promise<GroupSummary[]> {
+    const rows = await this.db.selectFrom('groups').selectAll().where('account_id', '=', accountId).execute();
+    return rows
+      .map((row) => ({ ...toGroup(row), memberCount: Number(row.member_count) }))
+      .sort((a, b) => groupRank(a) - groupRank(b) || a.id - b.id);
+  }
 
   async findContact(accountId: number, key: ContactKey): Promise<Contact | undefined> {
     let query = this.db.selectFrom('contacts').selectAll().where('account_id', '=', accountId);
