@@ -8,6 +8,8 @@ import { isLanguage, type Language } from './i18n/catalog.js';
 import { createTranslator } from './i18n/translator.js';
 import { Layout } from './layout.js';
 import { registerAuthPages } from './pages/auth-pages.js';
+import { registerContactPages } from './pages/contacts-pages.js';
+import { registerGroupPages } from './pages/groups-pages.js';
 import {
   DEFAULT_TIME_ZONE,
   LANGUAGE_COOKIE,
@@ -121,8 +123,20 @@ async function registerWebApp(
       },
     );
 
+    // Server time of every page (session lookup to the last byte rendered), for browsers' devtools
+    // and bench/web.ts: `Server-Timing: app;dur=<ms>`.
+    const started = new WeakMap<FastifyRequest, number>();
     web.addHook('onRequest', async (request, reply) => {
+      started.set(request, performance.now());
       request.web = await loadWebState(ctx, request, reply);
+    });
+    web.addHook('onSend', async (request, reply, payload) => {
+      const start = started.get(request);
+      const type = reply.getHeader('content-type');
+      if (start !== undefined && typeof type === 'string' && type.startsWith('text/html')) {
+        reply.header('server-timing', `app;dur=${(performance.now() - start).toFixed(1)}`);
+      }
+      return payload;
     });
 
     web.addHook('preHandler', async (request, reply) => {
@@ -167,5 +181,7 @@ async function registerWebApp(
 
     const deps: WebDeps = { ctx, layout };
     registerAuthPages(web, deps);
+    registerContactPages(web, deps);
+    registerGroupPages(web, deps);
   });
 }
