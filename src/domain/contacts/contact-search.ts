@@ -4,7 +4,8 @@ import { normalisePhone } from '../common/phone.js';
 /**
  * What the search box of the contacts page asks for, read from what the user typed:
  *
- * - with an `@`: an email prefix ("jean.t@" finds "jean.tremblay@example.com");
+ * - with an `@`, or one word with a dot or an underscore: an email prefix ("jean.t" and "jean.tremblay@"
+ *   find "jean.tremblay@example.com");
  * - only digits and phone punctuation (spaces, dashes, dots, parentheses, a leading `+`), at least 3
  *   digits: a number prefix, in the stored form (international digits without `+`): "514 555-12",
  *   "1-514-555-12" and "+1 514 555 12" all look for numbers starting with 151455512 in a Canadian
@@ -53,11 +54,11 @@ function numberPrefix(raw: string, country: string): string {
 export function parseContactSearch(raw: string | undefined, country: string): ContactSearch | undefined {
   const text = (raw ?? '').trim().slice(0, 200);
   if (text === '') return undefined;
-  if (text.includes('@')) return { kind: 'email', prefix: text.toLowerCase() };
   const digits = text.replace(/\D/g, '');
-  if (/^\+?[\d\s().-]+$/.test(text) && digits.length >= 3) {
+  if (!text.includes('@') && /^\+?[\d\s().-]+$/.test(text) && digits.length >= 3) {
     return { kind: 'number', prefix: numberPrefix(text, country) };
   }
+  if (text.includes('@') || /^\S*[._]\S*$/.test(text)) return { kind: 'email', prefix: text.toLowerCase() };
   const words = searchWords(text);
   return words.length === 0 ? undefined : { kind: 'name', words };
 }

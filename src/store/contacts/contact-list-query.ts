@@ -2,7 +2,6 @@ import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { ContactCursor, ContactFilter } from '../../domain/ports/address-book-store.js';
 import type { ContactSearch } from '../../domain/contacts/contact-search.js';
 import type { DialectName } from '../database.js';
-import { PG_NAME_VECTOR } from '../migrations/009-contact-search.js';
 import type { ContactsTable, Database } from '../schema.js';
 
 /**
@@ -12,7 +11,7 @@ import type { ContactsTable, Database } from '../schema.js';
  * - no filter: the (account_id, id) index;
  * - blocked / not blocked: contacts_account_blocked (account_id, is_blocked, id);
  * - a group: the group_members primary key (group_id, contact_id) drives, contacts joined by id;
- * - a name: the FTS5 index read in rowid order (SQLite) or the GIN name index (PostgreSQL);
+ * - a name: the FTS5 index read in rowid order (SQLite); on PostgreSQL the GIN index or an id walk;
  * - a number or email prefix: a range on the unique (account_id, number|email) index.
  *
  * Combined filters add the others as conditions on the driving rows.
@@ -26,20 +25,20 @@ export async function listContactRows(
   limit: number,
 ): Promise<Selectable<ContactsTable>[]> {
   const forward = 'after' in cursor;
-  const order = forward ? sql`asc` : sql`desc`;
   const search = filter.search;
-  const conditions: RawBuilder<unknown>[] = [sql`c.account_id = ${accountId}`];
+  const conditions: RawBuilder<unknown>[] = [];
   if (filter.blocked !== undefined) conditions.push(sql`c.is_blocked = ${filter.blocked ? 1 : 0}`);
 
   let from: RawBuilder<unknown> = sql`contacts c`;
   let idColumn: RawBuilder<unknown> = sql`c.id`;
+  let account: RawBuilder<unknown> = sql`c.account_id = ${accountId}`;
   if (search?.kind === 'name' && dialect === 'sqlite') {
     // The FTS table leads: it yields matches in rowid order, and the LIMIT stops it early.
     from = sql`contacts_fts f join contacts c on c.id = f.rowid`;
     idColumn = sql`f.rowid`;
     conditions.push(sql`contacts_fts match ${ftsQuery(search.words)}`);
   } else if (search?.kind === 'name') {
-    conditions.push(sql`${sql.raw(PG_NAME_VECTOR.replace('(name', '(c.name'))} @@ to_tsquery('simple', ${tsQuery(search.words)})`);
+    conditions.push(sql`c.name_search @@ to_tsquery('simple', ${tsQuery(search.words)})`);
   } else if (search) {
     conditions.push(...prefixConditions(search));
   }
@@ -54,14 +53,46 @@ export async function listContactRows(
       conditions.push(sql`m.group_id = ${filter.groupId}`);
     }
   }
-  conditions.push(forward ? sql`${idColumn} > ${cursor.after}` : sql`${idColumn} < ${cursor.before}`);
+  if (search?.kind === 'name' && dialect === 'postgres') {
+    // The GIN index finds matches but not in id order. Few matches past the cursor: read them all
+    // through the index and sort (`+ 0` keeps the planner off the id-ordered indexes). Many: walk
+    // the ids and test each row's stored vector, which meets 50 matches soon. The planner cannot
+    // tell the two apart (a word's frequency is a guess to it), so one bounded count decides.
+    const unordered = sql`c.account_id + 0 = ${accountId}`;
+    const past = keyset(sql`(c.id + 0)`, cursor);
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from (
+        select 1 from contacts c where ${sql.join([unordered, ...conditions, past], sql` and `)}
+        limit ${SPARSE_MATCHES}) s`.execute(db);
+    if (Number(rows[0]?.n ?? 0) < SPARSE_MATCHES) {
+      account = unordered;
+      idColumn = sql`(c.id + 0)`;
+    }
+  }
+  conditions.unshift(account);
+  conditions.push(keyset(idColumn, cursor));
 
   const { rows } = await sql<Selectable<ContactsTable>>`
-    select c.* from ${from}
+    select ${CONTACT_COLUMNS} from ${from}
     where ${sql.join(conditions, sql` and `)}
-    order by ${idColumn} ${order}
+    order by ${idColumn} ${forward ? sql`asc` : sql`desc`}
     limit ${limit}`.execute(db);
   return forward ? rows : rows.reverse();
+}
+
+/**
+ * Below this many matches past the cursor, a PostgreSQL name search sorts them all (≤ 2,000 rows from
+ * the index); above, matches are at least 1 in 500 rows, so an id walk meets a page's 51 within
+ * about 25,000 rows (measured: a few milliseconds either way, bench/web.ts).
+ */
+const SPARSE_MATCHES = 2000;
+
+const CONTACT_COLUMNS = sql.raw(
+  'c.id, c.account_id, c.number, c.email, c.name, c.description, c.language, c.user_id, c.is_blocked, c.created_at',
+);
+
+function keyset(idColumn: RawBuilder<unknown>, cursor: ContactCursor): RawBuilder<unknown> {
+  return 'after' in cursor ? sql`${idColumn} > ${cursor.after}` : sql`${idColumn} < ${cursor.before}`;
 }
 
 /** Every word must start a word of the name: `"jean"* "trem"*` (words are letters and digits only). */

@@ -179,7 +179,7 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
       <div class="row">
         ${own.length > 0
           ? html`${selectField({
-                name: 'group',
+                name: 'target',
                 label: t('contacts.bulkGroup'),
                 choices: own.map((g) => ({ value: String(g.id), label: g.name })),
               })}
@@ -266,7 +266,7 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
       if (action === 'block' || action === 'unblock') {
         await book.setContactsBlocked(scope, ids, action === 'block');
       } else if (action === 'add' || action === 'remove') {
-        const groupId = wholeNumber(form.get('group'));
+        const groupId = wholeNumber(form.get('target'));
         if (groupId === undefined) return notFound(layout, web, reply);
         if (action === 'add') await book.addContactsToGroup(scope, groupId, ids);
         else await book.removeContactsFromGroup(scope, groupId, ids);

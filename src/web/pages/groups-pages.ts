@@ -179,7 +179,9 @@ export function registerGroupPages(app: FastifyInstance, { ctx, layout }: WebDep
         body: html`<p><a href="/groups">← ${t('groups.backToList')}</a></p>
           <h1>${t('groups.membersTitle', { group: name })}</h1>
           <p class="muted">
-            ${t('groups.membersCount', { count: summary?.memberCount ?? 0 })} ·
+            ${summary?.memberCount === 1
+              ? t('groups.membersCountOne')
+              : t('groups.membersCount', { count: summary?.memberCount ?? 0 })} ·
             <a href="/contacts?${group.systemKind === 'blocked' ? 'blocked=yes' : group.systemKind === null ? `group=${group.id}` : ''}"
               >${t('groups.showContacts')}</a
             >
