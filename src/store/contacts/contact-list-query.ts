@@ -26,50 +26,35 @@ export async function listContactRows(
 ): Promise<Selectable<ContactsTable>[]> {
   const forward = 'after' in cursor;
   const search = filter.search;
+  if (search?.kind === 'name' && dialect === 'postgres') {
+    const rows = await postgresNameSearch(db, accountId, filter, search.words, cursor, limit);
+    return forward ? rows : rows.reverse();
+  }
   const conditions: RawBuilder<unknown>[] = [];
   if (filter.blocked !== undefined) conditions.push(sql`c.is_blocked = ${filter.blocked ? 1 : 0}`);
 
   let from: RawBuilder<unknown> = sql`contacts c`;
   let idColumn: RawBuilder<unknown> = sql`c.id`;
-  let account: RawBuilder<unknown> = sql`c.account_id = ${accountId}`;
-  if (search?.kind === 'name' && dialect === 'sqlite') {
-    // The FTS table leads: it yields matches in rowid order, and the LIMIT stops it early.
+  // Without a search, the group's members drive the query (in contact id order, by its primary key).
+  const groupLeads = filter.groupId !== undefined && !search;
+  if (search?.kind === 'name') {
+    // (SQLite here.) The FTS table leads: it yields matches in rowid order, and the LIMIT stops it early.
     from = sql`contacts_fts f join contacts c on c.id = f.rowid`;
     idColumn = sql`f.rowid`;
     conditions.push(sql`contacts_fts match ${ftsQuery(search.words)}`);
-  } else if (search?.kind === 'name') {
-    conditions.push(sql`c.name_search @@ to_tsquery('simple', ${tsQuery(search.words)})`);
   } else if (search) {
     conditions.push(...prefixConditions(search));
   }
-  if (filter.groupId !== undefined) {
-    if (search) {
-      conditions.push(
-        sql`exists (select 1 from group_members m where m.group_id = ${filter.groupId} and m.contact_id = c.id)`,
-      );
-    } else {
-      from = sql`group_members m join contacts c on c.id = m.contact_id`;
-      idColumn = sql`m.contact_id`;
-      conditions.push(sql`m.group_id = ${filter.groupId}`);
-    }
+  if (filter.groupId !== undefined && groupLeads) {
+    from = sql`group_members m join contacts c on c.id = m.contact_id`;
+    idColumn = sql`m.contact_id`;
+    conditions.push(sql`m.group_id = ${filter.groupId}`);
+  } else if (filter.groupId !== undefined) {
+    conditions.push(
+      sql`exists (select 1 from group_members m where m.group_id = ${filter.groupId} and m.contact_id = c.id)`,
+    );
   }
-  if (search?.kind === 'name' && dialect === 'postgres') {
-    // The GIN index finds matches but not in id order. Few matches past the cursor: read them all
-    // through the index and sort (`+ 0` keeps the planner off the id-ordered indexes). Many: walk
-    // the ids and test each row's stored vector, which meets 50 matches soon. The planner cannot
-    // tell the two apart (a word's frequency is a guess to it), so one bounded count decides.
-    const unordered = sql`c.account_id + 0 = ${accountId}`;
-    const past = keyset(sql`(c.id + 0)`, cursor);
-    const { rows } = await sql<{ n: number }>`
-      select count(*) as n from (
-        select 1 from contacts c where ${sql.join([unordered, ...conditions, past], sql` and `)}
-        limit ${SPARSE_MATCHES}) s`.execute(db);
-    if (Number(rows[0]?.n ?? 0) < SPARSE_MATCHES) {
-      account = unordered;
-      idColumn = sql`(c.id + 0)`;
-    }
-  }
-  conditions.unshift(account);
+  conditions.unshift(sql`c.account_id = ${accountId}`);
   conditions.push(keyset(idColumn, cursor));
 
   const { rows } = await sql<Selectable<ContactsTable>>`
@@ -81,11 +66,61 @@ export async function listContactRows(
 }
 
 /**
- * Below this many matches past the cursor, a PostgreSQL name search sorts them all (≤ 2,000 rows from
- * the index); above, matches are at least 1 in 500 rows, so an id walk meets a page's 51 within
- * about 25,000 rows (measured: a few milliseconds either way, bench/web.ts).
+ * A name search on PostgreSQL. Its GIN index finds matches, but not in id order, and the planner
+ * cannot tell a rare word from a common one (a word's frequency is a guess to it): it picks badly
+ * both ways, seconds walking a million ids for ten matches, or sorting 100,000 matches for a page.
+ * So the page first walks at most WALK_BUDGET ids past the cursor (the group's, with a group) testing
+ * each row's stored vector: a common word fills the page within a few hundred rows. A page left short
+ * means the word is rare past the cursor, and its matches are read through the index and sorted
+ * (`+ 0` keeps the planner off the id-ordered indexes there).
  */
-const SPARSE_MATCHES = 2000;
+async function postgresNameSearch(
+  db: Kysely<Database>,
+  accountId: number,
+  filter: ContactFilter,
+  words: readonly string[],
+  cursor: ContactCursor,
+  limit: number,
+): Promise<Selectable<ContactsTable>[]> {
+  const direction = 'after' in cursor ? sql`asc` : sql`desc`;
+  const tests = [sql`c.name_search @@ to_tsquery('simple', ${tsQuery(words)})`];
+  if (filter.blocked !== undefined) tests.push(sql`c.is_blocked = ${filter.blocked ? 1 : 0}`);
+  const window =
+    filter.groupId === undefined
+      ? sql`select c.* from contacts c
+          where c.account_id = ${accountId} and ${keyset(sql`c.id`, cursor)}
+          order by c.id ${direction} limit ${WALK_BUDGET}`
+      : // LATERAL: one lookup per member, in member order (a join would tempt a hash over contacts).
+        sql`select c.* from (
+            select m.contact_id from group_members m
+            where m.group_id = ${filter.groupId} and ${keyset(sql`m.contact_id`, cursor)}
+            order by m.contact_id ${direction} limit ${WALK_BUDGET}) m
+          cross join lateral (
+            select * from contacts c where c.id = m.contact_id and c.account_id = ${accountId}) c`;
+  const walked = await sql<Selectable<ContactsTable>>`
+    select ${CONTACT_COLUMNS} from (${window}) c
+    where ${sql.join(tests, sql` and `)}
+    order by c.id ${direction} limit ${limit}`.execute(db);
+  if (walked.rows.length === limit) return walked.rows;
+
+  const conditions = [sql`c.account_id + 0 = ${accountId}`, ...tests, keyset(sql`(c.id + 0)`, cursor)];
+  if (filter.groupId !== undefined) {
+    conditions.push(
+      sql`exists (select 1 from group_members m where m.group_id = ${filter.groupId} and m.contact_id = c.id)`,
+    );
+  }
+  const sorted = await sql<Selectable<ContactsTable>>`
+    select ${CONTACT_COLUMNS} from contacts c
+    where ${sql.join(conditions, sql` and `)}
+    order by (c.id + 0) ${direction} limit ${limit}`.execute(db);
+  return sorted.rows;
+}
+
+/**
+ * How many ids a PostgreSQL name search walks before it asks the index: past it, fewer than one row
+ * in 400 matches, and reading the matches through the index beats walking on.
+ */
+const WALK_BUDGET = 20_000;
 
 const CONTACT_COLUMNS = sql.raw(
   'c.id, c.account_id, c.number, c.email, c.name, c.description, c.language, c.user_id, c.is_blocked, c.created_at',
