@@ -45,7 +45,7 @@ describe('address book lists: search, filters, keyset pages, member counts (migr
       const contact = await book.saveContact(scope, {
         name,
         number: `514 555-01${String(i).padStart(2, '0')}`,
-        email: `${name.split(' ')[0]?.toLowerCase()}.${i}@example.com`,
+        email: `${(name.split(' ')[0] ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()}.${i}@example.com`,
       });
       ids.push(contact.id);
     }
@@ -72,8 +72,8 @@ describe('address book lists: search, filters, keyset pages, member counts (migr
     assert.deepEqual(await names('514-555-0104'), ['Luc Roy']);
     assert.deepEqual(await names('+1 (514) 555-0104'), ['Luc Roy']);
     assert.equal((await names('514 555 01')).length, NAMES.length);
-    assert.deepEqual(await names('helene.1@'), []);
-    assert.deepEqual(await names('hélène.1@'), ['Hélène Côté']);
+    assert.deepEqual(await names('Helene.1@'), ['Hélène Côté']);
+    assert.deepEqual(await names('helene.2'), []);
     assert.deepEqual(await names('luc.4'), ['Luc Roy']);
     assert.deepEqual(await names('jean'), ['Jean Tremblay', 'JEAN-PHILIPPE GAGNON']);
   });
