@@ -87,12 +87,28 @@ try {
     ['contacts, first page', () => '/contacts', /Tremblay|Gagnon|Roy/],
     ['contacts, a later keyset page', (k) => `/contacts?after=${at(k)}`, /<tbody>/],
     ['contacts, previous page', (k) => `/contacts?before=${at(k) + 5000}`, /<tbody>/],
-    ['name search, common surname', (k) => `/contacts?q=${enc(['tremblay', 'gagnon', 'côté', 'roy'][k % 4])}`, /<tbody>/],
-    ['name search, 2 words', (k) => `/contacts?q=${enc(['jean trem', 'hélène gag', 'marc roy'][k % 3])}`, /<tbody>/],
-    ['name search, rare surname', (k) => `/contacts?q=${enc(['papineau', 'vigneault', 'riopelle'][k % 3])}`, /<tbody>/],
+    [
+      'name search, common surname',
+      (k) => `/contacts?q=${enc(['tremblay', 'gagnon', 'côté', 'roy'][k % 4])}`,
+      /<tbody>/,
+    ],
+    [
+      'name search, 2 words',
+      (k) => `/contacts?q=${enc(['jean trem', 'hélène gag', 'marc roy'][k % 3])}`,
+      /<tbody>/,
+    ],
+    [
+      'name search, rare surname',
+      (k) => `/contacts?q=${enc(['papineau', 'vigneault', 'riopelle'][k % 3])}`,
+      /<tbody>/,
+    ],
     ['name search, later page', (k) => `/contacts?q=tremblay&after=${at(k)}`, /<tbody>|Aucun/],
     ['number search, whole number', (k) => `/contacts?q=${enc(localNumber(person(k).number))}`, /<tbody>/],
-    ['number search, 7 digits', (k) => `/contacts?q=${enc(localNumber(person(k).number).slice(0, 9))}`, /<tbody>/],
+    [
+      'number search, 7 digits',
+      (k) => `/contacts?q=${enc(localNumber(person(k).number).slice(0, 9))}`,
+      /<tbody>/,
+    ],
     ['email search, prefix', (k) => `/contacts?q=${enc(person(k).email.slice(0, -14))}`, /<tbody>/],
     ['group filter, 500,000 members', (k) => `/contacts?group=${groups.auditeurs}&after=${at(k)}`, /<tbody>/],
     ['group filter, 200 members', () => `/contacts?group=${groups.benevoles}`, /<tbody>/],
@@ -102,7 +118,9 @@ try {
   ];
 
   console.log(`\n${REQUESTS} sequential requests per case, server time from Server-Timing (ms):`);
-  console.log(`${'case'.padEnd(32)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}  p95 < ${TARGET_MS} ms`);
+  console.log(
+    `${'case'.padEnd(32)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}  p95 < ${TARGET_MS} ms`,
+  );
   let allMet = true;
   for (const [label, path, expect] of cases) {
     const times: number[] = [];
@@ -140,7 +158,9 @@ try {
   }
   const fits = total < ASSET_BUDGET;
   console.log(`  total ${(total / 1024).toFixed(1)} KB, budget 150 KB: ${fits ? 'yes' : 'NO'}`);
-  console.log(`\nweb (${platform.store.dialect}, ${ROWS.toLocaleString('en')} contacts): every p95 < ${TARGET_MS} ms: ${allMet ? 'yes' : 'NO'}; assets < 150 KB: ${fits ? 'yes' : 'NO'}`);
+  console.log(
+    `\nweb (${platform.store.dialect}, ${ROWS.toLocaleString('en')} contacts): every p95 < ${TARGET_MS} ms: ${allMet ? 'yes' : 'NO'}; assets < 150 KB: ${fits ? 'yes' : 'NO'}`,
+  );
 } finally {
   await platform.stop();
   await dropDatabase();
@@ -178,7 +198,9 @@ function compressedSize(url: string): Promise<{ bytes: number; encoding: string 
     const req = httpRequest(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      res.on('end', () => resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }));
+      res.on('end', () =>
+        resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

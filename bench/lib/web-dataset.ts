@@ -9,20 +9,100 @@ import type { Database } from '../../src/store/schema.js';
  * multi-row INSERTs through the store, so the triggers of migration 009 (search index, counts) run.
  */
 export const FIRST_NAMES = [
-  'Jean', 'Marie', 'Louis', 'Sophie', 'Marc', 'Julie', 'Hélène', 'François', 'Éric', 'Geneviève',
-  'Mathieu', 'Isabelle', 'Stéphane', 'Nathalie', 'Pierre', 'Chantal', 'Sylvie', 'Luc', 'Martin',
-  'Catherine', 'Gabriel', 'Léa', 'Émile', 'Chloé', 'Olivier', 'Zoé', 'Félix', 'Alice', 'Samuel',
-  'Camille', 'Benoît', 'Josée', 'Réjean', 'Ginette', 'Gaétan', 'Lise', 'Denis', 'Mélanie', 'Yves', 'Anaïs',
+  'Jean',
+  'Marie',
+  'Louis',
+  'Sophie',
+  'Marc',
+  'Julie',
+  'Hélène',
+  'François',
+  'Éric',
+  'Geneviève',
+  'Mathieu',
+  'Isabelle',
+  'Stéphane',
+  'Nathalie',
+  'Pierre',
+  'Chantal',
+  'Sylvie',
+  'Luc',
+  'Martin',
+  'Catherine',
+  'Gabriel',
+  'Léa',
+  'Émile',
+  'Chloé',
+  'Olivier',
+  'Zoé',
+  'Félix',
+  'Alice',
+  'Samuel',
+  'Camille',
+  'Benoît',
+  'Josée',
+  'Réjean',
+  'Ginette',
+  'Gaétan',
+  'Lise',
+  'Denis',
+  'Mélanie',
+  'Yves',
+  'Anaïs',
 ];
 export const LAST_NAMES = [
-  'Tremblay', 'Gagnon', 'Roy', 'Côté', 'Bouchard', 'Gauthier', 'Morin', 'Lavoie', 'Fortin', 'Gagné',
-  'Ouellet', 'Pelletier', 'Bélanger', 'Lévesque', 'Bergeron', 'Leblanc', 'Paquette', 'Girard', 'Simard',
-  'Boucher', 'Caron', 'Beaulieu', 'Cloutier', 'Dubé', 'Poirier', 'Fournier', 'Lapointe', 'Leclerc',
-  'Lefebvre', 'Poulin', 'Thibault', 'St-Pierre', 'Nadeau', 'Martel', 'Landry', 'Bédard', 'Grenier',
-  'Lessard', 'Bernier', 'Richard',
+  'Tremblay',
+  'Gagnon',
+  'Roy',
+  'Côté',
+  'Bouchard',
+  'Gauthier',
+  'Morin',
+  'Lavoie',
+  'Fortin',
+  'Gagné',
+  'Ouellet',
+  'Pelletier',
+  'Bélanger',
+  'Lévesque',
+  'Bergeron',
+  'Leblanc',
+  'Paquette',
+  'Girard',
+  'Simard',
+  'Boucher',
+  'Caron',
+  'Beaulieu',
+  'Cloutier',
+  'Dubé',
+  'Poirier',
+  'Fournier',
+  'Lapointe',
+  'Leclerc',
+  'Lefebvre',
+  'Poulin',
+  'Thibault',
+  'St-Pierre',
+  'Nadeau',
+  'Martel',
+  'Landry',
+  'Bédard',
+  'Grenier',
+  'Lessard',
+  'Bernier',
+  'Richard',
 ];
 /** Each used by about 10 contacts in a million: the "rare name" searches. */
-export const RARE_NAMES = ['Papineau', 'Vigneault', 'Létourneau', 'Champlain', 'Riopelle', 'Borduas', 'Gélinas', 'Ferron'];
+export const RARE_NAMES = [
+  'Papineau',
+  'Vigneault',
+  'Létourneau',
+  'Champlain',
+  'Riopelle',
+  'Borduas',
+  'Gélinas',
+  'Ferron',
+];
 const AREA_CODES = ['514', '438', '450', '418', '819'];
 
 const ascii = (text: string) =>
@@ -65,7 +145,13 @@ export async function fillAccount(
   for (const name of ['Auditeurs', 'Concours', 'Bénévoles']) {
     const row = await db
       .insertInto('groups')
-      .values({ account_id: accountId, name, name_key: name.toLowerCase(), system_kind: null, created_at: now })
+      .values({
+        account_id: accountId,
+        name,
+        name_key: name.toLowerCase(),
+        system_kind: null,
+        created_at: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     groupIds.push(row.id);
@@ -91,7 +177,11 @@ export async function fillAccount(
             created_at: now,
           });
         }
-        const inserted = await trx.insertInto('contacts').values(values).returning(['id', 'number']).execute();
+        const inserted = await trx
+          .insertInto('contacts')
+          .values(values)
+          .returning(['id', 'number'])
+          .execute();
         const members: { group_id: number; contact_id: number; created_at: number }[] = [];
         for (const { id, number } of inserted) {
           const i = Number((number ?? '0').slice(4)) - 2_000_000;

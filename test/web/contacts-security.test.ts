@@ -17,7 +17,11 @@ describe('web: contacts and groups security (Chromium)', { skip: browserSkip }, 
     server = await startTestServer();
     browser = await launchBrowser();
     mine = { id: server.account.id, defaultLanguage: 'fr', defaultCountry: 'CA' };
-    theirs = { id: (await server.createAccount({ name: 'Autre radio' })).id, defaultLanguage: 'fr', defaultCountry: 'CA' };
+    theirs = {
+      id: (await server.createAccount({ name: 'Autre radio' })).id,
+      defaultLanguage: 'fr',
+      defaultCountry: 'CA',
+    };
     context = await signedInContext(browser, server, await createUser(server, { role: 'admin' }));
   });
   after(async () => {
@@ -43,9 +47,15 @@ describe('web: contacts and groups security (Chromium)', { skip: browserSkip }, 
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    for (const path of ['/contacts', `/contacts?q=${encodeURIComponent(XSS)}`, `/contacts/${contact.id}`, '/groups', `/groups/${group.id}`]) {
+    for (const [path, shown] of [
+      ['/contacts', XSS],
+      [`/contacts?q=${encodeURIComponent(XSS)}`, XSS],
+      [`/contacts/${contact.id}`, XSS],
+      ['/groups', `${XSS} groupe`],
+      [`/groups/${group.id}`, XSS],
+    ] as const) {
       await page.goto(path);
-      await page.getByText(XSS).first().waitFor();
+      await page.getByText(shown, { exact: true }).first().waitFor();
       assert.equal(await page.locator('img[src=x]').count(), 0, `${path}: no <img> element`);
       assert.equal(await page.locator('img').count(), 0, `${path}: no image at all`);
     }
@@ -110,15 +120,25 @@ describe('web: contacts and groups security (Chromium)', { skip: browserSkip }, 
     assert.equal(after.contact.name, 'Leur contact');
     assert.equal(after.contact.number, '15145550401');
     assert.equal(after.contact.isBlocked, false);
-    assert.deepEqual(after.groups.filter((x) => x.systemKind === null).map((x) => x.name), ['Leur groupe']);
+    assert.deepEqual(
+      after.groups.filter((x) => x.systemKind === null).map((x) => x.name),
+      ['Leur groupe'],
+    );
     const theirGroups = await book.listGroupSummaries(theirs.id);
     assert.deepEqual(
       theirGroups.map((x) => [x.name, x.memberCount]),
-      [['Tous', 1], ['Blocked', 0], ['Leur groupe', 1]],
+      [
+        ['Tous', 1],
+        ['Blocked', 0],
+        ['Leur groupe', 1],
+      ],
     );
     const mineNow = await book.getContact(mine, { id: String(myContact.id) });
     assert.equal(mineNow.contact.isBlocked, false, 'the mixed batch blocked none of it');
-    assert.deepEqual(mineNow.groups.filter((x) => x.systemKind === null).map((x) => x.name), ['Mon groupe']);
+    assert.deepEqual(
+      mineNow.groups.filter((x) => x.systemKind === null).map((x) => x.name),
+      ['Mon groupe'],
+    );
     await page.close();
   });
 
@@ -145,7 +165,10 @@ describe('web: contacts and groups security (Chromium)', { skip: browserSkip }, 
     assert.equal(after.contact.name, 'Protégé');
     assert.equal(after.contact.isBlocked, false);
     await assert.rejects(book.getContact(mine, { number: '514 555-0502' }));
-    assert.equal((await book.listGroupSummaries(mine.id)).some((g) => g.name === 'Intrus'), false);
+    assert.equal(
+      (await book.listGroupSummaries(mine.id)).some((g) => g.name === 'Intrus'),
+      false,
+    );
     await page.close();
   });
 });

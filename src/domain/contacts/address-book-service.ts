@@ -144,7 +144,11 @@ export class AddressBookService {
   }
 
   /** Adds several contacts to a group at once (the contacts list's selection); all or nothing. */
-  async addContactsToGroup(scope: AccountScope, groupId: number, contactIds: readonly number[]): Promise<void> {
+  async addContactsToGroup(
+    scope: AccountScope,
+    groupId: number,
+    contactIds: readonly number[],
+  ): Promise<void> {
     const group = await this.groupById(scope.id, groupId);
     const now = this.now();
     for (const contact of await this.requireContacts(scope.id, contactIds)) {

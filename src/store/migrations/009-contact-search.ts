@@ -58,9 +58,9 @@ const FOLDS: readonly (readonly [string, string])[] = [
   ['š', 's'],
 ];
 const ACCENTED = FOLDS.map(([from]) => from + from.toUpperCase()).join('');
-const UNACCENTED = FOLDS.map(([from, to]) => to.repeat(from.length) + to.toUpperCase().repeat(from.length)).join(
-  '',
-);
+const UNACCENTED = FOLDS.map(
+  ([from, to]) => to.repeat(from.length) + to.toUpperCase().repeat(from.length),
+).join('');
 
 /** The name's search vector (PostgreSQL): stored in `contacts.name_search`, GIN-indexed. */
 const PG_NAME_VECTOR = `to_tsvector('simple'::regconfig, translate(name, '${ACCENTED}', '${UNACCENTED}'))`;
@@ -110,7 +110,9 @@ async function postgresUp(db: Kysely<unknown>): Promise<void> {
   // it per row (6 µs each). The GIN index's pending list (entries gathered for a bulk merge, faster
   // for imports) is capped at 512 kB instead of 4 MB: every search reads it whole.
   await sql
-    .raw(`alter table contacts add column name_search tsvector generated always as (${PG_NAME_VECTOR}) stored`)
+    .raw(
+      `alter table contacts add column name_search tsvector generated always as (${PG_NAME_VECTOR}) stored`,
+    )
     .execute(db);
   await sql`create index contacts_name_search on contacts using gin (name_search)
     with (fastupdate = on, gin_pending_list_limit = 512)`.execute(db);

@@ -73,9 +73,11 @@ export function pager(web: WebState, path: string, base: URLSearchParams, page: 
   const next = page.next && 'after' in page.next ? page.next.after : undefined;
   if (previous === undefined && next === undefined) return html``;
   return html`<nav class="pager" aria-label="${t('contacts.pages')}">
-    ${previous !== undefined
-      ? html`<a href="${link('before', previous)}" rel="prev">← ${t('common.previous')}</a>`
-      : ''}
+    ${
+      previous !== undefined
+        ? html`<a href="${link('before', previous)}" rel="prev">← ${t('common.previous')}</a>`
+        : ''
+    }
     ${next !== undefined ? html`<a href="${link('after', next)}" rel="next">${t('common.next')} →</a>` : ''}
   </nav>`;
 }

@@ -160,9 +160,11 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
                 <td>${c.email ?? ''}</td>
                 <td>${languageName(t, c.language)}</td>
                 <td>
-                  ${c.isBlocked
-                    ? html`<span class="tag blocked">${t('contacts.blocked')}</span>`
-                    : html`<span class="tag">${t('contacts.notBlocked')}</span>`}
+                  ${
+                    c.isBlocked
+                      ? html`<span class="tag blocked">${t('contacts.blocked')}</span>`
+                      : html`<span class="tag">${t('contacts.notBlocked')}</span>`
+                  }
                 </td>
               </tr>`,
           )}
@@ -177,19 +179,23 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
     return html`<fieldset class="action-bar">
       <legend>${t('contacts.selection')}</legend>
       <div class="row">
-        ${own.length > 0
-          ? html`${selectField({
-                name: 'target',
-                label: t('contacts.bulkGroup'),
-                choices: own.map((g) => ({ value: String(g.id), label: g.name })),
-              })}
-              <div class="field actions">
-                <button type="submit" name="action" value="add" class="button">${t('contacts.bulkAdd')}</button>
-                <button type="submit" name="action" value="remove" class="button">
-                  ${t('contacts.bulkRemove')}
-                </button>
-              </div>`
-          : ''}
+        ${
+          own.length > 0
+            ? html`${selectField({
+                  name: 'target',
+                  label: t('contacts.bulkGroup'),
+                  choices: own.map((g) => ({ value: String(g.id), label: g.name })),
+                })}
+                <div class="field actions">
+                  <button type="submit" name="action" value="add" class="button">
+                    ${t('contacts.bulkAdd')}
+                  </button>
+                  <button type="submit" name="action" value="remove" class="button">
+                    ${t('contacts.bulkRemove')}
+                  </button>
+                </div>`
+            : ''
+        }
         <div class="field actions">
           <button type="submit" name="action" value="block" class="button">${t('contacts.bulkBlock')}</button>
           <button type="submit" name="action" value="unblock" class="button">
@@ -238,12 +244,14 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
             <a class="button primary" href="/contacts/new">${t('contacts.new')}</a>
           </div>
           ${filterForm(web, filters, groups)} ${searchedBy(web, page)}
-          ${page.contacts.length === 0
-            ? html`<p class="empty">${filtered ? t('contacts.none') : t('contacts.empty')}</p>`
-            : html`<form method="post" action="/contacts/bulk" id="contacts-bulk">
-                ${csrfField(web)}<input type="hidden" name="back" value="${self}" />
-                ${contactTable(web, page.contacts)} ${actionBar(web, groups)}
-              </form>`}
+          ${
+            page.contacts.length === 0
+              ? html`<p class="empty">${filtered ? t('contacts.none') : t('contacts.empty')}</p>`
+              : html`<form method="post" action="/contacts/bulk" id="contacts-bulk">
+                  ${csrfField(web)}<input type="hidden" name="back" value="${self}" />
+                  ${contactTable(web, page.contacts)} ${actionBar(web, groups)}
+                </form>`
+          }
           ${pager(web, '/contacts', filterParams(filters), page)}`,
       }),
     );
@@ -379,10 +387,12 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
         <dd>${contact.email ?? '—'}</dd>
         <dt>${t('contacts.language')}</dt>
         <dd>${languageName(t, contact.language)}</dd>
-        ${contact.description
-          ? html`<dt>${t('contacts.description')}</dt>
-              <dd>${contact.description}</dd>`
-          : ''}
+        ${
+          contact.description
+            ? html`<dt>${t('contacts.description')}</dt>
+                <dd>${contact.description}</dd>`
+            : ''
+        }
       </dl>
       <p class="muted">${t('contact.createdAt', { date: web.i18n.dateTime(contact.createdAt) })}</p>
       <div class="row actions">
@@ -396,33 +406,42 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
       </div>
       <section class="panel" aria-labelledby="contact-groups">
         <h2 id="contact-groups">${t('contact.groups')}</h2>
-        ${memberOf.length === 0
-          ? html`<p>${t('contact.noGroups')}</p>`
-          : html`<ul class="group-list">
-              ${memberOf.map(
-                (g) =>
-                  html`<li>
-                    <a href="/groups/${g.id}">${g.name}</a>
-                    ${postButton(web, `${base}/groups/remove`, t('contact.removeFromGroup', { group: g.name }), {
-                      className: 'button',
-                      fields: html`<input type="hidden" name="group" value="${g.id}" />`,
-                    })}
-                  </li>`,
-              )}
-            </ul>`}
-        ${others.length > 0
-          ? html`<form method="post" action="${base}/groups/add" class="row">
-              ${csrfField(web)}
-              ${selectField({
-                name: 'group',
-                label: t('contacts.bulkGroup'),
-                choices: others.map((g) => ({ value: String(g.id), label: g.name })),
-              })}
-              <div class="field actions">
-                <button type="submit" class="button">${t('contact.addToGroup')}</button>
-              </div>
-            </form>`
-          : ''}
+        ${
+          memberOf.length === 0
+            ? html`<p>${t('contact.noGroups')}</p>`
+            : html`<ul class="group-list">
+                ${memberOf.map(
+                  (g) =>
+                    html`<li>
+                      <a href="/groups/${g.id}">${g.name}</a>
+                      ${postButton(
+                        web,
+                        `${base}/groups/remove`,
+                        t('contact.removeFromGroup', { group: g.name }),
+                        {
+                          className: 'button',
+                          fields: html`<input type="hidden" name="group" value="${g.id}" />`,
+                        },
+                      )}
+                    </li>`,
+                )}
+              </ul>`
+        }
+        ${
+          others.length > 0
+            ? html`<form method="post" action="${base}/groups/add" class="row">
+                ${csrfField(web)}
+                ${selectField({
+                  name: 'group',
+                  label: t('contacts.bulkGroup'),
+                  choices: others.map((g) => ({ value: String(g.id), label: g.name })),
+                })}
+                <div class="field actions">
+                  <button type="submit" class="button">${t('contact.addToGroup')}</button>
+                </div>
+              </form>`
+            : ''
+        }
       </section>
       <section class="panel" aria-labelledby="contact-edit">
         <h2 id="contact-edit">${t('contact.edit')}</h2>

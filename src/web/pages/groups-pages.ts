@@ -40,22 +40,30 @@ export function registerGroupPages(app: FastifyInstance, { ctx, layout }: WebDep
       </th>
       <td class="number">${web.i18n.number(group.memberCount)}</td>
       <td>
-        ${group.systemKind === null
-          ? html`<div class="row actions">
-              <form method="post" action="/groups/${group.id}/rename" class="inline rename">
-                ${csrfField(web)}
-                <label for="rename-${group.id}" class="visually-hidden"
-                  >${t('groups.renameLabel', { group: name })}</label
-                >
-                <input id="rename-${group.id}" name="group_name" value="${group.name}" required maxlength="100" />
-                <button type="submit" class="button">${t('groups.rename')}</button>
-              </form>
-              ${postButton(web, `/groups/${group.id}/delete`, t('groups.delete'), {
-                confirm: t('groups.confirmDelete'),
-                className: 'button danger',
-              })}
-            </div>`
-          : ''}
+        ${
+          group.systemKind === null
+            ? html`<div class="row actions">
+                <form method="post" action="/groups/${group.id}/rename" class="inline rename">
+                  ${csrfField(web)}
+                  <label for="rename-${group.id}" class="visually-hidden"
+                    >${t('groups.renameLabel', { group: name })}</label
+                  >
+                  <input
+                    id="rename-${group.id}"
+                    name="group_name"
+                    value="${group.name}"
+                    required
+                    maxlength="100"
+                  />
+                  <button type="submit" class="button">${t('groups.rename')}</button>
+                </form>
+                ${postButton(web, `/groups/${group.id}/delete`, t('groups.delete'), {
+                  confirm: t('groups.confirmDelete'),
+                  className: 'button danger',
+                })}
+              </div>`
+            : ''
+        }
       </td>
     </tr>`;
   };
@@ -137,7 +145,10 @@ export function registerGroupPages(app: FastifyInstance, { ctx, layout }: WebDep
     if (!group) return notFound(layout, web, reply);
     const name = formParams(request).get('group_name') ?? '';
     try {
-      await book.saveGroup(signedIn(request).user.accountId, { group_id: String(group.id), group_name: name });
+      await book.saveGroup(signedIn(request).user.accountId, {
+        group_id: String(group.id),
+        group_name: name,
+      });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return groupsPage(request, reply, { error: web.i18n.error(error) });
@@ -179,47 +190,57 @@ export function registerGroupPages(app: FastifyInstance, { ctx, layout }: WebDep
         body: html`<p><a href="/groups">← ${t('groups.backToList')}</a></p>
           <h1>${t('groups.membersTitle', { group: name })}</h1>
           <p class="muted">
-            ${summary?.memberCount === 1
-              ? t('groups.membersCountOne')
-              : t('groups.membersCount', { count: summary?.memberCount ?? 0 })} ·
-            <a href="/contacts?${group.systemKind === 'blocked' ? 'blocked=yes' : group.systemKind === null ? `group=${group.id}` : ''}"
+            ${
+              summary?.memberCount === 1
+                ? t('groups.membersCountOne')
+                : t('groups.membersCount', { count: summary?.memberCount ?? 0 })
+            }
+            ·
+            <a
+              href="/contacts?${group.systemKind === 'blocked' ? 'blocked=yes' : group.systemKind === null ? `group=${group.id}` : ''}"
               >${t('groups.showContacts')}</a
             >
           </p>
-          ${page.contacts.length === 0
-            ? html`<p class="empty">${t('groups.noMembers')}</p>`
-            : html`<div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">${t('contacts.name')}</th>
-                      <th scope="col">${t('contacts.number')}</th>
-                      <th scope="col">${t('contacts.email')}</th>
-                      ${removable ? html`<th scope="col">${t('groups.actions')}</th>` : ''}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${page.contacts.map(
-                      (c) =>
-                        html`<tr>
-                          <th scope="row"><a href="/contacts/${c.id}">${c.name || t('contacts.noName')}</a></th>
-                          <td>${c.number ?? ''}</td>
-                          <td>${c.email ?? ''}</td>
-                          ${removable
-                            ? html`<td>
-                                ${postButton(
-                                  web,
-                                  `/groups/${group.id}/members/${c.id}/remove`,
-                                  t('groups.removeMember', { name: contactName(t, c) }),
-                                  { className: 'button' },
-                                )}
-                              </td>`
-                            : ''}
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`}
+          ${
+            page.contacts.length === 0
+              ? html`<p class="empty">${t('groups.noMembers')}</p>`
+              : html`<div class="table-wrap">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">${t('contacts.name')}</th>
+                        <th scope="col">${t('contacts.number')}</th>
+                        <th scope="col">${t('contacts.email')}</th>
+                        ${removable ? html`<th scope="col">${t('groups.actions')}</th>` : ''}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${page.contacts.map(
+                        (c) =>
+                          html`<tr>
+                            <th scope="row">
+                              <a href="/contacts/${c.id}">${c.name || t('contacts.noName')}</a>
+                            </th>
+                            <td>${c.number ?? ''}</td>
+                            <td>${c.email ?? ''}</td>
+                            ${
+                              removable
+                                ? html`<td>
+                                    ${postButton(
+                                      web,
+                                      `/groups/${group.id}/members/${c.id}/remove`,
+                                      t('groups.removeMember', { name: contactName(t, c) }),
+                                      { className: 'button' },
+                                    )}
+                                  </td>`
+                                : ''
+                            }
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>`
+          }
           ${pager(web, `/groups/${group.id}`, new URLSearchParams(), page)}`,
       }),
     );

@@ -5,7 +5,10 @@ import { prefixUpperBound } from '../../../src/store/contacts/contact-list-query
 
 describe('contacts page search box: what the typed text searches', () => {
   test('words of a name: lower case, accents removed, split on punctuation', () => {
-    assert.deepEqual(parseContactSearch('  Hélène  CÔTÉ ', 'CA'), { kind: 'name', words: ['helene', 'cote'] });
+    assert.deepEqual(parseContactSearch('  Hélène  CÔTÉ ', 'CA'), {
+      kind: 'name',
+      words: ['helene', 'cote'],
+    });
     assert.deepEqual(parseContactSearch('St-Pierre', 'CA'), { kind: 'name', words: ['st', 'pierre'] });
     assert.deepEqual(searchWords("O'Neil Ève"), ['o', 'neil', 'eve']);
     assert.equal(parseContactSearch('   ', 'CA'), undefined);
@@ -15,7 +18,13 @@ describe('contacts page search box: what the typed text searches', () => {
   });
 
   test('a phone number, typed in any usual way, is a prefix of the stored international digits', () => {
-    for (const typed of ['514 555-1234', '(514) 555-1234', '+1 514 555 1234', '1-514-555-1234', '514.555.1234']) {
+    for (const typed of [
+      '514 555-1234',
+      '(514) 555-1234',
+      '+1 514 555 1234',
+      '1-514-555-1234',
+      '514.555.1234',
+    ]) {
       assert.deepEqual(parseContactSearch(typed, 'CA'), { kind: 'number', prefix: '15145551234' }, typed);
     }
     assert.deepEqual(parseContactSearch('514 555', 'CA'), { kind: 'number', prefix: '1514555' });

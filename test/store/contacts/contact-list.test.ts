@@ -80,22 +80,40 @@ describe('address book lists: search, filters, keyset pages, member counts (migr
 
   test('keyset pages go forward and back by id, with cursors only where a page exists', async () => {
     const first = await book.listContacts(scope, {}, 3);
-    assert.deepEqual(first.contacts.map((c) => c.id), ids.slice(0, 3));
+    assert.deepEqual(
+      first.contacts.map((c) => c.id),
+      ids.slice(0, 3),
+    );
     assert.equal(first.previous, undefined);
     assert.deepEqual(first.next, { after: ids[2] });
     const second = await book.listContacts(scope, { cursor: first.next }, 3);
-    assert.deepEqual(second.contacts.map((c) => c.id), ids.slice(3, 6));
+    assert.deepEqual(
+      second.contacts.map((c) => c.id),
+      ids.slice(3, 6),
+    );
     assert.deepEqual(second.previous, { before: ids[3] });
     const third = await book.listContacts(scope, { cursor: second.next }, 3);
-    assert.deepEqual(third.contacts.map((c) => c.id), ids.slice(6));
+    assert.deepEqual(
+      third.contacts.map((c) => c.id),
+      ids.slice(6),
+    );
     assert.equal(third.next, undefined);
     const back = await book.listContacts(scope, { cursor: third.previous }, 3);
-    assert.deepEqual(back.contacts.map((c) => c.id), ids.slice(3, 6));
+    assert.deepEqual(
+      back.contacts.map((c) => c.id),
+      ids.slice(3, 6),
+    );
     const start = await book.listContacts(scope, { cursor: back.previous }, 3);
-    assert.deepEqual(start.contacts.map((c) => c.id), ids.slice(0, 3));
+    assert.deepEqual(
+      start.contacts.map((c) => c.id),
+      ids.slice(0, 3),
+    );
     assert.equal(start.previous, undefined, 'the first page has no previous page');
     const searched = await book.listContacts(scope, { q: 'tremb', cursor: { after: ids[0] ?? 0 } }, 1);
-    assert.deepEqual(searched.contacts.map((c) => c.name), ['Marie Tremblay-Roy']);
+    assert.deepEqual(
+      searched.contacts.map((c) => c.name),
+      ['Marie Tremblay-Roy'],
+    );
     assert.deepEqual(searched.next, { after: ids[2] });
   });
 
@@ -143,11 +161,24 @@ describe('address book lists: search, filters, keyset pages, member counts (migr
       book.addContactsToGroup(scope, mine.id, [ids[0] ?? 0, theirContact.id]),
       failsWith('contact_not_found'),
     );
-    await assert.rejects(book.addContactsToGroup(scope, theirs.id, [ids[0] ?? 0]), failsWith('group_not_found'));
-    await assert.rejects(book.setContactsBlocked(scope, [theirContact.id], true), failsWith('contact_not_found'));
-    assert.deepEqual(await names('', { groupId: mine.id }), [], 'the valid id of the batch was not added either');
+    await assert.rejects(
+      book.addContactsToGroup(scope, theirs.id, [ids[0] ?? 0]),
+      failsWith('group_not_found'),
+    );
+    await assert.rejects(
+      book.setContactsBlocked(scope, [theirContact.id], true),
+      failsWith('contact_not_found'),
+    );
+    assert.deepEqual(
+      await names('', { groupId: mine.id }),
+      [],
+      'the valid id of the batch was not added either',
+    );
     const after = (await book.listContacts(other, {})).contacts[0];
     assert.equal(after?.isBlocked, false);
-    assert.deepEqual((await book.listContacts(other, { q: 'tremblay' })).contacts.map((c) => c.id), [theirContact.id]);
+    assert.deepEqual(
+      (await book.listContacts(other, { q: 'tremblay' })).contacts.map((c) => c.id),
+      [theirContact.id],
+    );
   });
 });
