@@ -32,17 +32,21 @@ export function searchWords(text: string): string[] {
     .slice(0, MAX_WORDS);
 }
 
+function callingCode(country: string): string | undefined {
+  try {
+    return getCountryCallingCode(country.toUpperCase() as CountryCode);
+  } catch {
+    return undefined;
+  }
+}
+
 function numberPrefix(raw: string, country: string): string {
   const whole = normalisePhone(raw, country);
   if (whole) return whole;
   const digits = raw.replace(/\D/g, '');
   if (raw.trim().startsWith('+')) return digits;
-  let code = '';
-  try {
-    code = getCountryCallingCode(country.toUpperCase() as CountryCode);
-  } catch {
-    return digits; // an account country libphonenumber does not know: the digits as typed
-  }
+  const code = callingCode(country);
+  if (code === undefined) return digits; // a country libphonenumber does not know: digits as typed
   // Typed with the country code already (1 514…, 33 6…): as is; otherwise a national number, its
   // trunk prefix (the 0 of 06…) dropped.
   if (digits.startsWith(code) && digits.length > 10) return digits;
