@@ -63,7 +63,8 @@ describe('migration 008-web-users on a database with users', () => {
       .values({ account_id: Number(account.id), email: 'old@example.com', created_at: 1 })
       .execute();
 
-    assert.deepEqual(await migrateToLatest(store), ['008-web-users']);
+    // 008 first, then whatever later migrations exist.
+    assert.equal((await migrateToLatest(store))[0], '008-web-users');
     const rows = await store.db
       .selectFrom('users')
       .select(['email', 'name', 'role', 'language', 'time_zone', 'password_hash', 'password_changed_at'])
