@@ -34,6 +34,8 @@ const CONTACT_NOTICES = {
   removedFromGroup: 'contact.removedFromGroup',
 } as const;
 
+const MAX_SELECTED = 500;
+
 type BlockedChoice = 'all' | 'yes' | 'no';
 
 /** The list's filters as they appear in its URL (kept across pages and after bulk actions). */
@@ -262,7 +264,13 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
     const form = formParams(request);
     const back = backToList(form.get('back'));
     const ids: number[] = [];
-    for (const raw of form.getAll('ids')) {
+    const ticked = form.getAll('ids');
+    // A page shows 50 rows; anything far beyond is not a form of ours.
+    if (ticked.length > MAX_SELECTED) {
+      const { t } = web.i18n;
+      return sendHtml(reply, layout.message(web, t('error.title'), t('error.badRequest')), 400);
+    }
+    for (const raw of ticked) {
       const id = wholeNumber(raw);
       if (id === undefined) return notFound(layout, web, reply);
       ids.push(id);
