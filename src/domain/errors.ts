@@ -22,6 +22,12 @@ export type ErrorId =
   | 'api_key_missing'
   | 'invalid_api_key'
   | 'ip_not_allowed'
+  // Account settings (the web platform's admins).
+  | 'account_name_required'
+  | 'account_name_too_long'
+  | 'invalid_country'
+  | 'sender_exists'
+  | 'sender_taken'
   // Parameters shared by several endpoints.
   | 'missing_parameter'
   | 'invalid_phone_number'
@@ -122,6 +128,17 @@ export const apiKeyMissing = () => fail('api_key_missing', 'API Key parameter is
 export const invalidApiKey = () => fail('invalid_api_key', 'Invalid API key');
 export const ipNotAllowed = (ip: string, maskedKey: string) =>
   fail('ip_not_allowed', `The API is not accessible from your IP (${ip}) using API key ${maskedKey}`);
+
+// Account settings.
+export const accountNameRequired = () => fail('account_name_required', 'The account name is required.');
+export const accountNameTooLong = (max: number) =>
+  fail('account_name_too_long', `The account name is too long (maximum ${max} characters).`);
+export const invalidCountry = () =>
+  fail('invalid_country', 'The country must be a two-letter ISO 3166 code, such as CA.');
+export const senderExists = () => fail('sender_exists', 'This number is already one of your sender numbers.');
+/** One number, one account: inbound messages to a sender number must reach a single account. */
+export const senderTaken = () =>
+  fail('sender_taken', 'This number is already a sender number of another account.');
 
 // Shared parameters: `name` is the parameter as the client wrote it (e.g. `to`, `date_start`).
 export const missingParameter = (name: string) => fail('missing_parameter', `${name} parameter is missing`);

@@ -28,6 +28,11 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   api_key_missing: 401,
   invalid_api_key: 401,
   ip_not_allowed: 403,
+  account_name_required: 400,
+  account_name_too_long: 400,
+  invalid_country: 400,
+  sender_exists: 409,
+  sender_taken: 409,
   // Shared parameters.
   missing_parameter: 400,
   invalid_phone_number: 400,

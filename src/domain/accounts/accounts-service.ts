@@ -1,8 +1,10 @@
-import { invalidApiKey, ipNotAllowed } from '../errors.js';
+import { normaliseSender } from '../messages/send-request.js';
+import { invalidApiKey, invalidPhoneNumber, ipNotAllowed, senderExists, senderTaken } from '../errors.js';
 import type { AccountsStore } from '../ports/accounts-store.js';
 import type { Account, ApiKey, NewAccount } from './accounts.js';
 import { generateApiKey, hashApiKey, hashesEqual, maskApiKey } from './api-keys.js';
 import { IpAllowList, LOOPBACK_ONLY, plainIp } from './ip-allow-list.js';
+import { checkAccountSettings } from './account-settings.js';
 
 /** Who is calling: the key's account. Every query of a request is scoped by `account.id`. */
 export interface Caller {
@@ -112,13 +114,41 @@ export class AccountsService {
   async addSender(accountId: number, number: string): Promise<AddSenderResult> {
     const owner = await this.store.findSenderAccount(number);
     if (owner !== undefined) return { added: false, owner };
-    await this.store.addSender(accountId, number, this.now());
-    return { added: true };
+    // False: another request added the number between the look-up and the insert.
+    if (await this.store.addSender(accountId, number, this.now())) return { added: true };
+    // (-1: it was removed again meanwhile; no account to name.)
+    return { added: false, owner: (await this.store.findSenderAccount(number)) ?? -1 };
   }
 
   /** False when the account has no such number. */
   removeSender(accountId: number, number: string): Promise<boolean> {
     return this.store.removeSender(accountId, number);
+  }
+
+  /**
+   * Changes the account's name, default language and country (validated: account-settings.ts).
+   * Undefined when there is no such account.
+   */
+  async updateAccount(
+    accountId: number,
+    input: { name: string; defaultLanguage: string; defaultCountry: string },
+  ): Promise<Account | undefined> {
+    const settings = checkAccountSettings(input);
+    if (!(await this.store.updateAccount(accountId, settings))) return undefined;
+    return this.store.findAccount(accountId);
+  }
+
+  /**
+   * Adds a sender number as typed by a person: a short code (3–8 digits) or a phone number read in
+   * the account's country, as `send` reads its `from`. Refused when the number is already this
+   * account's, or another's (one number, one account). Returns the number as stored.
+   */
+  async addSenderNumber(account: Account, raw: string): Promise<string> {
+    const number = normaliseSender(raw, account.defaultCountry);
+    if (!number) throw invalidPhoneNumber('number');
+    const result = await this.addSender(account.id, number);
+    if (!result.added) throw result.owner === account.id ? senderExists() : senderTaken();
+    return number;
   }
 
   /** A new key for the account: stored hashed and masked; the key itself is returned this once. */

@@ -2,6 +2,7 @@
  * What the accounts service needs from the database: accounts with their sender numbers and API
  * keys. Defined here, implemented in src/store/accounts/ and wired in the composition root.
  */
+import type { AccountSettings } from '../accounts/account-settings.js';
 import type { Account, ApiKey, NewAccount } from '../accounts/accounts.js';
 
 export interface NewApiKey {
@@ -17,12 +18,15 @@ export interface AccountsStore {
   countAccounts(): Promise<number>;
   findAccount(id: number): Promise<Account | undefined>;
   listAccounts(): Promise<Account[]>;
+  /** False when there is no such account. */
+  updateAccount(id: number, settings: AccountSettings): Promise<boolean>;
 
   /** The account's sender numbers, oldest first: the first is the default From. */
   listSenders(accountId: number): Promise<string[]>;
   /** The account that sends from (and receives on) this number, if any. */
   findSenderAccount(number: string): Promise<number | undefined>;
-  addSender(accountId: number, number: string, now: number): Promise<void>;
+  /** False when the number is already a sender (of any account): numbers are unique across accounts. */
+  addSender(accountId: number, number: string, now: number): Promise<boolean>;
   /** False when the account had no such number. */
   removeSender(accountId: number, number: string): Promise<boolean>;
 

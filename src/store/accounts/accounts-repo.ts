@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AccountSettings } from '../../domain/accounts/account-settings.js';
 import type { NewAccount } from '../../domain/accounts/accounts.js';
 import type { AccountsTable, Database } from '../schema.js';
 import type { Selectable } from 'kysely';
@@ -94,8 +95,31 @@ export async function addSender(
   accountId: number,
   number: string,
   now: number,
-): Promise<void> {
-  await db.insertInto('account_senders').values({ account_id: accountId, number, created_at: now }).execute();
+): Promise<boolean> {
+  const result = await db
+    .insertInto('account_senders')
+    .values({ account_id: accountId, number, created_at: now })
+    .onConflict((oc) => oc.column('number').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Changes the account's name, default language and country; false when there is no such account. */
+export async function updateAccount(
+  db: Kysely<Database>,
+  id: number,
+  settings: AccountSettings,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set({
+      name: settings.name,
+      default_language: settings.defaultLanguage,
+      default_country: settings.defaultCountry,
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Removes a sender number from an account; false when the account had no such number. */

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AccountSettings } from '../../domain/accounts/account-settings.js';
 import type { Account, ApiKey, NewAccount } from '../../domain/accounts/accounts.js';
 import type { AccountsStore, NewApiKey } from '../../domain/ports/accounts-store.js';
 import type { AccountsTable, ApiKeysTable, Database } from '../schema.js';
@@ -11,6 +12,7 @@ import {
   listAccounts,
   listSenders,
   removeSender,
+  updateAccount,
 } from './accounts-repo.js';
 import {
   findApiKey,
@@ -67,6 +69,10 @@ export class KyselyAccountsStore implements AccountsStore {
     return (await listAccounts(this.db)).map(toAccount);
   }
 
+  updateAccount(id: number, settings: AccountSettings): Promise<boolean> {
+    return updateAccount(this.db, id, settings);
+  }
+
   listSenders(accountId: number): Promise<string[]> {
     return listSenders(this.db, accountId);
   }
@@ -75,7 +81,7 @@ export class KyselyAccountsStore implements AccountsStore {
     return findSenderAccount(this.db, number);
   }
 
-  addSender(accountId: number, number: string, now: number): Promise<void> {
+  addSender(accountId: number, number: string, now: number): Promise<boolean> {
     return addSender(this.db, accountId, number, now);
   }
 

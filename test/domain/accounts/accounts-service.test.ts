@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AccountSettings } from '../../../src/domain/accounts/account-settings.js';
 import type { Account, ApiKey, NewAccount } from '../../../src/domain/accounts/accounts.js';
 import { AccountsService } from '../../../src/domain/accounts/accounts-service.js';
 import { hashApiKey } from '../../../src/domain/accounts/api-keys.js';
@@ -43,8 +44,17 @@ class MemoryAccountsStore implements AccountsStore {
   async findSenderAccount(number: string): Promise<number | undefined> {
     return this.senders.find((s) => s.number === number)?.accountId;
   }
-  async addSender(accountId: number, number: string): Promise<void> {
+  async addSender(accountId: number, number: string): Promise<boolean> {
+    if (this.senders.some((s) => s.number === number)) return false;
     this.senders.push({ accountId, number });
+    return true;
+  }
+  async updateAccount(id: number, settings: AccountSettings): Promise<boolean> {
+    const at = this.accounts.findIndex((a) => a.id === id);
+    const account = this.accounts[at];
+    if (!account) return false;
+    this.accounts[at] = { ...account, ...settings };
+    return true;
   }
   async removeSender(accountId: number, number: string): Promise<boolean> {
     const at = this.senders.findIndex((s) => s.accountId === accountId && s.number === number);
