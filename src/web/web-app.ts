@@ -10,6 +10,9 @@ import { Layout } from './layout.js';
 import { registerAuthPages } from './pages/auth-pages.js';
 import { registerContactPages } from './pages/contacts-pages.js';
 import { registerGroupPages } from './pages/groups-pages.js';
+import { registerProfilePages } from './pages/profile-pages.js';
+import { registerSettingsPages } from './pages/settings-pages.js';
+import { registerUsersPages } from './pages/users-pages.js';
 import {
   DEFAULT_TIME_ZONE,
   LANGUAGE_COOKIE,
@@ -183,5 +186,8 @@ async function registerWebApp(
     registerAuthPages(web, deps);
     registerContactPages(web, deps);
     registerGroupPages(web, deps);
+    registerSettingsPages(web, deps);
+    registerUsersPages(web, deps);
+    registerProfilePages(web, deps);
   });
 }
