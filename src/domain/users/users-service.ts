@@ -17,7 +17,13 @@ import {
   wrongCurrentPassword,
 } from '../errors.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
-import type { AdminGuardedOutcome, StoredSession, UsersStore } from '../ports/users-store.js';
+import type {
+  AdminGuardedOutcome,
+  StoredSession,
+  UserCredentials,
+  UsersStore,
+} from '../ports/users-store.js';
+import { renderInvitationEmail } from './invitation-email.js';
 import { renderResetEmail } from './reset-email.js';
 import {
   DEFAULT_TIME_ZONE,
@@ -56,7 +62,7 @@ export interface UsersServiceDeps {
   readonly publicUrl: string;
   /** The From of the platform's own emails (MAIL_FROM). */
   readonly mailFrom: string;
-  /** Wakes the email dispatcher of this process once a reset email is queued. */
+  /** Wakes the email dispatcher of this process once a reset or invitation email is queued. */
   readonly onEmailQueued: () => void;
   readonly sessions?: { readonly idleMs: number; readonly maxAgeMs: number };
   readonly throttle?: SignInThrottle;
@@ -87,10 +93,13 @@ export class UsersService {
   /**
    * Invites a person: creates the user without a password, or issues a new invitation (the earlier
    * link stops working) to one who has not set theirs yet. Returns the token, to be shown once.
+   * With `notify`, the link is also emailed to the person, in their language, through the platform's
+   * email queue (the web page does; the CLI prints the link instead).
    */
   async invite(
     accountId: number,
     input: { email: string; name?: string; role?: UserRole; language?: UiLanguage; timeZone?: string },
+    options: { notify?: { invitedBy: string } } = {},
   ): Promise<{ user: User; token: string }> {
     const { store, now } = this.deps;
     const email = normaliseEmail(input.email);
@@ -112,7 +121,31 @@ export class UsersService {
     if (!existing) throw userNotFound();
     if (existing.passwordHash !== null) throw userExists();
     const token = await this.issueToken(existing.user.id, 'invite', INVITATION_TTL_MS, true);
+    if (options.notify) await this.emailInvitation(existing, token, options.notify.invitedBy);
     return { user: existing.user, token };
+  }
+
+  private async emailInvitation(invited: UserCredentials, token: string, invitedBy: string): Promise<void> {
+    const { user, accountName } = invited;
+    const mail = renderInvitationEmail(user.language, {
+      name: user.name,
+      email: user.email,
+      accountName,
+      invitedBy,
+      link: this.invitationUrl(token),
+      days: Math.round(INVITATION_TTL_MS / 86_400_000),
+    });
+    await this.deps.store.queueEmail({
+      accountId: user.accountId,
+      kind: 'invitation',
+      from: this.deps.mailFrom,
+      to: user.email,
+      subject: mail.subject,
+      body: mail.text,
+      format: 'text',
+      acceptedAt: this.deps.now(),
+    });
+    this.deps.onEmailQueued();
   }
 
   invitationUrl(token: string): string {
