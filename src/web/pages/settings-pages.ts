@@ -185,7 +185,7 @@ export function registerSettingsPages(app: FastifyInstance, { ctx, layout }: Web
                   </table>
                 </div>`
           }
-          <form method="post" action="/settings/senders" class="row">
+          <form method="post" action="/settings/senders" class="row settings-add">
             ${csrfField(web)}
             ${field({ name: 'number', label: t('settings.senders.new'), type: 'tel', value: view.number, required: true, hint: t('settings.senders.newHint'), error: view.numberError, autocomplete: 'off' })}
             <button type="submit" class="button">${t('settings.senders.add')}</button>

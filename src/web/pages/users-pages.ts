@@ -80,7 +80,7 @@ export function registerUsersPages(app: FastifyInstance, { ctx, layout }: WebDep
                   (user) =>
                     html`<tr data-user="${user.id}">
                       <th scope="row">
-                        ${user.name}
+                        ${user.name || html`<span class="muted">${t('users.noName')}</span>`}
                         ${user.id === me ? html`<span class="muted">${t('users.you')}</span>` : ''}
                       </th>
                       <td>${user.email}</td>
