@@ -28,6 +28,9 @@ export type ErrorId =
   | 'invalid_country'
   | 'sender_exists'
   | 'sender_taken'
+  // API keys as an account manages them (the Developers page).
+  | 'invalid_allow_entry'
+  | 'invalid_api_key_name'
   // Parameters shared by several endpoints.
   | 'missing_parameter'
   | 'invalid_phone_number'
@@ -139,6 +142,12 @@ export const senderExists = () => fail('sender_exists', 'This number is already 
 /** One number, one account: inbound messages to a sender number must reach a single account. */
 export const senderTaken = () =>
   fail('sender_taken', 'This number is already a sender number of another account.');
+
+// API keys.
+export const invalidAllowEntry = (entry: string) =>
+  fail('invalid_allow_entry', `${entry} is not an IP address or CIDR range`);
+export const invalidApiKeyName = (max: number) =>
+  fail('invalid_api_key_name', `Key name must be 1 to ${max} characters`);
 
 // Shared parameters: `name` is the parameter as the client wrote it (e.g. `to`, `date_start`).
 export const missingParameter = (name: string) => fail('missing_parameter', `${name} parameter is missing`);

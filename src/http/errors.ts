@@ -33,6 +33,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   invalid_country: 400,
   sender_exists: 409,
   sender_taken: 409,
+  invalid_allow_entry: 400,
+  invalid_api_key_name: 400,
   // Shared parameters.
   missing_parameter: 400,
   invalid_phone_number: 400,

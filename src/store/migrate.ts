@@ -16,6 +16,7 @@ import { webhooks } from './migrations/006-webhooks.js';
 import { queueIndexes } from './migrations/007-queue-indexes.js';
 import { webUsers } from './migrations/008-web-users.js';
 import { contactSearch } from './migrations/009-contact-search.js';
+import { apiKeyNames } from './migrations/010-api-key-names.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   queueIndexes,
   webUsers,
   contactSearch,
+  apiKeyNames,
 ];
 
 export class SchemaTooNewError extends Error {}

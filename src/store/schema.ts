@@ -71,6 +71,8 @@ export interface ApiKeysTable {
   allowed_ips: string;
   created_at: number;
   revoked_at: number | null;
+  /** What the account calls the key (the Developers page); empty for keys made by the CLI. */
+  name: Generated<string>;
 }
 
 export interface UsersTable {
@@ -393,4 +395,6 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: number;
   delivered_at: number | null;
+  /** The HTTP status of the last answer; null before any, or when none came (network error). */
+  http_status: number | null;
 }

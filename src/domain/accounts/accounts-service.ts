@@ -2,8 +2,8 @@ import { normaliseSender } from '../messages/send-request.js';
 import { invalidApiKey, invalidPhoneNumber, ipNotAllowed, senderExists, senderTaken } from '../errors.js';
 import type { AccountsStore } from '../ports/accounts-store.js';
 import type { Account, ApiKey, NewAccount } from './accounts.js';
-import { generateApiKey, hashApiKey, hashesEqual, maskApiKey } from './api-keys.js';
-import { IpAllowList, LOOPBACK_ONLY, plainIp } from './ip-allow-list.js';
+import { generateApiKey, hashApiKey, hashesEqual, maskApiKey, parseKeyName } from './api-keys.js';
+import { IpAllowList, LOOPBACK_ONLY, parseAllowList, plainIp } from './ip-allow-list.js';
 import { checkAccountSettings } from './account-settings.js';
 
 /** Who is calling: the key's account. Every query of a request is scoped by `account.id`. */
@@ -152,13 +152,58 @@ export class AccountsService {
   }
 
   /** A new key for the account: stored hashed and masked; the key itself is returned this once. */
-  async createApiKey(accountId: number, allowedIps: readonly string[]): Promise<{ id: number; key: string }> {
+  async createApiKey(
+    accountId: number,
+    allowedIps: readonly string[],
+    name = '',
+  ): Promise<{ id: number; key: string }> {
     const key = generateApiKey();
     const id = await this.store.insertApiKey(
-      { accountId, keyHash: hashApiKey(key), masked: maskApiKey(key), allowedIps },
+      { accountId, name, keyHash: hashApiKey(key), masked: maskApiKey(key), allowedIps },
       this.now(),
     );
     return { id, key };
+  }
+
+  /**
+   * A key made by one of the account's admins: a name and an allow-list as typed (one entry a line),
+   * both checked (invalidApiKeyName, invalidAllowEntry) before anything is written.
+   */
+  createAccountKey(
+    accountId: number,
+    input: { readonly name?: string; readonly allowList: string },
+  ): Promise<{ id: number; key: string }> {
+    const name = parseKeyName(input.name);
+    return this.createApiKey(accountId, parseAllowList(input.allowList), name);
+  }
+
+  /** One of the account's keys; another account's key is not found, as if it did not exist. */
+  async findAccountKey(accountId: number, id: number): Promise<ApiKey | undefined> {
+    const key = await this.store.findApiKey(id);
+    return key?.accountId === accountId ? key : undefined;
+  }
+
+  /**
+   * Renames one of the account's keys and replaces its allow-list; both are checked first, so a bad
+   * entry changes nothing. Undefined when the account has no such key.
+   */
+  async updateAccountKey(
+    accountId: number,
+    id: number,
+    input: { readonly name?: string; readonly allowList: string },
+  ): Promise<ApiKey | undefined> {
+    const key = await this.findAccountKey(accountId, id);
+    if (!key) return undefined;
+    const changes = { name: parseKeyName(input.name), allowedIps: parseAllowList(input.allowList) };
+    await this.store.updateApiKey(id, changes);
+    return { ...key, ...changes };
+  }
+
+  /** Revokes one of the account's keys (see revokeApiKey); false when the account has no such key. */
+  async revokeAccountKey(accountId: number, id: number): Promise<boolean> {
+    if (!(await this.findAccountKey(accountId, id))) return false;
+    await this.store.revokeApiKey(id, this.now());
+    return true;
   }
 
   findApiKey(id: number): Promise<ApiKey | undefined> {

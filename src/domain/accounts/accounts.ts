@@ -32,6 +32,8 @@ export interface NewAccount {
 export interface ApiKey {
   readonly id: number;
   readonly accountId: number;
+  /** What the account calls it (the Developers page); empty for keys made by the CLI or the first start. */
+  readonly name: string;
   /** SHA-256 of the key, hex. */
   readonly keyHash: string;
   /** First 6, `*****`, last 5: what the firewall's error text shows. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { invalidApiKeyName } from '../errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -28,4 +29,13 @@ export function hashesEqual(a: string, b: string): boolean {
 /** The contract's masked form: first 6 characters, `*****`, last 5 (`25cKYq*****36wDAY`). */
 export function maskApiKey(key: string): string {
   return `${key.slice(0, 6)}*****${key.slice(-5)}`;
+}
+
+export const MAX_KEY_NAME_LENGTH = 100;
+
+/** A key's name as the account writes it: trimmed, 1 to MAX_KEY_NAME_LENGTH characters. */
+export function parseKeyName(raw: string | undefined): string {
+  const name = (raw ?? '').trim();
+  if (name === '' || [...name].length > MAX_KEY_NAME_LENGTH) throw invalidApiKeyName(MAX_KEY_NAME_LENGTH);
+  return name;
 }

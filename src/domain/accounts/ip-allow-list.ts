@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { invalidAllowEntry } from '../errors.js';
 
 /** Writes an address plainly: `::ffff:127.0.0.1` becomes `127.0.0.1`. */
 export function plainIp(address: string): string {
@@ -15,6 +16,24 @@ export function isValidAllowEntry(entry: string): boolean {
   if (prefix === undefined) return true;
   if (!/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * An allow-list as an account writes it (one entry a line, or separated by commas or spaces): each
+ * entry checked by isValidAllowEntry, duplicates dropped, order kept. The first bad entry is refused.
+ */
+export function parseAllowList(text: string): string[] {
+  const entries: string[] = [];
+  for (const entry of allowListEntries(text)) {
+    if (!isValidAllowEntry(entry)) throw invalidAllowEntry(entry);
+    if (!entries.includes(entry)) entries.push(entry);
+  }
+  return entries;
+}
+
+/** The entries of an allow-list as written, unchecked (to point at the bad ones). */
+export function allowListEntries(text: string): string[] {
+  return text.split(/[\s,]+/).filter((entry) => entry !== '');
 }
 
 /** A compiled allow-list; an empty list allows no address (the source's default). */

@@ -7,6 +7,7 @@ import type { Account, ApiKey, NewAccount } from '../accounts/accounts.js';
 
 export interface NewApiKey {
   readonly accountId: number;
+  readonly name: string;
   readonly keyHash: string;
   readonly masked: string;
   readonly allowedIps: readonly string[];
@@ -38,4 +39,9 @@ export interface AccountsStore {
   /** False when the key does not exist or was already revoked. */
   revokeApiKey(id: number, now: number): Promise<boolean>;
   setAllowedIps(id: number, entries: readonly string[]): Promise<void>;
+  /** Renames a key and replaces its allow-list in one statement. */
+  updateApiKey(
+    id: number,
+    changes: { readonly name: string; readonly allowedIps: readonly string[] },
+  ): Promise<void>;
 }

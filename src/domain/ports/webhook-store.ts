@@ -32,6 +32,10 @@ export interface WebhookStore {
   listWebhooks(accountId: number): Promise<Webhook[]>;
   /** Deletes one of the account's webhooks and its pending deliveries; false when it has none by that id. */
   deleteWebhook(accountId: number, id: number): Promise<boolean>;
+  /** One of the account's webhooks; undefined when it has none by that id. */
+  findWebhook(accountId: number, id: number): Promise<Webhook | undefined>;
+  /** The newest `limit` deliveries of one of the account's webhooks, newest first (empty if not its). */
+  recentDeliveries(accountId: number, webhookId: number, limit: number): Promise<DeliveryRecord[]>;
   /**
    * Writes a delivery for every webhook of each event's account that takes its kind, inside `tx` (the
    * event and its deliveries commit together). Returns how many were queued.
@@ -49,10 +53,39 @@ export interface ClaimedDelivery {
   readonly secret: string;
 }
 
+/** What an attempt came to; `httpStatus` is the receiver's answer, null when none came. */
 export type DeliveryOutcome =
-  | { readonly kind: 'delivered'; readonly id: number }
-  | { readonly kind: 'retry'; readonly id: number; readonly error: string; readonly nextAttemptAt: number }
-  | { readonly kind: 'failed'; readonly id: number; readonly error: string };
+  | { readonly kind: 'delivered'; readonly id: number; readonly httpStatus: number }
+  | {
+      readonly kind: 'retry';
+      readonly id: number;
+      readonly error: string;
+      readonly nextAttemptAt: number;
+      readonly httpStatus: number | null;
+    }
+  | {
+      readonly kind: 'failed';
+      readonly id: number;
+      readonly error: string;
+      readonly httpStatus: number | null;
+    };
+
+/** Where a delivery stands, as the Developers page shows it (`sending` is shown as pending). */
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** One delivery of a webhook, for the account that owns it (no payload, no secret). */
+export interface DeliveryRecord {
+  readonly id: number;
+  readonly webhookId: number;
+  readonly event: string;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  /** The HTTP status of the last answer; null before any, or when no answer came. */
+  readonly httpStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: number;
+  readonly deliveredAt: number | null;
+}
 
 /** The queue of webhook deliveries (src/store/webhooks/webhooks-repo.ts). */
 export interface WebhookDeliveryQueue extends BatchLeasedQueueStore {

@@ -46,21 +46,23 @@ export function deliveryOutcome(
   now: number,
 ): DeliveryOutcome {
   const { id } = delivery;
+  const httpStatus = attempt.kind === 'answered' ? attempt.status : null;
   if (attempt.kind === 'private')
-    return { kind: 'failed', id, error: 'the URL resolves to a private address' };
+    return { kind: 'failed', id, error: 'the URL resolves to a private address', httpStatus };
   if (attempt.kind === 'answered' && attempt.status >= 200 && attempt.status < 300)
-    return { kind: 'delivered', id };
+    return { kind: 'delivered', id, httpStatus: attempt.status };
   if (attempt.kind === 'answered' && attempt.status === 410)
-    return { kind: 'failed', id, error: 'HTTP 410 Gone' };
+    return { kind: 'failed', id, error: 'HTTP 410 Gone', httpStatus };
   const error = attempt.kind === 'answered' ? `HTTP ${attempt.status}` : attempt.error;
   const attempts = delivery.attempts + 1;
   if (attempts >= policy.maxAttempts)
-    return { kind: 'failed', id, error: `${error} (after ${attempts} attempts)` };
+    return { kind: 'failed', id, error: `${error} (after ${attempts} attempts)`, httpStatus };
   return {
     kind: 'retry',
     id,
     error,
     nextAttemptAt: now + retryDelayMs(attempts, policy.retryBaseMs, RETRY_CAP_MS),
+    httpStatus,
   };
 }
 

@@ -1,7 +1,7 @@
 import { tooManyWebhooks, webhookIdRequired, webhookNotFound } from '../errors.js';
 import type { MessageEvents, MessageStatusEvent } from '../messages/message-events.js';
 import type { StoreTransaction } from '../ports/transaction.js';
-import type { Webhook, WebhookStore } from '../ports/webhook-store.js';
+import type { DeliveryRecord, Webhook, WebhookStore } from '../ports/webhook-store.js';
 import { inboundWebhookEvent, statusWebhookEvents, type InboundWebhookMessage } from './webhook-events.js';
 import { MAX_WEBHOOKS_PER_ACCOUNT, newWebhookSecret, parseWebhookRequest } from './webhooks.js';
 
@@ -34,6 +34,16 @@ export class WebhookService {
 
   list(accountId: number): Promise<Webhook[]> {
     return this.deps.store.listWebhooks(accountId);
+  }
+
+  /** One of the account's webhooks; another account's is not found (undefined), as if it did not exist. */
+  find(accountId: number, id: number): Promise<Webhook | undefined> {
+    return this.deps.store.findWebhook(accountId, id);
+  }
+
+  /** The newest deliveries of one of the account's webhooks, newest first (none if it is not the account's). */
+  recentDeliveries(accountId: number, webhookId: number, limit = 20): Promise<DeliveryRecord[]> {
+    return this.deps.store.recentDeliveries(accountId, webhookId, limit);
   }
 
   /** delete_webhook: the id as the client wrote it; another account's webhook is not found. */

@@ -5,13 +5,14 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 
 export async function insertApiKey(
   db: Kysely<Database>,
-  input: { accountId: number; keyHash: string; masked: string; allowedIps: readonly string[] },
+  input: { accountId: number; name?: string; keyHash: string; masked: string; allowedIps: readonly string[] },
   now: number,
 ): Promise<number> {
   const row = await db
     .insertInto('api_keys')
     .values({
       account_id: input.accountId,
+      name: input.name ?? '',
       key_hash: input.keyHash,
       masked: input.masked,
       allowed_ips: JSON.stringify(input.allowedIps),
@@ -58,6 +59,18 @@ export async function setAllowedIps(
   await db
     .updateTable('api_keys')
     .set({ allowed_ips: JSON.stringify(entries) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function updateApiKey(
+  db: Kysely<Database>,
+  id: number,
+  changes: { readonly name: string; readonly allowedIps: readonly string[] },
+): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ name: changes.name, allowed_ips: JSON.stringify(changes.allowedIps) })
     .where('id', '=', id)
     .execute();
 }

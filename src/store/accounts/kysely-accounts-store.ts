@@ -22,6 +22,7 @@ import {
   parseAllowedIps,
   revokeApiKey,
   setAllowedIps,
+  updateApiKey,
 } from './keys-repo.js';
 
 export function toAccount(row: Selectable<AccountsTable>): Account {
@@ -40,6 +41,7 @@ function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
   return {
     id: row.id,
     accountId: row.account_id,
+    name: row.name,
     keyHash: row.key_hash,
     masked: row.masked,
     allowedIps: parseAllowedIps(row.allowed_ips),
@@ -113,5 +115,12 @@ export class KyselyAccountsStore implements AccountsStore {
 
   setAllowedIps(id: number, entries: readonly string[]): Promise<void> {
     return setAllowedIps(this.db, id, entries);
+  }
+
+  updateApiKey(
+    id: number,
+    changes: { readonly name: string; readonly allowedIps: readonly string[] },
+  ): Promise<void> {
+    return updateApiKey(this.db, id, changes);
   }
 }

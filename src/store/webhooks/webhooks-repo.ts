@@ -3,6 +3,8 @@ import type { StoreTransaction } from '../../domain/ports/transaction.js';
 import type {
   ClaimedDelivery,
   DeliveryOutcome,
+  DeliveryRecord,
+  DeliveryState,
   InsertWebhookOutcome,
   Webhook,
   WebhookDeliveryQueue,
@@ -82,6 +84,63 @@ export async function deleteWebhook(db: Kysely<Database>, accountId: number, id:
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+export async function findWebhook(
+  db: Kysely<Database>,
+  accountId: number,
+  id: number,
+): Promise<Webhook | undefined> {
+  const row = await db
+    .selectFrom('webhooks')
+    .select(['id', 'url', 'events', 'created_at'])
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toWebhook(row);
+}
+
+function deliveryState(status: string): DeliveryState {
+  return status === 'delivered' || status === 'failed' ? status : 'pending';
+}
+
+/** The newest deliveries of one of the account's webhooks, on the (webhook_id, id) index. */
+export async function recentDeliveries(
+  db: Kysely<Database>,
+  accountId: number,
+  webhookId: number,
+  limit: number,
+): Promise<DeliveryRecord[]> {
+  const rows = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select([
+      'd.id',
+      'd.webhook_id',
+      'd.event',
+      'd.status',
+      'd.attempts',
+      'd.http_status',
+      'd.last_error',
+      'd.created_at',
+      'd.delivered_at',
+    ])
+    .where('w.account_id', '=', accountId)
+    .where('d.webhook_id', '=', webhookId)
+    .orderBy('d.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    webhookId: row.webhook_id,
+    event: row.event,
+    state: deliveryState(row.status),
+    attempts: row.attempts,
+    httpStatus: row.http_status === null ? null : Number(row.http_status),
+    lastError: row.last_error,
+    createdAt: Number(row.created_at),
+    deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+  }));
 }
 
 /**
@@ -174,17 +233,21 @@ export async function recordDeliveryOutcomes(
         .where('id', '=', id)
         .where('status', '=', WEBHOOK_QUEUE.holding)
         .where('lease_until', '=', lease);
-    const delivered = outcomes.filter((o) => o.kind === 'delivered').map((o) => o.id);
-    if (delivered.length > 0)
+    // Delivered ones are written a status at a time: one statement for a batch of 200s.
+    const delivered = new Map<number, number[]>();
+    for (const o of outcomes)
+      if (o.kind === 'delivered') delivered.set(o.httpStatus, [...(delivered.get(o.httpStatus) ?? []), o.id]);
+    for (const [httpStatus, ids] of delivered)
       await trx
         .updateTable('webhook_deliveries')
         .set((eb) => ({
           status: 'delivered',
           delivered_at: now,
           lease_until: null,
+          http_status: httpStatus,
           attempts: eb('attempts', '+', 1),
         }))
-        .where('id', 'in', delivered)
+        .where('id', 'in', ids)
         .where('status', '=', WEBHOOK_QUEUE.holding)
         .where('lease_until', '=', lease)
         .execute();
@@ -195,6 +258,7 @@ export async function recordDeliveryOutcomes(
             status: WEBHOOK_QUEUE.waiting,
             next_attempt_at: outcome.nextAttemptAt,
             last_error: outcome.error,
+            http_status: outcome.httpStatus,
             lease_until: null,
             attempts: eb('attempts', '+', 1),
           }))
@@ -204,6 +268,7 @@ export async function recordDeliveryOutcomes(
           .set((eb) => ({
             status: 'failed',
             last_error: outcome.error,
+            http_status: outcome.httpStatus,
             lease_until: null,
             attempts: eb('attempts', '+', 1),
           }))
@@ -230,6 +295,14 @@ export class WebhooksRepo implements WebhookStore {
 
   deleteWebhook(accountId: number, id: number): Promise<boolean> {
     return deleteWebhook(this.db, accountId, id);
+  }
+
+  findWebhook(accountId: number, id: number): Promise<Webhook | undefined> {
+    return findWebhook(this.db, accountId, id);
+  }
+
+  recentDeliveries(accountId: number, webhookId: number, limit: number): Promise<DeliveryRecord[]> {
+    return recentDeliveries(this.db, accountId, webhookId, limit);
   }
 
   queueEvents(tx: StoreTransaction, records: readonly WebhookEventRecord[], now: number): Promise<number> {

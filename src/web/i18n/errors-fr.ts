@@ -20,6 +20,8 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   invalid_country: 'Choisissez un pays valide (code ISO à deux lettres, comme CA).',
   sender_exists: 'Ce numéro fait déjà partie de vos numéros d’expéditeur.',
   sender_taken: 'Ce numéro est déjà un numéro d’expéditeur d’un autre compte.',
+  invalid_allow_entry: 'Adresse IP ou plage CIDR invalide.',
+  invalid_api_key_name: 'Le nom de la clé doit compter de 1 à 100 caractères.',
   missing_parameter: 'Un champ obligatoire est vide.',
   invalid_phone_number: 'Numéro de téléphone invalide.',
   invalid_email_address: 'Adresse courriel invalide.',

@@ -89,6 +89,11 @@ class MemoryAccountsStore implements AccountsStore {
     const key = this.keys[at];
     if (key) this.keys[at] = { ...key, allowedIps: entries };
   }
+  async updateApiKey(id: number, changes: { name: string; allowedIps: readonly string[] }): Promise<void> {
+    const at = this.keys.findIndex((k) => k.id === id);
+    const key = this.keys[at];
+    if (key) this.keys[at] = { ...key, ...changes };
+  }
 }
 
 const NOW = Date.UTC(2026, 11, 2, 12, 0, 0);

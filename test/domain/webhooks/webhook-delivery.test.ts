@@ -71,11 +71,13 @@ describe('webhook delivery outcomes', () => {
     assert.deepEqual(deliveryOutcome(delivery, { kind: 'answered', status: 204 }, policy, 0), {
       kind: 'delivered',
       id: 9,
+      httpStatus: 204,
     });
     assert.deepEqual(deliveryOutcome(delivery, { kind: 'answered', status: 410 }, policy, 0), {
       kind: 'failed',
       id: 9,
       error: 'HTTP 410 Gone',
+      httpStatus: 410,
     });
   });
 
@@ -96,6 +98,7 @@ describe('webhook delivery outcomes', () => {
         kind: 'failed',
         id: 9,
         error: 'HTTP 503 (after 3 attempts)',
+        httpStatus: 503,
       },
     );
   });
@@ -105,6 +108,7 @@ describe('webhook delivery outcomes', () => {
       kind: 'failed',
       id: 9,
       error: 'the URL resolves to a private address',
+      httpStatus: null,
     });
   });
 });
