@@ -10,6 +10,7 @@ import { Layout } from './layout.js';
 import { registerAuthPages } from './pages/auth-pages.js';
 import { registerContactPages } from './pages/contacts-pages.js';
 import { registerGroupPages } from './pages/groups-pages.js';
+import { registerDevelopersPages } from './pages/developers-pages.js';
 import { registerProfilePages } from './pages/profile-pages.js';
 import { registerSettingsPages } from './pages/settings-pages.js';
 import { registerUsersPages } from './pages/users-pages.js';
@@ -189,5 +190,6 @@ async function registerWebApp(
     registerSettingsPages(web, deps);
     registerUsersPages(web, deps);
     registerProfilePages(web, deps);
+    registerDevelopersPages(web, deps);
   });
 }
