@@ -54,7 +54,7 @@ describe('web: the Developers page, API keys and webhooks (Chromium)', { skip: b
     assert.equal(await page.getByRole('link', { name: 'Référence de l’API' }).getAttribute('href'), '/docs');
     assert.match(await page.locator('main').innerText(), /l’en-tête HTTP VUDUMOBILE-API-KEY/);
 
-    await page.getByLabel('Nom').fill('Site Web');
+    await page.getByLabel('Nom', { exact: true }).fill('Site Web');
     await page.getByLabel('Adresses IP autorisées').fill('127.0.0.1\n::1');
     await page.getByRole('button', { name: 'Créer la clé' }).click();
     await page.getByRole('heading', { name: /Votre nouvelle clé d’API/ }).waitFor();
@@ -98,7 +98,7 @@ describe('web: the Developers page, API keys and webhooks (Chromium)', { skip: b
   test('a bad CIDR range is shown as an error, with the input kept, and changes nothing', async () => {
     const before = await accounts().listApiKeys(admin.accountId);
     await page.goto('/developers');
-    await page.getByLabel('Nom').fill('Mauvaise plage');
+    await page.getByLabel('Nom', { exact: true }).fill('Mauvaise plage');
     await page.getByLabel('Adresses IP autorisées').fill('127.0.0.1\n10.0.0.0/33');
     const [created] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
@@ -111,7 +111,7 @@ describe('web: the Developers page, API keys and webhooks (Chromium)', { skip: b
       'Adresse IP ou plage CIDR invalide : 10.0.0.0/33',
     );
     assert.equal(await page.getByLabel('Adresses IP autorisées').inputValue(), '127.0.0.1\n10.0.0.0/33');
-    assert.equal(await page.getByLabel('Nom').inputValue(), 'Mauvaise plage');
+    assert.equal(await page.getByLabel('Nom', { exact: true }).inputValue(), 'Mauvaise plage');
     assert.deepEqual(await accounts().listApiKeys(admin.accountId), before);
 
     const { id } = await accounts().createAccountKey(admin.accountId, {
@@ -122,7 +122,7 @@ describe('web: the Developers page, API keys and webhooks (Chromium)', { skip: b
     await page.getByRole('link', { name: 'Modifier la clé Serveur' }).click();
     await page.waitForURL(`**/developers/keys/${id}`);
     assert.equal(await page.getByLabel('Adresses IP autorisées').inputValue(), '127.0.0.1');
-    await page.getByLabel('Nom').fill('Serveur renommé');
+    await page.getByLabel('Nom', { exact: true }).fill('Serveur renommé');
     await page.getByLabel('Adresses IP autorisées').fill('2001:db8::/129\n198.51.100.0/24');
     const [edited] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
@@ -234,7 +234,7 @@ describe('web: the Developers page, API keys and webhooks (Chromium)', { skip: b
     assert.equal(await enPage.getByRole('heading', { level: 1 }).innerText(), 'Developers');
     assert.equal(await enPage.getByRole('heading', { name: 'API keys' }).count(), 1);
     assert.equal(await enPage.getByRole('link', { name: 'API reference' }).getAttribute('href'), '/docs');
-    await enPage.getByLabel('Name').fill('Station');
+    await enPage.getByLabel('Name', { exact: true }).fill('Station');
     await enPage.getByLabel('Allowed IP addresses').fill('127.0.0.1 999.0.0.1');
     await enPage.getByRole('button', { name: 'Create the key' }).click();
     await enPage.locator('#f-allow-error').waitFor();

@@ -169,7 +169,7 @@ export class AccountsService {
    * A key made by one of the account's admins: a name and an allow-list as typed (one entry a line),
    * both checked (invalidApiKeyName, invalidAllowEntry) before anything is written.
    */
-  createAccountKey(
+  async createAccountKey(
     accountId: number,
     input: { readonly name?: string; readonly allowList: string },
   ): Promise<{ id: number; key: string }> {

@@ -130,6 +130,7 @@ describe('AccountsService: the key check (contract §2)', () => {
       {
         id: 1,
         accountId: 1,
+        name: '',
         keyHash: hashApiKey(key),
         masked: `${key.slice(0, 6)}*****${key.slice(-5)}`,
         allowedIps: ['127.0.0.1'],
