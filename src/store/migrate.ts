@@ -17,6 +17,7 @@ import { queueIndexes } from './migrations/007-queue-indexes.js';
 import { webUsers } from './migrations/008-web-users.js';
 import { contactSearch } from './migrations/009-contact-search.js';
 import { apiKeyNames } from './migrations/010-api-key-names.js';
+import { importPages } from './migrations/011-import-pages.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   webUsers,
   contactSearch,
   apiKeyNames,
+  importPages,
 ];
 
 export class SchemaTooNewError extends Error {}

@@ -182,6 +182,10 @@ export interface ImportsTable {
   report_sent_at: number | null;
   created_at: number;
   finished_at: number | null;
+  file_name: string | null;
+  /** JSON array of the header's fields. */
+  header: string | null;
+  rows_total: number | null;
 }
 
 export interface ImportChunksTable {
@@ -195,6 +199,8 @@ export interface ImportErrorsTable {
   import_id: number;
   line: number;
   reason: string;
+  /** JSON array of the rejected row's fields. */
+  row_values: string | null;
 }
 
 export interface MessagesTable {

@@ -14,6 +14,10 @@ export interface CsvLayout {
   readonly encoding: CsvEncoding;
   readonly delimiter: Delimiter;
   readonly byteSize: number;
+  /** The header's fields as the importer reads them. */
+  readonly header: readonly string[];
+  /** Data records after the header (blank lines not counted): the rows the importer will read. */
+  readonly rowCount: number;
 }
 
 /** How many data rows decide whether the rows split like the header. */
@@ -38,8 +42,8 @@ export async function inspectCsv(source: ByteSource): Promise<CsvLayout> {
   const choice = chooseDelimiter(await readHeaderLine(utf8Chunks(source(CHECK_PIECE_BYTES), encoding)));
   if (choice.kind === 'none') throw csvWrongDelimiters();
   if (choice.kind === 'no-contact-column') throw csvMalformed();
-  await checkRecords(utf8Chunks(source(CHECK_PIECE_BYTES), encoding), choice.delimiter);
-  return { encoding, delimiter: choice.delimiter, byteSize };
+  const records = await checkRecords(utf8Chunks(source(CHECK_PIECE_BYTES), encoding), choice.delimiter);
+  return { encoding, delimiter: choice.delimiter, byteSize, ...records };
 }
 
 /** The first line that is not blank, cut at MAX_RECORD_CHARS. */
@@ -55,20 +59,27 @@ async function readHeaderLine(bytes: AsyncIterable<Buffer>): Promise<string> {
   return buffered.slice(0, MAX_RECORD_CHARS);
 }
 
-async function checkRecords(bytes: AsyncIterable<Buffer>, delimiter: Delimiter): Promise<void> {
+async function checkRecords(
+  bytes: AsyncIterable<Buffer>,
+  delimiter: Delimiter,
+): Promise<{ header: readonly string[]; rowCount: number }> {
+  let header: readonly string[] | undefined;
   let headerFields = -1;
   let sampled = 0;
   let splitLikeHeader = 0;
+  let rowCount = 0;
   try {
     for await (const run of readCsvRecords(bytes, delimiter)) {
       for (const { fields } of run) {
         if (headerFields === -1) {
           // A quoted header cell spanning lines can make the parser see another header than the sniffer.
           if (!hasContactKey(mapHeader(fields))) throw csvMalformed();
+          header = fields;
           headerFields = fields.length;
           continue;
         }
-        if (sampled >= SAMPLE_ROWS) break; // read on: a quoting error anywhere makes the file malformed
+        rowCount++; // read on to the end: a quoting error anywhere makes the file malformed
+        if (sampled >= SAMPLE_ROWS) continue;
         sampled++;
         if (fields.length === headerFields) splitLikeHeader++;
         if (sampled === SAMPLE_ROWS && splitLikeHeader * 2 < sampled) {
@@ -80,7 +91,8 @@ async function checkRecords(bytes: AsyncIterable<Buffer>, delimiter: Delimiter):
     if (isCsvInputError(error)) throw csvMalformed();
     throw error;
   }
-  if (headerFields === -1) throw csvUnreadable();
+  if (header === undefined) throw csvUnreadable();
   // Most rows must split into the header's fields; a few odd rows are rejected one by one later.
   if (sampled > 0 && splitLikeHeader * 2 < sampled) throw csvWrongDelimiters();
+  return { header, rowCount };
 }

@@ -9,6 +9,8 @@ export interface BatchSettings {
   readonly importGroupId: number | null;
   /** The line of the batch's last record: the checkpoint once the batch is committed. */
   readonly lastLine: number;
+  /** The fields of the batch's record ending on `line`, kept with a rejected row for the error report. */
+  readonly valuesOf?: (line: number) => readonly string[] | undefined;
 }
 
 /**
@@ -67,7 +69,10 @@ export async function applyBatch(
   if (memberships.length > 0) await tx.addMemberships(memberships);
   if (plan.blockIds.length > 0) await tx.blockContacts(plan.blockIds);
 
-  const reasons = [...rejected, ...plan.rejected].sort((a, b) => a.line - b.line);
+  const valuesOf = settings.valuesOf;
+  const reasons = [...rejected, ...plan.rejected]
+    .sort((a, b) => a.line - b.line)
+    .map((row) => (valuesOf ? { ...row, values: valuesOf(row.line) ?? [] } : row));
   const counts: ImportCounts = {
     rowsRead: rows.length,
     // A row whose number or email another writer took between our lookup and our insert is a duplicate.

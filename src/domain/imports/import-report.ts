@@ -5,6 +5,12 @@ import type { Language, RejectedRow } from './import-rows.js';
 /** How many rejection reasons an import keeps and its report lists (contract §4.4). */
 export const REPORTED_ERRORS = 100;
 
+/**
+ * How many rejected rows an import keeps, with their values, for the downloadable error report (the
+ * web page). Every rejected row is counted; past this many only the count grows.
+ */
+export const KEPT_ERRORS = 100_000;
+
 export interface ImportReport {
   readonly subject: string;
   readonly text: string;

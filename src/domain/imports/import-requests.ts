@@ -21,7 +21,19 @@ export interface ImportRequest {
   readonly email: string | undefined;
   readonly overwrite: string | undefined;
   readonly group: string | undefined;
+  /** The uploaded file's name as the client sent it, if any. */
+  readonly fileName?: string | undefined;
   readonly now: number;
+}
+
+/** A file name fit to show: no control characters, at most 255 characters; null when nothing is left. */
+export function cleanFileName(raw: string | undefined): string | null {
+  // eslint-disable-next-line no-control-regex
+  const name = (raw ?? '')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
+  return name === '' ? null : name;
 }
 
 const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
@@ -42,6 +54,7 @@ export async function startImport(
   store: ImportStore,
   request: ImportRequest,
   chunkBytes: number,
+  draft = false,
 ): Promise<{ email: string; importId: number }> {
   if (!request.upload && !present(request.fileText)) throw fileRequired();
   if (!present(request.email)) throw missingParameter('email');
@@ -56,7 +69,7 @@ export async function startImport(
     if (!/[\r\n]/.test(text)) throw csvUnreadable();
     source = textSource(text);
   }
-  const layout = await inspectCsv(source);
+  const { header, rowCount, ...layout } = await inspectCsv(source);
 
   const overwrite = request.overwrite?.trim() ?? '';
   if (overwrite !== '' && overwrite !== '0' && overwrite !== '1') throw invalidOverwrite();
@@ -72,7 +85,17 @@ export async function startImport(
   }
 
   const importId = await store.createImport(
-    { accountId: request.accountId, reportEmail, overwrite: overwrite === '1', groupId, ...layout },
+    {
+      accountId: request.accountId,
+      reportEmail,
+      overwrite: overwrite === '1',
+      groupId,
+      ...layout,
+      fileName: cleanFileName(request.fileName),
+      header,
+      rowsTotal: rowCount,
+      draft,
+    },
     source(chunkBytes),
     request.now,
   );
@@ -87,7 +110,13 @@ export async function findImport(
 ): Promise<{ job: ImportJob; errors: RejectedRow[] }> {
   if (!present(rawId)) throw missingParameter('import_id');
   const id = /^\d{1,15}$/.test(rawId.trim()) ? Number(rawId.trim()) : 0;
+  const job = await importOfAccount(store, accountId, id);
+  return { job, errors: await store.listErrors(job.id, REPORTED_ERRORS) };
+}
+
+/** The account's import by id; another account's (or none) is not found. */
+export async function importOfAccount(store: ImportStore, accountId: number, id: number): Promise<ImportJob> {
   const job = id > 0 ? await store.findImport(accountId, id) : undefined;
   if (!job) throw importNotFound();
-  return { job, errors: await store.listErrors(job.id, REPORTED_ERRORS) };
+  return job;
 }

@@ -26,6 +26,8 @@ export interface ContactDraft {
 export interface RejectedRow {
   readonly line: number;
   readonly reason: string;
+  /** The row's fields as read, kept for the downloadable error report. */
+  readonly values?: readonly string[];
 }
 
 /**

@@ -68,11 +68,13 @@ export async function runImport(
   const commit = async (batch: ReadBatch, rowLayout: RowLayout): Promise<void> => {
     const numbers = await batch.numbers;
     const rows = batch.records.map((record, i) => readImportRow(record, rowLayout, numbers[i] ?? null));
+    const fieldsByLine = new Map(batch.records.map((record) => [record.line, record.fields]));
     const settings = {
       account,
       overwrite: job.overwrite,
       importGroupId: job.groupId,
       lastLine: batch.records[batch.records.length - 1]?.line ?? job.checkpointLine,
+      valuesOf: (line: number) => fieldsByLine.get(line),
     };
     const done = await store.runBatch(current, account, options.now(), options.leaseMs, (tx) =>
       applyBatch(tx, rows, settings),

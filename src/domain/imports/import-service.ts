@@ -1,7 +1,14 @@
 import type { Logger } from '../ports/logger.js';
-import { LeaseLost, type ImportJob, type ImportLease, type ImportStore } from '../ports/import-store.js';
+import {
+  LeaseLost,
+  type ImportJob,
+  type ImportLease,
+  type ImportStore,
+  type RejectedRowRecord,
+} from '../ports/import-store.js';
 import { renderImportReport, REPORTED_ERRORS } from './import-report.js';
-import { findImport, startImport, type ImportRequest } from './import-requests.js';
+import { previewImport, rejectedRows, type ImportPreview } from './import-preview.js';
+import { findImport, importOfAccount, startImport, type ImportRequest } from './import-requests.js';
 import type { NumberNormaliser, RejectedRow } from './import-rows.js';
 import { ImportFailure, runImport } from './import-run.js';
 
@@ -28,6 +35,9 @@ export interface ImportServiceDeps {
 /** Uploads are stored in chunks of this size: a 50 MB file never travels to the database in one piece. */
 export const IMPORT_CHUNK_BYTES = 1024 * 1024;
 
+/** A web upload neither started nor cancelled within a day is dropped with its bytes. */
+export const DRAFT_LIFETIME_MS = 24 * 3600 * 1000;
+
 const RETRY_DELAY_MS = 5_000;
 const REPORT_RETRY_DELAY_MS = 60_000;
 
@@ -53,6 +63,55 @@ export class ImportService {
   /** get_import: the account's import with its first rejected rows. */
   find(accountId: number, rawId: string | undefined): Promise<{ job: ImportJob; errors: RejectedRow[] }> {
     return findImport(this.deps.store, accountId, rawId);
+  }
+
+  /**
+   * The web page's upload: the same checks as import_contacts, the bytes stored the same way, but
+   * kept as a draft that the importer leaves alone until `confirm`. Old drafts are dropped here.
+   */
+  async upload(request: Omit<ImportRequest, 'now'>): Promise<{ importId: number }> {
+    const now = this.deps.now();
+    await this.deps.store.deleteDraftsBefore(now - DRAFT_LIFETIME_MS);
+    const { importId } = await startImport(this.deps.store, { ...request, now }, IMPORT_CHUNK_BYTES, true);
+    return { importId };
+  }
+
+  /** One import of the account (importNotFound for another account's id). */
+  get(accountId: number, importId: number): Promise<ImportJob> {
+    return importOfAccount(this.deps.store, accountId, importId);
+  }
+
+  /** The account's imports, newest first; `beforeId` pages to older ones. */
+  list(accountId: number, limit: number, beforeId?: number): Promise<ImportJob[]> {
+    return this.deps.store.listImports(accountId, limit, beforeId);
+  }
+
+  /** A draft's header, the importer's mapping of it, and its first rows. */
+  async preview(accountId: number, importId: number): Promise<ImportPreview> {
+    const job = await this.get(accountId, importId);
+    return previewImport(this.deps.store, job);
+  }
+
+  /**
+   * Starts a draft: from now on it is the job import_contacts would have created (pending, claimed by
+   * the importer, reported to its report address). Starting one already started changes nothing.
+   */
+  async confirm(accountId: number, importId: number): Promise<ImportJob> {
+    await this.get(accountId, importId);
+    await this.deps.store.confirmDraft(accountId, importId);
+    return this.get(accountId, importId);
+  }
+
+  /** Cancels a draft: it and its bytes are deleted. Returns false when it had already started. */
+  async cancel(accountId: number, importId: number): Promise<boolean> {
+    await this.get(accountId, importId);
+    return this.deps.store.deleteDraft(accountId, importId);
+  }
+
+  /** The rejected rows kept for the error report, with their values, in line order. */
+  async *rejectedRows(accountId: number, importId: number): AsyncGenerator<RejectedRowRecord> {
+    await this.get(accountId, importId);
+    yield* rejectedRows(this.deps.store, importId);
   }
 
   /**

@@ -7,7 +7,11 @@ import type { Delimiter } from '../imports/csv-header.js';
 import type { GroupRef, Language, RejectedRow } from '../imports/import-rows.js';
 import type { NewEmail } from '../messages/outbound.js';
 
-export type ImportStatus = 'pending' | 'running' | 'completed' | 'failed';
+/**
+ * `draft`: uploaded from the web page and checked, its bytes stored, waiting for the user's Start
+ * (never claimed by the importer); Start makes it `pending`, exactly what import_contacts creates.
+ */
+export type ImportStatus = 'draft' | 'pending' | 'running' | 'completed' | 'failed';
 
 export interface ImportCounts {
   readonly rowsRead: number;
@@ -46,6 +50,12 @@ export interface ImportJob {
   readonly reportSentAt: number | null;
   readonly createdAt: number;
   readonly finishedAt: number | null;
+  /** The uploaded file's name, when the client gave one. */
+  readonly fileName: string | null;
+  /** The file's header fields, as the importer reads them (null for imports made before they were kept). */
+  readonly header: readonly string[] | null;
+  /** The data rows the check counted: what rows_read reaches when done (null for older imports). */
+  readonly rowsTotal: number | null;
 }
 
 /** A claimed import: `until` is both the lease's end and the token that proves it is still ours. */
@@ -102,7 +112,7 @@ export interface Membership {
 export interface BatchProgress {
   readonly checkpointLine: number;
   readonly counts: ImportCounts;
-  /** Reasons to keep (the store keeps the first 100 of an import). */
+  /** Rejected rows with their values (the store keeps the first KEPT_ERRORS of an import). */
   readonly errors: readonly RejectedRow[];
 }
 
@@ -131,6 +141,19 @@ export interface NewImport {
   readonly encoding: CsvEncoding;
   readonly delimiter: Delimiter;
   readonly byteSize: number;
+  readonly fileName: string | null;
+  readonly header: readonly string[];
+  readonly rowsTotal: number;
+  /** Kept as a draft until the user starts it (the web page's preview), or pending at once (the API). */
+  readonly draft: boolean;
+}
+
+/** One rejected row kept for the error report, with the row's values as read. */
+export interface RejectedRowRecord {
+  readonly id: number;
+  readonly line: number;
+  readonly reason: string;
+  readonly values: readonly string[];
 }
 
 /** An account's settings an import uses. */
@@ -150,6 +173,16 @@ export interface ImportStore {
   findImport(accountId: number, id: number): Promise<ImportJob | undefined>;
   /** The first `limit` rejected rows, by line. */
   listErrors(importId: number, limit: number): Promise<RejectedRow[]>;
+  /** The account's imports, newest first, older than `beforeId` when given. */
+  listImports(accountId: number, limit: number, beforeId: number | undefined): Promise<ImportJob[]>;
+  /** A page of kept rejected rows with their values, in line order, after the row `afterId`. */
+  listRejectedRows(importId: number, afterId: number, limit: number): Promise<RejectedRowRecord[]>;
+  /** draft → pending (the importer may claim it from now on); false when it was not a draft. */
+  confirmDraft(accountId: number, id: number): Promise<boolean>;
+  /** Deletes a draft and its bytes; false when it was not a draft of this account. */
+  deleteDraft(accountId: number, id: number): Promise<boolean>;
+  /** Deletes the drafts created before `before` (uploads never started nor cancelled). */
+  deleteDraftsBefore(before: number): Promise<number>;
   findAccount(accountId: number): Promise<ImportAccount | undefined>;
 
   /**

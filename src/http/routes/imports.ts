@@ -46,6 +46,7 @@ export function importEndpoints(ctx: AppContext): Endpoint[] {
         email: params.email,
         overwrite: params.overwrite,
         group: params.group,
+        fileName: upload?.filename,
       });
       return { status: true, email: result.email, import_id: result.importId };
     },

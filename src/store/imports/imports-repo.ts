@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { CsvEncoding } from '../../domain/imports/csv-encoding.js';
 import { DELIMITERS } from '../../domain/imports/csv-header.js';
-import { REPORTED_ERRORS } from '../../domain/imports/import-report.js';
+import { KEPT_ERRORS } from '../../domain/imports/import-report.js';
 import type { GroupRef, RejectedRow } from '../../domain/imports/import-rows.js';
 import {
   LeaseLost,
@@ -12,6 +12,7 @@ import {
   type ImportStatus,
   type ImportStore,
   type NewImport,
+  type RejectedRowRecord,
   type ResolvedGroup,
 } from '../../domain/ports/import-store.js';
 import type { NewEmail } from '../../domain/messages/outbound.js';
@@ -22,7 +23,18 @@ import type { Database, ImportsTable } from '../schema.js';
 
 const READ_PIECE_BYTES = 64 * 1024;
 
-const STATUSES: readonly ImportStatus[] = ['pending', 'running', 'completed', 'failed'];
+const STATUSES: readonly ImportStatus[] = ['draft', 'pending', 'running', 'completed', 'failed'];
+
+/** A JSON array of strings as stored in `header` and `row_values`; anything else reads as none. */
+function stringList(json: string | null): string[] | null {
+  if (json === null) return null;
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : String(v))) : null;
+  } catch {
+    return null;
+  }
+}
 
 function toJob(row: Selectable<ImportsTable>): ImportJob {
   const status = STATUSES.find((s) => s === row.status);
@@ -51,6 +63,9 @@ function toJob(row: Selectable<ImportsTable>): ImportJob {
     reportSentAt: row.report_sent_at,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    fileName: row.file_name,
+    header: stringList(row.header),
+    rowsTotal: row.rows_total === null ? null : Number(row.rows_total),
   };
 }
 
@@ -109,7 +124,7 @@ export class KyselyImportStore implements ImportStore {
           report_email: input.reportEmail,
           overwrite: input.overwrite ? 1 : 0,
           group_id: input.groupId,
-          status: 'pending',
+          status: input.draft ? 'draft' : 'pending',
           encoding: input.encoding,
           delimiter: input.delimiter,
           byte_size: input.byteSize,
@@ -120,6 +135,9 @@ export class KyselyImportStore implements ImportStore {
           skipped: 0,
           rejected: 0,
           created_at: now,
+          file_name: input.fileName,
+          header: JSON.stringify(input.header),
+          rows_total: input.rowsTotal,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -152,6 +170,62 @@ export class KyselyImportStore implements ImportStore {
       .limit(limit)
       .execute();
     return rows.map((r) => ({ line: Number(r.line), reason: r.reason }));
+  }
+
+  async listImports(accountId: number, limit: number, beforeId: number | undefined): Promise<ImportJob[]> {
+    let query = this.db.selectFrom('imports').selectAll().where('account_id', '=', accountId);
+    if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+    const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toJob);
+  }
+
+  async listRejectedRows(importId: number, afterId: number, limit: number): Promise<RejectedRowRecord[]> {
+    // Batches commit in line order and each inserts its rows sorted by line: id order is line order.
+    const rows = await this.db
+      .selectFrom('import_errors')
+      .select(['id', 'line', 'reason', 'row_values'])
+      .where('import_id', '=', importId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      line: Number(r.line),
+      reason: r.reason,
+      values: stringList(r.row_values) ?? [],
+    }));
+  }
+
+  async confirmDraft(accountId: number, id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('imports')
+      .set({ status: 'pending' })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async deleteDraft(accountId: number, id: number): Promise<boolean> {
+    // The chunks go with the row (on delete cascade; SQLite's foreign keys are on in openStore).
+    const result = await this.db
+      .deleteFrom('imports')
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async deleteDraftsBefore(before: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('imports')
+      .where('status', '=', 'draft')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async findAccount(accountId: number): Promise<ImportAccount | undefined> {
@@ -260,12 +334,19 @@ export class KyselyImportStore implements ImportStore {
           .select('rejected')
           .where('id', '=', lease.importId)
           .executeTakeFirstOrThrow();
-        const keep = Math.max(0, REPORTED_ERRORS - Number(rejected));
+        const keep = Math.max(0, KEPT_ERRORS - Number(rejected));
         const kept = progress.errors.slice(0, keep);
         for (const piece of shapedPieces(kept)) {
           await trx
             .insertInto('import_errors')
-            .values(piece.map((e) => ({ import_id: lease.importId, line: e.line, reason: e.reason })))
+            .values(
+              piece.map((e) => ({
+                import_id: lease.importId,
+                line: e.line,
+                reason: e.reason,
+                row_values: e.values === undefined ? null : JSON.stringify(e.values),
+              })),
+            )
             .execute();
         }
         const c = progress.counts;

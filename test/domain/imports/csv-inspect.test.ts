@@ -34,6 +34,8 @@ describe('the checks before import_contacts answers', () => {
       encoding: 'utf8',
       delimiter: ',',
       byteSize: 27,
+      header: ['number', 'name'],
+      rowCount: 1,
     });
     const bom = Buffer.concat([
       Buffer.from([0xef, 0xbb, 0xbf]),
@@ -45,8 +47,23 @@ describe('the checks before import_contacts answers', () => {
       encoding: 'win1252',
       delimiter: '\t',
       byteSize: cp1252.length,
+      header: ['téléphone', 'nom'],
+      rowCount: 1,
     });
     assert.equal((await inspectCsv(source('\n\nemail,name'))).delimiter, ',');
+    assert.equal((await inspectCsv(source('\n\nemail,name'))).rowCount, 0);
+  });
+
+  it('counts the rows the importer will read: every record after the header, blank lines not', async () => {
+    const rows = ['Numéro;Nom'];
+    for (let i = 0; i < 250; i++)
+      rows.push(i % 50 === 0 ? `5145550${100 + i};"Deux\nlignes"` : `5145550${100 + i};R${i}`);
+    const text = rows.join('\r\n') + '\r\n\r\n;\r\n';
+    const layout = await inspectCsv(
+      source(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])),
+    );
+    assert.deepEqual(layout.header, ['Numéro', 'Nom']);
+    assert.equal(layout.rowCount, 250);
   });
 
   it('accepts a file where a few rows do not split like the header (they are rejected one by one)', async () => {
