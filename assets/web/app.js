@@ -29,3 +29,44 @@ document.addEventListener('change', (event) => {
     other.checked = box.checked;
   }
 });
+
+// Import: a file dropped on a `.dropzone` fills its file input (the input alone works without this).
+for (const zone of document.querySelectorAll('[data-dropzone]')) {
+  const input = zone.querySelector('input[type=file]');
+  if (!input) continue;
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('over');
+    if (event.dataTransfer && event.dataTransfer.files.length > 0) input.files = event.dataTransfer.files;
+  });
+}
+
+// Import progress: <section data-import-events="/imports/7/events"> follows the server's events; each
+// `[data-import-field]` gets the field of that name (texts come rendered in the reader's language).
+// When the import ends the page reloads once, to show the finished state and the error report link.
+for (const live of document.querySelectorAll('[data-import-events]')) {
+  if (!('EventSource' in window)) break;
+  const source = new EventSource(live.getAttribute('data-import-events'));
+  const bar = live.querySelector('progress');
+  source.addEventListener('progress', (event) => {
+    const state = JSON.parse(event.data);
+    for (const field of live.querySelectorAll('[data-import-field]')) {
+      const value = state[field.getAttribute('data-import-field')];
+      if (value !== undefined) field.textContent = value;
+    }
+    if (bar) {
+      bar.max = state.total || 1;
+      bar.value = state.done;
+      bar.textContent = `${state.percent} %`;
+    }
+    if (state.finished) {
+      source.close();
+      window.location.reload();
+    }
+  });
+}

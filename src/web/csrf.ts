@@ -24,13 +24,28 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request carries: header first (htmx, fetch, multipart uploads), then the form field. */
+/**
+ * The token a request carries: header first (htmx, fetch), then the form field. A multipart upload
+ * is checked before its body is read (the file comes before any field the check could wait for), so
+ * a plain upload form carries its token in its action URL (`?_csrf=`): accepted for multipart bodies
+ * only, so no link or url-encoded form can pass a token that way.
+ */
 function carriedToken(request: FastifyRequest): string | undefined {
   const header = request.headers['x-csrf-token'];
   if (typeof header === 'string') return header;
   const body = request.body;
   if (body instanceof URLSearchParams) return body.get('_csrf') ?? undefined;
+  if (isMultipart(request)) {
+    const url = request.raw.url ?? '';
+    const queryAt = url.indexOf('?');
+    if (queryAt === -1) return undefined;
+    return new URLSearchParams(url.slice(queryAt + 1)).get('_csrf') ?? undefined;
+  }
   return undefined;
+}
+
+function isMultipart(request: FastifyRequest): boolean {
+  return /^multipart\/form-data\s*;/i.test(request.headers['content-type'] ?? '');
 }
 
 function sameOrigin(request: FastifyRequest): boolean {

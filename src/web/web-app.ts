@@ -14,6 +14,7 @@ import { registerDevelopersPages } from './pages/developers-pages.js';
 import { registerProfilePages } from './pages/profile-pages.js';
 import { registerSettingsPages } from './pages/settings-pages.js';
 import { registerUsersPages } from './pages/users-pages.js';
+import { registerImportPages } from './pages/import-pages.js';
 import {
   DEFAULT_TIME_ZONE,
   LANGUAGE_COOKIE,
@@ -191,5 +192,6 @@ async function registerWebApp(
     registerUsersPages(web, deps);
     registerProfilePages(web, deps);
     registerDevelopersPages(web, deps);
+    registerImportPages(web, deps);
   });
 }
