@@ -27,7 +27,7 @@ function bigCsv(): { csv: string; badLines: number[] } {
       badLines.push(line);
       const kind = badLines.length % 3;
       if (kind === 0) lines.push(`"Hélène, n° ${i}",pas un numéro,,à corriger`);
-      else if (kind === 1) lines.push(`Réjean ${i},${number},courriel@invalide,`);
+      else if (kind === 1) lines.push(`Réjean ${i},${number},courriel.invalide,`);
       else lines.push(`Incomplet ${i},${number}`);
     } else {
       lines.push(`"Contact, ${i}",${number},c${i}@example.com,`);
@@ -183,7 +183,7 @@ describe('web: the import page (Chromium)', { skip: browserSkip }, () => {
       'Adresse courriel invalide',
       `Réjean ${(badLines[0] ?? 0) - 2}`,
       `438${3_000_000 + (badLines[0] ?? 0) - 2}`,
-      'courriel@invalide',
+      'courriel.invalide',
       '',
     ]);
     assert.deepEqual(byLine.get(badLines[1] ?? 0), [
@@ -232,6 +232,18 @@ describe('web: the import page (Chromium)', { skip: browserSkip }, () => {
     );
     for (let i = 1; i < events.length; i++) assert.ok((events[i]?.done ?? 0) >= (events[i - 1]?.done ?? 0));
     assert.ok(events.slice(0, -1).every((e) => !e.finished));
+
+    // The page open on a draft follows it live once started elsewhere: only the event stream can
+    // bring "Terminée" (the page reloads itself only when an event says the import ended).
+    const liveId = await startImport(page, 'direct.csv', lines.join('\n').replace(/flux/g, 'direct'));
+    await page.goto(`/imports/${liveId}`);
+    assert.equal(await page.locator('[data-import-field=statusText]').innerText(), 'À confirmer');
+    assert.equal(await page.locator('[data-import-events]').count(), 1);
+    await server.platform.ctx.imports.confirm(server.account.id, liveId);
+    await page
+      .locator('[data-import-field=statusText]', { hasText: 'Terminée' })
+      .waitFor({ timeout: 60_000 });
+    assert.deepEqual(await barState(page), [3000, 3000]);
     await page.close();
   });
 

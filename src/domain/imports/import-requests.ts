@@ -28,9 +28,8 @@ export interface ImportRequest {
 
 /** A file name fit to show: no control characters, at most 255 characters; null when nothing is left. */
 export function cleanFileName(raw: string | undefined): string | null {
-  // eslint-disable-next-line no-control-regex
   const name = (raw ?? '')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .trim()
     .slice(0, 255);
   return name === '' ? null : name;

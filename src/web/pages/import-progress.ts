@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { DomainError } from '../../domain/errors.js';
 import { KEPT_ERRORS } from '../../domain/imports/import-report.js';
 import { ROW_REASONS } from '../../domain/imports/import-rows.js';
 import type { ImportJob, RejectedRowRecord } from '../../domain/ports/import-store.js';
@@ -105,8 +106,9 @@ export function registerImportProgress(app: FastifyInstance, deps: WebDeps): voi
           job = await ctx.imports.get(accountId, importId);
         }
       } catch (error) {
-        if (!stop.signal.aborted)
-          request.log.error({ err: error, importId }, 'import progress stream failed');
+        // Closed by the reader or the server, or the draft was cancelled meanwhile: the stream just ends.
+        const expected = stop.signal.aborted || error instanceof DomainError;
+        if (!expected) request.log.error({ err: error, importId }, 'import progress stream failed');
       } finally {
         streams.delete(stop);
         out.end();
@@ -175,6 +177,11 @@ function progressPage(deps: WebDeps, web: WebState, job: ImportJob, alreadyStart
             <dd data-import-field="rejected">${view.rejected}</dd>
           </div>
         </dl>
+        ${
+          job.status === 'draft'
+            ? html`<p><a href="/imports/${job.id}/preview">${t('imports.progress.review')}</a></p>`
+            : ''
+        }
         ${
           live
             ? html`<p>
