@@ -21,7 +21,9 @@ const PEOPLE = [
   ['Léa Lavoie', '8735550108', 'lea.lavoie@example.com', 'fr'],
 ] as const;
 
-async function seed(server: TestServer): Promise<{ contactId: string; groupId: string; importId: string }> {
+async function seed(
+  server: TestServer,
+): Promise<{ contactId: string; groupId: string; importId: string; draftId: string }> {
   let contactId = '';
   for (const [name, number, email, language] of PEOPLE) {
     const saved = await server.call('post_contact', { name, number, email, language });
@@ -50,7 +52,26 @@ async function seed(server: TestServer): Promise<{ contactId: string; groupId: s
     body: form,
   });
   const imported = (await response.json()) as { import_id?: number; id?: number };
-  return { contactId, groupId, importId: String(imported.import_id ?? imported.id ?? '') };
+  // An upload waiting for its Start on the preview page (what the web form makes).
+  const draft = await server.platform.ctx.imports.upload({
+    accountId: server.account.id,
+    upload: async function* () {
+      yield Buffer.from(
+        ['Nom;Téléphone;Courriel;Langue;Commentaire', ...PEOPLE.map((p) => `${p.join(';')};`)].join('\r\n'),
+      );
+    },
+    fileText: undefined,
+    email: server.account.userEmail,
+    overwrite: '1',
+    group: groupId,
+    fileName: 'auditeurs-matin.csv',
+  });
+  return {
+    contactId,
+    groupId,
+    importId: String(imported.import_id ?? imported.id ?? ''),
+    draftId: String(draft.importId),
+  };
 }
 
 async function shoot(page: Page, path: string, file: string): Promise<void> {
@@ -74,6 +95,7 @@ try {
     ['group', `/groups/${ids.groupId}`],
     ['imports', '/imports'],
     ['import', `/imports/${ids.importId}`],
+    ['import-preview', `/imports/${ids.draftId}/preview`],
     ['developers', '/developers'],
     ['settings', '/settings'],
     ['users', '/settings/users'],
