@@ -84,7 +84,7 @@ try {
   const at = (k: number) => firstId + Math.floor(((k * 7919) % 997) * (ROWS / 1000));
   const person = (k: number) => datasetContact((k * 104_729) % ROWS);
   const cases: [string, (k: number) => string, RegExp][] = [
-    ['contacts, first page', () => '/contacts', /Tremblay|Gagnon|Roy/],
+    ['contacts, first page', () => '/contacts', /<tbody>/],
     ['contacts, a later keyset page', (k) => `/contacts?after=${at(k)}`, /<tbody>/],
     ['contacts, previous page', (k) => `/contacts?before=${at(k) + 5000}`, /<tbody>/],
     [
