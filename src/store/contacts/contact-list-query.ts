@@ -46,7 +46,14 @@ export async function listContactRows(
     conditions.push(...prefixConditions(search));
   }
   if (filter.groupId !== undefined && groupLeads) {
-    from = sql`group_members m join contacts c on c.id = m.contact_id`;
+    // On PostgreSQL a plain join lets the planner hash a large group against the contacts table
+    // (0.5 s for a group of 500,000 past a cursor); the fenced LATERAL (`offset 0` stops it being
+    // flattened) keeps one primary-key lookup per member, in member order.
+    from =
+      dialect === 'postgres'
+        ? sql`group_members m cross join lateral (
+            select * from contacts c where c.id = m.contact_id offset 0) c`
+        : sql`group_members m join contacts c on c.id = m.contact_id`;
     idColumn = sql`m.contact_id`;
     conditions.push(sql`m.group_id = ${filter.groupId}`);
   } else if (filter.groupId !== undefined) {
@@ -96,7 +103,7 @@ async function postgresNameSearch(
             where m.group_id = ${filter.groupId} and ${keyset(sql`m.contact_id`, cursor)}
             order by m.contact_id ${direction} limit ${WALK_BUDGET}) m
           cross join lateral (
-            select * from contacts c where c.id = m.contact_id and c.account_id = ${accountId}) c`;
+            select * from contacts c where c.id = m.contact_id and c.account_id = ${accountId} offset 0) c`;
   const walked = await sql<Selectable<ContactsTable>>`
     select ${CONTACT_COLUMNS} from (${window}) c
     where ${sql.join(tests, sql` and `)}
