@@ -31,7 +31,7 @@ export const fr = {
   'password.mismatch': 'Les deux mots de passe ne correspondent pas.',
   'password.set': 'Enregistrer le mot de passe',
   'password.setDone': 'Votre mot de passe est enregistré. Vous pouvez vous connecter.',
-  'password.invalidLink': 'Ce lien est invalide ou a expiré.',
+  'password.invalidLink': 'Ce lien n’est plus valide : il a déjà servi ou il a expiré.',
   'forgot.title': 'Mot de passe oublié',
   'forgot.intro':
     'Entrez votre courriel : si un compte y correspond, vous recevrez un lien pour choisir un nouveau mot de passe.',
@@ -93,7 +93,7 @@ export const en: Catalog<typeof fr> = {
   'password.mismatch': 'The two passwords do not match.',
   'password.set': 'Save the password',
   'password.setDone': 'Your password is saved. You can sign in.',
-  'password.invalidLink': 'This link is invalid or has expired.',
+  'password.invalidLink': 'This link can no longer be used: it was used already or it has expired.',
   'forgot.title': 'Forgot your password',
   'forgot.intro':
     'Enter your email: if it belongs to a user, you will receive a link to choose a new password.',
