@@ -38,7 +38,10 @@ describe('web: invitation, sign-in, sign-out (Chromium)', { skip: browserSkip },
 
     // The link is single-use.
     await page.goto(new URL(link).pathname);
-    assert.match(await page.locator('main').innerText(), /Ce lien n’est plus valide : il a déjà servi ou il a expiré/);
+    assert.match(
+      await page.locator('main').innerText(),
+      /Ce lien n’est plus valide : il a déjà servi ou il a expiré/,
+    );
 
     await signIn(page, {
       id: 0,
