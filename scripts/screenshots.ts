@@ -27,11 +27,13 @@ async function seed(
   let contactId = '';
   for (const [name, number, email, language] of PEOPLE) {
     const saved = await server.call('post_contact', { name, number, email, language });
-    contactId ||= String(saved.body.id);
+    contactId ||= String((saved.body.contact as { id: number }[])[0]?.id);
   }
   await server.call('post_contact', { name: 'Bloqué Test', number: '5145550199', language: 'fr' });
+  // Adding a contact to the system group Blocked blocks it (contract §4).
+  await server.call('add_group_contact', { group: 'Blocked', contact: '5145550199' });
   const group = await server.call('post_group', { group_name: 'Auditeurs du matin' });
-  const groupId = String(group.body.id);
+  const groupId = String((group.body.group as { id: number }).id);
   for (const [, number] of PEOPLE.slice(0, 5))
     await server.call('add_group_contact', { group: groupId, contact: number });
   await server.call('post_group', { group_name: 'Concours été' });
@@ -39,7 +41,7 @@ async function seed(
 
   const csv = [
     'name,number,email,language',
-    ...PEOPLE.map(([n, num, e, l]) => `${n} (copie),1${num},${e},${l}`),
+    ...PEOPLE.map(([n, num, e, l]) => `${n} (maison),1${num.replace('555', '556')},maison.${e},${l}`),
     'Sans numéro,,,fr',
     'Mauvais,12,,fr',
   ].join('\n');
