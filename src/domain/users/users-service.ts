@@ -1,50 +1,33 @@
 import { normaliseEmail } from '../common/email.js';
-import { resolveTimeZone } from '../common/timezone.js';
 import {
   invalidEmailAddress,
-  invalidLanguage,
   invalidRole,
-  invalidTimezone,
   invalidToken,
   lastAdmin,
-  passwordTooLong,
-  passwordTooShort,
   signInFailed,
   signInThrottled,
   userExists,
-  userNameTooLong,
   userNotFound,
   wrongCurrentPassword,
 } from '../errors.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
-import type {
-  AdminGuardedOutcome,
-  StoredSession,
-  UserCredentials,
-  UsersStore,
-} from '../ports/users-store.js';
-import { renderInvitationEmail } from './invitation-email.js';
-import { renderResetEmail } from './reset-email.js';
+import type { AdminGuardedOutcome, StoredSession, UsersStore } from '../ports/users-store.js';
+import { UserEmails } from './user-emails.js';
+import { checkPassword, checkProfile } from './user-rules.js';
 import {
   DEFAULT_TIME_ZONE,
   generateToken,
   hashToken,
   INVITATION_TTL_MS,
-  invitationPath,
   isTokenShaped,
-  PASSWORD_MAX,
-  PASSWORD_MIN,
-  passwordLength,
   RESET_EMAILS_PER_HOUR,
   RESET_TTL_MS,
-  resetPath,
   SESSION_IDLE_MS,
   SESSION_MAX_AGE_MS,
   SESSION_TOUCH_MS,
   SIGN_IN_THROTTLE,
   signInScopes,
   UI_LANGUAGES,
-  USER_NAME_MAX,
   USER_ROLES,
   type SignInThrottle,
   type TokenInfo,
@@ -83,8 +66,10 @@ export class UsersService {
   private readonly throttle: SignInThrottle;
   private dummyHash: Promise<string> | undefined;
   private lastPurgeAt = -Infinity;
+  private readonly emails: UserEmails;
 
   constructor(private readonly deps: UsersServiceDeps) {
+    this.emails = new UserEmails(deps);
     this.idleMs = deps.sessions?.idleMs ?? SESSION_IDLE_MS;
     this.maxAgeMs = deps.sessions?.maxAgeMs ?? SESSION_MAX_AGE_MS;
     this.throttle = deps.throttle ?? SIGN_IN_THROTTLE;
@@ -121,39 +106,18 @@ export class UsersService {
     if (!existing) throw userNotFound();
     if (existing.passwordHash !== null) throw userExists();
     const token = await this.issueToken(existing.user.id, 'invite', INVITATION_TTL_MS, true);
-    if (options.notify) await this.emailInvitation(existing, token, options.notify.invitedBy);
+    if (options.notify) {
+      await this.emails.invitation(existing.user, existing.accountName, token, options.notify.invitedBy);
+    }
     return { user: existing.user, token };
   }
 
-  private async emailInvitation(invited: UserCredentials, token: string, invitedBy: string): Promise<void> {
-    const { user, accountName } = invited;
-    const mail = renderInvitationEmail(user.language, {
-      name: user.name,
-      email: user.email,
-      accountName,
-      invitedBy,
-      link: this.invitationUrl(token),
-      days: Math.round(INVITATION_TTL_MS / 86_400_000),
-    });
-    await this.deps.store.queueEmail({
-      accountId: user.accountId,
-      kind: 'invitation',
-      from: this.deps.mailFrom,
-      to: user.email,
-      subject: mail.subject,
-      body: mail.text,
-      format: 'text',
-      acceptedAt: this.deps.now(),
-    });
-    this.deps.onEmailQueued();
-  }
-
   invitationUrl(token: string): string {
-    return `${this.deps.publicUrl}${invitationPath(token)}`;
+    return this.emails.invitationUrl(token);
   }
 
   resetUrl(token: string): string {
-    return `${this.deps.publicUrl}${resetPath(token)}`;
+    return this.emails.resetUrl(token);
   }
 
   /** The invitation or reset behind a link, while it is valid: known, unused and unexpired. */
@@ -257,23 +221,7 @@ export class UsersService {
       if ((await store.countTokensSince(user.id, 'reset', at - 3_600_000)) >= RESET_EMAILS_PER_HOUR) continue;
       const token = await this.issueToken(user.id, 'reset', RESET_TTL_MS, false);
       const lang = UI_LANGUAGES.includes(user.language) ? user.language : (language ?? 'fr');
-      const mail = renderResetEmail(lang, {
-        name: user.name,
-        email: user.email,
-        accountName,
-        link: this.resetUrl(token),
-      });
-      await store.queueEmail({
-        accountId: user.accountId,
-        kind: 'password_reset',
-        from: this.deps.mailFrom,
-        to: user.email,
-        subject: mail.subject,
-        body: mail.text,
-        format: 'text',
-        acceptedAt: at,
-      });
-      this.deps.onEmailQueued();
+      await this.emails.reset(user, accountName, token, lang);
     }
   }
 
@@ -374,26 +322,6 @@ export class UsersService {
       failuresBefore: at - this.throttle.windowMs,
     });
   }
-}
-
-function checkPassword(password: string): void {
-  const length = passwordLength(password);
-  if (length < PASSWORD_MIN) throw passwordTooShort();
-  if (length > PASSWORD_MAX) throw passwordTooLong();
-}
-
-function checkProfile(input: { name: string; language: string; timeZone: string }): {
-  name: string;
-  language: UiLanguage;
-  timeZone: string;
-} {
-  const name = input.name.trim().replace(/\s+/g, ' ');
-  if ([...name].length > USER_NAME_MAX) throw userNameTooLong();
-  const language = UI_LANGUAGES.find((l) => l === input.language);
-  if (!language) throw invalidLanguage();
-  const timeZone = resolveTimeZone(input.timeZone);
-  if (!timeZone) throw invalidTimezone(input.timeZone);
-  return { name, language, timeZone };
 }
 
 function settle<T>(outcome: AdminGuardedOutcome<T>): T {
