@@ -34,6 +34,14 @@ export default tseslint.config(
     },
   },
   {
+    // The composer's entry: a module that esbuild bundles with the domain's segmenter.
+    files: ['assets/web/**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', Event: 'readonly', Intl: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

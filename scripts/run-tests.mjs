@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWeb } from './build-web.mjs';
 
 function findTests(dir) {
   const found = [];
@@ -21,6 +22,10 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+
+// The composer's bundle is rebuilt from its sources first (esbuild, well under a second), so a test
+// never runs against a bundle older than the segmenter it carries.
+await buildWeb();
 
 function runPass(store) {
   console.log(`\n=== test pass on ${store} ===\n`);

@@ -4,7 +4,7 @@ import type { MessageKey } from './i18n/messages.js';
 import type { StaticAsset } from './static-assets.js';
 import type { WebState } from './web-state.js';
 
-export type NavArea = 'contacts' | 'groups' | 'import' | 'developers' | 'settings' | 'profile';
+export type NavArea = 'broadcasts' | 'contacts' | 'groups' | 'import' | 'developers' | 'settings' | 'profile';
 
 export interface PageOptions {
   readonly title: string;
@@ -77,6 +77,7 @@ export class Layout {
           ${HTMX_CONFIG}
           <script src="${this.url('htmx.min.js')}" defer></script>
           <script src="${this.url('app.js')}" defer></script>
+          <script src="${this.url('composer.js')}" defer></script>
         </head>
         <body hx-headers="${JSON.stringify({ 'x-csrf-token': web.csrf })}">
           <a class="skip" href="#main">${t('app.skip')}</a>

@@ -28,8 +28,23 @@ function own(name: string): Buffer {
   return readFileSync(new URL(`../../assets/web/${name}`, import.meta.url));
 }
 
+/**
+ * The composer's bundle (the domain's segmenter and adviser, bundled by scripts/build-web.mjs during
+ * `npm ci` and before every test run). It is read like the other files, never built here: a missing
+ * bundle stops the start-up with what to run, rather than serving pages whose counter is absent.
+ */
+function bundle(name: string): Buffer {
+  const url = new URL(`../../dist/web-assets/${name}`, import.meta.url);
+  try {
+    return readFileSync(url);
+  } catch {
+    throw new Error(`${url.pathname} is missing: run \`npm run build:web\` (npm ci runs it)`);
+  }
+}
+
 export function loadStaticAssets(): ReadonlyMap<string, StaticAsset> {
   const list = [
+    asset('composer.js', 'text/javascript; charset=utf-8', bundle('composer.js')),
     asset('app.css', 'text/css; charset=utf-8', own('app.css')),
     asset('app.js', 'text/javascript; charset=utf-8', own('app.js')),
     asset(

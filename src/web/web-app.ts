@@ -15,6 +15,7 @@ import { registerProfilePages } from './pages/profile-pages.js';
 import { registerSettingsPages } from './pages/settings-pages.js';
 import { registerUsersPages } from './pages/users-pages.js';
 import { registerImportPages } from './pages/import-pages.js';
+import { registerSendPage } from './pages/send-page.js';
 import {
   DEFAULT_TIME_ZONE,
   LANGUAGE_COOKIE,
@@ -193,5 +194,6 @@ async function registerWebApp(
     registerProfilePages(web, deps);
     registerDevelopersPages(web, deps);
     registerImportPages(web, deps);
+    registerSendPage(web, deps);
   });
 }

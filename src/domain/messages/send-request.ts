@@ -2,6 +2,7 @@ import type { SmsEncoding } from '../ports/transports.js';
 import { invalidPhoneNumber, messageTooLong, missingParameter, unknownSender } from '../errors.js';
 import { normalisePhone } from '../common/phone.js';
 import { LIMITS, MAX_PARTS, segmentMessage } from '../sms/segments.js';
+import { normaliseSmsText } from '../sms/sms-advice.js';
 
 /** A `send` request once its parameters are read (contract §3.2). */
 export interface SendRequest {
@@ -32,7 +33,7 @@ export function parseSendRequest(params: SendParams, defaultCountry: string): Se
   const to = normalisePhone(rawTo, defaultCountry);
   if (!to) throw invalidPhoneNumber('to');
   // NFC: a decomposed "é" (e + combining accent, as some keyboards send it) is one GSM-7 character.
-  const body = params.message.normalize('NFC');
+  const body = normaliseSmsText(params.message);
   if (body.length > MAX_LENGTH) throw messageTooLong();
   const segmented = segmentMessage(body);
   if (segmented.parts.length > MAX_PARTS) throw messageTooLong();

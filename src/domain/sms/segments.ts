@@ -32,8 +32,13 @@ export interface SegmentedMessage {
   readonly units: number;
 }
 
+/** Whether one character (a code point) is in the GSM 03.38 default or extension table. */
+export function isGsm7Char(ch: string): boolean {
+  return BASIC.has(ch) || EXTENSION.has(ch);
+}
+
 export function isGsm7(text: string): boolean {
-  for (const ch of text) if (!BASIC.has(ch) && !EXTENSION.has(ch)) return false;
+  for (const ch of text) if (!isGsm7Char(ch)) return false;
   return true;
 }
 
