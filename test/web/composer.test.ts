@@ -76,7 +76,7 @@ describe('web: the composer and the single send page (Chromium)', { skip: browse
     });
     assert.equal(
       await page.locator('[data-composer-done]').innerText(),
-      '4 caractères remplacés : GSM-7, 1 partie.',
+      '4 caractères remplacés\u00a0: GSM-7, 1 partie.',
     );
     assert.equal(await page.locator('[data-composer-advice]').isHidden(), true);
 
