@@ -1,6 +1,6 @@
 import type { Catalog } from './catalog.js';
 
-/** The single send page (« Nouveau message »). */
+/** The single send page (« Nouveau message »). */
 export const fr = {
   'send.title': 'Nouveau message',
   'send.intro': 'Un SMS à un seul numéro, envoyé comme l’envoie l’API (« send »).',
