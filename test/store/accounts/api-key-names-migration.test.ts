@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { after, before, describe, it } from 'node:test';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { migrateToLatest, MIGRATIONS } from '../../../src/store/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { migrateUpTo } from '../../helpers/migrations.js';
 
 describe('migration 010-api-key-names on a database with keys and deliveries', () => {
   let dir: string;
@@ -24,23 +25,7 @@ describe('migration 010-api-key-names on a database with keys and deliveries', (
   });
 
   it('leaves existing keys unnamed and existing deliveries without an HTTP status', async () => {
-    const before010 = MIGRATIONS.slice(
-      0,
-      MIGRATIONS.findIndex((m) => m.name === '010-api-key-names'),
-    );
-    const migrator = new Migrator({
-      db: store.db,
-      provider: {
-        getMigrations: async () =>
-          Object.fromEntries(
-            before010.map((m) => [
-              m.name,
-              { up: (db: Kysely<unknown>) => m.up({ db, dialect: store.dialect }) },
-            ]),
-          ),
-      },
-    });
-    assert.equal((await migrator.migrateToLatest()).error, undefined);
+    await migrateUpTo(store, '010-api-key-names');
     // Written as the tables were before 010: no name, no http_status.
     const db = store.db as unknown as Kysely<{
       accounts: {
@@ -117,7 +102,7 @@ describe('migration 010-api-key-names on a database with keys and deliveries', (
 
     assert.deepEqual(
       await migrateToLatest(store),
-      MIGRATIONS.slice(before010.length).map((m) => m.name),
+      MIGRATIONS.slice(MIGRATIONS.findIndex((m) => m.name === '010-api-key-names')).map((m) => m.name),
     );
     assert.deepEqual(await store.db.selectFrom('api_keys').select(['masked', 'name']).execute(), [
       { masked: 'abcdef*****vwxyz', name: '' },

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { after, before, describe, it } from 'node:test';
 import { openStore, type Store } from '../../../src/store/database.js';
-import { migrateToLatest, MIGRATIONS } from '../../../src/store/migrate.js';
+import { migrateToLatest } from '../../../src/store/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { migrateUpTo } from '../../helpers/migrations.js';
 
 describe('migration 008-web-users on a database with users', () => {
   let dir: string;
@@ -24,24 +25,7 @@ describe('migration 008-web-users on a database with users', () => {
   });
 
   it('makes the existing users admins with defaults, and new rows members', async () => {
-    const before008 = MIGRATIONS.slice(
-      0,
-      MIGRATIONS.findIndex((m) => m.name === '008-web-users'),
-    );
-    const migrator = new Migrator({
-      db: store.db,
-      provider: {
-        getMigrations: async () =>
-          Object.fromEntries(
-            before008.map((m) => [
-              m.name,
-              { up: (db: Kysely<unknown>) => m.up({ db, dialect: store.dialect }) },
-            ]),
-          ),
-      },
-    });
-    const { error } = await migrator.migrateToLatest();
-    assert.equal(error, undefined);
+    await migrateUpTo(store, '008-web-users');
     // Written as 001–007 knew the tables: no name, role, language or time zone yet.
     const db = store.db as unknown as Kysely<{
       accounts: {
