@@ -30,6 +30,7 @@ export default tseslint.config(
         DataTransfer: 'readonly',
         FormData: 'readonly',
         fetch: 'readonly',
+        URLSearchParams: 'readonly',
       },
     },
   },

@@ -17,6 +17,7 @@ import { BroadcastFanOut, type FanOutSettings } from './domain/broadcasts/broadc
 import { BroadcastService } from './domain/broadcasts/broadcast-service.js';
 import type { BroadcastQueueStore } from './domain/ports/broadcast-queue.js';
 import { BroadcastQueueRepo } from './store/broadcasts/broadcast-queue-repo.js';
+import { BroadcastReportRepo } from './store/broadcasts/broadcast-report-repo.js';
 import { BroadcastsRepo } from './store/broadcasts/broadcasts-repo.js';
 import { DatabaseUrlError, openStore, type Store } from './store/database.js';
 import { migrateToLatest, SchemaTooNewError } from './store/migrate.js';
@@ -177,6 +178,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     addressBook: new AddressBookService(new AddressBookRepo(store.db, store.dialect), now),
     broadcasts: new BroadcastService({
       store: new BroadcastsRepo(store.db),
+      reports: new BroadcastReportRepo(store.db),
       log: options.log,
       now,
       defaultMailFrom: config.mailFrom,

@@ -70,3 +70,43 @@ for (const live of document.querySelectorAll('[data-import-events]')) {
     }
   });
 }
+
+// Broadcast page: <section data-broadcast-events="/broadcasts/7/events"> follows the server's events
+// like the import progress; each `[data-broadcast-field]` gets its field. Reloads once when it ends.
+for (const live of document.querySelectorAll('[data-broadcast-events]')) {
+  if (!('EventSource' in window)) break;
+  const source = new EventSource(live.getAttribute('data-broadcast-events'));
+  const bar = live.querySelector('progress');
+  source.addEventListener('progress', (event) => {
+    const state = JSON.parse(event.data);
+    for (const field of live.querySelectorAll('[data-broadcast-field]')) {
+      const value = state[field.getAttribute('data-broadcast-field')];
+      if (value !== undefined) field.textContent = value;
+    }
+    if (bar) {
+      bar.max = state.total || 1;
+      bar.value = state.done;
+      bar.textContent = `${state.percent} %`;
+    }
+    if (state.finished) {
+      source.close();
+      window.location.reload();
+    }
+  });
+}
+
+// Broadcast editor: ticking a group asks the server whom the groups reach (the start's own count).
+for (const groups of document.querySelectorAll('[data-reach-url]')) {
+  const output = groups.querySelector('[data-reach]');
+  let asked = 0;
+  groups.addEventListener('change', () => {
+    const query = new URLSearchParams();
+    for (const box of groups.querySelectorAll('input[name=group]:checked')) query.append('group', box.value);
+    const ask = ++asked;
+    fetch(`${groups.getAttribute('data-reach-url')}?${query}`, { credentials: 'same-origin' })
+      .then((response) => response.json())
+      .then((reach) => {
+        if (ask === asked && output && reach.status) output.textContent = reach.text;
+      });
+  });
+}

@@ -15,6 +15,7 @@ export interface PageOptions {
 }
 
 const NAV: readonly { area: NavArea; href: string; key: MessageKey; admin?: boolean }[] = [
+  { area: 'broadcasts', href: '/broadcasts', key: 'nav.broadcasts' },
   { area: 'contacts', href: '/contacts', key: 'nav.contacts' },
   { area: 'groups', href: '/groups', key: 'nav.groups' },
   { area: 'import', href: '/imports', key: 'nav.import' },

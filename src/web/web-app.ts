@@ -16,6 +16,10 @@ import { registerSettingsPages } from './pages/settings-pages.js';
 import { registerUsersPages } from './pages/users-pages.js';
 import { registerImportPages } from './pages/import-pages.js';
 import { registerSendPage } from './pages/send-page.js';
+import { registerBroadcastPages } from './pages/broadcasts-pages.js';
+import { registerBroadcastDetail } from './pages/broadcast-detail.js';
+import { registerBroadcastLive } from './pages/broadcast-live.js';
+import { registerBroadcastStartPages } from './pages/broadcast-start-pages.js';
 import {
   DEFAULT_TIME_ZONE,
   LANGUAGE_COOKIE,
@@ -195,5 +199,9 @@ async function registerWebApp(
     registerDevelopersPages(web, deps);
     registerImportPages(web, deps);
     registerSendPage(web, deps);
+    registerBroadcastPages(web, deps);
+    registerBroadcastDetail(web, deps);
+    registerBroadcastLive(web, deps);
+    registerBroadcastStartPages(web, deps);
   });
 }

@@ -8,10 +8,8 @@ import {
   invalidBroadcast,
   messageTooLong,
   missingParameter,
-  namedContactNotFound,
   recipientBlocked,
 } from '../errors.js';
-import { normalisePhone } from '../common/phone.js';
 import { exceedsMaxParts, hasEmailText, hasSmsText, renderEmail, renderSms } from './broadcast-render.js';
 import {
   parseBroadcastId,
@@ -20,11 +18,23 @@ import {
   type BroadcastCounters,
   type BroadcastMessage,
   type BroadcastTexts,
-  type ContactLookup,
   type GroupLookup,
-  type TestContact,
 } from './broadcasts.js';
 import type { BroadcastStore } from '../ports/broadcast-store.js';
+import type {
+  BroadcastReach,
+  BroadcastReportStore,
+  FailureGroup,
+  RecipientOutcome,
+} from '../ports/broadcast-report-store.js';
+import {
+  findNamedContact,
+  previewBroadcast,
+  reachOfGroups,
+  reviewBroadcast,
+  type BroadcastPreview,
+  type ReachReview,
+} from './broadcast-review.js';
 import type { Logger } from '../ports/logger.js';
 
 /** The operations behind the §7 endpoints. Each validates fully before it changes anything. */
@@ -229,18 +239,6 @@ export async function listBroadcasts(store: BroadcastStore, accountId: number): 
   return views(store, await store.list(accountId));
 }
 
-/** A `contact` reference: an email, a phone number, or an id (a number that matches no one). */
-function contactLookups(raw: string, defaultCountry: string): ContactLookup[] {
-  const value = raw.trim();
-  if (value.includes('@')) return [{ email: value.toLowerCase() }];
-  const lookups: ContactLookup[] = [];
-  const number = normalisePhone(value, defaultCountry);
-  if (number) lookups.push({ number });
-  const id = parseBroadcastId(value);
-  if (id !== undefined) lookups.push({ id });
-  return lookups;
-}
-
 /**
  * test_broadcast: renders the broadcast for one contact and queues it (SMS and/or email) as a
  * single send, outside the broadcast's counters. A blocked contact is refused like `send` refuses
@@ -255,12 +253,7 @@ export async function testBroadcast(
 ): Promise<void> {
   if (!present(params.broadcast) || !present(params.contact)) throw contactAndBroadcastRequired();
   const broadcast = await requireBroadcast(store, account.id, params.broadcast);
-  let contact: TestContact | undefined;
-  for (const lookup of contactLookups(params.contact, account.defaultCountry)) {
-    contact = await store.findContact(account.id, lookup);
-    if (contact) break;
-  }
-  if (!contact) throw namedContactNotFound();
+  const contact = await findNamedContact(store, account, params.contact);
   if (contact.isBlocked) throw recipientBlocked();
   const recipient = contact.isSuppressed ? { ...contact, number: null } : contact;
   const sms = renderSms(broadcast.texts, recipient);
@@ -276,6 +269,7 @@ const DUE_PAGE = 20;
 
 export interface BroadcastServiceDeps {
   readonly store: BroadcastStore;
+  readonly reports: BroadcastReportStore;
   readonly log: Logger;
   readonly now: () => number;
   /** The From of broadcast emails when an account has no mail_from of its own. */
@@ -313,6 +307,62 @@ export class BroadcastService {
   /** get_broadcasts. */
   list(accountId: number): Promise<BroadcastView[]> {
     return listBroadcasts(this.deps.store, accountId);
+  }
+
+  /** A broadcast and its counters, without its message list (the web pages, polled while it runs). */
+  async summary(accountId: number, rawId: string | undefined): Promise<BroadcastView> {
+    const broadcast = await requireBroadcast(this.deps.store, accountId, rawId);
+    const counters = await this.deps.store.counters([broadcast.id]);
+    return { broadcast, counters: counters.get(broadcast.id) ?? ZERO_COUNTERS, messages: null };
+  }
+
+  /** get_broadcasts without the message lists: newest first. */
+  async summaries(accountId: number): Promise<BroadcastView[]> {
+    const broadcasts = await this.deps.store.list(accountId);
+    const counters = await this.deps.store.counters(broadcasts.map((b) => b.id));
+    return broadcasts.map((broadcast) => ({
+      broadcast,
+      counters: counters.get(broadcast.id) ?? ZERO_COUNTERS,
+      messages: null,
+    }));
+  }
+
+  /** Who these groups of the account reach now (SMS by language, emails); group not found else. */
+  reachOfGroups(accountId: number, groupIds: readonly number[]): Promise<BroadcastReach> {
+    return reachOfGroups(this.deps.reports, accountId, groupIds);
+  }
+
+  /** The ids of the groups a broadcast targets (its editor's ticked boxes). */
+  async groupIdsOf(accountId: number, rawId: string | undefined): Promise<number[]> {
+    const broadcast = await requireBroadcast(this.deps.store, accountId, rawId);
+    return (await this.deps.reports.broadcastTargets(accountId, broadcast.id)).map((g) => g.id);
+  }
+
+  /** Who the broadcast would reach if started now, with its cost in parts per language. */
+  async review(accountId: number, rawId: string | undefined): Promise<ReachReview> {
+    return reviewBroadcast(this.deps.reports, await requireBroadcast(this.deps.store, accountId, rawId));
+  }
+
+  /** The broadcast rendered for one contact of the account (number, email or id). */
+  async preview(
+    account: AccountScope,
+    rawId: string | undefined,
+    contact: string,
+  ): Promise<BroadcastPreview> {
+    const broadcast = await requireBroadcast(this.deps.store, account.id, rawId);
+    return previewBroadcast(this.deps.store, account, broadcast, contact);
+  }
+
+  /** The failed SMS grouped by receipt status or refusal. */
+  async failures(accountId: number, rawId: string | undefined): Promise<FailureGroup[]> {
+    const broadcast = await requireBroadcast(this.deps.store, accountId, rawId);
+    return this.deps.reports.failures(broadcast.id);
+  }
+
+  /** Every SMS of the broadcast and its outcome, read in batches as the caller consumes them. */
+  async outcomes(accountId: number, rawId: string | undefined): Promise<AsyncIterable<RecipientOutcome>> {
+    const broadcast = await requireBroadcast(this.deps.store, accountId, rawId);
+    return this.deps.reports.outcomes(broadcast.id);
   }
 
   /** test_broadcast. */

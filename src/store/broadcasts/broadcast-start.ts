@@ -1,11 +1,15 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import {
   NO_RECIPIENTS_REASON,
   type BroadcastTexts,
   type StartOptions,
   type StartOutcome,
 } from '../../domain/broadcasts/broadcasts.js';
-import { selectRecipients, startVerdict } from '../../domain/broadcasts/broadcast-recipients.js';
+import {
+  selectRecipients,
+  startVerdict,
+  type RecipientSelection,
+} from '../../domain/broadcasts/broadcast-recipients.js';
 import { TEXT_COLUMNS, textsOf } from './broadcast-texts.js';
 import type { Database } from '../schema.js';
 
@@ -192,6 +196,30 @@ async function snapshotRecipients(
     .execute();
   const selection = selectRecipients(groups, snapshot.texts);
   if (selection === null) return;
+  const recipients = recipientRows(selection, accountId, after, upTo);
+  // Set-based: one statement copies every recipient, whatever their number. The bound id is cast
+  // because PostgreSQL would otherwise type a parameter in a select list as text.
+  await sql`
+    insert into broadcast_recipients (broadcast_id, contact_id, number, email, name, description, language)
+    select cast(${broadcastId} as bigint), r.contact_id, r.number, r.email, r.name, r.description, r.language
+    from (${recipients}) r
+    where exists (select 1 from broadcasts b where b.id = ${broadcastId} and b.status = 'pending' and b.lease_until = ${snapshot.token})
+    order by r.contact_id
+  `.execute(db);
+}
+
+/**
+ * The recipients a selection yields among the contacts with ids in (after, upTo]: the one query
+ * both the start's snapshot and the web page's recipient count (countReach) read, so the count a
+ * user is shown before a start is the count the start takes: the targeted groups' contacts, each
+ * once, never a blocked one; no SMS to a suppressed number; nobody left with nothing to receive.
+ */
+export function recipientRows(
+  selection: RecipientSelection,
+  accountId: number,
+  after: number,
+  upTo: number | null,
+): RawBuilder<unknown> {
   const groupFilter = selection.everyone
     ? sql``
     : sql`and exists (select 1 from group_members gm where gm.contact_id = c.id and gm.group_id in (${sql.join(selection.memberOf)}))`;
@@ -200,19 +228,12 @@ async function snapshotRecipients(
     : sql`null`;
   const email = selection.withEmail ? sql`c.email` : sql`null`;
   const range = upTo === null ? sql`` : sql`and c.id <= ${upTo}`;
-  // Set-based: one statement copies every recipient, whatever their number. The bound id is cast
-  // because PostgreSQL would otherwise type a parameter in a select list as text.
-  await sql`
-    insert into broadcast_recipients (broadcast_id, contact_id, number, email, name, description, language)
-    select cast(${broadcastId} as bigint), r.contact_id, r.number, r.email, r.name, r.description, r.language
-    from (
+  return sql`
+    select * from (
       select c.id as contact_id, ${smsNumber} as number, ${email} as email,
              c.name as name, c.description as description, c.language as language
       from contacts c
       where c.account_id = ${accountId} and c.is_blocked = 0 and c.id > ${after} ${range} ${groupFilter}
-    ) r
-    where (r.number is not null or r.email is not null)
-      and exists (select 1 from broadcasts b where b.id = ${broadcastId} and b.status = 'pending' and b.lease_until = ${snapshot.token})
-    order by r.contact_id
-  `.execute(db);
+    ) rr
+    where rr.number is not null or rr.email is not null`;
 }

@@ -1,0 +1,148 @@
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { ZonedFormatter } from '../../domain/common/timezone.js';
+import { DomainError } from '../../domain/errors.js';
+import type { RecipientOutcome } from '../../domain/ports/broadcast-report-store.js';
+import type { WebDeps } from '../respond.js';
+import { webState, type WebState } from '../web-state.js';
+import { failureName } from './broadcast-failures.js';
+import { liveCounters, withBroadcast } from './broadcast-views.js';
+
+/** How often a broadcast's event stream reads its counters (server side, per open page). */
+export const BROADCAST_POLL_MS = 500;
+const KEEP_ALIVE_MS = 15_000;
+
+/** The live counters as server-sent events, and the per-recipient CSV export. */
+export function registerBroadcastLive(app: FastifyInstance, deps: WebDeps): void {
+  const service = deps.ctx.broadcasts;
+  const streams = new Set<AbortController>();
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.abort();
+  });
+
+  // Like the import progress: the state is the database's (counted from the messages' rows), so the
+  // page is right after a reload and in any process; the stream ends when the broadcast does.
+  app.get('/broadcasts/:id/events', async (request, reply) =>
+    withBroadcast(deps, request, reply, async (accountId, id) => {
+      const web = webState(request);
+      let view = await service.summary(accountId, id);
+      const stop = new AbortController();
+      streams.add(stop);
+      request.raw.on('close', () => stop.abort());
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      out.write('retry: 2000\n\n');
+      let sent = '';
+      let quietSince = Date.now();
+      try {
+        for (;;) {
+          const counters = liveCounters(web, view);
+          const data = JSON.stringify(counters);
+          if (data !== sent) {
+            out.write(`event: progress\ndata: ${data}\n\n`);
+            sent = data;
+            quietSince = Date.now();
+          } else if (Date.now() - quietSince >= KEEP_ALIVE_MS) {
+            out.write(': keep-alive\n\n');
+            quietSince = Date.now();
+          }
+          if (counters.finished) break;
+          await sleep(BROADCAST_POLL_MS, undefined, { signal: stop.signal });
+          view = await service.summary(accountId, id);
+        }
+      } catch (error) {
+        // Closed by the reader or the server, or the broadcast was cancelled meanwhile: the stream ends.
+        const expected = stop.signal.aborted || error instanceof DomainError;
+        if (!expected) request.log.error({ err: error, broadcast: id }, 'broadcast event stream failed');
+      } finally {
+        streams.delete(stop);
+        out.end();
+      }
+      return reply;
+    }),
+  );
+
+  app.get('/broadcasts/:id/outcomes.csv', async (request, reply) =>
+    withBroadcast(deps, request, reply, async (accountId, id) => {
+      const web = webState(request);
+      const rows = await service.outcomes(accountId, id);
+      return reply
+        .code(200)
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="broadcast-${id}-outcomes.csv"`)
+        .header('cache-control', 'no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(Readable.from(outcomesCsv(web, rows)));
+    }),
+  );
+}
+
+/**
+ * A CSV cell: quoted when it must be (RFC 4180), and never read as a formula by a spreadsheet. A
+ * contact named `=HYPERLINK(…)` (or starting with + - @, a tab or a carriage return) gets a leading
+ * apostrophe, as OWASP advises for CSV injection.
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * One line per SMS of the broadcast, streamed in the store's batches (never the whole broadcast in
+ * memory); dates as `YYYY-MM-DD HH:MM:SS` in the reader's time zone; a UTF-8 BOM for Excel.
+ */
+export async function* outcomesCsv(
+  web: WebState,
+  rows: AsyncIterable<RecipientOutcome>,
+): AsyncGenerator<string> {
+  const { t } = web.i18n;
+  const zoned = new ZonedFormatter(web.i18n.timeZone);
+  const line = (cells: readonly string[]) => cells.map(csvCell).join(',') + '\r\n';
+  yield (
+    '\uFEFF' +
+    line([
+      t('broadcasts.csv.id'),
+      t('broadcasts.csv.number'),
+      t('broadcasts.csv.name'),
+      t('broadcasts.csv.language'),
+      t('broadcasts.csv.status'),
+      t('broadcasts.csv.detailed'),
+      t('broadcasts.csv.statusName'),
+      t('broadcasts.csv.parts'),
+      t('broadcasts.csv.accepted'),
+      t('broadcasts.csv.done'),
+    ])
+  );
+  let batch = '';
+  let count = 0;
+  for await (const row of rows) {
+    const failed = row.status === 'failed';
+    const name = failed
+      ? failureName(web, { detailedStatus: row.detailedStatus, error: row.error, count: 1 }).name
+      : '';
+    batch += line([
+      String(row.messageId),
+      row.toNumber,
+      row.contactName,
+      row.language,
+      row.status,
+      row.detailedStatus ?? '',
+      name,
+      String(row.partCount),
+      zoned.format(row.createdAt),
+      row.doneAt === null ? '' : zoned.format(row.doneAt),
+    ]);
+    if (++count % 500 === 0) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch !== '') yield batch;
+}
