@@ -32,7 +32,8 @@ export class GroupCommit<I, O> {
   private pending: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
   private readonly running = new Set<Promise<void>>();
   private scheduled = false;
-  private lastFlushAt = 0;
+  /** performance.now() of the last flush: a monotonic clock, so a wall-clock step cannot cut a linger. */
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   private lastBatchSize = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
   private readonly maxBatch: number;
@@ -79,7 +80,7 @@ export class GroupCommit<I, O> {
     }
     this.scheduled = true;
     const heavy = this.pending.length >= this.lingerBelow || this.lastBatchSize >= this.lingerBelow;
-    const wait = heavy ? 0 : this.lastFlushAt + this.lingerMs - Date.now();
+    const wait = heavy ? 0 : this.lastFlushAt + this.lingerMs - performance.now();
     if (wait > 0) this.lingerTimer = setTimeout(() => this.run(), wait);
     else setImmediate(() => this.run());
   }
@@ -87,7 +88,7 @@ export class GroupCommit<I, O> {
   private run(): void {
     this.lingerTimer = undefined;
     this.scheduled = false;
-    this.lastFlushAt = Date.now();
+    this.lastFlushAt = performance.now();
     const flight: Promise<void> = this.flush().finally(() => {
       this.running.delete(flight);
       if (this.pending.length > 0) this.schedule();

@@ -104,11 +104,15 @@ async function postgresNameSearch(
             order by m.contact_id ${direction} limit ${WALK_BUDGET}) m
           cross join lateral (
             select * from contacts c where c.id = m.contact_id and c.account_id = ${accountId} offset 0) c`;
-  const walked = await sql<Selectable<ContactsTable>>`
-    select ${CONTACT_COLUMNS} from (${window}) c
-    where ${sql.join(tests, sql` and `)}
-    order by c.id ${direction} limit ${limit}`.execute(db);
-  if (walked.rows.length === limit) return walked.rows;
+  // Several words must all match: their intersection is rare, so the walk would mostly come back
+  // short after reading its whole budget; the index's bitmap AND answers such a search directly.
+  if (words.length === 1) {
+    const walked = await sql<Selectable<ContactsTable>>`
+      select ${CONTACT_COLUMNS} from (${window}) c
+      where ${sql.join(tests, sql` and `)}
+      order by c.id ${direction} limit ${limit}`.execute(db);
+    if (walked.rows.length === limit) return walked.rows;
+  }
 
   const conditions = [sql`c.account_id + 0 = ${accountId}`, ...tests, keyset(sql`(c.id + 0)`, cursor)];
   if (filter.groupId !== undefined) {

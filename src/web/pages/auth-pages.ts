@@ -71,7 +71,7 @@ export function registerAuthPages(app: FastifyInstance, { ctx, layout }: WebDeps
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const throttled = error.id === 'sign_in_throttled';
-      const text = web.i18n.t(throttled ? 'signIn.throttled' : 'signIn.failed');
+      const text = web.i18n.error(error);
       return sendHtml(reply, signInPage(web, { email, next, error: text }), throttled ? 429 : 401);
     }
   });
