@@ -6,6 +6,7 @@ import type { AddressBookService } from './domain/contacts/address-book-service.
 import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
 import type { InboundService } from './domain/messages/inbound-service.js';
 import type { MessagingService } from './domain/messages/messaging-service.js';
+import type { MessageHistoryService } from './domain/messages/message-history-service.js';
 import type { ImportService } from './domain/imports/import-service.js';
 import type { QueueStatsReader } from './domain/ports/queue-stats.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
@@ -31,6 +32,8 @@ export interface AppContext {
   readonly voice: VoiceTransport;
   /** send, get_feed, send_email. */
   readonly messaging: MessagingService;
+  /** The web's messages view and dashboard: filtered pages, CSV export, counts per period. */
+  readonly messageHistory: MessageHistoryService;
   /** Inbound SMS (MO): routing, opt-out keywords, `mo` webhooks. */
   readonly inbound: InboundService;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */

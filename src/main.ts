@@ -43,6 +43,8 @@ import { createEmailDispatcher } from './workers/email-dispatcher.js';
 import { MessageEvents } from './domain/messages/message-events.js';
 import { InboundService } from './domain/messages/inbound-service.js';
 import { MessagingService } from './domain/messages/messaging-service.js';
+import { MessageHistoryService } from './domain/messages/message-history-service.js';
+import { KyselyMessageHistory } from './store/messages/history-repo.js';
 import type { ReceiptHandler } from './workers/receipt-handler.js';
 import { createReceiptHandler, createSmsDispatcher } from './outbound-wiring.js';
 import { createVerificationCaller } from './workers/verification-caller.js';
@@ -191,6 +193,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       now,
       mailFrom: config.mailFrom,
     }),
+    messageHistory: new MessageHistoryService({ store: new KyselyMessageHistory(store.db), now }),
     inbound: createInboundService(store, options.log, { events: messageEvents, webhooks, now }),
     messageEvents,
     imports: new ImportService({

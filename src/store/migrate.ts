@@ -18,6 +18,7 @@ import { webUsers } from './migrations/008-web-users.js';
 import { contactSearch } from './migrations/009-contact-search.js';
 import { apiKeyNames } from './migrations/010-api-key-names.js';
 import { importPages } from './migrations/011-import-pages.js';
+import { messageViews } from './migrations/014-message-views.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   contactSearch,
   apiKeyNames,
   importPages,
+  messageViews,
 ];
 
 export class SchemaTooNewError extends Error {}

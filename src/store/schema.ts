@@ -17,6 +17,7 @@ export interface Database {
   import_errors: ImportErrorsTable;
   messages: MessagesTable;
   message_parts: MessagePartsTable;
+  message_counts: MessageCountsTable;
   emails: EmailsTable;
   verifications: VerificationsTable;
   suppressions: SuppressionsTable;
@@ -403,4 +404,15 @@ export interface WebhookDeliveriesTable {
   delivered_at: number | null;
   /** The HTTP status of the last answer; null before any, or when none came (network error). */
   http_status: number | null;
+}
+
+/** Messages per account, 15-minute slot of created_at and feed status, kept by triggers (migration 014). */
+export interface MessageCountsTable {
+  account_id: number;
+  /** created_at rounded down to its 15-minute slot, epoch ms. */
+  slot: number;
+  /** received | queued | sent | delivered | failed */
+  status: string;
+  /** On PostgreSQL several delta rows per key until folded: always read as a sum. */
+  total: number;
 }

@@ -5,4 +5,9 @@
 export interface StoreMaintenance {
   /** Refreshes what went stale; returns the names of the tables refreshed. */
   refreshStatistics(): Promise<string[]>;
+  /**
+   * Folds the message counts' delta rows (PostgreSQL's triggers only append them, migration 014)
+   * into one row per account, slot and status; returns the rows removed.
+   */
+  foldMessageCounts(): Promise<number>;
 }

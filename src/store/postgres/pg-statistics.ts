@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { foldMessageCounts } from './message-counts-fold.js';
 import type { StoreMaintenance } from '../../domain/ports/store-maintenance.js';
 import type { Database } from '../schema.js';
 
@@ -63,5 +64,9 @@ export class PostgresMaintenance implements StoreMaintenance {
 
   refreshStatistics(): Promise<string[]> {
     return analyzeStaleTables(this.db);
+  }
+
+  foldMessageCounts(): Promise<number> {
+    return foldMessageCounts(this.db);
   }
 }
