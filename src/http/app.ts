@@ -8,6 +8,7 @@ import type { AppContext } from '../app-context.js';
 import { DomainError, invalidRequestBody } from '../domain/errors.js';
 import { registerEndpoint, type Endpoint } from './endpoint.js';
 import { installErrorHandling } from './errors.js';
+import { healthReport } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installQueueMetrics } from './queue-metrics.js';
 import { decodeUtf8Body, parseJsonParams, parseUrlEncoded } from './params.js';
@@ -60,11 +61,7 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Each SMS connector's state (bound, retrying and why) for operators and load balancers.
-  app.get('/health', { schema: { hide: true } }, async () => ({
-    status: true,
-    sms: { transport: ctx.sms.kind, connectors: ctx.sms.status() },
-    email: { transport: ctx.email.kind },
-  }));
+  app.get('/health', { schema: { hide: true } }, async () => healthReport(ctx));
   app.get('/assets/images/contact_icons/default.png', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('image/png').header('cache-control', 'public, max-age=86400').send(DEFAULT_ICON),
   );

@@ -4,7 +4,16 @@ import type { MessageKey } from './i18n/messages.js';
 import type { StaticAsset } from './static-assets.js';
 import type { WebState } from './web-state.js';
 
-export type NavArea = 'broadcasts' | 'contacts' | 'groups' | 'import' | 'developers' | 'settings' | 'profile';
+export type NavArea =
+  | 'dashboard'
+  | 'messages'
+  | 'broadcasts'
+  | 'contacts'
+  | 'groups'
+  | 'import'
+  | 'developers'
+  | 'settings'
+  | 'profile';
 
 export interface PageOptions {
   readonly title: string;
@@ -12,9 +21,13 @@ export interface PageOptions {
   readonly nav?: NavArea;
   /** A notice to show above the page (from `?notice=` after a redirect, or an error). */
   readonly notice?: SafeHtml;
+  /** Static assets only this page loads (`uPlot.min.css`, `dashboard.js`): styles and deferred scripts. */
+  readonly assets?: readonly string[];
 }
 
 const NAV: readonly { area: NavArea; href: string; key: MessageKey; admin?: boolean }[] = [
+  { area: 'dashboard', href: '/', key: 'nav.dashboard' },
+  { area: 'messages', href: '/messages', key: 'nav.messages' },
   { area: 'broadcasts', href: '/broadcasts', key: 'nav.broadcasts' },
   { area: 'contacts', href: '/contacts', key: 'nav.contacts' },
   { area: 'groups', href: '/groups', key: 'nav.groups' },
@@ -79,6 +92,11 @@ export class Layout {
           <script src="${this.url('htmx.min.js')}" defer></script>
           <script src="${this.url('app.js')}" defer></script>
           <script src="${this.url('composer.js')}" defer></script>
+          ${(options.assets ?? []).map((name) =>
+            name.endsWith('.css')
+              ? html`<link rel="stylesheet" href="${this.url(name)}" />`
+              : html`<script src="${this.url(name)}" defer></script>`,
+          )}
         </head>
         <body hx-headers="${JSON.stringify({ 'x-csrf-token': web.csrf })}">
           <a class="skip" href="#main">${t('app.skip')}</a>

@@ -52,6 +52,18 @@ export function loadStaticAssets(): ReadonlyMap<string, StaticAsset> {
       'text/javascript; charset=utf-8',
       readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
     ),
+    // uPlot (the dashboard's chart), and the dashboard's script that draws it; only that page loads them.
+    asset(
+      'uPlot.iife.min.js',
+      'text/javascript; charset=utf-8',
+      readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')),
+    ),
+    asset(
+      'uPlot.min.css',
+      'text/css; charset=utf-8',
+      readFileSync(require.resolve('uplot/dist/uPlot.min.css')),
+    ),
+    asset('dashboard.js', 'text/javascript; charset=utf-8', own('dashboard.js')),
   ];
   return new Map(list.map((a) => [a.name, a]));
 }

@@ -20,6 +20,8 @@ import { registerBroadcastPages } from './pages/broadcasts-pages.js';
 import { registerBroadcastDetail } from './pages/broadcast-detail.js';
 import { registerBroadcastLive } from './pages/broadcast-live.js';
 import { registerBroadcastStartPages } from './pages/broadcast-start-pages.js';
+import { registerMessagesPages } from './pages/messages-pages.js';
+import { registerDashboardPage } from './pages/dashboard-page.js';
 import {
   DEFAULT_TIME_ZONE,
   LANGUAGE_COOKIE,
@@ -158,7 +160,9 @@ async function registerWebApp(
       }
       if (access === 'public') return undefined;
       if (!state.session) {
-        const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+        // The home page is where a sign-in leads anyway: no `next` to carry.
+        const next =
+          request.method === 'GET' && request.url !== '/' ? `?next=${encodeURIComponent(request.url)}` : '';
         return redirect(reply, `/sign-in${next}`);
       }
       if (access === 'admin' && state.session.user.role !== 'admin') {
@@ -203,5 +207,7 @@ async function registerWebApp(
     registerBroadcastDetail(web, deps);
     registerBroadcastLive(web, deps);
     registerBroadcastStartPages(web, deps);
+    registerDashboardPage(web, deps);
+    registerMessagesPages(web, deps);
   });
 }

@@ -155,7 +155,7 @@ describe('web: my profile and password (Chromium)', { skip: browserSkip }, () =>
     await freshPage.getByRole('button', { name: 'Se connecter' }).click();
     assert.equal(await freshPage.getByRole('alert').innerText(), 'Courriel ou mot de passe incorrect.');
     await signIn(freshPage, { ...user, password: 'un tout nouveau mot de passe' });
-    assert.equal(new URL(freshPage.url()).pathname, '/contacts');
+    assert.equal(new URL(freshPage.url()).pathname, '/');
     await fresh.close();
     await here.close();
   });

@@ -49,7 +49,7 @@ describe('web: invitation, sign-in, sign-out (Chromium)', { skip: browserSkip },
       email: 'lea@example.com',
       password: 'un mot de passe solide',
     });
-    assert.equal(new URL(page.url()).pathname, '/contacts');
+    assert.equal(new URL(page.url()).pathname, '/');
     assert.match(await page.locator('header').innerText(), /Léa Tremblay/);
 
     const cookies = await context.cookies();

@@ -365,6 +365,16 @@ export class BroadcastService {
     return this.deps.reports.outcomes(broadcast.id);
   }
 
+  /** The newest broadcasts with their counters but not their messages (the dashboard's list). */
+  async recent(accountId: number, limit: number): Promise<Omit<BroadcastView, 'messages'>[]> {
+    const broadcasts = (await this.deps.store.list(accountId)).slice(0, limit);
+    const counters = await this.deps.store.counters(broadcasts.filter(hasStarted).map((b) => b.id));
+    return broadcasts.map((broadcast) => ({
+      broadcast,
+      counters: counters.get(broadcast.id) ?? ZERO_COUNTERS,
+    }));
+  }
+
   /** test_broadcast. */
   test(account: AccountScope, params: { broadcast?: string; contact?: string }): Promise<void> {
     return testBroadcast(this.deps.store, account, params, this.deps.defaultMailFrom, this.deps.now());

@@ -4,7 +4,9 @@ import * as composer from './composer.js';
 import * as sending from './sending.js';
 import * as broadcasts from './broadcasts.js';
 import * as contacts from './contacts.js';
+import * as dashboard from './dashboard.js';
 import * as developers from './developers.js';
+import * as history from './history.js';
 import * as imports from './imports.js';
 import * as settings from './settings.js';
 
@@ -18,6 +20,8 @@ const FR = {
   ...composer.fr,
   ...sending.fr,
   ...broadcasts.fr,
+  ...history.fr,
+  ...dashboard.fr,
 } as const;
 export type MessageKey = keyof typeof FR;
 const EN: Catalog<typeof FR> = {
@@ -29,6 +33,8 @@ const EN: Catalog<typeof FR> = {
   ...composer.en,
   ...sending.en,
   ...broadcasts.en,
+  ...history.en,
+  ...dashboard.en,
 };
 
 export const MESSAGES: Readonly<Record<Language, Catalog<typeof FR>>> = { fr: FR, en: EN };

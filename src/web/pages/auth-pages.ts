@@ -11,7 +11,7 @@ const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 
 /** Only same-site paths are followed after sign-in (no open redirect to another host). */
 export function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/contacts';
+  return next && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
 /** Sign-in, sign-out, invitations, forgotten and reset passwords, and the language switch. */
@@ -41,10 +41,6 @@ export function registerAuthPages(app: FastifyInstance, { ctx, layout }: WebDeps
       </section>`,
     });
   };
-
-  app.get('/', { config: { access: 'public' } }, async (request, reply) =>
-    redirect(reply, webState(request).session ? '/contacts' : '/sign-in'),
-  );
 
   app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
     const web = webState(request);

@@ -52,6 +52,9 @@ describe('message_counts (migration 014): kept by triggers in the writing statem
         part_count: 1,
         encoding: 'GSM-7',
         status: 'received',
+        priority: 0,
+        attempts: 0,
+        next_attempt_at: 0,
         created_at: base + 60_000,
       })
       .execute();
