@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { createUser, launchBrowser, signIn } from '../test/helpers/browser.js';
 import { startTestServer, type TestServer } from '../test/helpers/server.js';
+import { seedBroadcasts, typeIntoSendPage } from './screenshots-broadcasts.js';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 
@@ -76,9 +77,15 @@ async function seed(
   };
 }
 
-async function shoot(page: Page, path: string, file: string): Promise<void> {
+async function shoot(
+  page: Page,
+  path: string,
+  file: string,
+  prepare?: (page: Page) => Promise<void>,
+): Promise<void> {
   await page.goto(path);
   await page.waitForLoadState('networkidle');
+  await prepare?.(page);
   await page.screenshot({ path: `${OUT}${file}.png`, fullPage: true });
   console.log(`docs/screenshots/${file}.png  ${path}`);
 }
@@ -88,6 +95,7 @@ const browser = await launchBrowser();
 try {
   await mkdir(OUT, { recursive: true });
   const ids = await seed(server);
+  const broadcastPages = await seedBroadcasts(server, ids.groupId);
   // Let the background importer finish so its page shows a completed report.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const pages: [string, string][] = [
@@ -102,6 +110,7 @@ try {
     ['settings', '/settings'],
     ['users', '/settings/users'],
     ['profile', '/profile'],
+    ...broadcastPages,
   ];
   for (const language of ['fr', 'en'] as const) {
     const anonymous = await browser.newPage({
@@ -121,6 +130,7 @@ try {
     const page = await context.newPage();
     await signIn(page, user);
     for (const [name, path] of pages) await shoot(page, path, `${name}-${language}`);
+    await shoot(page, '/send', `send-${language}`, typeIntoSendPage);
     await page.setViewportSize({ width: 375, height: 740 });
     await shoot(page, '/contacts', `contacts-phone-${language}`);
     await context.close();

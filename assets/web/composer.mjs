@@ -28,13 +28,13 @@ function el(tag, attrs = {}, text = '') {
   return node;
 }
 
-/** How a character is named to the writer: itself in quotes, or a name for the invisible spaces. */
+/** How a character is named to the writer: itself (highlighted), or a name for the invisible spaces. */
 function characterName(cause) {
   if (/\s/u.test(cause.char)) {
     const key = `composer.space.${cause.codePoint}`;
     return strings[key] ? t(key) : t('composer.space.other');
   }
-  return lang === 'fr' ? `«\u00a0${cause.char}\u00a0»` : `“${cause.char}”`;
+  return cause.char;
 }
 
 function insertAtCursor(area, text) {
@@ -90,7 +90,7 @@ function enhance(area) {
       const item = el('li', { 'data-char': cause.char });
       item.append(el('mark', {}, characterName(cause)), ` ${cause.codePoint}`);
       if (cause.count > 1) item.append(` ×${cause.count}`);
-      if (cause.replacement !== null) item.append(` → ${JSON.stringify(cause.replacement)}`);
+      if (cause.replacement !== null) item.append(' → ', el('code', {}, cause.replacement));
       list.append(item);
     }
     advice.append(list);

@@ -3,6 +3,8 @@ import { broadcastNotFound, groupNotFound, namedContactNotFound } from '../error
 import type { BroadcastReach, BroadcastReportStore } from '../ports/broadcast-report-store.js';
 import type { BroadcastStore } from '../ports/broadcast-store.js';
 import { MAX_PARTS, segmentMessage } from '../sms/segments.js';
+import { normaliseSmsText } from '../sms/sms-advice.js';
+import type { SmsEncoding } from '../ports/transports.js';
 import { pickLanguage, renderEmail, renderSms } from './broadcast-render.js';
 import { selectRecipients } from './broadcast-recipients.js';
 import {
@@ -28,6 +30,7 @@ export interface LanguageCost {
   readonly text: 'fr' | 'en' | null;
   /** Parts of that text, merge fields counted empty (each recipient's values add to it). */
   readonly partsEach: number;
+  readonly encoding: SmsEncoding | null;
   readonly parts: number;
 }
 
@@ -41,18 +44,19 @@ export interface ReachReview {
 
 const MERGE_FIELD = /_(NAME|EMAIL|NUMBER|NOTES)_/g;
 
-/** Parts of a template before merging (merge fields empty): the least each recipient costs. */
-export function templateParts(template: string): number {
-  const parts = segmentMessage(template.normalize('NFC').replace(MERGE_FIELD, '')).parts.length;
-  return Math.min(parts, MAX_PARTS);
+/** A template before merging (merge fields empty): the least each recipient costs, and its encoding. */
+export function templateCost(template: string): { parts: number; encoding: SmsEncoding } {
+  const segmented = segmentMessage(normaliseSmsText(template).replace(MERGE_FIELD, ''));
+  return { parts: Math.min(segmented.parts.length, MAX_PARTS), encoding: segmented.encoding };
 }
 
 function languageCost(language: 'fr' | 'en', recipients: number, texts: BroadcastTexts): LanguageCost {
   const own = language === 'fr' ? texts.frMessage : texts.enMessage;
   const template = pickLanguage(language, texts.frMessage, texts.enMessage);
   const text = template === null ? null : own !== null ? language : language === 'fr' ? 'en' : 'fr';
-  const partsEach = template === null ? 0 : templateParts(template);
-  return { recipients, text, partsEach, parts: partsEach * recipients };
+  const cost = template === null ? null : templateCost(template);
+  const partsEach = cost?.parts ?? 0;
+  return { recipients, text, partsEach, encoding: cost?.encoding ?? null, parts: partsEach * recipients };
 }
 
 /** The cost of a reach with these texts. */

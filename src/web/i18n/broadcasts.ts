@@ -26,7 +26,7 @@ export const fr = {
   'broadcasts.name': 'Nom de l’envoi',
   'broadcasts.groups': 'Groupes',
   'broadcasts.reach':
-    'Destinataires : {sms} par SMS (français : {fr}, anglais : {en}) et {email} par courriel.',
+    'Destinataires : {sms} par SMS (français : {fr}, anglais : {en}); {email} ont une adresse courriel.',
   'broadcasts.reachHint':
     'Les contacts bloqués et les numéros supprimés (désabonnés, invalides) sont exclus, comme au lancement. Un contact de plusieurs groupes reçoit un seul message.',
   'broadcasts.frMessage': 'Texte SMS en français',
@@ -129,7 +129,8 @@ export const en: Catalog<typeof fr> = {
     'This broadcast is scheduled. Saving it removes the schedule: you will confirm it again.',
   'broadcasts.name': 'Broadcast name',
   'broadcasts.groups': 'Groups',
-  'broadcasts.reach': 'Recipients: {sms} by SMS (French: {fr}, English: {en}) and {email} by email.',
+  'broadcasts.reach':
+    'Recipients: {sms} by SMS (French: {fr}, English: {en}); {email} have an email address.',
   'broadcasts.reachHint':
     'Blocked contacts and suppressed numbers (opted out, invalid) are left out, as at the start. A contact in several groups gets one message.',
   'broadcasts.frMessage': 'SMS text in French',

@@ -85,6 +85,7 @@ export function registerBroadcastStartPages(app: FastifyInstance, deps: WebDeps)
             </table>
             <p>${t('broadcasts.confirm.emails', { email: review.reach.email })}</p>
             <p class="hint">${t('broadcasts.confirm.mergeHint')}</p>
+            ${texts(web, broadcast)}
           </section>
           ${nobody ? notice('error', t('broadcasts.confirm.nobody')) : startForm(web, broadcast, review, options.launchAt)}
           <p><a href="/broadcasts/${broadcast.id}">${t('common.back')}</a></p>`,
@@ -150,7 +151,7 @@ function costRow(web: WebState, language: 'fr' | 'en', cost: LanguageCost): Safe
     <th scope="row">${name}</th>
     <td class="number" data-confirm-recipients>${number(cost.recipients)}</td>
     <td>${text}</td>
-    <td>${cost.text === null ? '—' : partsText(web, cost.partsEach)}</td>
+    <td>${cost.text === null ? '—' : `${partsText(web, cost.partsEach)} · ${cost.encoding ?? ''}`}</td>
     <td class="number">${number(cost.parts)}</td>
   </tr>`;
 }
@@ -179,4 +180,16 @@ function startForm(web: WebState, broadcast: Broadcast, review: ReachReview, lau
       ${t('broadcasts.confirm.submit', { sms: review.smsTotal, parts: review.partsTotal })}
     </button>
   </form>`;
+}
+
+/** The texts that will go out, as stored: what the person confirms is what they read. */
+function texts(web: WebState, broadcast: Broadcast): SafeHtml {
+  const { t } = web.i18n;
+  const one = (label: string, text: string | null, lang: string) =>
+    text === null
+      ? html``
+      : html`<h3>${label}</h3>
+          <blockquote class="sms" lang="${lang}">${text}</blockquote>`;
+  return html`${one(t('broadcasts.frMessage'), broadcast.texts.frMessage, 'fr')}
+  ${one(t('broadcasts.enMessage'), broadcast.texts.enMessage, 'en')}`;
 }
