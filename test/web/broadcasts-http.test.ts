@@ -143,6 +143,16 @@ describe('web: broadcast pages over HTTP', () => {
     const stored = await server.call('get_broadcast', { broadcast: id });
     assert.equal(stored.body.broadcast.broadcast_status, 'pending');
     assert.equal(stored.body.broadcast.launch_date, null);
+    // Names and texts are text wherever they are shown.
+    await web.post(`/broadcasts/${id}`, {
+      name: '<img src=x onerror=alert(1)>',
+      group: String(groupId),
+      fr_message: '<b>_NAME_</b>',
+    });
+    const shown = await web.get(`/broadcasts/${id}?contact=15145550201`);
+    assert.ok(!shown.body.includes('<img src=x') && !shown.body.includes('<b>Ann'));
+    assert.match(shown.body, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.match(shown.body, /data-preview-sms>&lt;b&gt;Ann&lt;\/b&gt;<\/blockquote>/);
     // A test to a contact that does not exist: the API's error, in French.
     const test = await web.post(`/broadcasts/${id}/test`, { contact: '15145550999' });
     assert.equal(test.response.status, 400);

@@ -11,7 +11,7 @@ import { redirect, sendHtml, type WebDeps } from '../respond.js';
 import { webState, type WebState } from '../web-state.js';
 import { accountScope, languageName, pageNotice } from './address-book-views.js';
 import { failureName } from './broadcast-failures.js';
-import { liveCounters, partsText, statusTag, withBroadcast } from './broadcast-views.js';
+import { liveCounters, partsText, smsBlock, statusTag, withBroadcast } from './broadcast-views.js';
 
 /** /broadcasts/:id: the broadcast, its live counters, failures, preview and test, cancel. */
 
@@ -159,7 +159,7 @@ function smsText(web: WebState, label: string, text: string | null, lang: string
   if (text === null) return html``;
   const segmented = segmentMessage(text.normalize('NFC'));
   return html`<h3>${label}</h3>
-    <blockquote lang="${lang}" class="sms">${text}</blockquote>
+    ${smsBlock(text, lang)}
     <p class="muted">${partsText(web, segmented.parts.length)} · ${segmented.encoding}</p>`;
 }
 
@@ -254,9 +254,7 @@ function previewPanel(web: WebState, id: number, options: DetailOptions): SafeHt
             </p>
             ${
               preview.sms
-                ? html`<blockquote class="sms" lang="${preview.contact.language}" data-preview-sms>
-                      ${preview.sms.body}
-                    </blockquote>
+                ? html`${smsBlock(preview.sms.body, preview.contact.language, html`data-preview-sms`)}
                     <p class="muted">${partsText(web, preview.sms.partCount)} · ${preview.sms.encoding}</p>`
                 : html`<p>${t('broadcasts.previewNoSms')}</p>`
             }

@@ -9,7 +9,7 @@ import { formParams } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { redirect, sendHtml, type WebDeps } from '../respond.js';
 import { webState, type WebState } from '../web-state.js';
-import { partsText, withBroadcast } from './broadcast-views.js';
+import { partsText, smsBlock, withBroadcast } from './broadcast-views.js';
 
 /**
  * The confirmation before a start (now or at a date): what it costs and whom it reaches, counted by
@@ -189,7 +189,7 @@ function texts(web: WebState, broadcast: Broadcast): SafeHtml {
     text === null
       ? html``
       : html`<h3>${label}</h3>
-          <blockquote class="sms" lang="${lang}">${text}</blockquote>`;
+          ${smsBlock(text, lang)}`;
   return html`${one(t('broadcasts.frMessage'), broadcast.texts.frMessage, 'fr')}
   ${one(t('broadcasts.enMessage'), broadcast.texts.enMessage, 'en')}`;
 }

@@ -3,7 +3,7 @@ import type { BroadcastView } from '../../domain/broadcasts/broadcast-service.js
 import type { Broadcast } from '../../domain/broadcasts/broadcasts.js';
 import { DomainError } from '../../domain/errors.js';
 import { wholeNumber } from '../forms.js';
-import { html, type SafeHtml } from '../html.js';
+import { escapeHtml, html, raw, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { sendHtml, type WebDeps } from '../respond.js';
 import { signedIn, webState, type WebState } from '../web-state.js';
@@ -109,4 +109,13 @@ export async function withBroadcast<T>(
 /** `n partie(s)` in the reader's language. */
 export function partsText(web: WebState, n: number): string {
   return web.i18n.t(n === 1 ? 'composer.part' : 'composer.parts', { n });
+}
+
+/**
+ * An SMS text as it will read: line breaks and spaces kept (`white-space: pre-wrap`), so the markup
+ * around the text must add none; hence a plain string, never reformatted.
+ */
+export function smsBlock(text: string, lang: string, attrs?: SafeHtml): SafeHtml {
+  const extra = attrs ? ` ${attrs.value}` : '';
+  return raw(`<blockquote class="sms" lang="${escapeHtml(lang)}"${extra}>${escapeHtml(text)}</blockquote>`);
 }
