@@ -8,6 +8,7 @@ import { isLanguage, type Language } from './i18n/catalog.js';
 import { createTranslator } from './i18n/translator.js';
 import { Layout } from './layout.js';
 import { registerAuthPages } from './pages/auth-pages.js';
+import { registerContactListPages } from './pages/contacts-list-pages.js';
 import { registerContactPages } from './pages/contacts-pages.js';
 import { registerGroupPages } from './pages/groups-pages.js';
 import { registerDevelopersPages } from './pages/developers-pages.js';
@@ -195,6 +196,7 @@ async function registerWebApp(
 
     const deps: WebDeps = { ctx, layout };
     registerAuthPages(web, deps);
+    registerContactListPages(web, deps);
     registerContactPages(web, deps);
     registerGroupPages(web, deps);
     registerSettingsPages(web, deps);
