@@ -72,7 +72,8 @@ for (const live of document.querySelectorAll('[data-import-events]')) {
 }
 
 // Broadcast page: <section data-broadcast-events="/broadcasts/7/events"> follows the server's events
-// like the import progress; each `[data-broadcast-field]` gets its field. Reloads once when it ends.
+// like the import progress; each `[data-broadcast-field]` gets its field. Reloads once when it ends,
+// or, with data-broadcast-status, when the status is no longer that one.
 for (const live of document.querySelectorAll('[data-broadcast-events]')) {
   if (!('EventSource' in window)) break;
   const source = new EventSource(live.getAttribute('data-broadcast-events'));
@@ -88,7 +89,9 @@ for (const live of document.querySelectorAll('[data-broadcast-events]')) {
       bar.value = state.done;
       bar.textContent = `${state.percent} %`;
     }
-    if (state.finished) {
+    // A scheduled broadcast's page reloads when the scheduler starts it, to show its progress.
+    const shown = live.getAttribute('data-broadcast-status');
+    if (state.finished || (shown && state.status !== shown)) {
       source.close();
       window.location.reload();
     }

@@ -77,6 +77,15 @@ export function registerBroadcastDetail(app: FastifyInstance, deps: WebDeps): vo
             }
           </dl>
           ${actions(web, view)} ${started ? live(web, view) : ''}
+          ${
+            broadcast.status === 'pending' && broadcast.launchDate !== null
+              ? html`<div
+                  hidden
+                  data-broadcast-events="/broadcasts/${broadcast.id}/events"
+                  data-broadcast-status="scheduled"
+                ></div>`
+              : ''
+          }
           ${failures.length > 0 ? failureTable(web, failures) : ''}
           ${started ? html`<p><a class="button" href="/broadcasts/${broadcast.id}/outcomes.csv" download>${t('broadcasts.export')}</a></p>` : ''}
           <section class="panel" aria-labelledby="texts">

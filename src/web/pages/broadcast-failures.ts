@@ -1,5 +1,5 @@
-import { findReceiptCode, RECEIPT_STATS } from '../../domain/messages/receipt-status.js';
 import type { FailureGroup } from '../../domain/ports/broadcast-report-store.js';
+import { receiptStatusText } from '../i18n/receipt-status.js';
 import type { WebState } from '../web-state.js';
 
 /** How a group of failed SMS is named: the receipt's code with its §6 name and suggested action. */
@@ -10,18 +10,16 @@ export interface FailureName {
 }
 
 /**
- * `UNDELIV_300` → code 300 and the contract §6 table's name and action for that state and code (the
- * provider's table is French only, so both languages show its words); a refusal before any receipt
- * (the carrier or the platform refused the submit) is named by its stored reason.
+ * `UNDELIV_300` → the contract §6 table's name and action in the reader's language
+ * (`i18n/receipt-status.ts`, shared with the messages view); a refusal before any receipt (the
+ * carrier or the platform refused the submit) is named by its stored reason.
  */
 export function failureName(web: WebState, failure: FailureGroup): FailureName {
-  const { t } = web.i18n;
+  const { t, lang } = web.i18n;
   const detailed = failure.detailedStatus;
   if (detailed) {
-    const [stat = '', code = ''] = detailed.split('_');
-    const state = RECEIPT_STATS[stat]?.state;
-    const entry = state ? findReceiptCode(state, code) : undefined;
-    return { code: detailed, name: entry?.name ?? stat, action: entry?.action ?? null };
+    const text = receiptStatusText(lang, detailed);
+    return { code: detailed, name: text?.name ?? detailed, action: text?.action ?? null };
   }
   return { code: '—', name: failure.error || t('broadcasts.failure.refused'), action: null };
 }
