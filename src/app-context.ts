@@ -11,6 +11,8 @@ import type { ImportService } from './domain/imports/import-service.js';
 import type { QueueStatsReader } from './domain/ports/queue-stats.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
 import type { MessageEvents } from './domain/messages/message-events.js';
+import type { AccountEventsService } from './domain/messages/account-events.js';
+import type { InboxService } from './domain/messages/inbox-service.js';
 import type { VerificationService } from './domain/verification/verification-service.js';
 import type { WebhookService } from './domain/webhooks/webhook-service.js';
 
@@ -38,6 +40,10 @@ export interface AppContext {
   readonly inbound: InboundService;
   /** Hooks of the outbound path: messages sent, messages final, new rows queued. */
   readonly messageEvents: MessageEvents;
+  /** What changed for an account (MO received, outbound status), through the database: live pages. */
+  readonly accountEvents: AccountEventsService;
+  /** The shared inbox: threads per correspondent number, conversations, unread counts. */
+  readonly inbox: InboxService;
   /** The §7 endpoints and the scheduler's starts. */
   readonly broadcasts: BroadcastService;
   /** import_contacts, get_import and the background importer. */

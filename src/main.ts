@@ -67,6 +67,11 @@ import { createStatisticsKeeper } from './workers/statistics-keeper.js';
 import { KyselyBindSlotStore } from './store/carriers/smpp-binds-repo.js';
 import { PostgresMaintenance } from './store/postgres/pg-statistics.js';
 import { KyselyQueueStats } from './store/queue/queue-stats.js';
+import { AccountEventsService } from './domain/messages/account-events.js';
+import { InboxService } from './domain/messages/inbox-service.js';
+import { AccountEventsRepo } from './store/messages/account-events-repo.js';
+import { InboxRepo } from './store/messages/inbox-repo.js';
+import { createAccountEventsPruner } from './workers/account-events-pruner.js';
 
 /** The composition root: the only place that picks real implementations and wires them. */
 export interface Platform {
@@ -171,6 +176,11 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     now,
     allowPrivate: config.webhookAllowPrivate,
   });
+  const accountEvents = createAccountEvents(store, now);
+  // Wherever a status is recorded (only processes running the dispatcher or the receipts emit),
+  // the web pages of every process learn it through the table.
+  messageEvents.onSent(accountEvents.recordStatuses);
+  messageEvents.onFinal(accountEvents.recordStatuses);
   const ctx: AppContext = {
     config,
     log: options.log,
@@ -194,8 +204,15 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       mailFrom: config.mailFrom,
     }),
     messageHistory: new MessageHistoryService({ store: new KyselyMessageHistory(store.db), now }),
-    inbound: createInboundService(store, options.log, { events: messageEvents, webhooks, now }),
+    inbound: createInboundService(store, options.log, {
+      events: messageEvents,
+      webhooks,
+      now,
+      accountEvents,
+    }),
     messageEvents,
+    accountEvents,
+    inbox: new InboxService({ store: new InboxRepo(store.db, store.dialect) }),
     imports: new ImportService({
       store: new KyselyImportStore(store),
       log: options.log,
@@ -275,9 +292,15 @@ export function createUsersService(
 export function createInboundService(
   store: Store,
   log: Logger,
-  options: { events?: MessageEvents; webhooks?: WebhookService; now?: () => number },
+  options: {
+    events?: MessageEvents;
+    webhooks?: WebhookService;
+    now?: () => number;
+    accountEvents?: AccountEventsService;
+  },
 ): InboundService {
   const now = options.now ?? Date.now;
+  const accountEvents = options.accountEvents ?? createAccountEvents(store, now);
   const events = options.events ?? new MessageEvents();
   const webhooks =
     options.webhooks ?? new WebhookService({ store: new WebhooksRepo(store.db), now, allowPrivate: false });
@@ -289,10 +312,18 @@ export function createInboundService(
   return new InboundService({
     store: new InboundRepo(store.db),
     log,
-    onReceived: (message, tx) => webhooks.queueInbound(message, tx),
+    onReceived: async (message, tx) => {
+      await accountEvents.recordInbound(message, tx);
+      return webhooks.queueInbound(message, tx);
+    },
     notifyQueued: (kind) => events.notifyQueued(kind),
     onBroadcastMessagesCancelled: async (ids, tx) => void (await completion.completeIfDone(ids, tx)),
   });
+}
+
+/** The account events on this store: what the web pages of every process show live. */
+function createAccountEvents(store: Store, now: () => number): AccountEventsService {
+  return new AccountEventsService({ store: new AccountEventsRepo(store.db, store.dialect), now });
 }
 
 interface OutboundWorkers {
@@ -370,6 +401,7 @@ function createWorkers(ctx: AppContext, store: Store, holdOutbound: boolean): Ou
         },
       }),
       new ImporterWorker(ctx.imports, ctx.log),
+      createAccountEventsPruner(ctx.accountEvents, ctx.log),
       ...(store.dialect === 'postgres'
         ? [createStatisticsKeeper(new PostgresMaintenance(store.db), ctx.log)]
         : []),

@@ -18,6 +18,7 @@ import { webUsers } from './migrations/008-web-users.js';
 import { contactSearch } from './migrations/009-contact-search.js';
 import { apiKeyNames } from './migrations/010-api-key-names.js';
 import { importPages } from './migrations/011-import-pages.js';
+import { accountEvents } from './migrations/012-account-events.js';
 import { messageViews } from './migrations/014-message-views.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   contactSearch,
   apiKeyNames,
   importPages,
+  accountEvents,
   messageViews,
 ];
 

@@ -34,6 +34,8 @@ export interface Database {
   web_sessions: WebSessionsTable;
   user_tokens: UserTokensTable;
   sign_in_failures: SignInFailuresTable;
+  account_events: AccountEventsTable;
+  conversations: ConversationsTable;
 }
 
 /** One bind slot of an SMPP connector with max_binds, leased by a worker process. */
@@ -415,4 +417,24 @@ export interface MessageCountsTable {
   status: string;
   /** On PostgreSQL several delta rows per key until folded: always read as a sum. */
   total: number;
+}
+
+/** What changed for an account, for the web pages' live updates (migration 012; pruned after an hour). */
+export interface AccountEventsTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: 'mo' | 'status';
+  message_id: number;
+  number: string;
+  status: string;
+  created_at: number;
+}
+
+/** The inbox's threads: one per account and correspondent number, kept by triggers on messages. */
+export interface ConversationsTable {
+  account_id: number;
+  number: string;
+  last_message_id: number;
+  last_at: number;
+  unread: Generated<number>;
 }
