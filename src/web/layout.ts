@@ -6,6 +6,7 @@ import type { WebState } from './web-state.js';
 
 export type NavArea =
   | 'dashboard'
+  | 'inbox'
   | 'messages'
   | 'broadcasts'
   | 'contacts'
@@ -27,6 +28,7 @@ export interface PageOptions {
 
 const NAV: readonly { area: NavArea; href: string; key: MessageKey; admin?: boolean }[] = [
   { area: 'dashboard', href: '/', key: 'nav.dashboard' },
+  { area: 'inbox', href: '/inbox', key: 'nav.inbox' },
   { area: 'messages', href: '/messages', key: 'nav.messages' },
   { area: 'broadcasts', href: '/broadcasts', key: 'nav.broadcasts' },
   { area: 'contacts', href: '/contacts', key: 'nav.contacts' },

@@ -47,6 +47,7 @@ export function loadStaticAssets(): ReadonlyMap<string, StaticAsset> {
     asset('composer.js', 'text/javascript; charset=utf-8', bundle('composer.js')),
     asset('app.css', 'text/css; charset=utf-8', own('app.css')),
     asset('app.js', 'text/javascript; charset=utf-8', own('app.js')),
+    asset('inbox.js', 'text/javascript; charset=utf-8', own('inbox.js')),
     asset(
       'htmx.min.js',
       'text/javascript; charset=utf-8',

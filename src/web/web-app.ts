@@ -23,6 +23,7 @@ import { registerBroadcastLive } from './pages/broadcast-live.js';
 import { registerBroadcastStartPages } from './pages/broadcast-start-pages.js';
 import { registerMessagesPages } from './pages/messages-pages.js';
 import { registerDashboardPage } from './pages/dashboard-page.js';
+import { registerInboxPages } from './pages/inbox-pages.js';
 import {
   DEFAULT_TIME_ZONE,
   LANGUAGE_COOKIE,
@@ -211,5 +212,6 @@ async function registerWebApp(
     registerBroadcastStartPages(web, deps);
     registerDashboardPage(web, deps);
     registerMessagesPages(web, deps);
+    registerInboxPages(web, deps);
   });
 }

@@ -8,6 +8,7 @@ import * as dashboard from './dashboard.js';
 import * as developers from './developers.js';
 import * as history from './history.js';
 import * as imports from './imports.js';
+import * as inbox from './inbox.js';
 import * as settings from './settings.js';
 
 /** Every UI string, by key, in French (the source). Areas add their catalogue here. */
@@ -22,6 +23,7 @@ const FR = {
   ...broadcasts.fr,
   ...history.fr,
   ...dashboard.fr,
+  ...inbox.fr,
 } as const;
 export type MessageKey = keyof typeof FR;
 const EN: Catalog<typeof FR> = {
@@ -35,6 +37,7 @@ const EN: Catalog<typeof FR> = {
   ...broadcasts.en,
   ...history.en,
   ...dashboard.en,
+  ...inbox.en,
 };
 
 export const MESSAGES: Readonly<Record<Language, Catalog<typeof FR>>> = { fr: FR, en: EN };
