@@ -64,10 +64,10 @@ describe('web: the inbox and a conversation update live (Chromium)', { skip: bro
       await page.goto('/inbox');
       await page.locator('#threads[data-live-state=open]').waitFor();
       // A page that reloaded would lose this.
-      await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+      await page.evaluate(() => ((globalThis as unknown as { stayed: boolean }).stayed = true));
       await sandboxReceive(from, words);
       await page.locator('.thread', { hasText: words }).waitFor({ timeout: 10_000 });
-      assert.equal(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), true);
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed), true);
 
       await page.locator('.thread a', { hasText: words }).click();
       await page.waitForURL(`**/inbox/${from}`);
@@ -78,7 +78,7 @@ describe('web: the inbox and a conversation update live (Chromium)', { skip: bro
       ]);
       assert.equal(await page.getByRole('status').first().innerText(), TEXT[lang].sent);
       await page.locator('#conversation[data-live-state=open]').waitFor();
-      await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+      await page.evaluate(() => ((globalThis as unknown as { stayed: boolean }).stayed = true));
       const reply = page.locator('.bubble.mt', { hasText: 'Merci! / Thanks!' });
       await reply.locator('.status', { hasText: TEXT[lang].delivered }).waitFor({ timeout: 10_000 });
       // A new message from the same number appears in the open conversation too.
@@ -90,7 +90,7 @@ describe('web: the inbox and a conversation update live (Chromium)', { skip: bro
         receivedAt: Date.now(),
       });
       await page.locator('.bubble.mo', { hasText: 'Super, merci' }).waitFor({ timeout: 10_000 });
-      assert.equal(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), true);
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed), true);
       await context.close();
     });
   }

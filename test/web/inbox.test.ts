@@ -1,56 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { get } from 'node:http';
 import pino from 'pino';
 import { SandboxSmsTransport } from '../../src/transport/sandbox/sandbox-sms.js';
 import { createUser } from '../helpers/browser.js';
 import { startTestServer, type TestAccount, type TestServer } from '../helpers/server.js';
 import { WebClient } from '../helpers/web-client.js';
+import { readEvents } from '../helpers/sse.js';
 
 const MINE = '15149541234';
 const THEIRS = '15149549999';
 /** Replies to this number come back UNDELIV:300 from the sandbox carrier. */
 const UNREACHABLE = '15145550300';
-
-/** Reads server-sent events of a stream until `done` says enough (or the time runs out), then hangs up. */
-function readEvents(
-  url: string,
-  cookie: string,
-  done: (events: { number: string; kind: string }[]) => boolean,
-  options: { ms?: number; lastEventId?: string } = {},
-): Promise<{ number: string; kind: string; status: string }[]> {
-  const events: { number: string; kind: string; status: string }[] = [];
-  return new Promise((resolve, reject) => {
-    const request = get(
-      url,
-      { headers: { cookie, ...(options.lastEventId ? { 'last-event-id': options.lastEventId } : {}) } },
-      (response) => {
-        assert.equal(response.headers['content-type'], 'text/event-stream; charset=utf-8');
-        let buffer = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          buffer += chunk;
-          let end;
-          while ((end = buffer.indexOf('\n\n')) !== -1) {
-            const data = /^data: (.*)$/m.exec(buffer.slice(0, end))?.[1];
-            buffer = buffer.slice(end + 2);
-            if (data) events.push(JSON.parse(data));
-          }
-          if (done(events)) finish();
-        });
-      },
-    );
-    const timer = setTimeout(() => finish(), options.ms ?? 5000);
-    const finish = (): void => {
-      clearTimeout(timer);
-      request.destroy();
-      resolve(events);
-    };
-    request.on('error', (error) => {
-      if (!request.destroyed) reject(error);
-    });
-  });
-}
 
 describe('web: inbox and conversations (HTTP)', () => {
   let server: TestServer;
