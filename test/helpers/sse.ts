@@ -16,7 +16,7 @@ export function readEvents(
   url: string,
   cookie: string,
   done: (events: StreamedEvent[]) => boolean,
-  options: { ms?: number; lastEventId?: string } = {},
+  options: { ms?: number; lastEventId?: string; onOpen?: () => void } = {},
 ): Promise<StreamedEvent[]> {
   const events: StreamedEvent[] = [];
   return new Promise((resolve, reject) => {
@@ -25,6 +25,7 @@ export function readEvents(
       { headers: { cookie, ...(options.lastEventId ? { 'last-event-id': options.lastEventId } : {}) } },
       (response) => {
         assert.equal(response.headers['content-type'], 'text/event-stream; charset=utf-8');
+        options.onOpen?.();
         let buffer = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
