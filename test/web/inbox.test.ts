@@ -89,7 +89,7 @@ describe('web: inbox and conversations (HTTP)', () => {
     assert.match(page, /Merci de votre message!/);
     assert.match(page, /Échec/);
     assert.match(page, /Code UNDELIV_300\u00a0: Non livrable/);
-    assert.match(page, /Action suggérée\u00a0: À la discrétion du client/);
+    assert.match(page, /Action suggérée\u00a0: À votre discrétion/);
 
     // The same thread in English for an English user of the account.
     const english = new WebClient(server.url);

@@ -53,7 +53,7 @@ export interface ThreadQuery {
 export interface InboxStore {
   /** Threads, latest message first. */
   listThreads(query: ThreadQuery): Promise<Thread[]>;
-  /** A number's messages in the account, newest first, below `before` when given. */
+  /** A number's messages in the account, newest first (time, then id), older than message `before` when given. */
   threadMessages(
     accountId: number,
     number: string,

@@ -13,7 +13,8 @@ import type { Database } from '../schema.js';
 
 /**
  * The message's correspondent, written exactly as the `messages_correspondent` index's expression
- * (migration 012), so both engines read a conversation through that index.
+ * (migration 014: account_id, correspondent, created_at, id), so both engines read a conversation
+ * through that index, newest first.
  */
 const CORRESPONDENT = sql<string>`(case when direction = 'mo' then from_number else to_number end)`;
 
@@ -76,8 +77,12 @@ export class InboxRepo implements InboxStore {
       .select(['id', 'direction', 'body', 'status', 'detailed_status', 'error', 'created_at'])
       .where('account_id', '=', accountId)
       .where(sql<boolean>`${CORRESPONDENT} = ${number}`);
-    if (before !== undefined) select = select.where('id', '<', before);
-    const rows = await select.orderBy('id', 'desc').limit(limit).execute();
+    if (before !== undefined) {
+      select = select.where(
+        sql<boolean>`(created_at, id) < (select created_at, id from messages where id = ${before})`,
+      );
+    }
+    const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({
       id: Number(r.id),
       direction: r.direction,

@@ -14,8 +14,7 @@ import { notNull, withId, type Migration } from './helpers.js';
  *   it right without knowing: SQLite row triggers (one writer), PostgreSQL statement triggers over
  *   the batch's transition table (one statement per send batch, rows locked in key order so that two
  *   concurrent batches cannot deadlock).
- * - `messages_correspondent`: a conversation's messages (both directions) newest first, through one
- *   expression index on the correspondent's number.
+ * A conversation's messages are read through `messages_correspondent` (migration 014).
  */
 export const accountEvents: Migration = {
   name: '012-account-events',
@@ -52,21 +51,16 @@ export const accountEvents: Migration = {
       .columns(['account_id', 'last_message_id'])
       .execute();
 
-    await sql`create index messages_correspondent on messages
-      (account_id, (case when direction = 'mo' then from_number else to_number end), id)`.execute(db);
-
     // Existing messages: a thread per number that ever wrote, read (nobody is owed an answer from
-    // before the inbox existed), its last message whichever direction.
+    // before the inbox existed), its last message whichever direction. Two grouped scans.
     await sql`insert into conversations (account_id, number, last_message_id, last_at, unread)
       select account_id, from_number, max(id), max(created_at), 0
         from messages where direction = 'mo' group by account_id, from_number`.execute(db);
-    await sql`update conversations set
-        last_message_id = (select max(m.id) from messages m where m.account_id = conversations.account_id
-          and (case when m.direction = 'mo' then m.from_number else m.to_number end) = conversations.number),
-        last_at = (select max(m.created_at) from messages m where m.account_id = conversations.account_id
-          and (case when m.direction = 'mo' then m.from_number else m.to_number end) = conversations.number)`.execute(
-      db,
-    );
+    await sql`update conversations set last_message_id = mt.id, last_at = mt.at
+      from (select account_id, to_number, max(id) as id, max(created_at) as at
+              from messages where direction = 'mt' group by account_id, to_number) mt
+      where conversations.account_id = mt.account_id and conversations.number = mt.to_number
+        and mt.id > conversations.last_message_id`.execute(db);
 
     if (dialect === 'postgres') await postgresTriggers(db);
     else await sqliteTriggers(db);

@@ -7,7 +7,7 @@ import type {
 import { optOutKeyword } from '../../domain/messages/opt-out.js';
 import { html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/messages.js';
-import { receiptCodeText } from '../i18n/receipt-codes.js';
+import { receiptStatusText } from '../i18n/receipt-status.js';
 import type { WebState } from '../web-state.js';
 
 /** A thread's or a message's time, in the reader's zone, with its machine-readable instant. */
@@ -68,7 +68,7 @@ export function threadList(web: WebState, page: ThreadPage, searched: boolean): 
 /** Why an outbound message failed, in the reader's language: the §6 code, its name and action. */
 function failure(web: WebState, message: ConversationMessage): SafeHtml {
   const { t, lang } = web.i18n;
-  const code = message.detailedStatus ? receiptCodeText(lang, message.detailedStatus) : undefined;
+  const code = message.detailedStatus ? receiptStatusText(lang, message.detailedStatus) : undefined;
   if (code) {
     return html`<p class="failure">
       <strong>${t('conv.failure', { code: code.code, name: code.name })}</strong><br />
