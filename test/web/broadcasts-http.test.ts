@@ -159,6 +159,24 @@ describe('web: broadcast pages over HTTP', () => {
     assert.match(test.body, /Contact introuvable/);
   });
 
+  test('the list: 50 a page, newest first, with the next page linked', async () => {
+    const existing = (await server.call('get_broadcasts')).body.broadcasts.length;
+    for (let i = 1; i <= 50; i++) {
+      await server.call('post_broadcast', { name: `Lot ${i}`, from_groups: 'Auditeurs', fr_message: 'x' });
+    }
+    const first = await web.get('/broadcasts');
+    const rows = (body: string) =>
+      [...body.matchAll(/<th scope="row"><a href="\/broadcasts\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    assert.equal(rows(first.body).length, 50);
+    assert.equal(rows(first.body)[0], 'Lot 50');
+    assert.match(first.body, /href="\/broadcasts\?page=2" rel="next"/);
+    const second = await web.get('/broadcasts?page=2');
+    assert.equal(rows(second.body).length, existing);
+    assert.match(second.body, /href="\/broadcasts\?page=1" rel="prev"/);
+    assert.doesNotMatch(second.body, /rel="next"/);
+    assert.equal((await web.get('/broadcasts?page=abc')).response.status, 200);
+  });
+
   test('the CSV export: one line per SMS, the §6 name of a failure, formula-proof cells', async () => {
     await web.get('/broadcasts/new');
     const saved = await web.post('/broadcasts', {

@@ -316,15 +316,20 @@ export class BroadcastService {
     return { broadcast, counters: counters.get(broadcast.id) ?? ZERO_COUNTERS, messages: null };
   }
 
-  /** get_broadcasts without the message lists: newest first. */
-  async summaries(accountId: number): Promise<BroadcastView[]> {
-    const broadcasts = await this.deps.store.list(accountId);
+  /** One page of get_broadcasts without the message lists, newest first; counters only for that page. */
+  async summaries(
+    accountId: number,
+    page: { readonly offset: number; readonly limit: number },
+  ): Promise<{ views: BroadcastView[]; more: boolean }> {
+    const all = await this.deps.store.list(accountId);
+    const broadcasts = all.slice(page.offset, page.offset + page.limit);
     const counters = await this.deps.store.counters(broadcasts.map((b) => b.id));
-    return broadcasts.map((broadcast) => ({
+    const views = broadcasts.map((broadcast) => ({
       broadcast,
       counters: counters.get(broadcast.id) ?? ZERO_COUNTERS,
       messages: null,
     }));
+    return { views, more: all.length > page.offset + page.limit };
   }
 
   /** Who these groups of the account reach now (SMS by language, emails); group not found else. */

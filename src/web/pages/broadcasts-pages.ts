@@ -16,6 +16,8 @@ import { composerArea } from './send-page.js';
 /** /broadcasts: the list, the draft editor (new and edit) and the editor's live recipient count. */
 
 const LIST_NOTICES = { cancelled: 'broadcasts.cancelled' } as const;
+/** Broadcasts per page of the list (newest first). */
+const LIST_PAGE = 50;
 
 /** What the editor shows: the form's values as typed (or as stored), and an error if any. */
 interface Draft {
@@ -103,7 +105,11 @@ export function registerBroadcastPages(app: FastifyInstance, deps: WebDeps): voi
   app.get('/broadcasts', async (request, reply) => {
     const web = webState(request);
     const { t } = web.i18n;
-    const views = await service.summaries(signedIn(request).user.accountId);
+    const page = Math.max(wholeNumber((request.query as Record<string, string | undefined>).page) ?? 1, 1);
+    const { views, more } = await service.summaries(signedIn(request).user.accountId, {
+      offset: (page - 1) * LIST_PAGE,
+      limit: LIST_PAGE,
+    });
     return sendHtml(
       reply,
       layout.page(web, {
@@ -136,6 +142,14 @@ export function registerBroadcastPages(app: FastifyInstance, deps: WebDeps): voi
                     </tbody>
                   </table>
                 </div>`
+          }
+          ${
+            page > 1 || more
+              ? html`<nav class="pager" aria-label="${t('contacts.pages')}">
+                  ${page > 1 ? html`<a href="/broadcasts?page=${page - 1}" rel="prev">← ${t('common.previous')}</a>` : ''}
+                  ${more ? html`<a href="/broadcasts?page=${page + 1}" rel="next">${t('common.next')} →</a>` : ''}
+                </nav>`
+              : ''
           }`,
       }),
     );
