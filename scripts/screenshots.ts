@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { createUser, launchBrowser, signIn } from '../test/helpers/browser.js';
 import { startTestServer, type TestServer } from '../test/helpers/server.js';
 import { seedBroadcasts, typeIntoSendPage } from './screenshots-broadcasts.js';
+import { seedInbox, shootInbox } from './screenshots-inbox.js';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 
@@ -96,6 +97,7 @@ try {
   await mkdir(OUT, { recursive: true });
   const ids = await seed(server);
   const broadcastPages = await seedBroadcasts(server, ids.groupId);
+  await seedInbox(server);
   // Let the background importer finish so its page shows a completed report.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const pages: [string, string][] = [
@@ -130,6 +132,7 @@ try {
     const page = await context.newPage();
     await signIn(page, user);
     for (const [name, path] of pages) await shoot(page, path, `${name}-${language}`);
+    await shootInbox(page, language, OUT);
     await shoot(page, '/send', `send-${language}`, typeIntoSendPage);
     await page.setViewportSize({ width: 375, height: 740 });
     await shoot(page, '/contacts', `contacts-phone-${language}`);
