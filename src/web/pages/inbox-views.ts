@@ -44,12 +44,14 @@ function threadItem(web: WebState, thread: Thread): SafeHtml {
   const preview = thread.lastBody.length > 140 ? `${thread.lastBody.slice(0, 140)}…` : thread.lastBody;
   return html`<li class="thread${thread.unread > 0 ? ' unread' : ''}" data-number="${thread.number}">
     <a href="${threadPath(thread.number)}">
-      <span class="who">${thread.contactName ?? thread.number}</span>
-      ${thread.contactName ? html`<span class="number">${thread.number}</span>` : ''} ${unread}
+      <span class="head"
+        ><span class="who">${thread.contactName ?? thread.number}</span>
+        ${thread.contactName ? html`<span class="number">${thread.number}</span>` : ''} ${unread}</span
+      >
+      ${time(web, thread.lastAt)}
       <span class="preview"
         >${thread.lastDirection === 'mt' ? html`<span class="muted">${t('inbox.you')}</span> ` : ''}${preview}</span
       >
-      ${time(web, thread.lastAt)}
     </a>
   </li>`;
 }
