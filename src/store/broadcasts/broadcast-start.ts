@@ -223,16 +223,21 @@ export function recipientRows(
   const groupFilter = selection.everyone
     ? sql``
     : sql`and exists (select 1 from group_members gm where gm.contact_id = c.id and gm.group_id in (${sql.join(selection.memberOf)}))`;
+  // A suppressed number is found by an anti-join (suppressions' key is (account_id, number), so the
+  // join never repeats a contact): a subquery in the select list would be one probe per contact.
   const smsNumber = selection.withSms
-    ? sql`case when c.number is not null and not exists (select 1 from suppressions s where s.account_id = c.account_id and s.number = c.number) then c.number else null end`
+    ? sql`case when s.number is null then c.number else null end`
     : sql`null`;
+  const suppressed = selection.withSms
+    ? sql`left join suppressions s on s.account_id = c.account_id and s.number = c.number`
+    : sql``;
   const email = selection.withEmail ? sql`c.email` : sql`null`;
   const range = upTo === null ? sql`` : sql`and c.id <= ${upTo}`;
   return sql`
     select * from (
       select c.id as contact_id, ${smsNumber} as number, ${email} as email,
              c.name as name, c.description as description, c.language as language
-      from contacts c
+      from contacts c ${suppressed}
       where c.account_id = ${accountId} and c.is_blocked = 0 and c.id > ${after} ${range} ${groupFilter}
     ) rr
     where rr.number is not null or rr.email is not null`;
