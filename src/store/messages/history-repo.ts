@@ -7,6 +7,7 @@ import {
   type SlotCount,
 } from '../../domain/messages/message-history.js';
 import type { MessageHistoryStore } from '../../domain/ports/message-history-store.js';
+import { MESSAGE_COUNT_SLOT_MS } from '../migrations/014-message-views.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -14,6 +15,10 @@ import type { Database } from '../schema.js';
  * (migration 014): both planners use an expression index only for the very same expression.
  */
 const CORRESPONDENT = sql<string>`(case when direction = 'mo' then from_number else to_number end)`;
+
+const SLOT_MS = MESSAGE_COUNT_SLOT_MS;
+/** Slots a status floor reads at most (3 weeks of 15 minutes); past that, the walk reads everything. */
+const FLOOR_SLOTS = 2000;
 
 /** Stored statuses per feed status (renderStatusMt: sending is still queued, cancelled is failed). */
 const STORED: Readonly<Record<Exclude<HistoryStatus, 'received'>, readonly string[]>> = {
@@ -61,7 +66,13 @@ export class KyselyMessageHistory implements MessageHistoryStore {
       const stored = STORED[filter.status].map((s) => sql.lit(s));
       query = query.where(sql<SqlBool>`status in (${sql.join(stored)})`);
     }
-    if (filter.fromAt !== undefined) query = query.where('created_at', '>=', filter.fromAt);
+    let fromAt = filter.fromAt;
+    if (filter.status !== undefined && filter.number === undefined) {
+      const floor = await this.statusFloor(filter);
+      if (floor === null) return [];
+      if (floor !== undefined && (fromAt === undefined || floor > fromAt)) fromAt = floor;
+    }
+    if (fromAt !== undefined) query = query.where('created_at', '>=', fromAt);
     if (filter.untilAt !== undefined) query = query.where('created_at', '<', filter.untilAt);
     const before = filter.before;
     if (before) {
@@ -78,6 +89,44 @@ export class KyselyMessageHistory implements MessageHistoryStore {
       .limit(filter.limit)
       .execute();
     return rows.map((r) => ({ ...r, id: Number(r.id), created_at: Number(r.created_at) }));
+  }
+
+  /**
+   * Where a page of one status can start looking: the newest slots holding that status (from
+   * message_counts) until they hold a page's worth, so the walk skips the long stretches without
+   * one (a status absent for months would otherwise read every row of the account). Null when no
+   * message has that status in the range; undefined when the slots do not say (read everything).
+   */
+  private async statusFloor(filter: HistoryFilter): Promise<number | null | undefined> {
+    if (filter.status === undefined) return undefined;
+    const uppers = [filter.before?.createdAt, filter.untilAt === undefined ? undefined : filter.untilAt - 1];
+    const upper = Math.min(...uppers.filter((u): u is number => u !== undefined));
+    let query = this.db
+      .selectFrom('message_counts')
+      .select(['slot', (eb) => eb.fn.sum<number | string>('total').as('total')])
+      .where('account_id', '=', filter.accountId)
+      .where('status', '=', filter.status);
+    if (Number.isFinite(upper)) query = query.where('slot', '<=', upper - (upper % SLOT_MS));
+    if (filter.fromAt !== undefined)
+      query = query.where('slot', '>=', filter.fromAt - (filter.fromAt % SLOT_MS));
+    const slots = await query
+      .groupBy('slot')
+      .having((eb) => eb.fn.sum('total'), '>', 0)
+      .orderBy('slot', 'desc')
+      .limit(FLOOR_SLOTS)
+      .execute();
+    if (slots.length === 0) return null;
+    // A few spare rows: a message may change status between this read and the page's.
+    // The cursor's own slot may hold rows newer than the cursor: it counts for nothing.
+    const cursorSlot = filter.before
+      ? filter.before.createdAt - (filter.before.createdAt % SLOT_MS)
+      : undefined;
+    let found = 0;
+    for (const { slot, total } of slots) {
+      if (Number(slot) !== cursorSlot) found += Number(total);
+      if (found >= filter.limit + 16) return Number(slot);
+    }
+    return slots.length < FLOOR_SLOTS ? Number(slots[slots.length - 1]?.slot) : undefined;
   }
 
   async countBySlot(accountId: number, fromAt: number): Promise<SlotCount[]> {

@@ -51,6 +51,8 @@ export const messageViews: Migration = {
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('total', 'bigint', (c) => c.notNull())
       .execute();
+    // The messages view's status filter asks which slots hold a status, newest first (history-repo.ts).
+    await sql`create index message_counts_status on message_counts (account_id, status, slot)`.execute(db);
     if (dialect === 'sqlite') await sqliteUp(db);
     else await postgresUp(db);
     await sql
