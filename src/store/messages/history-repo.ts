@@ -40,54 +40,15 @@ export class KyselyMessageHistory implements MessageHistoryStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async listMessages(filter: HistoryFilter): Promise<HistoryRow[]> {
-    let query = this.db
-      .selectFrom('messages')
-      .select([
-        'id',
-        'direction',
-        'from_number',
-        'to_number',
-        'body',
-        'created_at',
-        'part_count',
-        'status',
-        'detailed_status',
-        'error',
-      ])
-      .where('account_id', '=', filter.accountId);
-    if (filter.number !== undefined) query = query.where(CORRESPONDENT, '=', filter.number);
     // A status implies its direction: `received` is inbound, every other one outbound.
-    const direction =
-      filter.status === undefined ? filter.direction : filter.status === 'received' ? 'mo' : 'mt';
-    if (filter.direction !== 'all' && filter.direction !== direction) return [];
-    if (direction !== 'all') query = query.where('direction', '=', direction);
-    if (filter.status !== undefined && filter.status !== 'received') {
-      // Literals, not parameters: the planners then know the list (and SQLite reads it as a set).
-      const stored = STORED[filter.status].map((s) => sql.lit(s));
-      query = query.where(sql<SqlBool>`status in (${sql.join(stored)})`);
-    }
+    if (filter.direction !== 'all' && filter.direction !== impliedDirection(filter)) return [];
     let fromAt = filter.fromAt;
     if (filter.status !== undefined && filter.number === undefined) {
       const floor = await this.statusFloor(filter);
       if (floor === null) return [];
       if (floor !== undefined && (fromAt === undefined || floor > fromAt)) fromAt = floor;
     }
-    if (fromAt !== undefined) query = query.where('created_at', '>=', fromAt);
-    if (filter.untilAt !== undefined) query = query.where('created_at', '<', filter.untilAt);
-    const before = filter.before;
-    if (before) {
-      query = query.where((eb): Expression<SqlBool> =>
-        eb.or([
-          eb('created_at', '<', before.createdAt),
-          eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(filter.limit)
-      .execute();
+    const rows = await messagesPageQuery(this.db, { ...filter, fromAt }).execute();
     return rows.map((r) => ({ ...r, id: Number(r.id), created_at: Number(r.created_at) }));
   }
 
@@ -172,4 +133,48 @@ export class KyselyMessageHistory implements MessageHistoryStore {
     }
     return totals;
   }
+}
+
+function impliedDirection(filter: HistoryFilter): HistoryFilter['direction'] {
+  return filter.status === undefined ? filter.direction : filter.status === 'received' ? 'mo' : 'mt';
+}
+
+/** One page's statement, newest first (exported for the query-plan test). */
+export function messagesPageQuery(db: Kysely<Database>, filter: HistoryFilter) {
+  let query = db
+    .selectFrom('messages')
+    .select([
+      'id',
+      'direction',
+      'from_number',
+      'to_number',
+      'body',
+      'created_at',
+      'part_count',
+      'status',
+      'detailed_status',
+      'error',
+    ])
+    .where('account_id', '=', filter.accountId);
+  if (filter.number !== undefined) query = query.where(CORRESPONDENT, '=', filter.number);
+  const direction = impliedDirection(filter);
+  if (direction !== 'all') query = query.where('direction', '=', direction);
+  if (filter.status !== undefined && filter.status !== 'received') {
+    // Literals, not parameters: the planners then know the list (and SQLite reads it as a set).
+    const stored = STORED[filter.status].map((s) => sql.lit(s));
+    query = query.where(sql<SqlBool>`status in (${sql.join(stored)})`);
+  }
+  if (filter.fromAt !== undefined) query = query.where('created_at', '>=', filter.fromAt);
+  if (filter.untilAt !== undefined) query = query.where('created_at', '<', filter.untilAt);
+  const before = filter.before;
+  if (before) {
+    // `created_at <= c` first: an OR alone gives SQLite's planner no range, and it walked from the
+    // newest message down to the cursor (0.7 s at 10,000,000 messages).
+    query = query
+      .where('created_at', '<=', before.createdAt)
+      .where((eb): Expression<SqlBool> =>
+        eb.or([eb('created_at', '<', before.createdAt), eb('id', '<', before.id)]),
+      );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
 }
