@@ -9,6 +9,7 @@ import { createUser, launchBrowser, signIn } from '../test/helpers/browser.js';
 import { startTestServer, type TestServer } from '../test/helpers/server.js';
 import { seedBroadcasts, typeIntoSendPage } from './screenshots-broadcasts.js';
 import { seedInbox, shootInbox } from './screenshots-inbox.js';
+import { seedTraffic, TRAFFIC_PAGES } from './screenshots-traffic.js';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 
@@ -98,9 +99,11 @@ try {
   const ids = await seed(server);
   const broadcastPages = await seedBroadcasts(server, ids.groupId);
   await seedInbox(server);
+  await seedTraffic(server);
   // Let the background importer finish so its page shows a completed report.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const pages: [string, string][] = [
+    ...TRAFFIC_PAGES,
     ['contacts', '/contacts'],
     ['contact', `/contacts/${ids.contactId}`],
     ['groups', '/groups'],

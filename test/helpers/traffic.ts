@@ -59,20 +59,23 @@ export async function sendTraffic(
     if (!result.routed) throw new Error('inbound message not routed');
     received.push(result.messageId);
   }
-  // Settled: every send but the silent ones has its final status.
+  // Settled: each of these sends but the silent ones has its final status.
+  const ids = new Set(sent.values());
   await waitFor('the traffic to settle', async () => {
     const feed = await server.call(
       'get_feed',
-      { date_start: '2000-01-01', direction: 'mt', limit: '10000' },
+      { date_start: '2000-01-01', direction: 'mt', since_id: String(Math.min(...ids) - 1) },
       { key },
     );
-    const open = (feed.body as { status_mt: string; to: string }[]).filter(
-      (m) => (m.status_mt === 'queued' || m.status_mt === 'sent') && !m.to.endsWith('3'),
+    const mine = (feed.body as { msg_id: number; status_mt: string; to: string }[]).filter((m) =>
+      ids.has(m.msg_id),
     );
-    const silentSent = (feed.body as { status_mt: string; to: string }[]).every(
-      (m) => !m.to.endsWith('3') || m.status_mt === 'sent',
+    return (
+      mine.length === ids.size &&
+      mine.every((m) =>
+        m.to.endsWith('3') ? m.status_mt === 'sent' : m.status_mt !== 'queued' && m.status_mt !== 'sent',
+      )
     );
-    return open.length === 0 && silentSent;
   });
   return { sent, received };
 }
