@@ -144,7 +144,11 @@ try {
   await inbox.text();
   if (inbox.status === 200) {
     cases.push(['inbox', () => '/inbox', /<main/]);
-    cases.push(['inbox, a conversation', (k) => `/inbox/${correspondent(big, k * 104_729)}`, /<main/]);
+    // Conversations the inbox lists (a number has a thread once it has written in).
+    const page = await (await fetch(`${url}/inbox`, { headers: { cookie } })).text();
+    const threads = [...new Set([...page.matchAll(/href="\/inbox\/(\d+)"/g)].map((m) => m[1] ?? ''))];
+    if (threads.length === 0) throw new Error('the inbox lists no conversation');
+    cases.push(['inbox, a conversation', (k) => `/inbox/${threads[k % threads.length]}`, /<main/]);
   } else {
     console.log(`(no inbox cases: /inbox answered ${inbox.status})`);
   }
