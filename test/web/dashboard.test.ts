@@ -6,6 +6,7 @@ import { receiptOutcome } from '../../src/domain/messages/receipt-status.js';
 import { formatUtc } from '../../src/domain/common/dates.js';
 import { zoneOffsetMs } from '../../src/domain/common/timezone.js';
 import { browserSkip, createUser, launchBrowser, signedInContext } from '../helpers/browser.js';
+import { insertOutbound } from '../helpers/messages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { sendTraffic, trafficSandbox } from '../helpers/traffic.js';
 import { WebClient } from '../helpers/web-client.js';
@@ -52,6 +53,12 @@ describe('dashboard', () => {
         { from: '15145550199', text: 'Je participe au concours' },
       ],
     );
+    // Another account's traffic today: never in the first account's figures (the assertions below).
+    const other = await server.createAccount({ name: 'Autre', senders: ['15149549999'] });
+    await insertOutbound(server.platform.store.db, other.id, ['15145550100', '15145550101'], {
+      from_number: '15149549999',
+      status: 'delivered',
+    });
   });
   after(() => server.close());
 
