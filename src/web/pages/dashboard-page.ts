@@ -205,7 +205,10 @@ function connectorTable(web: WebState, health: HealthReport): SafeHtml {
                 return html`<tr data-connector="${c.name}" data-state="${c.state}">
                   <th scope="row">${c.name}</th>
                   <td>
-                    ${key ? t(key) : c.state}${c.detail ? html` <span class="muted">(${c.detail})</span>` : ''}
+                    ${key ? t(key) : c.state}${
+                      // The sandbox's state says it all, in the reader's language; others' details are technical.
+                      c.detail && c.state !== 'sandbox' ? html` <span class="muted">(${c.detail})</span>` : ''
+                    }
                   </td>
                 </tr>`;
               })}
