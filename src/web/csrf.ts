@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
  * Cross-site request forgery. A signed-in page's token is derived from the session token (secret, in an
  * HttpOnly cookie), so it needs no storage and dies with the session. Before sign-in (sign-in, forgotten
  * password, invitation forms) a random token sits in its own HttpOnly cookie and the form repeats it
- * (double submit). Every POST must carry the token in `_csrf` or the `x-csrf-token` header (htmx), and
+ * (double submit). Every POST must carry the token in `_csrf` or the `x-csrf-token` header (a script's fetch), and
  * an `Origin` header, when the browser sends one, must be this site.
  */
 export const ANONYMOUS_CSRF_COOKIE = 'vm_csrf';
@@ -25,7 +25,7 @@ function sameToken(given: string, expected: string): boolean {
 }
 
 /**
- * The token a request carries: header first (htmx, fetch), then the form field. A multipart upload
+ * The token a request carries: header first (a script's fetch), then the form field. A multipart upload
  * is checked before its body is read (the file comes before any field the check could wait for), so
  * a plain upload form carries its token in its action URL (`?_csrf=`): accepted for multipart bodies
  * only, so no link or url-encoded form can pass a token that way.

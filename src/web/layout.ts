@@ -1,5 +1,5 @@
 import { csrfField, notice } from './components.js';
-import { html, raw, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import type { MessageKey } from './i18n/messages.js';
 import type { StaticAsset } from './static-assets.js';
 import type { WebState } from './web-state.js';
@@ -38,11 +38,6 @@ const NAV: readonly { area: NavArea; href: string; key: MessageKey; admin?: bool
   { area: 'settings', href: '/settings', key: 'nav.settings', admin: true },
   { area: 'profile', href: '/profile', key: 'nav.profile' },
 ];
-
-// htmx must not inject inline styles or evaluate attributes: the Content-Security-Policy forbids both.
-const HTMX_CONFIG = raw(
-  `<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>`,
-);
 
 /** Renders whole pages: the shell (header, navigation, language switch) around a page's body. */
 export class Layout {
@@ -90,8 +85,6 @@ export class Layout {
           <title>${options.title} · ${t('app.name')}</title>
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href="${this.url('app.css')}" />
-          ${HTMX_CONFIG}
-          <script src="${this.url('htmx.min.js')}" defer></script>
           <script src="${this.url('app.js')}" defer></script>
           <script src="${this.url('composer.js')}" defer></script>
           ${(options.assets ?? []).map((name) =>
@@ -100,7 +93,7 @@ export class Layout {
               : html`<script src="${this.url(name)}" defer></script>`,
           )}
         </head>
-        <body hx-headers="${JSON.stringify({ 'x-csrf-token': web.csrf })}">
+        <body>
           <a class="skip" href="#main">${t('app.skip')}</a>
           ${header}
           <main id="main" tabindex="-1">${options.notice} ${options.body}</main>

@@ -48,11 +48,6 @@ export function loadStaticAssets(): ReadonlyMap<string, StaticAsset> {
     asset('app.css', 'text/css; charset=utf-8', own('app.css')),
     asset('app.js', 'text/javascript; charset=utf-8', own('app.js')),
     asset('inbox.js', 'text/javascript; charset=utf-8', own('inbox.js')),
-    asset(
-      'htmx.min.js',
-      'text/javascript; charset=utf-8',
-      readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
-    ),
     // uPlot (the dashboard's chart), and the dashboard's script that draws it; only that page loads them.
     asset(
       'uPlot.iife.min.js',

@@ -10,7 +10,7 @@ export interface WebState {
   readonly session: WebSession | undefined;
   /** The session cookie's token (only to sign out); never rendered. */
   readonly sessionToken: string | undefined;
-  /** The token every form and htmx request of this page sends back (CSRF). */
+  /** The token every form and script request of this page sends back (CSRF). */
   readonly csrf: string;
   readonly i18n: Translator;
   /** Served over HTTPS (directly or behind a trusted proxy): cookies get `Secure`. */

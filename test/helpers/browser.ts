@@ -78,3 +78,8 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
     page.locator('form[action="/sign-in"] button[type=submit]').click(),
   ]);
 }
+
+/** The CSRF token of the page open in `page` (every signed-in page has the sign-out form, which carries it). */
+export async function csrfOf(page: Page): Promise<string> {
+  return page.locator('input[name=_csrf]').first().inputValue();
+}

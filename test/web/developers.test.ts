@@ -7,6 +7,7 @@ import {
   launchBrowser,
   signedInContext,
   type TestUser,
+  csrfOf,
 } from '../helpers/browser.js';
 import { startTestServer, type TestAccount, type TestServer } from '../helpers/server.js';
 
@@ -18,12 +19,6 @@ async function getContacts(server: TestServer, key: string): Promise<{ status: n
     body: 'group=Tous',
   });
   return { status: response.status, body: await response.json() };
-}
-
-/** The page's CSRF token, as its forms carry it. */
-async function csrfOf(page: Page): Promise<string> {
-  const headers = await page.locator('body').getAttribute('hx-headers');
-  return (JSON.parse(headers ?? '{}') as Record<string, string>)['x-csrf-token'] ?? '';
 }
 
 describe('web: the Developers page, API keys and webhooks (Chromium)', { skip: browserSkip }, () => {

@@ -8,6 +8,7 @@ import {
   launchBrowser,
   signedInContext,
   type TestUser,
+  csrfOf,
 } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -42,10 +43,6 @@ async function barState(page: Page): Promise<unknown> {
   return page.evaluate(
     `(() => { const bar = document.getElementById('import-bar'); return [bar.value, bar.max]; })()`,
   );
-}
-
-async function csrfOf(page: Page): Promise<string> {
-  return page.locator('input[name=_csrf]').first().inputValue();
 }
 
 async function startImport(page: Page, name: string, content: string | Buffer): Promise<number> {
