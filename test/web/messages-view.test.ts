@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -13,34 +14,9 @@ import { startTestServer, type TestAccount, type TestServer } from '../helpers/s
 import { sendTraffic, trafficSandbox, type Traffic } from '../helpers/traffic.js';
 import { WebClient } from '../helpers/web-client.js';
 
-/** Splits the export (BOM, CRLF, `;` in French) into records; enough for its own quoting. */
+/** Reads the export (BOM, CRLF, `;` in French) with an independent parser, as a spreadsheet would. */
 function parseCsv(text: string, delimiter: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      record.push(field);
-      field = '';
-    } else if (ch === '\r' && body[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return records;
+  return parse(text, { bom: true, delimiter, relax_column_count: true }) as string[][];
 }
 
 async function shownIds(page: Page): Promise<number[]> {

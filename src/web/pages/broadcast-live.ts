@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { ZonedFormatter } from '../../domain/common/timezone.js';
-import { DomainError } from '../../domain/errors.js';
 import type { RecipientOutcome } from '../../domain/ports/broadcast-report-store.js';
+import { closeOnShutdown, sendCsv, streamPolledProgress } from '../event-stream.js';
 import type { WebDeps } from '../respond.js';
 import { webState, type WebState } from '../web-state.js';
 import { failureName } from './broadcast-failures.js';
@@ -11,61 +10,27 @@ import { liveCounters, withBroadcast } from './broadcast-views.js';
 
 /** How often a broadcast's event stream reads its counters (server side, per open page). */
 export const BROADCAST_POLL_MS = 500;
-const KEEP_ALIVE_MS = 15_000;
 
 /** The live counters as server-sent events, and the per-recipient CSV export. */
 export function registerBroadcastLive(app: FastifyInstance, deps: WebDeps): void {
   const service = deps.ctx.broadcasts;
-  const streams = new Set<AbortController>();
-  app.addHook('preClose', async () => {
-    for (const stream of streams) stream.abort();
-  });
+  const streams = closeOnShutdown(app);
 
   // Like the import progress: the state is the database's (counted from the messages' rows), so the
   // page is right after a reload and in any process; the stream ends when the broadcast does.
   app.get('/broadcasts/:id/events', async (request, reply) =>
     withBroadcast(deps, request, reply, async (accountId, id) => {
       const web = webState(request);
-      let view = await service.summary(accountId, id);
-      const stop = new AbortController();
-      streams.add(stop);
-      request.raw.on('close', () => stop.abort());
-      reply.hijack();
-      const out = reply.raw;
-      out.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
-        'x-content-type-options': 'nosniff',
-      });
-      out.write('retry: 2000\n\n');
-      let sent = '';
-      let quietSince = Date.now();
-      try {
-        for (;;) {
+      return streamPolledProgress(request, reply, streams, {
+        first: await service.summary(accountId, id),
+        read: () => service.summary(accountId, id),
+        render: (view) => {
           const counters = liveCounters(web, view);
-          const data = JSON.stringify(counters);
-          if (data !== sent) {
-            out.write(`event: progress\ndata: ${data}\n\n`);
-            sent = data;
-            quietSince = Date.now();
-          } else if (Date.now() - quietSince >= KEEP_ALIVE_MS) {
-            out.write(': keep-alive\n\n');
-            quietSince = Date.now();
-          }
-          if (counters.finished) break;
-          await sleep(BROADCAST_POLL_MS, undefined, { signal: stop.signal });
-          view = await service.summary(accountId, id);
-        }
-      } catch (error) {
-        // Closed by the reader or the server, or the broadcast was cancelled meanwhile: the stream ends.
-        const expected = stop.signal.aborted || error instanceof DomainError;
-        if (!expected) request.log.error({ err: error, broadcast: id }, 'broadcast event stream failed');
-      } finally {
-        streams.delete(stop);
-        out.end();
-      }
-      return reply;
+          return { data: counters, finished: counters.finished };
+        },
+        pollMs: BROADCAST_POLL_MS,
+        logContext: { broadcast: id },
+      });
     }),
   );
 
@@ -73,13 +38,7 @@ export function registerBroadcastLive(app: FastifyInstance, deps: WebDeps): void
     withBroadcast(deps, request, reply, async (accountId, id) => {
       const web = webState(request);
       const rows = await service.outcomes(accountId, id);
-      return reply
-        .code(200)
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="broadcast-${id}-outcomes.csv"`)
-        .header('cache-control', 'no-store')
-        .header('x-content-type-options', 'nosniff')
-        .send(Readable.from(outcomesCsv(web, rows)));
+      return sendCsv(reply, `broadcast-${id}-outcomes.csv`, Readable.from(outcomesCsv(web, rows)));
     }),
   );
 }

@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
 import { KEPT_ERRORS } from '../../domain/imports/import-report.js';
 import { ROW_REASONS } from '../../domain/imports/import-rows.js';
 import type { ImportJob, RejectedRowRecord } from '../../domain/ports/import-store.js';
 import { notice } from '../components.js';
+import { closeOnShutdown, sendCsv, streamPolledProgress } from '../event-stream.js';
 import { html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { sendHtml, type WebDeps } from '../respond.js';
@@ -14,9 +13,6 @@ import { fileLabel, statusLabel, withImport } from './import-common.js';
 
 /** How often the event stream reads the import's row (server side, per open page). */
 export const PROGRESS_POLL_MS = 500;
-/** A comment line this often keeps proxies from closing a quiet stream. */
-const KEEP_ALIVE_MS = 15_000;
-
 const finished = (job: ImportJob): boolean => job.status === 'completed' || job.status === 'failed';
 
 /** What the page shows of an import's progress, rendered in the reader's language and numbers. */
@@ -58,11 +54,7 @@ export function progressView(web: WebState, job: ImportJob): ProgressView {
 /** The progress page, its event stream, and the error report. */
 export function registerImportProgress(app: FastifyInstance, deps: WebDeps): void {
   const { ctx } = deps;
-  // Open event streams end when the server closes, or `close` would wait for them.
-  const streams = new Set<AbortController>();
-  app.addHook('preClose', async () => {
-    for (const stream of streams) stream.abort();
-  });
+  const streams = closeOnShutdown(app);
 
   app.get('/imports/:id', async (request, reply) =>
     withImport(deps, request, reply, async (accountId, importId) => {
@@ -75,45 +67,13 @@ export function registerImportProgress(app: FastifyInstance, deps: WebDeps): voi
   app.get('/imports/:id/events', async (request, reply) =>
     withImport(deps, request, reply, async (accountId, importId) => {
       const web = webState(request);
-      let job = await ctx.imports.get(accountId, importId);
-      const stop = new AbortController();
-      streams.add(stop);
-      request.raw.on('close', () => stop.abort());
-      reply.hijack();
-      const out = reply.raw;
-      out.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
-        'x-content-type-options': 'nosniff',
+      return streamPolledProgress(request, reply, streams, {
+        first: await ctx.imports.get(accountId, importId),
+        read: () => ctx.imports.get(accountId, importId),
+        render: (job) => ({ data: progressView(web, job), finished: finished(job) }),
+        pollMs: PROGRESS_POLL_MS,
+        logContext: { importId },
       });
-      out.write('retry: 2000\n\n');
-      let sent = '';
-      let quietSince = Date.now();
-      try {
-        for (;;) {
-          const data = JSON.stringify(progressView(web, job));
-          if (data !== sent) {
-            out.write(`event: progress\ndata: ${data}\n\n`);
-            sent = data;
-            quietSince = Date.now();
-          } else if (Date.now() - quietSince >= KEEP_ALIVE_MS) {
-            out.write(': keep-alive\n\n');
-            quietSince = Date.now();
-          }
-          if (finished(job)) break;
-          await sleep(PROGRESS_POLL_MS, undefined, { signal: stop.signal });
-          job = await ctx.imports.get(accountId, importId);
-        }
-      } catch (error) {
-        // Closed by the reader or the server, or the draft was cancelled meanwhile: the stream just ends.
-        const expected = stop.signal.aborted || error instanceof DomainError;
-        if (!expected) request.log.error({ err: error, importId }, 'import progress stream failed');
-      } finally {
-        streams.delete(stop);
-        out.end();
-      }
-      return reply;
     }),
   );
 
@@ -122,13 +82,7 @@ export function registerImportProgress(app: FastifyInstance, deps: WebDeps): voi
       const web = webState(request);
       const job = await ctx.imports.get(accountId, importId);
       const rows = ctx.imports.rejectedRows(accountId, importId);
-      return reply
-        .code(200)
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="import-${job.id}-errors.csv"`)
-        .header('cache-control', 'no-store')
-        .header('x-content-type-options', 'nosniff')
-        .send(Readable.from(errorReportCsv(web, job, rows)));
+      return sendCsv(reply, `import-${job.id}-errors.csv`, Readable.from(errorReportCsv(web, job, rows)));
     }),
   );
 }

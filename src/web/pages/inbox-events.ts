@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountEvent } from '../../domain/messages/account-events.js';
+import { KEEP_ALIVE_MS, openEventStream } from '../event-stream.js';
 import { wholeNumber } from '../forms.js';
 import { EventFeed } from '../live/event-feed.js';
 import type { WebDeps } from '../respond.js';
 import { signedIn } from '../web-state.js';
 
-/** A comment line this often keeps proxies from closing a quiet stream. */
-const KEEP_ALIVE_MS = 15_000;
 /** At most this many missed events are replayed; a page that missed more reloads its list anyway. */
 const REPLAY_LIMIT = 1000;
 
@@ -44,15 +43,7 @@ export function registerInboxEvents(app: FastifyInstance, deps: WebDeps): void {
       wholeNumber(typeof lastEventId === 'string' ? lastEventId : undefined) ??
       wholeNumber((request.query as Record<string, string | undefined>).since) ??
       (await deps.ctx.accountEvents.latestId());
-    reply.hijack();
-    const out = reply.raw;
-    out.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
-    out.write('retry: 2000\n\n');
+    const out = openEventStream(reply);
     let lastWrite = Date.now();
     const write = (events: readonly AccountEvent[], id: number): void => {
       let chunk = '';

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HistoryRow } from '../../domain/messages/message-history.js';
 import { field, notice, selectField } from '../components.js';
+import { sendCsv } from '../event-stream.js';
 import { html, type SafeHtml } from '../html.js';
 import { sendHtml, type WebDeps } from '../respond.js';
 import { signedIn, webState, type WebState } from '../web-state.js';
@@ -90,13 +91,11 @@ export function registerMessagesPages(app: FastifyInstance, deps: WebDeps): void
     // The whole filtered range, not the page the reader was on.
     const { before: _page, ...filter } = parsed.filter;
     const day = new Date(ctx.now()).toISOString().slice(0, 10);
-    return reply
-      .code(200)
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="messages-${day}.csv"`)
-      .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
-      .send(Readable.from(historyCsv(web, ctx.messageHistory.exportRows(filter))));
+    return sendCsv(
+      reply,
+      `messages-${day}.csv`,
+      Readable.from(historyCsv(web, ctx.messageHistory.exportRows(filter))),
+    );
   });
 }
 
