@@ -13,36 +13,22 @@
  *   npm run bench:web-broadcasts -- --pg             (a new database on TEST_DATABASE_URL's server)
  *   BENCH_ROWS=1000000 npm run bench:web-broadcasts
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { readConfig } from '../src/config.js';
-import { createPlatform } from '../src/main.js';
 import { createAccount } from '../src/store/accounts/accounts-repo.js';
-import { createPostgresDatabase } from '../test/helpers/database.js';
-import { WebClient } from '../test/helpers/web-client.js';
+import {
+  openWebBench,
+  serverTimes,
+  signInNewUser,
+  timingHeading,
+  timingRow,
+  type WebCase,
+} from './lib/web-bench.js';
 import { fillAccount } from './lib/web-dataset.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
-const usePg = process.argv.includes('--pg');
 
-const dir = await mkdtemp(join(tmpdir(), 'vudumobile-bench-broadcasts-'));
-let dropDatabase = async () => {};
-let databaseUrl = `sqlite:${join(dir, 'web.db')}`;
-if (usePg) {
-  const admin = process.env.TEST_DATABASE_URL ?? process.env.BENCH_DATABASE_URL;
-  if (!admin) throw new Error('--pg needs TEST_DATABASE_URL (postgres://user@host:port/db)');
-  const database = await createPostgresDatabase(admin, 'vudumobile_bench_broadcasts');
-  databaseUrl = database.url;
-  dropDatabase = database.drop;
-}
-const config = readConfig(
-  { DATABASE_URL: databaseUrl },
-  { port: 0, host: '127.0.0.1', dataDir: dir, publicUrl: 'http://127.0.0.1' },
-);
-const platform = await createPlatform(config, { log: pino({ level: 'warn' }) });
+const bench = await openWebBench('broadcasts');
+const { platform } = bench;
 
 try {
   const accountId = await createAccount(
@@ -62,22 +48,18 @@ try {
   });
   const url = await platform.start();
   if (!url) throw new Error('the platform did not listen');
-  const { token } = await platform.ctx.users.invite(accountId, {
+  const cookie = await signInNewUser(platform, url, accountId, {
     email: 'bench@example.com',
     name: 'Bench',
     role: 'admin',
-    language: 'fr',
   });
-  await platform.ctx.users.setPasswordWithToken(token, 'a bench password of some length');
-  const web = new WebClient(url);
-  await web.signIn({ email: 'bench@example.com', password: 'a bench password of some length' });
 
-  const cases: [string, string][] = [
-    ['broadcasts list', '/broadcasts'],
-    ['broadcast page (draft)', `/broadcasts/${draft}`],
-    ['editor (counts its group)', `/broadcasts/${draft}/edit`],
-    ['confirmation (counts, costs)', `/broadcasts/${draft}/confirm`],
-    ['live count JSON, Auditeurs', `/broadcasts/reach?group=${groups.auditeurs}`],
+  const cases: WebCase[] = [
+    ['broadcasts list', () => '/broadcasts'],
+    ['broadcast page (draft)', () => `/broadcasts/${draft}`],
+    ['editor (counts its group)', () => `/broadcasts/${draft}/edit`],
+    ['confirmation (counts, costs)', () => `/broadcasts/${draft}/confirm`],
+    ['live count JSON, Auditeurs', () => `/broadcasts/reach?group=${groups.auditeurs}`],
   ];
   const members = await platform.store.db
     .selectFrom('group_members')
@@ -86,26 +68,11 @@ try {
     .executeTakeFirstOrThrow();
   console.log(`Auditeurs: ${Number(members.n).toLocaleString('en')} members`);
   console.log(`\n${REQUESTS} sequential requests per case (ms):`);
-  console.log(`${'case'.padEnd(32)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}`);
-  for (const [label, path] of cases) {
-    const times: number[] = [];
-    for (let k = 0; k < REQUESTS; k++) {
-      const started = performance.now();
-      const { response } = await web.get(path);
-      const wall = performance.now() - started;
-      if (response.status !== 200) throw new Error(`${label}: ${path} answered ${response.status}`);
-      const timing = /app;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
-      times.push(timing?.[1] ? Number(timing[1]) : wall);
-    }
-    times.sort((a, b) => a - b);
-    const pick = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? 0;
-    console.log(
-      `${label.padEnd(32)} ${pick(0.5).toFixed(1).padStart(7)} ${pick(0.95).toFixed(1).padStart(7)} ` +
-        `${(times[times.length - 1] ?? 0).toFixed(1).padStart(7)}`,
-    );
+  console.log(timingHeading(32));
+  for (const webCase of cases) {
+    const times = await serverTimes(url, cookie, webCase, REQUESTS, { wallWhenUntimed: true });
+    console.log(timingRow(webCase[0], times, 32));
   }
 } finally {
-  await platform.stop();
-  await dropDatabase();
-  await rm(dir, { recursive: true, force: true });
+  await bench.close();
 }

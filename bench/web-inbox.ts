@@ -11,16 +11,12 @@
  *   npm run bench:web-inbox                         (SQLite in a temporary directory)
  *   npm run bench:web-inbox -- --pg                 (a new database on TEST_DATABASE_URL's server)
  *   BENCH_MESSAGES=1000000 npm run bench:web-inbox
+ *   BENCH_MESSAGES=20000 BENCH_NUMBERS=1000 BENCH_REQUESTS=5 npm run bench:web-inbox   (a quick run;
+ *   the conversation cases need every number to have written: BENCH_MESSAGES ≥ 10 × BENCH_NUMBERS)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { readConfig } from '../src/config.js';
-import { createPlatform } from '../src/main.js';
 import { createAccount } from '../src/store/accounts/accounts-repo.js';
-import { createPostgresDatabase } from '../test/helpers/database.js';
+import { openWebBench, signInNewUser, timeServerCases, type WebCase } from './lib/web-bench.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000_000);
 const NUMBERS = Number(process.env.BENCH_NUMBERS ?? 50_000);
@@ -28,23 +24,9 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const CHUNK = 500_000;
 const TARGET_MS = 150;
 const SENDER = '15149541234';
-const usePg = process.argv.includes('--pg');
 
-const dir = await mkdtemp(join(tmpdir(), 'vudumobile-bench-web-inbox-'));
-let dropDatabase = async () => {};
-let databaseUrl = `sqlite:${join(dir, 'inbox.db')}`;
-if (usePg) {
-  const admin = process.env.TEST_DATABASE_URL ?? process.env.BENCH_DATABASE_URL;
-  if (!admin) throw new Error('--pg needs TEST_DATABASE_URL (postgres://user@host:port/db)');
-  const database = await createPostgresDatabase(admin, 'vudumobile_bench_web_inbox');
-  databaseUrl = database.url;
-  dropDatabase = database.drop;
-}
-const config = readConfig(
-  { DATABASE_URL: databaseUrl },
-  { port: 0, host: '127.0.0.1', dataDir: dir, publicUrl: 'http://127.0.0.1' },
-);
-const platform = await createPlatform(config, { log: pino({ level: 'warn' }), holdOutbound: true });
+const bench = await openWebBench('web-inbox', { platformOptions: { holdOutbound: true } });
+const { platform } = bench;
 const number = (k: number) => `1514${String(k % NUMBERS).padStart(7, '0')}`;
 
 try {
@@ -84,14 +66,11 @@ try {
   console.log(`  built in ${((performance.now() - began) / 1000).toFixed(1)} s`);
   const url = await platform.start();
   if (!url) throw new Error('the platform did not listen');
-  const { token } = await platform.ctx.users.invite(accountId, {
+  const cookie = await signInNewUser(platform, url, accountId, {
     email: 'inbox@example.com',
     name: 'Inbox',
     role: 'member',
-    language: 'fr',
   });
-  await platform.ctx.users.setPasswordWithToken(token, 'a bench password of some length');
-  const cookie = await signIn(url, 'inbox@example.com', 'a bench password of some length');
   // Keyset positions across the thread list (threads are ordered by their latest message).
   const positions = (
     await db
@@ -103,7 +82,7 @@ try {
   ).map((r) => Number(r.last_message_id));
   const middle = (k: number) => positions[Math.floor(positions.length * (0.1 + ((k * 37) % 80) / 100))] ?? 0;
 
-  const cases: [string, (k: number) => string, RegExp][] = [
+  const cases: WebCase[] = [
     ['inbox, first page', () => '/inbox', /class="threads"/],
     ['inbox, an older page', (k) => `/inbox?before=${middle(k)}`, /class="threads"/],
     ['inbox, number search', (k) => `/inbox?q=${number(k * 7919).slice(1, 8)}`, /class="threads"|Aucune/],
@@ -111,50 +90,14 @@ try {
     ['conversation, latest', (k) => `/inbox/${number(k * 104_729)}`, /class="chat"/],
     ['conversation, fragment', (k) => `/inbox/${number(k * 13)}?fragment=messages`, /class="chat"/],
   ];
-  console.log(`\n${REQUESTS} sequential requests per case, server time from Server-Timing (ms):`);
-  console.log(
-    `${'case'.padEnd(28)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}  p95 < ${TARGET_MS} ms`,
-  );
-  let allMet = true;
-  for (const [label, path, expect] of cases) {
-    const times: number[] = [];
-    for (let k = 0; k < REQUESTS; k++) {
-      const response = await fetch(`${url}${path(k)}`, { headers: { cookie } });
-      const body = await response.text();
-      if (response.status !== 200 || !expect.test(body))
-        throw new Error(`${label}: ${path(k)} answered ${response.status} without ${expect}`);
-      const timing = /app;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
-      times.push(Number(timing?.[1] ?? NaN));
-    }
-    times.sort((a, b) => a - b);
-    const pick = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? 0;
-    const met = pick(0.95) < TARGET_MS;
-    allMet &&= met;
-    console.log(
-      `${label.padEnd(28)} ${pick(0.5).toFixed(1).padStart(7)} ${pick(0.95).toFixed(1).padStart(7)} ` +
-        `${(times[times.length - 1] ?? 0).toFixed(1).padStart(7)}  ${met ? 'yes' : 'NO'}`,
-    );
-  }
+  const allMet = await timeServerCases(url, cookie, cases, {
+    requests: REQUESTS,
+    targetMs: TARGET_MS,
+    labelWidth: 28,
+  });
   console.log(
     `\nweb-inbox (${platform.store.dialect}, ${MESSAGES.toLocaleString('en')} messages, ${NUMBERS.toLocaleString('en')} threads): every p95 < ${TARGET_MS} ms: ${allMet ? 'yes' : 'NO'}`,
   );
 } finally {
-  await platform.stop();
-  await dropDatabase();
-  await rm(dir, { recursive: true, force: true });
-}
-
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/sign-in`);
-  const csrfCookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-  const answer = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({ _csrf: csrf, email, password, next: '/inbox' }).toString(),
-  });
-  const session = answer.headers.getSetCookie().find((c) => c.startsWith('vm_session='));
-  if (answer.status !== 303 || !session) throw new Error(`sign-in failed: ${answer.status}`);
-  return session.split(';')[0] ?? '';
+  await bench.close();
 }

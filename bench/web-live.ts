@@ -17,42 +17,21 @@
  *   npm run bench:web-live -- --pg          (a new database on TEST_DATABASE_URL's server, dropped after)
  */
 import { get } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { readConfig } from '../src/config.js';
 import { parseSendRequest } from '../src/domain/messages/send-request.js';
-import { createPlatform } from '../src/main.js';
 import { createAccount } from '../src/store/accounts/accounts-repo.js';
-import { createPostgresDatabase } from '../test/helpers/database.js';
+import { openWebBench, signInNewUser } from './lib/web-bench.js';
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const TARGET_MS = 1000;
 const SENDER = '15149541234';
-const usePg = process.argv.includes('--pg');
 
-const dir = await mkdtemp(join(tmpdir(), 'vudumobile-bench-web-live-'));
-let dropDatabase = async () => {};
-let databaseUrl = `sqlite:${join(dir, 'live.db')}`;
-if (usePg) {
-  const admin = process.env.TEST_DATABASE_URL ?? process.env.BENCH_DATABASE_URL;
-  if (!admin) throw new Error('--pg needs TEST_DATABASE_URL (postgres://user@host:port/db)');
-  const database = await createPostgresDatabase(admin, 'vudumobile_bench_web_live');
-  databaseUrl = database.url;
-  dropDatabase = database.drop;
-}
-
-const config = readConfig(
-  {
-    DATABASE_URL: databaseUrl,
-    SANDBOX_SMS_RECEIPT_DELAY_MS: process.env.BENCH_RECEIPT_DELAY_MS ?? '200',
-  },
-  { port: 0, host: '127.0.0.1', dataDir: dir, publicUrl: 'http://127.0.0.1' },
-);
-const platform = await createPlatform(config, { log: pino({ level: 'error' }) });
+const bench = await openWebBench('web-live', {
+  env: { SANDBOX_SMS_RECEIPT_DELAY_MS: process.env.BENCH_RECEIPT_DELAY_MS ?? '200' },
+  logLevel: 'error',
+});
+const { platform } = bench;
 
 interface Stream {
   /** Delay of each event that arrived (ms), by event id. */
@@ -99,14 +78,11 @@ try {
   );
   const url = await platform.start();
   if (!url) throw new Error('the platform did not listen');
-  const { token } = await platform.ctx.users.invite(accountId, {
+  const cookie = await signInNewUser(platform, url, accountId, {
     email: 'live@example.com',
     name: 'Live',
     role: 'member',
-    language: 'fr',
   });
-  await platform.ctx.users.setPasswordWithToken(token, 'a bench password of some length');
-  const cookie = await signIn(url, 'live@example.com', 'a bench password of some length');
 
   const streams = await Promise.all(
     Array.from({ length: PAGES }, () => openStream(`${url}/inbox/events`, cookie)),
@@ -165,22 +141,5 @@ try {
     `store → page (ms): p50 ${p50}  p95 ${p95}  max ${max}  (target < ${TARGET_MS}: ${max < TARGET_MS ? 'yes' : 'NO'})`,
   );
 } finally {
-  await platform.stop();
-  await dropDatabase();
-  await rm(dir, { recursive: true, force: true });
-}
-
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/sign-in`);
-  const csrfCookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-  const answer = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({ _csrf: csrf, email, password, next: '/inbox' }).toString(),
-  });
-  const session = answer.headers.getSetCookie().find((c) => c.startsWith('vm_session='));
-  if (answer.status !== 303 || !session) throw new Error(`sign-in failed: ${answer.status}`);
-  return session.split(';')[0] ?? '';
+  await bench.close();
 }

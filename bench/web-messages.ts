@@ -14,16 +14,10 @@
  *   npm run bench:web-messages -- --pg                  (a new database on TEST_DATABASE_URL's server)
  *   npm run bench:web-messages -- --messages 200000     (a quick run)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { readConfig } from '../src/config.js';
-import { createPlatform } from '../src/main.js';
 import { createAccount } from '../src/store/accounts/accounts-repo.js';
-import { createPostgresDatabase } from '../test/helpers/database.js';
 import { correspondent, seedMessages, type MessageDataset } from './lib/messages-dataset.js';
+import { openWebBench, signInNewUser, timeServerCases, type WebCase } from './lib/web-bench.js';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -35,24 +29,9 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const TARGET_MS = 150;
 // 10,000,000 over 300 days: 1,000,000 in the last 30.
 const DAYS = 300;
-const usePg = process.argv.includes('--pg');
 
-const dir = await mkdtemp(join(tmpdir(), 'vudumobile-bench-messages-'));
-let dropDatabase = async () => {};
-let databaseUrl = `sqlite:${join(dir, 'messages.db')}`;
-if (usePg) {
-  const admin = process.env.TEST_DATABASE_URL ?? process.env.BENCH_DATABASE_URL;
-  if (!admin) throw new Error('--pg needs TEST_DATABASE_URL (postgres://user@host:port/db)');
-  const database = await createPostgresDatabase(admin, 'vudumobile_bench_messages');
-  databaseUrl = database.url;
-  dropDatabase = database.drop;
-}
-
-const config = readConfig(
-  { DATABASE_URL: databaseUrl },
-  { port: 0, host: '127.0.0.1', dataDir: dir, publicUrl: 'http://127.0.0.1' },
-);
-const platform = await createPlatform(config, { log: pino({ level: 'warn' }) });
+const bench = await openWebBench('messages');
+const { platform } = bench;
 
 try {
   const db = platform.store.db;
@@ -102,15 +81,11 @@ try {
 
   const url = await platform.start();
   if (!url) throw new Error('the platform did not listen');
-  const { token } = await platform.ctx.users.invite(big.accountId, {
+  const cookie = await signInNewUser(platform, url, big.accountId, {
     email: 'bench@example.com',
     name: 'Bench',
     role: 'admin',
-    language: 'fr',
   });
-  const password = 'a bench password of some length';
-  await platform.ctx.users.setPasswordWithToken(token, password);
-  const cookie = await signIn(url, 'bench@example.com', password);
 
   // Positions across the history for the keyset cases, and numbers for the number filter.
   const step = Math.floor((DAYS * 86_400_000) / MESSAGES);
@@ -123,7 +98,7 @@ try {
     new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto' }).format(
       new Date(now - daysBack * 86_400_000),
     );
-  const cases: [string, (k: number) => string, RegExp][] = [
+  const cases: WebCase[] = [
     ['messages, first page', () => '/messages', /<tbody>/],
     ['messages, deep keyset page', (k) => `/messages?before=${deep(k)}`, /<tbody>/],
     ['messages, sent only, deep', (k) => `/messages?direction=mt&before=${deep(k)}`, /<tbody>/],
@@ -153,32 +128,7 @@ try {
     console.log(`(no inbox cases: /inbox answered ${inbox.status})`);
   }
 
-  console.log(`\n${REQUESTS} sequential requests per case, server time from Server-Timing (ms):`);
-  console.log(
-    `${'case'.padEnd(32)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}  p95 < ${TARGET_MS} ms`,
-  );
-  let allMet = true;
-  for (const [label, path, expect] of cases) {
-    const times: number[] = [];
-    for (let k = 0; k < REQUESTS; k++) {
-      const response = await fetch(`${url}${path(k)}`, { headers: { cookie } });
-      const body = await response.text();
-      if (response.status !== 200 || !expect.test(body)) {
-        throw new Error(`${label}: ${path(k)} answered ${response.status} without ${expect}`);
-      }
-      const timing = /app;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
-      if (!timing?.[1]) throw new Error(`${label}: no Server-Timing header`);
-      times.push(Number(timing[1]));
-    }
-    times.sort((a, b) => a - b);
-    const pick = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? 0;
-    const met = pick(0.95) < TARGET_MS;
-    allMet &&= met;
-    console.log(
-      `${label.padEnd(32)} ${pick(0.5).toFixed(1).padStart(7)} ${pick(0.95).toFixed(1).padStart(7)} ` +
-        `${(times[times.length - 1] ?? 0).toFixed(1).padStart(7)}  ${met ? 'yes' : 'NO'}`,
-    );
-  }
+  const allMet = await timeServerCases(url, cookie, cases, { requests: REQUESTS, targetMs: TARGET_MS });
 
   // The export of one number's history (a few hundred rows), and of a week of failures.
   for (const [label, path] of [
@@ -197,23 +147,5 @@ try {
     `\nweb-messages (${dialect}, ${MESSAGES.toLocaleString('en')} messages, seeded in ${seedSeconds.toFixed(0)} s): every p95 < ${TARGET_MS} ms: ${allMet ? 'yes' : 'NO'}`,
   );
 } finally {
-  await platform.stop();
-  await dropDatabase();
-  await rm(dir, { recursive: true, force: true });
-}
-
-/** Signs in through the form (CSRF cookie and field first) and returns the Cookie header to send. */
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/sign-in`);
-  const csrfCookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-  const answer = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({ _csrf: csrf, email, password }).toString(),
-  });
-  const session = answer.headers.getSetCookie().find((c) => c.startsWith('vm_session='));
-  if (answer.status !== 303 || !session) throw new Error(`sign-in failed: ${answer.status}`);
-  return session.split(';')[0] ?? '';
+  await bench.close();
 }

@@ -16,38 +16,17 @@
  *   BENCH_ROWS=100000 BENCH_REQUESTS=50 npm run bench:web
  */
 import { request as httpRequest } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { readConfig } from '../src/config.js';
-import { createPlatform } from '../src/main.js';
 import { createAccount } from '../src/store/accounts/accounts-repo.js';
-import { createPostgresDatabase } from '../test/helpers/database.js';
+import { openWebBench, signInNewUser, timeServerCases, type WebCase } from './lib/web-bench.js';
 import { datasetContact, fillAccount } from './lib/web-dataset.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const TARGET_MS = 150;
 const ASSET_BUDGET = 150 * 1024;
-const usePg = process.argv.includes('--pg');
 
-const dir = await mkdtemp(join(tmpdir(), 'vudumobile-bench-web-'));
-let dropDatabase = async () => {};
-let databaseUrl = `sqlite:${join(dir, 'web.db')}`;
-if (usePg) {
-  const admin = process.env.TEST_DATABASE_URL ?? process.env.BENCH_DATABASE_URL;
-  if (!admin) throw new Error('--pg needs TEST_DATABASE_URL (postgres://user@host:port/db)');
-  const database = await createPostgresDatabase(admin, 'vudumobile_bench_web');
-  databaseUrl = database.url;
-  dropDatabase = database.drop;
-}
-
-const config = readConfig(
-  { DATABASE_URL: databaseUrl },
-  { port: 0, host: '127.0.0.1', dataDir: dir, publicUrl: 'http://127.0.0.1' },
-);
-const platform = await createPlatform(config, { log: pino({ level: 'warn' }) });
+const bench = await openWebBench('web');
+const { platform } = bench;
 
 try {
   const accountId = await createAccount(
@@ -62,15 +41,11 @@ try {
   const url = await platform.start();
   if (!url) throw new Error('the platform did not listen');
 
-  const { token } = await platform.ctx.users.invite(accountId, {
+  const cookie = await signInNewUser(platform, url, accountId, {
     email: 'bench@example.com',
     name: 'Bench',
     role: 'admin',
-    language: 'fr',
   });
-  const password = 'a bench password of some length';
-  await platform.ctx.users.setPasswordWithToken(token, password);
-  const cookie = await signIn(url, 'bench@example.com', password);
 
   // Each case rotates through a few values, and the keyset cases through positions across the book.
   const ids = await platform.store.db
@@ -83,7 +58,7 @@ try {
   const firstId = ids.id;
   const at = (k: number) => firstId + Math.floor(((k * 7919) % 997) * (ROWS / 1000));
   const person = (k: number) => datasetContact((k * 104_729) % ROWS);
-  const cases: [string, (k: number) => string, RegExp][] = [
+  const cases: WebCase[] = [
     ['contacts, first page', () => '/contacts', /<tbody>/],
     ['contacts, a later keyset page', (k) => `/contacts?after=${at(k)}`, /<tbody>/],
     ['contacts, previous page', (k) => `/contacts?before=${at(k) + 5000}`, /<tbody>/],
@@ -117,32 +92,7 @@ try {
     ['group page, members', (k) => `/groups/${groups.concours}?after=${at(k)}`, /<tbody>|aucun/],
   ];
 
-  console.log(`\n${REQUESTS} sequential requests per case, server time from Server-Timing (ms):`);
-  console.log(
-    `${'case'.padEnd(32)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}  p95 < ${TARGET_MS} ms`,
-  );
-  let allMet = true;
-  for (const [label, path, expect] of cases) {
-    const times: number[] = [];
-    for (let k = 0; k < REQUESTS; k++) {
-      const response = await fetch(`${url}${path(k)}`, { headers: { cookie } });
-      const body = await response.text();
-      if (response.status !== 200 || !expect.test(body)) {
-        throw new Error(`${label}: ${path(k)} answered ${response.status} without ${expect}`);
-      }
-      const timing = /app;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
-      if (!timing?.[1]) throw new Error(`${label}: no Server-Timing header`);
-      times.push(Number(timing[1]));
-    }
-    times.sort((a, b) => a - b);
-    const pick = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? 0;
-    const met = pick(0.95) < TARGET_MS;
-    allMet &&= met;
-    console.log(
-      `${label.padEnd(32)} ${pick(0.5).toFixed(1).padStart(7)} ${pick(0.95).toFixed(1).padStart(7)} ` +
-        `${(times[times.length - 1] ?? 0).toFixed(1).padStart(7)}  ${met ? 'yes' : 'NO'}`,
-    );
-  }
+  const allMet = await timeServerCases(url, cookie, cases, { requests: REQUESTS, targetMs: TARGET_MS });
 
   const page = await (await fetch(`${url}/contacts`, { headers: { cookie } })).text();
   const assets = [
@@ -162,9 +112,7 @@ try {
     `\nweb (${platform.store.dialect}, ${ROWS.toLocaleString('en')} contacts): every p95 < ${TARGET_MS} ms: ${allMet ? 'yes' : 'NO'}; assets < 150 KB: ${fits ? 'yes' : 'NO'}`,
   );
 } finally {
-  await platform.stop();
-  await dropDatabase();
-  await rm(dir, { recursive: true, force: true });
+  await bench.close();
 }
 
 function enc(text: string | undefined): string {
@@ -174,22 +122,6 @@ function enc(text: string | undefined): string {
 /** "15142000123" as a person types it: "514 200-0123". */
 function localNumber(number: string): string {
   return `${number.slice(1, 4)} ${number.slice(4, 7)}-${number.slice(7)}`;
-}
-
-/** Signs in through the form (CSRF cookie and field first) and returns the Cookie header to send. */
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/sign-in`);
-  const csrfCookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-  const answer = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({ _csrf: csrf, email, password, next: '/contacts' }).toString(),
-  });
-  const session = answer.headers.getSetCookie().find((c) => c.startsWith('vm_session='));
-  if (answer.status !== 303 || !session) throw new Error(`sign-in failed: ${answer.status}`);
-  return session.split(';')[0] ?? '';
 }
 
 /** The bytes on the wire (fetch would inflate them): node:http with accept-encoding gzip. */
