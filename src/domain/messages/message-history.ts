@@ -1,3 +1,5 @@
+import type { FeedRow } from './outbound.js';
+
 /**
  * The messages view and the dashboard: an account's messages as its staff looks back on them,
  * newest first with filters, and counted per status over periods of their own time zone.
@@ -31,16 +33,7 @@ export interface HistoryFilter {
 }
 
 /** One message of the view. */
-export interface HistoryRow {
-  readonly id: number;
-  readonly direction: 'mo' | 'mt';
-  readonly from_number: string;
-  readonly to_number: string;
-  readonly body: string;
-  readonly created_at: number;
-  readonly part_count: number;
-  readonly status: string;
-  readonly detailed_status: string | null;
+export interface HistoryRow extends FeedRow {
   /** Why a send failed without a receipt (the transport's refusal), or null. */
   readonly error: string | null;
 }

@@ -7,6 +7,7 @@ import {
   type SlotCount,
 } from '../../domain/messages/message-history.js';
 import type { MessageHistoryStore } from '../../domain/ports/message-history-store.js';
+import { FEED_COLUMNS } from './messages-repo.js';
 import { MESSAGE_COUNT_SLOT_MS } from '../migrations/014-message-views.js';
 import type { Database } from '../schema.js';
 
@@ -143,18 +144,7 @@ function impliedDirection(filter: HistoryFilter): HistoryFilter['direction'] {
 export function messagesPageQuery(db: Kysely<Database>, filter: HistoryFilter) {
   let query = db
     .selectFrom('messages')
-    .select([
-      'id',
-      'direction',
-      'from_number',
-      'to_number',
-      'body',
-      'created_at',
-      'part_count',
-      'status',
-      'detailed_status',
-      'error',
-    ])
+    .select([...FEED_COLUMNS, 'error'])
     .where('account_id', '=', filter.accountId);
   if (filter.number !== undefined) query = query.where(CORRESPONDENT, '=', filter.number);
   const direction = impliedDirection(filter);

@@ -122,25 +122,25 @@ export async function findContactIdByNumber(
   return row?.id ?? null;
 }
 
+/** The columns of a FeedRow (the messages view reads them too, with `error`). */
+export const FEED_COLUMNS = [
+  'id',
+  'direction',
+  'from_number',
+  'to_number',
+  'body',
+  'created_at',
+  'part_count',
+  'status',
+  'detailed_status',
+] as const;
+
 /**
  * One page of the feed, oldest first. Answered from the index (account_id, direction, created_at,
  * id) — or (account_id, created_at, id) for both directions — in index order: no scan, no sort.
  */
 export function feedQuery(db: Kysely<Database>, filter: FeedFilter) {
-  let query = db
-    .selectFrom('messages')
-    .select([
-      'id',
-      'direction',
-      'from_number',
-      'to_number',
-      'body',
-      'created_at',
-      'part_count',
-      'status',
-      'detailed_status',
-    ])
-    .where('account_id', '=', filter.accountId);
+  let query = db.selectFrom('messages').select(FEED_COLUMNS).where('account_id', '=', filter.accountId);
   if (filter.direction !== 'all') query = query.where('direction', '=', filter.direction);
   query = query.where('created_at', '>=', filter.startAt);
   if (filter.sinceId !== undefined) query = query.where('id', '>', filter.sinceId);

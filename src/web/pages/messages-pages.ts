@@ -40,25 +40,28 @@ export function registerMessagesPages(app: FastifyInstance, deps: WebDeps): void
     return [form, parsed];
   };
 
+  // The page and the export refuse the same filters the same way: the form again, with what is wrong.
+  const badFilters = (
+    web: WebState,
+    form: MessageFilterForm,
+    errors: Extract<ParsedFilters, { ok: false }>['errors'],
+  ) => {
+    const { t } = web.i18n;
+    const messages = [...new Set(Object.values(errors))].map((key) => t(key));
+    return layout.page(web, {
+      title: t('history.title'),
+      nav: 'messages',
+      notice: notice('error', html`${messages.map((m) => html`<p>${m}</p>`)}`),
+      body: html`<h1>${t('history.title')}</h1>
+        ${filtersForm(web, form, errors)}`,
+    });
+  };
+
   app.get('/messages', async (request, reply) => {
     const web = webState(request);
     signedIn(request);
     const [form, parsed] = await parse(request);
-    if (!parsed.ok) {
-      const { t } = web.i18n;
-      const messages = [...new Set(Object.values(parsed.errors))].map((key) => t(key));
-      return sendHtml(
-        reply,
-        layout.page(web, {
-          title: t('history.title'),
-          nav: 'messages',
-          notice: notice('error', html`${messages.map((m) => html`<p>${m}</p>`)}`),
-          body: html`<h1>${t('history.title')}</h1>
-            ${filtersForm(web, form, parsed.errors)}`,
-        }),
-        400,
-      );
-    }
+    if (!parsed.ok) return sendHtml(reply, badFilters(web, form, parsed.errors), 400);
     const rows = await ctx.messageHistory.list({ ...parsed.filter, limit: PAGE_SIZE + 1 });
     const shown = rows.slice(0, PAGE_SIZE);
     const last = shown[shown.length - 1];
@@ -73,21 +76,7 @@ export function registerMessagesPages(app: FastifyInstance, deps: WebDeps): void
   app.get('/messages/export.csv', async (request, reply) => {
     const web = webState(request);
     const [form, parsed] = await parse(request);
-    if (!parsed.ok) {
-      const { t } = web.i18n;
-      const messages = [...new Set(Object.values(parsed.errors))].map((key) => t(key));
-      return sendHtml(
-        reply,
-        layout.page(web, {
-          title: t('history.title'),
-          nav: 'messages',
-          notice: notice('error', html`${messages.map((m) => html`<p>${m}</p>`)}`),
-          body: html`<h1>${t('history.title')}</h1>
-            ${filtersForm(web, form, parsed.errors)}`,
-        }),
-        400,
-      );
-    }
+    if (!parsed.ok) return sendHtml(reply, badFilters(web, form, parsed.errors), 400);
     // The whole filtered range, not the page the reader was on.
     const { before: _page, ...filter } = parsed.filter;
     const day = new Date(ctx.now()).toISOString().slice(0, 10);
