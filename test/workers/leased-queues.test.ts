@@ -133,7 +133,7 @@ describe('two workers on one leased queue, with work slower than the lease', () 
             close: async () => {},
             placeCall: async (call) => {
               await telephony.take(call.to);
-              return { callId: `call-${call.to}` };
+              return { callId: `call-${call.to}`, outcome: 'answered' as const, durationMs: 1 };
             },
           },
           events: new MessageEvents(),

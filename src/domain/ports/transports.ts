@@ -117,12 +117,33 @@ export interface VoiceCall {
   readonly to: string;
   readonly from: string;
   readonly language: 'fr' | 'en';
-  /** What the call says, already written out (digits one by one, twice). */
+  /** The code's digits: a real call speaks them one by one, twice, from recorded pieces. */
+  readonly code: string;
+  /** What the call says, already written out (digits one by one, twice): for logs and the sandbox. */
   readonly text: string;
+}
+
+/**
+ * How a placed call ended. `answered`: the callee picked up and the prompt was played (to its end
+ * or until the callee hung up); `busy`: 486/600; `no_answer`: 408/480/487 or the ring timeout;
+ * `failed`: any other final answer (404, 503, 603…), with its SIP code. A call that could not be
+ * tried at all (no trunk reachable, every trunk refusing) is not an outcome: `placeCall` throws a
+ * `TransportError` instead.
+ */
+export interface CallResult {
+  readonly callId: string;
+  readonly outcome: 'answered' | 'busy' | 'no_answer' | 'failed';
+  /** The final SIP status code, when the call got one. */
+  readonly sipCode?: number;
+  /** The SIP reason phrase or why the call ended, for logs and `get_verification`. */
+  readonly reason?: string;
+  /** From the answer to the hang-up; 0 for an unanswered call. */
+  readonly durationMs: number;
 }
 
 export interface VoiceTransport {
   readonly kind: string;
-  placeCall(call: VoiceCall): Promise<{ callId: string }>;
+  /** Places the call and resolves once it has ended. */
+  placeCall(call: VoiceCall): Promise<CallResult>;
   close(): Promise<void>;
 }

@@ -166,13 +166,17 @@ export class VerificationService {
     if (!call.code) return { kind: 'failed', error: 'no code stored for this verification' };
     try {
       const [from = ''] = await this.deps.store.senderNumbers(call.account_id);
-      const { callId } = await this.deps.voice.placeCall({
+      const result = await this.deps.voice.placeCall({
         to: call.to_number,
         from,
         language,
+        code: call.code,
         text: verificationVoiceText(call.code, language),
       });
-      return { kind: 'placed', callId };
+      if (result.outcome === 'answered') return { kind: 'placed', callId: result.callId };
+      const retryable = result.outcome !== 'failed';
+      const why = `call ${result.outcome}${result.sipCode ? ` (SIP ${result.sipCode})` : ''}`;
+      return callFailureOutcome(call, new TransportError(why, retryable, result.outcome), this.deps.now());
     } catch (error) {
       return callFailureOutcome(call, error, this.deps.now());
     }

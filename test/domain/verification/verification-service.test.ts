@@ -108,7 +108,7 @@ function service(calls: VoiceCall[] = [], refuse?: TransportError) {
       async placeCall(call) {
         if (refuse) throw refuse;
         calls.push(call);
-        return { callId: `call-${calls.length}` };
+        return { callId: `call-${calls.length}`, outcome: 'answered' as const, durationMs: 1 };
       },
       async close() {},
     },
