@@ -141,9 +141,19 @@ export interface CallResult {
   readonly durationMs: number;
 }
 
+/** What the caller hears of a call while it is in progress. */
+export interface CallProgress {
+  /**
+   * The callee answered (SIP 200 OK, before the prompt plays). The transport awaits it before it
+   * streams the prompt, so the caller can record durably that this number was reached: a worker
+   * killed mid-prompt must not leave the call to be placed a second time by another worker.
+   */
+  answered(callId: string): Promise<void>;
+}
+
 export interface VoiceTransport {
   readonly kind: string;
   /** Places the call and resolves once it has ended. */
-  placeCall(call: VoiceCall): Promise<CallResult>;
+  placeCall(call: VoiceCall, progress?: CallProgress): Promise<CallResult>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import type { CallResult, VoiceCall, VoiceTransport } from '../../domain/ports/transports.js';
+import type { CallProgress, CallResult, VoiceCall, VoiceTransport } from '../../domain/ports/transports.js';
 
 /** A call the sandbox pretended to place. */
 export interface SandboxCall extends VoiceCall {
@@ -28,7 +28,7 @@ export class SandboxVoiceTransport implements VoiceTransport {
     log.warn({ callLog }, 'SANDBOX voice transport: no call is placed, calls are written to the call log');
   }
 
-  async placeCall(call: VoiceCall): Promise<CallResult> {
+  async placeCall(call: VoiceCall, progress?: CallProgress): Promise<CallResult> {
     const record: SandboxCall = { ...call, callId: randomUUID(), at: this.now() };
     await mkdir(dirname(this.callLog), { recursive: true });
     await appendFile(this.callLog, `${JSON.stringify(record)}\n`);
@@ -37,6 +37,7 @@ export class SandboxVoiceTransport implements VoiceTransport {
       { to: call.to, callId: record.callId },
       'SANDBOX voice call not placed (written to the call log)',
     );
+    await progress?.answered(record.callId);
     // The sandbox's calls are all answered at once: a demo shows the happy path.
     return { callId: record.callId, outcome: 'answered', durationMs: 0 };
   }
