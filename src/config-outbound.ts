@@ -35,6 +35,14 @@ export interface VerifyConfig {
   readonly landlinePrefixes: readonly string[];
   /** How long after an SMS code an UNDELIV receipt still triggers the voice call (VERIFY_FALLBACK_WAIT_MS). */
   readonly fallbackWaitMs: number;
+  /** How long check_verification accepts a code (VERIFY_CODE_TTL_MS, 10 minutes). */
+  readonly codeTtlMs: number;
+  /** Calls placed again after a busy line or no answer (VERIFY_CALL_RETRIES, 1). */
+  readonly retries: number;
+  /** The wait before that call (VERIFY_CALL_RETRY_DELAY_MS, 60 s). */
+  readonly retryDelayMs: number;
+  /** Verification calls in progress at once per worker process (VOICE_MAX_CALLS, 10). */
+  readonly maxConcurrentCalls: number;
 }
 
 /** What the sandbox SMS carrier answers: a receipt state and code, or a refusal at submit. */
@@ -112,6 +120,10 @@ export function readVerifyConfig(env: Env, problems: string[]): VerifyConfig {
     limitPerKey: wholeNumber(env, 'VERIFY_LIMIT_PER_KEY', 100, 1, problems),
     landlinePrefixes: Object.freeze(landlinePrefixes),
     fallbackWaitMs: wholeNumber(env, 'VERIFY_FALLBACK_WAIT_MS', 120_000, 0, problems),
+    codeTtlMs: wholeNumber(env, 'VERIFY_CODE_TTL_MS', 600_000, 1_000, problems),
+    retries: wholeNumber(env, 'VERIFY_CALL_RETRIES', 1, 0, problems),
+    retryDelayMs: wholeNumber(env, 'VERIFY_CALL_RETRY_DELAY_MS', 60_000, 0, problems),
+    maxConcurrentCalls: wholeNumber(env, 'VOICE_MAX_CALLS', 10, 1, problems),
   });
 }
 

@@ -59,6 +59,8 @@ import { WebhookDeliveryService } from './domain/webhooks/webhook-delivery.js';
 import { WebhookService } from './domain/webhooks/webhook-service.js';
 import { EmailQueueRepo } from './store/emails/emails-repo.js';
 import { VerificationRepo } from './store/verification/verifications-repo.js';
+import { LandlinesRepo } from './store/verification/landlines-repo.js';
+import { LandlineService } from './domain/verification/landline-service.js';
 import { WebhookDeliveryRepo, WebhooksRepo } from './store/webhooks/webhooks-repo.js';
 import { HttpWebhookPoster } from './transport/webhooks/http-webhook-poster.js';
 import type { Worker } from './workers/worker.js';
@@ -153,6 +155,7 @@ export async function openServices(
     // A reset email queued here is sent by a server's email dispatcher on its next poll.
     users: createUsersService(store, config, Date.now, () => {}),
     receiveInbound: (sms) => createInboundService(store, log, {}).receive(sms),
+    landlines: new LandlineService(new LandlinesRepo(store.db), Date.now),
     close: () => store.close(),
   };
 }
@@ -222,6 +225,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     }),
     verification: new VerificationService({
       store: new VerificationRepo(store),
+      lineTypes: new LandlinesRepo(store.db),
       voice,
       events: messageEvents,
       log: options.log,
@@ -357,7 +361,7 @@ function createWorkers(ctx: AppContext, store: Store, holdOutbound: boolean): Ou
   });
   const emails = createEmailDispatcher(emailDelivery, ctx.log);
   ctx.messageEvents.onQueued('email', () => emails.wake());
-  const caller = createVerificationCaller(ctx.verification, ctx.log);
+  const caller = createVerificationCaller(ctx.verification.calls, ctx.log);
   ctx.messageEvents.onQueued('call', () => caller.wake());
   ctx.verification.listenForFailedSms();
   const webhookDelivery = new WebhookDeliveryService({

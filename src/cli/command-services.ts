@@ -1,5 +1,6 @@
 import type { AccountsService } from '../domain/accounts/accounts-service.js';
 import type { UsersService } from '../domain/users/users-service.js';
+import type { LandlineService } from '../domain/verification/landline-service.js';
 import type { InboundSms } from '../domain/ports/transports.js';
 import type { Output } from './output.js';
 
@@ -18,6 +19,8 @@ export interface CliServices {
   readonly users: UsersService;
   /** Stores an MO message as if the carrier had delivered it (routing, opt-out keywords, webhooks). */
   receiveInbound(sms: InboundSms): Promise<InboundOutcome>;
+  /** The operator's landline list and NPA-NXX line-type blocks (`vudumobile landline …`). */
+  readonly landlines: LandlineService;
 }
 
 /** Runs a command body with the services, closing the store after it; program.ts provides it. */

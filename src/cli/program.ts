@@ -7,6 +7,7 @@ import { registerAccountCommands, registerKeyCommands } from './admin-commands.j
 import type { WithServices } from './command-services.js';
 import { invitationPath } from '../domain/users/users.js';
 import { CliError, emit, type Output } from './output.js';
+import { registerLandlineCommands } from './landline-commands.js';
 import { registerSandboxCommands } from './sandbox-command.js';
 import { registerSmscSimCommand } from './smsc-sim-command.js';
 import { registerUserCommands } from './user-commands.js';
@@ -125,6 +126,7 @@ registerAccountCommands(program, withServices);
 registerKeyCommands(program, withServices);
 registerUserCommands(program, withServices);
 registerSandboxCommands(program, withServices);
+registerLandlineCommands(program, withServices);
 registerSmscSimCommand(program, globalOutput);
 
 try {

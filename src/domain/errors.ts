@@ -51,6 +51,10 @@ export type ErrorId =
   | 'invalid_verification_code'
   | 'request_id_used'
   | 'too_many_verifications'
+  // check_verification, get_verification (extensions).
+  | 'verification_not_found'
+  | 'verification_expired'
+  | 'too_many_verification_checks'
   // Contacts (§4).
   | 'contact_key_required'
   | 'contact_reference_required'
@@ -178,6 +182,11 @@ export const invalidVerificationCode = () => fail('invalid_verification_code', '
 export const requestIdUsed = () => fail('request_id_used', 'request_id already used');
 export const tooManyVerifications = () =>
   fail('too_many_verifications', 'Too many verification requests for this number');
+// Unknown, another account's, and already verified alike: nothing tells them apart.
+export const verificationNotFound = () => fail('verification_not_found', 'verification not found');
+export const verificationExpired = () => fail('verification_expired', 'verification code expired');
+export const tooManyVerificationChecks = () =>
+  fail('too_many_verification_checks', 'too many attempts for this verification');
 
 // Contacts.
 export const contactKeyRequired = () => fail('contact_key_required', 'Contact number or email required');

@@ -55,6 +55,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   invalid_verification_code: 400,
   request_id_used: 409,
   too_many_verifications: 429,
+  verification_not_found: 404,
+  verification_expired: 409,
+  too_many_verification_checks: 429,
   // Contacts.
   contact_key_required: 400,
   contact_reference_required: 400,

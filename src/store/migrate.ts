@@ -20,6 +20,7 @@ import { apiKeyNames } from './migrations/010-api-key-names.js';
 import { importPages } from './migrations/011-import-pages.js';
 import { accountEvents } from './migrations/012-account-events.js';
 import { messageViews } from './migrations/014-message-views.js';
+import { verificationChecks } from './migrations/015-verification-checks.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   importPages,
   accountEvents,
   messageViews,
+  verificationChecks,
 ];
 
 export class SchemaTooNewError extends Error {}

@@ -24,6 +24,7 @@ export interface Database {
   unmatched_receipts: UnmatchedReceiptsTable;
   unrouted_inbound: UnroutedInboundTable;
   landlines: LandlinesTable;
+  line_type_blocks: LineTypeBlocksTable;
   broadcasts: BroadcastsTable;
   broadcast_groups: BroadcastGroupsTable;
   broadcast_recipients: BroadcastRecipientsTable;
@@ -278,7 +279,10 @@ export interface VerificationsTable {
   channel: string;
   message_id: number | null;
   call_id: string | null;
-  /** sms (the code went as the SMS message_id) | call_queued | call_placed | failed */
+  /**
+   * sms (the code went as the SMS message_id) | call_queued | calling (claimed, ringing) | in_call
+   * (answered, the prompt playing) | answered | busy | no_answer | failed (how the call ended).
+   */
   status: string;
   created_at: number;
   /** The code, kept for the voice call an SMS may fall back to (003). */
@@ -289,6 +293,18 @@ export interface VerificationsTable {
   next_attempt_at: number;
   lease_until: number | null;
   error: string | null;
+  /** When the code stops being accepted by check_verification (015). */
+  expires_at: number;
+  /** check_verification calls counted against this code. */
+  check_attempts: number;
+  /** When a check found the code: the verification is then spent. */
+  verified_at: number | null;
+  /** When the callee picked up (the call is never placed again after this). */
+  answered_at: number | null;
+  /** The last call attempt: answered | busy | no_answer | failed, its SIP code and length. */
+  call_outcome: string | null;
+  sip_code: number | null;
+  call_duration_ms: number | null;
 }
 
 export interface SuppressionsTable {
@@ -323,6 +339,17 @@ export interface LandlinesTable {
   number: string;
   reason: string;
   created_at: number;
+  /** learnt (a verification SMS failed) | operator (`vudumobile landline add`); 015. */
+  source: Generated<string>;
+}
+
+/** NPA-NXX(-X) prefixes and their line type, loaded by `vudumobile landline import-blocks` (015). */
+export interface LineTypeBlocksTable {
+  /** International digits: `1514555` (NPA-NXX) or `15145551` (a thousands-block). */
+  prefix: string;
+  /** fixed | mobile | voip | other */
+  line_type: string;
+  imported_at: number;
 }
 
 export interface BroadcastsTable {

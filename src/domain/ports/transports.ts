@@ -153,6 +153,11 @@ export interface CallProgress {
 
 export interface VoiceTransport {
   readonly kind: string;
+  /**
+   * Calls the transport can carry at once (its trunks' limits), when it has a limit: the
+   * verification caller places no more than this, nor more than VOICE_MAX_CALLS.
+   */
+  readonly maxConcurrentCalls?: number;
   /** Places the call and resolves once it has ended. */
   placeCall(call: VoiceCall, progress?: CallProgress): Promise<CallResult>;
   close(): Promise<void>;

@@ -11,6 +11,8 @@ export interface NewVerification {
   readonly code: string;
   readonly language: 'fr' | 'en';
   readonly createdAt: number;
+  /** When check_verification stops accepting the code. */
+  readonly expiresAt: number;
   readonly limits: { readonly perNumber: number; readonly perKey: number };
   /** The SMS to queue, or undefined to call. */
   readonly sms:
@@ -34,17 +36,63 @@ export interface ClaimedCall {
   readonly to_number: string;
   readonly language: string;
   readonly code: string | null;
+  /** Call attempts made before this one. */
   readonly attempts: number;
+  readonly expires_at: number;
+  readonly verified_at: number | null;
 }
 
+/** What one call attempt gave, as stored on the verification (and shown by get_verification). */
+export interface CallAttempt {
+  readonly callId: string;
+  readonly outcome: 'answered' | 'busy' | 'no_answer' | 'failed';
+  readonly sipCode: number | null;
+  readonly durationMs: number;
+}
+
+/** How a claimed call is settled: for good (its status names how it ended), or queued again. */
 export type CallOutcome =
-  | { readonly kind: 'placed'; readonly callId: string }
-  | { readonly kind: 'failed'; readonly error: string }
-  | { readonly kind: 'retry'; readonly error: string; readonly nextAttemptAt: number };
+  | {
+      readonly kind: 'final';
+      readonly status: CallAttempt['outcome'];
+      /** Absent when no call could be tried (a refusal before dialling, a code already spent). */
+      readonly attempt?: CallAttempt;
+      readonly error: string | null;
+    }
+  | {
+      readonly kind: 'retry';
+      readonly attempt?: CallAttempt;
+      readonly error: string;
+      readonly nextAttemptAt: number;
+    };
+
+/** A verification as check_verification and get_verification read it (never shown: `code`). */
+export interface StoredVerification {
+  readonly id: number;
+  readonly requestId: string;
+  readonly to: string;
+  readonly channel: 'sms' | 'voice';
+  readonly language: string;
+  /** The delivery's state: sms, call_queued, calling, in_call, answered, busy, no_answer, failed. */
+  readonly deliveryStatus: string;
+  readonly code: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly checkAttempts: number;
+  readonly verifiedAt: number | null;
+  readonly callAttempts: number;
+  readonly answeredAt: number | null;
+  readonly callOutcome: string | null;
+  readonly sipCode: number | null;
+  readonly callDurationMs: number | null;
+  readonly error: string | null;
+}
 
 /**
  * What the verification service needs of the database (src/store/verification/verifications-repo.ts):
- * the verifications with their rate checks, the landlines learnt, and the queue of calls.
+ * the verifications with their rate checks and code checks, the landlines learnt, and the queue of
+ * calls. The releaseExpiredLeases it inherits puts claimed calls back in the queue, and settles as
+ * `answered` the calls answered by a caller that then died (the number was reached: never again).
  */
 export interface VerificationStore extends LeasedQueueStore {
   /** A number learnt to take no SMS. */
@@ -77,6 +125,26 @@ export interface VerificationStore extends LeasedQueueStore {
   ): Promise<void>;
   /** Claims due calls under a lease, oldest first. */
   claimDueCalls(options: ClaimOptions): Promise<ClaimedCall[]>;
-  /** Records one call's outcome, if this caller still holds its lease. */
+  /**
+   * Moves the lease of a call this caller still holds (claimed or in call) from `from` to `to`;
+   * false when the lease is no longer its own.
+   */
+  renewCallLease(id: number, lease: { readonly from: number; readonly to: number }): Promise<boolean>;
+  /**
+   * The callee answered: the call becomes `in_call` with its answered_at, which an expired lease
+   * never puts back in the queue. False when this caller no longer holds the call.
+   */
+  markCallAnswered(id: number, callId: string, at: number, lease: number): Promise<boolean>;
+  /** Records one call's outcome, if this caller still holds it (claimed or in call) under `lease`. */
   recordCall(id: number, outcome: CallOutcome, lease: number): Promise<void>;
+  /** The account's verification of that request_id, or undefined (another account's is undefined too). */
+  findVerification(accountId: number, requestId: string): Promise<StoredVerification | undefined>;
+  /**
+   * Counts one check against the code, unless the verification is spent or has `maxAttempts`
+   * checks already (counted in the statement, so concurrent checks cannot exceed it). False when
+   * the check was not counted.
+   */
+  countCheckAttempt(id: number, maxAttempts: number): Promise<boolean>;
+  /** Marks the code verified, once: false when another check got there first. */
+  markVerified(id: number, at: number): Promise<boolean>;
 }

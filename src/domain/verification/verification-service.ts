@@ -1,22 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import { retryDelayMs } from '../common/backoff.js';
-import { ExpiredLeaseSweep } from '../common/lease-sweep.js';
-import { requestIdUsed, tooManyVerifications } from '../errors.js';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  requestIdUsed,
+  tooManyVerificationChecks,
+  tooManyVerifications,
+  verificationExpired,
+  verificationNotFound,
+} from '../errors.js';
 import type { MessageEvents, MessageStatusEvent } from '../messages/message-events.js';
+import type { LineTypeLookup } from '../ports/line-types.js';
 import type { Logger } from '../ports/logger.js';
 import type { StoreTransaction } from '../ports/transaction.js';
-import { TransportError, type VoiceTransport } from '../ports/transports.js';
-import type { CallOutcome, ClaimedCall, VerificationStore } from '../ports/verification-store.js';
+import type { VoiceTransport } from '../ports/transports.js';
+import type { StoredVerification, VerificationStore } from '../ports/verification-store.js';
 import { segmentMessage } from '../sms/segments.js';
+import { VerificationCalls, type CallSettings } from './verification-calls.js';
 import {
   chooseVerificationChannel,
+  generateCode,
   verificationSmsText,
-  verificationVoiceText,
   type VerificationRequest,
 } from './verification.js';
 
-/** The operator's verification settings (config: VERIFY_*, LANDLINE_PREFIXES). */
-export interface VerificationSettings {
+/** The operator's verification settings (config: VERIFY_*, LANDLINE_PREFIXES, VOICE_MAX_CALLS). */
+export interface VerificationSettings extends CallSettings {
   /** Verification requests per number per hour. */
   readonly limitPerNumber: number;
   /** Verification requests per API key per hour. */
@@ -25,10 +31,14 @@ export interface VerificationSettings {
   readonly landlinePrefixes: readonly string[];
   /** How long after the code's SMS a failure (refusal, UNDELIV receipt) still sends the call. */
   readonly fallbackWaitMs: number;
+  /** How long check_verification accepts a code after send_verification (VERIFY_CODE_TTL_MS). */
+  readonly codeTtlMs: number;
 }
 
 export interface VerificationDeps {
   readonly store: VerificationStore;
+  /** The line types the operator loaded (NPA-NXX blocks): a fixed line is called at once. */
+  readonly lineTypes: LineTypeLookup;
   readonly voice: VoiceTransport;
   readonly events: MessageEvents;
   readonly log: Logger;
@@ -38,6 +48,8 @@ export interface VerificationDeps {
   readonly callLeaseMs?: number;
   /** The request_id of a request that gave none. */
   readonly newRequestId?: () => string;
+  /** The code of a request that gave none (tests may fix it; by default 6 random digits). */
+  readonly newCode?: () => string;
 }
 
 /** Who asks: the account (its sender numbers) and the key (its hourly limit). */
@@ -46,8 +58,28 @@ export interface VerificationSender {
   readonly keyId: number;
 }
 
+/** Checks of one code before it is refused for good (Twilio Verify's default, 5). */
+export const MAX_CHECK_ATTEMPTS = 5;
 const CALL_LEASE_MS = 60_000;
-const MAX_CALL_ATTEMPTS = 5;
+
+/** Where a verification stands, as get_verification shows it. */
+export type VerificationState = 'pending' | 'verified' | 'expired' | 'too_many_attempts';
+
+export function verificationState(row: StoredVerification, now: number): VerificationState {
+  if (row.verifiedAt !== null) return 'verified';
+  if (now >= row.expiresAt) return 'expired';
+  if (row.checkAttempts >= MAX_CHECK_ATTEMPTS) return 'too_many_attempts';
+  return 'pending';
+}
+
+/**
+ * Whether two codes are the same, in a time that does not depend on where they differ: both are
+ * hashed first, so the comparison sees equal lengths whatever the client sent.
+ */
+export function sameCode(expected: string, given: string): boolean {
+  const digest = (code: string) => createHash('sha256').update(code).digest();
+  return timingSafeEqual(digest(expected), digest(given));
+}
 
 /** A failed SMS that may carry a code to fall back from: a refusal (no receipt) or an UNDELIV receipt. */
 export function isFallbackFailure(event: MessageStatusEvent): boolean {
@@ -57,60 +89,56 @@ export function isFallbackFailure(event: MessageStatusEvent): boolean {
 }
 
 /**
- * What a failed call attempt means: `failed` when the telephony refused it for good or the
- * attempts are spent, else queued again after a backoff.
- */
-export function callFailureOutcome(call: ClaimedCall, error: unknown, now: number): CallOutcome {
-  const text = error instanceof Error ? error.message : String(error);
-  const attempt = call.attempts + 1;
-  if ((error instanceof TransportError && !error.retryable) || attempt >= MAX_CALL_ATTEMPTS)
-    return { kind: 'failed', error: text };
-  return { kind: 'retry', error: text, nextAttemptAt: now + retryDelayMs(attempt) };
-}
-
-/**
- * send_verification (contract §3.4) and what follows it. A code goes by SMS or by voice call
- * (chooseVerificationChannel: known landlines and fixed lines are called); the request_id and the
- * hourly limits per number and per key (SMS pumping protection) are checked with the write. When
- * the SMS of a code to a number of unknown type fails within the wait, the verification switches
- * to a call in the failure's own transaction and the number is remembered as a landline, so its next
- * code goes straight to voice. Calls are placed one claim at a time by the verification caller.
+ * send_verification (contract §3.4), check_verification and get_verification (extensions), and
+ * what follows a send. A code (the client's, or 6 digits generated here) goes by SMS or by voice
+ * call (chooseVerificationChannel: listed landlines and fixed lines are called at once); the
+ * request_id and the hourly limits per number and per key (SMS pumping protection) are checked
+ * with the write. When the SMS of a code to a number of unknown type fails within the wait, the
+ * verification switches to a call in the failure's own transaction and the number is remembered as
+ * a landline, so its next code goes straight to voice. The calls themselves are `calls`
+ * (VerificationCalls). A code is accepted once, before it expires, within 5 checks.
  */
 export class VerificationService {
-  private readonly callLeaseMs: number;
-  private readonly sweep: ExpiredLeaseSweep;
+  readonly calls: VerificationCalls;
 
   constructor(private readonly deps: VerificationDeps) {
-    this.callLeaseMs = deps.callLeaseMs ?? CALL_LEASE_MS;
-    this.sweep = new ExpiredLeaseSweep(deps.store, this.callLeaseMs, (released) =>
-      deps.log.warn({ released }, 'verification caller: expired leases put back in the queue'),
-    );
+    this.calls = new VerificationCalls({
+      store: deps.store,
+      voice: deps.voice,
+      log: deps.log,
+      now: deps.now,
+      settings: deps.settings,
+      leaseMs: deps.callLeaseMs ?? CALL_LEASE_MS,
+    });
   }
 
   /** Records the verification and queues its SMS or call; returns its request_id. */
   async send(request: VerificationRequest, sender: VerificationSender): Promise<string> {
     const { store, settings, events } = this.deps;
     const requestId = request.requestId ?? (this.deps.newRequestId ?? randomUUID)();
-    const route = chooseVerificationChannel(
-      request.to,
-      await store.isKnownLandline(request.to),
-      settings.landlinePrefixes,
-    );
+    const code = request.code ?? (this.deps.newCode ?? generateCode)();
+    const [listed, lineType] = await Promise.all([
+      store.isKnownLandline(request.to),
+      this.deps.lineTypes.lineType(request.to),
+    ]);
+    const route = chooseVerificationChannel(request.to, { listed, lineType }, settings.landlinePrefixes);
     let sms;
     if (route.channel === 'sms') {
-      const body = verificationSmsText(request.code, request.language);
+      const body = verificationSmsText(code, request.language);
       const { parts, encoding } = segmentMessage(body);
       const [from = ''] = await store.senderNumbers(sender.accountId);
       sms = { from, body, partCount: parts.length, encoding, fallback: route.fallbackToVoice };
     }
+    const createdAt = this.deps.now();
     const outcome = await store.createVerification({
       accountId: sender.accountId,
       keyId: sender.keyId,
       requestId,
       to: request.to,
-      code: request.code,
+      code,
       language: request.language,
-      createdAt: this.deps.now(),
+      createdAt,
+      expiresAt: createdAt + settings.codeTtlMs,
       limits: { perNumber: settings.limitPerNumber, perKey: settings.limitPerKey },
       sms,
     });
@@ -118,6 +146,35 @@ export class VerificationService {
     if (outcome === 'rate_limited') throw tooManyVerifications();
     events.notifyQueued(sms ? 'sms' : 'call');
     return requestId;
+  }
+
+  /**
+   * check_verification: whether `code` is the verification's. Each check counts (5 at most); a
+   * correct one spends the verification, so a second check of it — right or wrong — finds no
+   * verification, as Twilio Verify answers 404 for an approved one. Another account's request_id
+   * is refused exactly as an unknown one.
+   */
+  async check(accountId: number, requestId: string, code: string): Promise<boolean> {
+    const { store, now } = this.deps;
+    const row = await store.findVerification(accountId, requestId);
+    if (!row) throw verificationNotFound();
+    const state = verificationState(row, now());
+    if (state === 'verified') throw verificationNotFound();
+    if (state === 'expired') throw verificationExpired();
+    if (state === 'too_many_attempts') throw tooManyVerificationChecks();
+    // Counted in one guarded statement: concurrent checks cannot get past the fifth.
+    if (!(await store.countCheckAttempt(row.id, MAX_CHECK_ATTEMPTS))) throw tooManyVerificationChecks();
+    if (row.code === null || !sameCode(row.code, code)) return false;
+    // Two right checks at once: the first to mark it wins, the other finds it spent.
+    if (!(await store.markVerified(row.id, now()))) throw verificationNotFound();
+    return true;
+  }
+
+  /** get_verification: the account's verification of that request_id (never its code). */
+  async find(accountId: number, requestId: string): Promise<StoredVerification & { state: VerificationState }> {
+    const row = await this.deps.store.findVerification(accountId, requestId);
+    if (!row) throw verificationNotFound();
+    return { ...row, state: verificationState(row, this.deps.now()) };
   }
 
   /**
@@ -144,41 +201,5 @@ export class VerificationService {
     await store.rememberLandlines(tx, numbers, 'verification SMS failed', now);
     log.info({ numbers }, 'verification SMS failed: calling instead, number remembered as a landline');
     this.deps.events.notifyQueued('call');
-  }
-
-  /**
-   * Places the next due call and records its outcome; false when none was due. One call per claim:
-   * placing a call can take long, and a claim of several would see its lease lapse (and another
-   * caller place the same calls) before it reached the last one.
-   */
-  async placeDueCall(): Promise<boolean> {
-    const { store, now } = this.deps;
-    await this.sweep.sweep(now());
-    const lease = now() + this.callLeaseMs;
-    const calls = await store.claimDueCalls({ now: now(), leaseUntil: lease, limit: 1 });
-    if (calls.length === 0) return false;
-    for (const call of calls) await store.recordCall(call.id, await this.place(call), lease);
-    return true;
-  }
-
-  private async place(call: ClaimedCall): Promise<CallOutcome> {
-    const language = call.language === 'en' ? 'en' : 'fr';
-    if (!call.code) return { kind: 'failed', error: 'no code stored for this verification' };
-    try {
-      const [from = ''] = await this.deps.store.senderNumbers(call.account_id);
-      const result = await this.deps.voice.placeCall({
-        to: call.to_number,
-        from,
-        language,
-        code: call.code,
-        text: verificationVoiceText(call.code, language),
-      });
-      if (result.outcome === 'answered') return { kind: 'placed', callId: result.callId };
-      const retryable = result.outcome !== 'failed';
-      const why = `call ${result.outcome}${result.sipCode ? ` (SIP ${result.sipCode})` : ''}`;
-      return callFailureOutcome(call, new TransportError(why, retryable, result.outcome), this.deps.now());
-    } catch (error) {
-      return callFailureOutcome(call, error, this.deps.now());
-    }
   }
 }

@@ -4,21 +4,23 @@ import type {
   CallOutcome,
   ClaimedCall,
   NewVerification,
+  StoredVerification,
   VerificationOutcome,
   VerificationStore,
 } from '../../domain/ports/verification-store.js';
 import { listSenders } from '../accounts/accounts-repo.js';
 import type { Store } from '../database.js';
 import { insertQueuedMessage } from '../messages/messages-repo.js';
-import {
-  CALL_QUEUE,
-  claimValues,
-  dueIds,
-  releaseExpiredLeases,
-  type ClaimOptions,
-} from '../queue/leased-queue.js';
+import type { ClaimOptions } from '../queue/leased-queue.js';
 import type { Database } from '../schema.js';
 import { fromStoreTransaction } from '../transaction.js';
+import {
+  claimDueCalls,
+  markCallAnswered,
+  recordCall,
+  releaseExpiredCalls,
+  renewCallLease,
+} from './call-queue-repo.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -100,6 +102,8 @@ export async function createVerification(
         next_attempt_at: input.createdAt,
         lease_until: null,
         error: null,
+        expires_at: input.expiresAt,
+        check_attempts: 0,
       })
       .execute();
     return 'created';
@@ -166,32 +170,72 @@ export class VerificationRepo implements VerificationStore {
   }
 
   claimDueCalls(options: ClaimOptions): Promise<ClaimedCall[]> {
-    const { db, dialect } = this.store;
-    return db
-      .updateTable('verifications')
-      .set(claimValues(CALL_QUEUE, options))
-      .where('id', 'in', dueIds(db, dialect, CALL_QUEUE, options))
-      .returning(['id', 'account_id', 'to_number', 'language', 'code', 'attempts'])
-      .execute();
+    return claimDueCalls(this.store, options);
   }
 
-  async recordCall(id: number, outcome: CallOutcome, lease: number): Promise<void> {
-    const settled =
-      outcome.kind === 'placed'
-        ? { status: 'call_placed', call_id: outcome.callId }
-        : outcome.kind === 'failed'
-          ? { status: 'failed', error: outcome.error }
-          : { status: CALL_QUEUE.waiting, error: outcome.error, next_attempt_at: outcome.nextAttemptAt };
-    await this.store.db
-      .updateTable('verifications')
-      .set((eb) => ({ ...settled, lease_until: null, attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', id)
-      .where('status', '=', CALL_QUEUE.holding)
-      .where('lease_until', '=', lease)
-      .execute();
+  renewCallLease(id: number, lease: { readonly from: number; readonly to: number }): Promise<boolean> {
+    return renewCallLease(this.store.db, id, lease);
+  }
+
+  markCallAnswered(id: number, callId: string, at: number, lease: number): Promise<boolean> {
+    return markCallAnswered(this.store.db, id, callId, at, lease);
+  }
+
+  recordCall(id: number, outcome: CallOutcome, lease: number): Promise<void> {
+    return recordCall(this.store.db, id, outcome, lease);
   }
 
   releaseExpiredLeases(now: number): Promise<number> {
-    return releaseExpiredLeases(this.store.db, CALL_QUEUE, now);
+    return releaseExpiredCalls(this.store.db, now);
+  }
+
+  async findVerification(accountId: number, requestId: string): Promise<StoredVerification | undefined> {
+    const row = await this.store.db
+      .selectFrom('verifications')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      requestId: row.request_id,
+      to: row.to_number,
+      channel: row.channel === 'sms' ? 'sms' : 'voice',
+      language: row.language,
+      deliveryStatus: row.status,
+      code: row.code,
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+      checkAttempts: row.check_attempts,
+      verifiedAt: row.verified_at === null ? null : Number(row.verified_at),
+      callAttempts: row.attempts,
+      answeredAt: row.answered_at === null ? null : Number(row.answered_at),
+      callOutcome: row.call_outcome,
+      sipCode: row.sip_code,
+      callDurationMs: row.call_duration_ms === null ? null : Number(row.call_duration_ms),
+      error: row.error,
+    };
+  }
+
+  async countCheckAttempt(id: number, maxAttempts: number): Promise<boolean> {
+    const result = await this.store.db
+      .updateTable('verifications')
+      .set((eb) => ({ check_attempts: eb('check_attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('check_attempts', '<', maxAttempts)
+      .where('verified_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async markVerified(id: number, at: number): Promise<boolean> {
+    const result = await this.store.db
+      .updateTable('verifications')
+      .set({ verified_at: at })
+      .where('id', '=', id)
+      .where('verified_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 }
