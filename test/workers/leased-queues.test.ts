@@ -100,7 +100,7 @@ describe('two workers on one leased queue, with work slower than the lease', () 
   });
 
   it('places each verification call once', async () => {
-    // 8 calls of 300 ms: a claim of all of them (2.4 s) would outlive a 1 s lease.
+    // 8 calls of 300 ms, 3 at once per caller, under a 1 s lease the callers renew while calling.
     const count = 8;
     const now = Date.now();
     await store.db
@@ -119,6 +119,8 @@ describe('two workers on one leased queue, with work slower than the lease', () 
           fallback: 0,
           attempts: 0,
           next_attempt_at: now,
+          expires_at: now + 600_000,
+          check_attempts: 0,
         })),
       )
       .execute();
@@ -127,6 +129,7 @@ describe('two workers on one leased queue, with work slower than the lease', () 
     const callers = [1, 2].map(() =>
       createVerificationCaller(
         new VerificationService({
+          lineTypes: { lineType: async () => undefined },
           store: new VerificationRepo(store),
           voice: {
             kind: 'slow',
@@ -139,9 +142,18 @@ describe('two workers on one leased queue, with work slower than the lease', () 
           events: new MessageEvents(),
           log,
           now: Date.now,
-          settings: { limitPerNumber: 10, limitPerKey: 100, landlinePrefixes: [], fallbackWaitMs: 0 },
+          settings: {
+            limitPerNumber: 10,
+            limitPerKey: 100,
+            landlinePrefixes: [],
+            fallbackWaitMs: 0,
+            codeTtlMs: 600_000,
+            retries: 1,
+            retryDelayMs: 60_000,
+            maxConcurrentCalls: 3,
+          },
           callLeaseMs: 1_000,
-        }),
+        }).calls,
         log,
         50,
       ),
@@ -150,7 +162,7 @@ describe('two workers on one leased queue, with work slower than the lease', () 
     try {
       await waitFor(
         'every call placed',
-        async () => (await rowsWith('verifications', 'call_placed')) === count,
+        async () => (await rowsWith('verifications', 'answered')) === count,
         20_000,
       );
     } finally {

@@ -8,6 +8,7 @@ import type {
   CallOutcome,
   ClaimedCall,
   NewVerification,
+  StoredVerification as VerificationRow,
   VerificationOutcome,
   VerificationStore,
 } from '../../../src/domain/ports/verification-store.js';
@@ -73,26 +74,61 @@ class MemoryVerificationStore implements VerificationStore {
         language: input.language,
         code: input.code,
         attempts: row.attempts,
+        expires_at: input.expiresAt,
+        verified_at: null,
       },
     ];
+  }
+  async renewCallLease(): Promise<boolean> {
+    return true;
+  }
+  async markCallAnswered(id: number): Promise<boolean> {
+    const row = this.rows[id];
+    if (row) row.status = 'in_call';
+    return row !== undefined;
   }
   async recordCall(id: number, outcome: CallOutcome): Promise<void> {
     const row = this.rows[id];
     if (!row) return;
     row.attempts++;
-    row.status =
-      outcome.kind === 'placed' ? 'call_placed' : outcome.kind === 'failed' ? 'failed' : 'call_queued';
-    row.error = outcome.kind === 'placed' ? null : outcome.error;
+    row.status = outcome.kind === 'final' ? outcome.status : 'call_queued';
+    row.error = outcome.error;
+  }
+  // check_verification is tested on the real stores (test/http/check-verification.test.ts).
+  async findVerification(): Promise<VerificationRow | undefined> {
+    return undefined;
+  }
+  async countCheckAttempt(): Promise<boolean> {
+    return false;
+  }
+  async markVerified(): Promise<boolean> {
+    return false;
   }
   async releaseExpiredLeases(): Promise<number> {
     return 0;
   }
 }
 
+/** Places the due call and waits for it to be recorded (one at a time: maxConcurrentCalls 1). */
+async function placeDueCall(verification: VerificationService): Promise<boolean> {
+  const started = await verification.calls.placeDueCalls();
+  await verification.calls.drain();
+  return started;
+}
+
 /** The listeners only hand the transaction back to the store; the fake store ignores it. */
 const tx = {} as StoreTransaction;
 const NOW = Date.UTC(2026, 11, 2, 12);
-const settings = { limitPerNumber: 5, limitPerKey: 50, landlinePrefixes: [], fallbackWaitMs: 60_000 };
+const settings = {
+  limitPerNumber: 5,
+  limitPerKey: 50,
+  landlinePrefixes: [],
+  fallbackWaitMs: 60_000,
+  codeTtlMs: 600_000,
+  retries: 1,
+  retryDelayMs: 60_000,
+  maxConcurrentCalls: 1,
+};
 const sender = { accountId: 1, keyId: 7 };
 
 function service(calls: VoiceCall[] = [], refuse?: TransportError) {
@@ -103,11 +139,13 @@ function service(calls: VoiceCall[] = [], refuse?: TransportError) {
   events.onQueued('call', () => queued.push('call'));
   const verification = new VerificationService({
     store,
+    lineTypes: { lineType: async () => undefined },
     voice: {
       kind: 'memory',
-      async placeCall(call) {
+      async placeCall(call, progress) {
         if (refuse) throw refuse;
         calls.push(call);
+        await progress?.answered(`call-${calls.length}`);
         return { callId: `call-${calls.length}`, outcome: 'answered' as const, durationMs: 1 };
       },
       async close() {},
@@ -167,8 +205,8 @@ describe('the verification service', () => {
     assert.equal(store.rows[0]?.status, 'call_queued');
     assert.deepEqual([...store.landlines], ['15145551234']);
     assert.deepEqual(queued, ['sms', 'call']);
-    assert.equal(await verification.placeDueCall(), true);
-    assert.equal(await verification.placeDueCall(), false);
+    assert.equal(await placeDueCall(verification), true);
+    assert.equal(await placeDueCall(verification), false);
     assert.deepEqual(
       calls.map((c) => [c.to, c.text]),
       [['15145551234', 'Votre code de vérification est : 1, 2, 3, 4. Je répète : 1, 2, 3, 4.']],
@@ -194,7 +232,7 @@ describe('the verification service', () => {
     const { store, verification } = service([], new TransportError('busy', true));
     store.landlines.add('15145551234');
     await verification.send({ to: '15145551234', code: '1234', language: 'fr', requestId: 'r1' }, sender);
-    await verification.placeDueCall();
+    await placeDueCall(verification);
     assert.deepEqual([store.rows[0]?.status, store.rows[0]?.error], ['call_queued', 'busy']);
     const refused = service([], new TransportError('no such number', false));
     refused.store.landlines.add('15145551234');
@@ -202,7 +240,7 @@ describe('the verification service', () => {
       { to: '15145551234', code: '1234', language: 'fr', requestId: 'r1' },
       sender,
     );
-    await refused.verification.placeDueCall();
+    await placeDueCall(refused.verification);
     assert.deepEqual(
       [refused.store.rows[0]?.status, refused.store.rows[0]?.error],
       ['failed', 'no such number'],
