@@ -21,6 +21,34 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Runs the CLI without blocking this process: for a test whose own server shares the database (a
+ * synchronous spawn would freeze the server mid-transaction, holding SQLite's write lock, while
+ * the command waits for that very lock).
+ */
+export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Runs `vudumobile --json …` with runCliAsync, checks it succeeded, and returns what it printed, parsed. */
+export async function runCliJsonAsync(args: string[], env: Record<string, string> = {}): Promise<unknown> {
+  const result = await runCliAsync(['--json', ...args], env);
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
 /** Runs `vudumobile --json …`, checks it succeeded, and returns what it printed, parsed. */
 export function runCliJson(args: string[], env: Record<string, string> = {}): unknown {
   const result = runCli(['--json', ...args], env);
