@@ -10,6 +10,10 @@ describe('outbound configuration', () => {
       limitPerKey: 100,
       landlinePrefixes: [],
       fallbackWaitMs: 120_000,
+      codeTtlMs: 600_000,
+      retries: 1,
+      retryDelayMs: 60_000,
+      maxConcurrentCalls: 10,
     });
     assert.equal(config.dispatch.batchSize, 500);
     assert.equal(config.dispatch.receiptRetries, 0);
@@ -25,7 +29,15 @@ describe('outbound configuration', () => {
       SANDBOX_SMS_OUTCOME: 'UNDELIV:300',
       DISPATCH_CONCURRENCY: '8',
       SMS_SENDING_PAUSED: '1',
+      VERIFY_CODE_TTL_MS: '300000',
+      VERIFY_CALL_RETRIES: '0',
+      VERIFY_CALL_RETRY_DELAY_MS: '30000',
+      VOICE_MAX_CALLS: '50',
     });
+    assert.equal(config.verify.codeTtlMs, 300_000);
+    assert.equal(config.verify.retries, 0);
+    assert.equal(config.verify.retryDelayMs, 30_000);
+    assert.equal(config.verify.maxConcurrentCalls, 50);
     assert.equal(config.verify.limitPerNumber, 3);
     assert.equal(config.verify.limitPerKey, 50);
     assert.deepEqual(config.verify.landlinePrefixes, ['1514555', '1819']);
@@ -43,6 +55,7 @@ describe('outbound configuration', () => {
           SANDBOX_SMS_OUTCOME: 'maybe',
           DISPATCH_BATCH_SIZE: '0',
           SMS_SENDING_PAUSED: 'yes',
+          VOICE_MAX_CALLS: '0',
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
@@ -51,6 +64,7 @@ describe('outbound configuration', () => {
           'SMS_SENDING_PAUSED: expected 1 or 0',
           'LANDLINE_PREFIXES: "514-555" is not a number prefix (digits, international form)',
           'VERIFY_LIMIT_PER_NUMBER: expected a whole number of at least 1',
+          'VOICE_MAX_CALLS: expected a whole number of at least 1',
           'SANDBOX_SMS_OUTCOME: expected STAT:ERR (e.g. DELIVRD:000, UNDELIV:300), reject, throttle or silent',
         ]);
         return true;

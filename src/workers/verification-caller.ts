@@ -37,6 +37,10 @@ export class VerificationCaller implements Worker {
   }
 }
 
-export function createVerificationCaller(calls: VerificationCalls, log: Logger, pollMs = 1_000): VerificationCaller {
+export function createVerificationCaller(
+  calls: VerificationCalls,
+  log: Logger,
+  pollMs = 1_000,
+): VerificationCaller {
   return new VerificationCaller(calls, log, pollMs);
 }

@@ -58,7 +58,10 @@ describe('vudumobile landline add|remove|list|import-blocks', () => {
     await writeFile(bad, 'npa,nxx,type\n450,555,fixed\n45,555,fixed\n');
 
     assert.deepEqual(
-      await runCliJsonAsync(['landline', 'add', '+1 514 555-0101', '4385550102', '--reason', 'front desk'], env),
+      await runCliJsonAsync(
+        ['landline', 'add', '+1 514 555-0101', '4385550102', '--reason', 'front desk'],
+        env,
+      ),
       { added: ['15145550101', '14385550102'] },
     );
     const [listed, imported, refused] = await Promise.all([
@@ -67,7 +70,11 @@ describe('vudumobile landline add|remove|list|import-blocks', () => {
       runCliAsync(['landline', 'import-blocks', bad], env),
     ]);
     assert.deepEqual(
-      (listed as { number: string; source: string; reason: string }[]).map((l) => [l.number, l.source, l.reason]),
+      (listed as { number: string; source: string; reason: string }[]).map((l) => [
+        l.number,
+        l.source,
+        l.reason,
+      ]),
       [
         ['14385550102', 'operator', 'front desk'],
         ['15145550101', 'operator', 'front desk'],

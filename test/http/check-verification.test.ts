@@ -40,8 +40,7 @@ describe('check_verification and get_verification (extensions)', () => {
   const check = (request_id: string, code: string, key?: string) =>
     server.call('check_verification', { request_id, code }, key ? { key } : {});
   /** The code the callee heard, from the sandbox's record of the call. */
-  const calledCode = (to: string) =>
-    waitFor('the call', () => voice.calls.find((c) => c.to === to)?.code);
+  const calledCode = (to: string) => waitFor('the call', () => voice.calls.find((c) => c.to === to)?.code);
   const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 
   it('generates a 6-digit code when none is given, calls it, never answers it, and accepts it once', async () => {
@@ -50,7 +49,10 @@ describe('check_verification and get_verification (extensions)', () => {
     const code = await calledCode(landline(1));
     assert.match(code, /^\d{6}$/);
     const call = voice.calls.find((c) => c.to === landline(1));
-    assert.equal(call?.text, `Votre code de vérification est : ${code.split('').join(', ')}. Je répète : ${code.split('').join(', ')}.`);
+    assert.equal(
+      call?.text,
+      `Votre code de vérification est : ${code.split('').join(', ')}. Je répète : ${code.split('').join(', ')}.`,
+    );
 
     assert.deepEqual((await check('gen-voice', wrong(code))).body, { status: true, valid: false });
     const right = await check('gen-voice', code);
@@ -138,7 +140,12 @@ describe('check_verification and get_verification (extensions)', () => {
 
   it('shows a called verification: channel, call outcome, attempts, times — never the code', async () => {
     const sentAt = clock;
-    await server.call('send_verification', { to: landline(2), code: '3141', language: 'en', request_id: 'shown' });
+    await server.call('send_verification', {
+      to: landline(2),
+      code: '3141',
+      language: 'en',
+      request_id: 'shown',
+    });
     await calledCode(landline(2));
     await waitFor('the call recorded', async () => {
       const { body } = await server.call('get_verification', { request_id: 'shown' });

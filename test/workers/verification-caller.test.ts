@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { MessageEvents } from '../../src/domain/messages/message-events.js';
-import type { CallProgress, CallResult, VoiceCall, VoiceTransport } from '../../src/domain/ports/transports.js';
+import type {
+  CallProgress,
+  CallResult,
+  VoiceCall,
+  VoiceTransport,
+} from '../../src/domain/ports/transports.js';
 import {
   VerificationService,
   type VerificationSettings,
@@ -37,7 +42,11 @@ class ScriptedTelephony implements VoiceTransport {
   inFlight = 0;
   maxInFlight = 0;
   constructor(
-    private readonly answer: (call: VoiceCall, progress: CallProgress | undefined, n: number) => Promise<CallResult>,
+    private readonly answer: (
+      call: VoiceCall,
+      progress: CallProgress | undefined,
+      n: number,
+    ) => Promise<CallResult>,
     readonly maxConcurrentCalls?: number,
   ) {}
   async placeCall(call: VoiceCall, progress?: CallProgress): Promise<CallResult> {
@@ -91,11 +100,18 @@ describe('the verification caller: answered calls, retries, concurrency', () => 
   async function queueCall(verification: VerificationService): Promise<string> {
     serial++;
     const to = `1514555${String(serial).padStart(4, '0')}`;
-    return verification.send({ to, code: '4815', language: 'fr', requestId: `r-${serial}` }, { accountId, keyId: 1 });
+    return verification.send(
+      { to, code: '4815', language: 'fr', requestId: `r-${serial}` },
+      { accountId, keyId: 1 },
+    );
   }
 
   const row = (requestId: string) =>
-    store.db.selectFrom('verifications').selectAll().where('request_id', '=', requestId).executeTakeFirstOrThrow();
+    store.db
+      .selectFrom('verifications')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .executeTakeFirstOrThrow();
 
   it('never places again a call that was answered, though its caller died mid-prompt', async () => {
     // Caller A: the callee answers, the prompt "plays" for ever (the process is as good as dead).
@@ -122,7 +138,11 @@ describe('the verification caller: answered calls, retries, concurrency', () => 
     await waitFor('the second call claimed', async () => (await row(ringing)).status === 'calling');
 
     // Caller B comes after both leases ran out (and before the codes expire).
-    const bPeer = new ScriptedTelephony(async (call) => ({ callId: `b-${call.to}`, outcome: 'answered', durationMs: 9000 }));
+    const bPeer = new ScriptedTelephony(async (call) => ({
+      callId: `b-${call.to}`,
+      outcome: 'answered',
+      durationMs: 9000,
+    }));
     const b = service(bPeer, () => T0 + 3 * LEASE_MS, { maxConcurrentCalls: 5 });
     await b.calls.placeDueCalls();
     await b.calls.drain();
@@ -239,8 +259,9 @@ describe('the verification caller: answered calls, retries, concurrency', () => 
       try {
         // Each call ends only when released: one released, the caller fills the free place.
         for (let released = 0; released < count; released++) {
-          await waitFor(`${Math.min(expected, count - released)} calls in progress`, () =>
-            peer.inFlight === Math.min(expected, count - released) && pending.length > 0,
+          await waitFor(
+            `${Math.min(expected, count - released)} calls in progress`,
+            () => peer.inFlight === Math.min(expected, count - released) && pending.length > 0,
           );
           pending.shift()?.();
         }

@@ -35,7 +35,12 @@ interface Columns {
 }
 
 function columnsOf(header: CsvRecord): Columns {
-  const names = header.fields.map((f) => f.replace(/^\uFEFF/, '').trim().toLowerCase());
+  const names = header.fields.map((f) =>
+    f
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase(),
+  );
   const find = (name: string) => {
     const index = names.indexOf(name);
     return index < 0 ? undefined : index;
@@ -50,7 +55,8 @@ function columnsOf(header: CsvRecord): Columns {
 
 /** One row as a block (the prefix in international digits, with the 1). */
 export function blockOf(record: CsvRecord, columns: Columns): LineTypeBlock {
-  const field = (index: number | undefined) => (index === undefined ? '' : (record.fields[index] ?? '').trim());
+  const field = (index: number | undefined) =>
+    index === undefined ? '' : (record.fields[index] ?? '').trim();
   const npa = field(columns.npa);
   const nxx = field(columns.nxx);
   const x = field(columns.x).toUpperCase();
@@ -86,6 +92,7 @@ export async function* readLineTypeBlocks(bytes: AsyncIterable<Buffer>): AsyncGe
     any ||= blocks.length > 0;
     if (blocks.length > 0) yield blocks;
   }
-  if (columns === undefined) throw new LineTypeBlockError('the file is empty: expected a header npa,nxx,x,type');
+  if (columns === undefined)
+    throw new LineTypeBlockError('the file is empty: expected a header npa,nxx,x,type');
   if (!any) throw new LineTypeBlockError('the file has a header but no block');
 }

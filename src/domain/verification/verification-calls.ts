@@ -87,7 +87,10 @@ export class VerificationCalls {
 
   /** Calls this process may have in progress at once. */
   get capacity(): number {
-    return Math.max(1, Math.min(this.deps.settings.maxConcurrentCalls, this.deps.voice.maxConcurrentCalls ?? Infinity));
+    return Math.max(
+      1,
+      Math.min(this.deps.settings.maxConcurrentCalls, this.deps.voice.maxConcurrentCalls ?? Infinity),
+    );
   }
 
   /** Calls in progress now. */
@@ -133,7 +136,10 @@ export class VerificationCalls {
     } catch (error) {
       // The call's row keeps its lease: once it runs out another caller takes it back (or, if it
       // was answered, settles it as answered).
-      this.deps.log.error({ err: error, verification: call.id }, 'verification caller: recording a call failed');
+      this.deps.log.error(
+        { err: error, verification: call.id },
+        'verification caller: recording a call failed',
+      );
     } finally {
       held.release();
     }
@@ -152,13 +158,22 @@ export class VerificationCalls {
     try {
       const [from = ''] = await store.senderNumbers(call.account_id);
       const result = await voice.placeCall(
-        { to: call.to_number, from, language, code: call.code, text: verificationVoiceText(call.code, language) },
+        {
+          to: call.to_number,
+          from,
+          language,
+          code: call.code,
+          text: verificationVoiceText(call.code, language),
+        },
         {
           answered: async (callId) => {
             answered = { callId, at: now() };
             const ours = await held.write((lease) => store.markCallAnswered(call.id, callId, now(), lease));
             if (!ours)
-              log.warn({ verification: call.id, callId }, 'verification caller: answered a call it no longer held');
+              log.warn(
+                { verification: call.id, callId },
+                'verification caller: answered a call it no longer held',
+              );
           },
         },
       );

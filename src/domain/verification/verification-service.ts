@@ -171,7 +171,10 @@ export class VerificationService {
   }
 
   /** get_verification: the account's verification of that request_id (never its code). */
-  async find(accountId: number, requestId: string): Promise<StoredVerification & { state: VerificationState }> {
+  async find(
+    accountId: number,
+    requestId: string,
+  ): Promise<StoredVerification & { state: VerificationState }> {
     const row = await this.deps.store.findVerification(accountId, requestId);
     if (!row) throw verificationNotFound();
     return { ...row, state: verificationState(row, this.deps.now()) };

@@ -45,7 +45,11 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
     summary: 'Check a code against a verification (5 checks at most, before it expires; once valid, spent)',
     extension: true,
     params: {
-      request_id: { description: 'The request_id send_verification answered', maxLength: 100, extension: true },
+      request_id: {
+        description: 'The request_id send_verification answered',
+        maxLength: 100,
+        extension: true,
+      },
       code: { description: 'The code the person typed, 4 to 10 digits', extension: true },
     },
     async handle({ params, auth }) {
@@ -62,7 +66,11 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
     summary: 'A verification’s channel, status, checks and call outcome (never its code)',
     extension: true,
     params: {
-      request_id: { description: 'The request_id send_verification answered', maxLength: 100, extension: true },
+      request_id: {
+        description: 'The request_id send_verification answered',
+        maxLength: 100,
+        extension: true,
+      },
     },
     async handle({ params, auth }) {
       const row = await ctx.verification.find(auth.account.id, requestIdOf(params.request_id));

@@ -19,7 +19,9 @@ export const verificationChecks: Migration = {
   name: '015-verification-checks',
   async up({ db }) {
     const verifications = () => db.schema.alterTable('verifications');
-    await verifications().addColumn('expires_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await verifications()
+      .addColumn('expires_at', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
     await verifications()
       .addColumn('check_attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();

@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { CallOutcome, ClaimedCall } from '../../domain/ports/verification-store.js';
 import type { Store } from '../database.js';
-import { CALL_QUEUE, claimValues, dueIds, releaseExpiredLeases, type ClaimOptions } from '../queue/leased-queue.js';
+import {
+  CALL_QUEUE,
+  claimValues,
+  dueIds,
+  releaseExpiredLeases,
+  type ClaimOptions,
+} from '../queue/leased-queue.js';
 import type { Database } from '../schema.js';
 
 /** An answered call: out of the leased queue for good (releaseExpiredLeases never sees it). */

@@ -75,6 +75,10 @@ describe('verification codes', () => {
     for (const code of codes) assert.match(code, /^\d{6}$/);
     // 2000 draws of 1,000,000 codes: about 2 repeats are expected (birthday bound), not a dozen.
     assert.ok(new Set(codes).size > 1990);
-    for (const digit of '0123456789') assert.ok(codes.some((c) => c.startsWith(digit)), digit);
+    for (const digit of '0123456789')
+      assert.ok(
+        codes.some((c) => c.startsWith(digit)),
+        digit,
+      );
   });
 });

@@ -21,8 +21,16 @@ describe('the landline list and the NPA-NXX blocks, on the store', () => {
   after(() => temp.close());
 
   it('keeps learnt and operator numbers apart; adding a learnt one makes it the operator’s', async () => {
-    await rememberLandlines(temp.store.db, ['15145550201', '15145550202'], 'verification SMS failed', NOW - 1);
-    assert.deepEqual(await landlines.add(['(514) 555-0202', '+1 819 555 0203']), ['15145550202', '18195550203']);
+    await rememberLandlines(
+      temp.store.db,
+      ['15145550201', '15145550202'],
+      'verification SMS failed',
+      NOW - 1,
+    );
+    assert.deepEqual(await landlines.add(['(514) 555-0202', '+1 819 555 0203']), [
+      '15145550202',
+      '18195550203',
+    ]);
     assert.deepEqual(
       (await landlines.list()).map((l) => [l.number, l.source, l.reason]),
       [
@@ -51,7 +59,10 @@ describe('the landline list and the NPA-NXX blocks, on the store', () => {
 
   it('refuses a bad file whole, naming the line; --replace starts from an empty table', async () => {
     const refusals: [string, RegExp][] = [
-      ['npa,nxx,type\n450,555,fixed\n450,155,fixed\n', /line 3: nxx "155" is not 3 digits starting with 2 to 9/],
+      [
+        'npa,nxx,type\n450,555,fixed\n450,155,fixed\n',
+        /line 3: nxx "155" is not 3 digits starting with 2 to 9/,
+      ],
       ['npa,nxx,type\n450,555,pager\n', /line 2: type "pager" is not one of fixed, landline/],
       ['npa,nxx,x,type\n450,555,12,fixed\n', /line 2: x "12" is not a digit, A or empty/],
       ['npa,exchange,type\n450,555,fixed\n', /line 1: the header must name the columns npa, nxx and type/],
