@@ -54,7 +54,7 @@ function columnsOf(header: CsvRecord): Columns {
 }
 
 /** One row as a block (the prefix in international digits, with the 1). */
-export function blockOf(record: CsvRecord, columns: Columns): LineTypeBlock {
+function blockOf(record: CsvRecord, columns: Columns): LineTypeBlock {
   const field = (index: number | undefined) =>
     index === undefined ? '' : (record.fields[index] ?? '').trim();
   const npa = field(columns.npa);
