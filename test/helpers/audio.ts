@@ -3,7 +3,7 @@
  * over the recording's possible delays (1.0 = the same waveform, up to volume). The delay is found on
  * a 4× decimated copy first (cheap), then refined sample by sample around it.
  */
-export function bestCorrelation(recorded: Int16Array, expected: Int16Array, maxDelay = 16_000): number {
+export function bestCorrelation(recorded: Int16Array, expected: Int16Array, maxDelay = 8_000): number {
   const coarse = 4;
   const r4 = decimate(recorded, coarse);
   const e4 = decimate(expected, coarse);

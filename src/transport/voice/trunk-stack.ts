@@ -5,7 +5,8 @@
  * trunk itself failed and the call should move to the next one.
  */
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
+import diagnostics from 'node:diagnostics_channel';
+import { createServer, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { respond } from './dialog-messages.js';
 import { sipLib, type SipMessage, type SipRequest, type SipResponse, type SipStack } from './sip-lib.js';
@@ -18,6 +19,18 @@ export class TrunkStack {
   /** `call-id cseq method` of responses received from the network, per call. */
   private readonly heard = new Map<string, Set<string>>();
   private stack: SipStack | undefined;
+  /** The TCP connections between us and the trunk, either way (see `start`). */
+  private readonly connections = new Set<Socket>();
+  private readonly onClientSocket = (message: unknown): void => {
+    const socket = (message as { socket?: Socket }).socket;
+    socket?.once('connect', () => {
+      if (socket.remotePort === this.trunk.port) this.keep(socket);
+    });
+  };
+  private readonly onServerSocket = (message: unknown): void => {
+    const socket = (message as { socket?: Socket }).socket;
+    if (socket?.localPort === this.port) this.keep(socket);
+  };
 
   private constructor(
     readonly trunk: TrunkOptions,
@@ -38,6 +51,13 @@ export class TrunkStack {
   }
 
   private start(): void {
+    // The package keeps TCP connections open (120 s idle) and gives no way to close them: we note the
+    // ones it opens to the trunk or accepts from it, through Node's own diagnostics channels, to end
+    // them on close().
+    if (this.trunk.protocol === 'tcp') {
+      diagnostics.subscribe('net.client.socket', this.onClientSocket);
+      diagnostics.subscribe('net.server.socket', this.onServerSocket);
+    }
     this.stack = sipLib.create(
       {
         port: this.port,
@@ -83,6 +103,17 @@ export class TrunkStack {
   close(): void {
     this.stack?.destroy();
     this.stack = undefined;
+    if (this.trunk.protocol === 'tcp') {
+      diagnostics.unsubscribe('net.client.socket', this.onClientSocket);
+      diagnostics.unsubscribe('net.server.socket', this.onServerSocket);
+    }
+    for (const socket of this.connections) socket.destroy();
+    this.connections.clear();
+  }
+
+  private keep(socket: Socket): void {
+    this.connections.add(socket);
+    socket.once('close', () => this.connections.delete(socket));
   }
 
   private noteHeard(message: SipMessage): void {
