@@ -228,18 +228,23 @@ export class CallDialog {
     return [{ kind: 'send', request: this.invite }];
   }
 
+  /** A re-INVITE or UPDATE: an offer (or a session refresh) answered with our unchanged SDP. */
   private onOffer(request: SipRequest): DialogAction[] {
-    const actions: DialogAction[] = [];
-    if (request.content !== undefined && request.content.trim() !== '') {
+    const hasOffer = request.content !== undefined && request.content.trim() !== '';
+    let moved: DialogAction[] = [];
+    if (hasOffer) {
       const media = readAnswer(request.content, this.setup.codecs);
       if (typeof media === 'string')
         return [{ kind: 'respond', response: respond(request, 488, 'Not Acceptable Here') }];
-      actions.push({ kind: 'media-moved', media });
+      moved = [{ kind: 'media-moved', media }];
     }
+    // An INVITE without SDP asks us for an offer (answered in its ACK, which we then ignore).
+    const withSdp = request.method === 'INVITE' || hasOffer;
     const answer = { contact: this.setup.identity.contact, sdp: this.setup.offer };
-    const withSdp = request.method === 'INVITE' || request.content !== undefined;
-    actions.unshift({ kind: 'respond', response: respond(request, 200, 'OK', withSdp ? answer : undefined) });
-    return actions;
+    return [
+      { kind: 'respond', response: respond(request, 200, 'OK', withSdp ? answer : undefined) },
+      ...moved,
+    ];
   }
 
   private cancel(): DialogAction[] {
