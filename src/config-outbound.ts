@@ -1,7 +1,8 @@
 /**
- * The outbound path's settings (dispatcher, verification limits, sandbox SMS), read from the
- * environment beside the rest of the configuration in config.ts. Each problem becomes one line.
+ * The outbound path's settings (dispatcher, verification limits, sandbox SMS, SIP trunks), read from
+ * the environment beside the rest of the configuration in config.ts. Each problem becomes one line.
  */
+import { parseVoiceUrls } from './transport/voice/voice-url.js';
 
 export interface DispatchConfig {
   /** Messages claimed per batch (DISPATCH_BATCH_SIZE). */
@@ -143,4 +144,15 @@ export function readSandboxSmsConfig(env: Env, problems: string[]): SandboxSmsCo
     submitDelayMs: wholeNumber(env, 'SANDBOX_SMS_SUBMIT_DELAY_MS', 0, 0, problems),
     logFile: env.SANDBOX_SMS_LOG || undefined,
   });
+}
+
+/**
+ * VOICE_URL: the SIP trunks verification calls go through (transport/voice/voice-url.ts documents
+ * the syntax); unset = the sandbox voice transport. Each malformed part is one problem.
+ */
+export function readVoiceUrl(env: Env, problems: string[]): string | undefined {
+  const raw = env.VOICE_URL?.trim();
+  if (!raw) return undefined;
+  problems.push(...parseVoiceUrls(raw).problems);
+  return raw;
 }

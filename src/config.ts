@@ -3,6 +3,7 @@ import {
   readDispatchConfig,
   readSandboxSmsConfig,
   readVerifyConfig,
+  readVoiceUrl,
   type DispatchConfig,
   type SandboxSmsConfig,
   type VerifyConfig,
@@ -20,6 +21,8 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   readonly smtpUrl: string | undefined;
   readonly smppUrl: string | undefined;
+  /** SIP trunks for verification calls (VOICE_URL); undefined = the sandbox voice transport. */
+  readonly voiceUrl: string | undefined;
   readonly mailFrom: string;
   readonly dataDir: string;
   readonly logLevel: string;
@@ -81,6 +84,7 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   if (smtpUrl !== undefined) checkSmtpUrl(smtpUrl, problems);
   const smppUrl = overrides.smppUrl ?? (env.SMPP_URL || undefined);
   if (smppUrl !== undefined) problems.push(...parseSmppUrls(smppUrl).problems);
+  const voiceUrl = overrides.voiceUrl ?? readVoiceUrl(env, problems);
   const webhookAllowPrivate =
     overrides.webhookAllowPrivate ?? parseFlag('WEBHOOK_ALLOW_PRIVATE', env, problems);
   const adminEmail = overrides.adminEmail ?? parseAdminEmail(env.ADMIN_EMAIL, problems);
@@ -94,6 +98,7 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     trustedProxies: Object.freeze(trustedProxies),
     smtpUrl,
     smppUrl,
+    voiceUrl,
     mailFrom: overrides.mailFrom ?? (env.MAIL_FROM || 'no-reply@localhost'),
     dataDir: overrides.dataDir ?? (env.DATA_DIR || './data'),
     logLevel: overrides.logLevel ?? logLevel,

@@ -7,6 +7,8 @@ import { SandboxSmsTransport } from './transport/sandbox/sandbox-sms.js';
 import { SandboxVoiceTransport } from './transport/sandbox/sandbox-voice.js';
 import { createSmppTransport } from './transport/smpp/smpp-transport.js';
 import { SmtpEmailTransport } from './transport/smtp/smtp-email.js';
+import { SipVoiceTransport } from './transport/voice/sip-voice-transport.js';
+import { parseVoiceUrls } from './transport/voice/voice-url.js';
 
 /** Part of the composition root (main.ts): which transport each kind of message takes, from the configuration. */
 
@@ -29,8 +31,13 @@ export function createSmsTransport(config: Config, log: Logger): SmsTransport {
   });
 }
 
-/** Voice calls for verification codes: only the sandbox exists yet (a SIP transport plugs in here). */
+/**
+ * Voice calls for verification codes: SIP trunks when VOICE_URL is set (readConfig has validated it),
+ * else the sandbox, which places no call and says so loudly.
+ */
 export function createVoiceTransport(config: Config, log: Logger): VoiceTransport {
+  if (config.voiceUrl !== undefined)
+    return new SipVoiceTransport(parseVoiceUrls(config.voiceUrl).trunks, log);
   return new SandboxVoiceTransport(resolve(join(config.dataDir, 'voice-calls.jsonl')), log);
 }
 
