@@ -3,6 +3,7 @@
 // Run with `npm run build:voice` after changing a text below; the transport assembles a call's
 // prompt from these pieces (src/transport/voice/voice-prompts.ts).
 import { execFileSync } from 'node:child_process';
+import { Buffer } from 'node:buffer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

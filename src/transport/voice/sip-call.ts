@@ -37,7 +37,7 @@ export interface RunningCall {
 }
 
 export async function startCall(attempt: CallAttempt): Promise<RunningCall> {
-  const { stack, call, callId, log } = attempt;
+  const { stack, callId, log } = attempt;
   const trunk = stack.trunk;
   const rtp = await RtpSession.open(stack.bindAddress);
   const identity = callIdentity(attempt);
