@@ -61,8 +61,24 @@ function silentWav(seconds: number): Buffer {
 /** The number its account answers (baresip answers 404 to any other user part). */
 export const BARESIP_NUMBER = '15145550123';
 
-/** Starts it; it listens on UDP and TCP alike on `port` and answers `+${BARESIP_NUMBER}`. */
+/**
+ * Starts it; it listens on UDP and TCP alike on `port` and answers `+${BARESIP_NUMBER}`. The port is
+ * free for UDP when chosen but may be taken for TCP (or taken by then): a start that fails is retried
+ * on other ports.
+ */
 export async function startBaresip(): Promise<Baresip> {
+  let failure: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await launchBaresip();
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+async function launchBaresip(): Promise<Baresip> {
   const dir = await mkdtemp(join(tmpdir(), 'vm-baresip-'));
   const recordings = join(dir, 'recordings');
   await mkdir(recordings);
@@ -97,7 +113,10 @@ export async function startBaresip(): Promise<Baresip> {
     () => output.includes('baresip is ready') || child.exitCode !== null,
     20_000,
   );
-  if (child.exitCode !== null) throw new Error(`baresip exited:\n${output}`);
+  if (child.exitCode !== null) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`baresip exited:\n${output}`);
+  }
   return {
     host: '127.0.0.1',
     port,
