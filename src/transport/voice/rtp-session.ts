@@ -15,8 +15,6 @@ export class RtpSession {
   private remote: { address: string; port: number } | undefined;
   private latched = false;
   private stream: PacedStream | undefined;
-  /** Packets sent, for logs. */
-  sent = 0;
 
   private constructor(
     private readonly socket: Socket,
@@ -59,7 +57,6 @@ export class RtpSession {
       const payload = payloads[index];
       if (payload === undefined || this.remote === undefined) return;
       this.socket.send(packetizer.packet(payload), this.remote.port, this.remote.address);
-      this.sent++;
     });
     return this.stream.done;
   }

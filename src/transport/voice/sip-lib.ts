@@ -109,8 +109,3 @@ interface SipModule {
 const require = createRequire(import.meta.url);
 
 export const sipLib = require('sip') as SipModule;
-
-/** The user part of an address header (`sip:15145550123@host` → `15145550123`). */
-export function uriOf(address: SipAddress | undefined): SipUri | undefined {
-  return address === undefined ? undefined : sipLib.parseUri(address.uri);
-}

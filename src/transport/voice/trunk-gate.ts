@@ -15,10 +15,6 @@ export class TrunkGate {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  get inProgress(): number {
-    return this.active;
-  }
-
   /** Waits for a channel and an INVITE slot; call `release` once the call has ended. */
   async acquire(): Promise<{ release: () => void }> {
     if (this.active >= this.maxCalls) await new Promise<void>((resolve) => this.waiting.push(resolve));
