@@ -7,8 +7,9 @@ import { buildOffer } from '../../../src/transport/voice/sdp.js';
 import { sipLib, type SipRequest, type SipResponse } from '../../../src/transport/voice/sip-lib.js';
 
 /**
- * The dialog state machine, socket-free, fed SIP messages recorded from baresip and Asterisk
- * (test/fixtures/sip/, LF line ends and hand-counted lengths replaced by the loader).
+ * The dialog state machine, socket-free, fed SIP messages as text (test/fixtures/sip/): written after
+ * what baresip and Asterisk send (headers, tags, Record-Route, SDP), not captured off the wire; the
+ * loader turns LF into CRLF and sets Content-Length.
  */
 function fixture(name: string): SipResponse & SipRequest {
   const text = readFileSync(new URL(`../../fixtures/sip/${name}.txt`, import.meta.url), 'utf8');
