@@ -9,6 +9,7 @@ import type { MessagingService } from './domain/messages/messaging-service.js';
 import type { MessageHistoryService } from './domain/messages/message-history-service.js';
 import type { ImportService } from './domain/imports/import-service.js';
 import type { QueueStatsReader } from './domain/ports/queue-stats.js';
+import type { RateCounter } from './domain/ports/rate-counter.js';
 import type { EmailTransport, SmsTransport, VoiceTransport } from './domain/ports/transports.js';
 import type { MessageEvents } from './domain/messages/message-events.js';
 import type { AccountEventsService } from './domain/messages/account-events.js';
@@ -52,6 +53,8 @@ export interface AppContext {
   readonly verification: VerificationService;
   /** post_webhook, get_webhooks, delete_webhook and the queueing of status events. */
   readonly webhooks: WebhookService;
+  /** The rate limits' counters, shared by every api process (Redis, the database or memory). */
+  readonly rateCounter: RateCounter;
   /** The queues' depths for the /metrics gauges. */
   readonly queueStats: QueueStatsReader;
   /** The clock, passed in so tests and workers agree on "now" (epoch milliseconds). */

@@ -8,6 +8,7 @@ import {
   type SandboxSmsConfig,
   type VerifyConfig,
 } from './config-outbound.js';
+import { readSecurityConfig, type SecurityConfig } from './config-security.js';
 import { normaliseEmail } from './domain/common/email.js';
 import { SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from './domain/users/users.js';
 import { parseSmppUrls } from './transport/smpp/smpp-url.js';
@@ -41,6 +42,8 @@ export interface Config {
   readonly adminEmail: string;
   /** Web sessions end after idleMs without a request or maxAgeMs after sign-in (WEB_SESSION_*). */
   readonly webSessions: WebSessionConfig;
+  /** Rate limits and their store (REDIS_URL), the operator endpoints' token (METRICS_TOKEN). */
+  readonly security: SecurityConfig;
 }
 
 export interface WebSessionConfig {
@@ -89,6 +92,7 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     overrides.webhookAllowPrivate ?? parseFlag('WEBHOOK_ALLOW_PRIVATE', env, problems);
   const adminEmail = overrides.adminEmail ?? parseAdminEmail(env.ADMIN_EMAIL, problems);
   const webSessions = overrides.webSessions ?? readWebSessions(env, problems);
+  const security = overrides.security ?? readSecurityConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return Object.freeze({
     databaseUrl,
@@ -111,6 +115,7 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     webhookAllowPrivate,
     adminEmail,
     webSessions: Object.freeze(webSessions),
+    security: Object.freeze(security),
   });
 }
 

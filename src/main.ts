@@ -74,6 +74,7 @@ import { InboxService } from './domain/messages/inbox-service.js';
 import { AccountEventsRepo } from './store/messages/account-events-repo.js';
 import { InboxRepo } from './store/messages/inbox-repo.js';
 import { createAccountEventsPruner } from './workers/account-events-pruner.js';
+import { createRateCounter } from './security-wiring.js';
 
 /** The composition root: the only place that picks real implementations and wires them. */
 export interface Platform {
@@ -233,6 +234,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       settings: config.verify,
     }),
     webhooks,
+    rateCounter: createRateCounter(config, store, { now, log: options.log, answersApi: role !== 'worker' }),
     queueStats: new KyselyQueueStats(store.db),
     now,
   };
@@ -265,6 +267,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       await outbound?.receipts.stop();
       await ctx.voice.close();
       await ctx.email.close();
+      await ctx.rateCounter.close();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@ import { normaliseEmail } from '../domain/common/email.js';
 import { isValidAllowEntry } from '../domain/accounts/ip-allow-list.js';
 import type { CliServices, WithServices } from './command-services.js';
 import { CliError, emit, parseId } from './output.js';
+import { registerLimitCommands } from './limit-commands.js';
 import { parseSenderNumber, registerSenderCommands } from './sender-commands.js';
 
 function parseAllowList(raw: string | undefined): string[] {
@@ -84,6 +85,7 @@ export function registerAccountCommands(program: Command, withServices: WithServ
       }),
     );
   registerSenderCommands(account, withServices);
+  registerLimitCommands(account, withServices);
 }
 
 export function registerKeyCommands(program: Command, withServices: WithServices): void {

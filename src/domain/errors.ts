@@ -22,6 +22,10 @@ export type ErrorId =
   | 'api_key_missing'
   | 'invalid_api_key'
   | 'ip_not_allowed'
+  // Rate limits and quotas, and the operator's endpoints (SECURITY.md).
+  | 'rate_limited'
+  | 'sign_in_rate_limited'
+  | 'bearer_token_required'
   // Account settings (the web platform's admins).
   | 'account_name_required'
   | 'account_name_too_long'
@@ -152,6 +156,18 @@ export const invalidAllowEntry = (entry: string) =>
   fail('invalid_allow_entry', `${entry} is not an IP address or CIDR range`);
 export const invalidApiKeyName = (max: number) =>
   fail('invalid_api_key_name', `Key name must be 1 to ${max} characters`);
+
+// Rate limits: `max` requests per `window` for this key or account; Retry-After says when to retry.
+export const rateLimited = (scope: 'key' | 'account', max: number, window: 'minute' | 'day') =>
+  fail(
+    'rate_limited',
+    `Rate limit exceeded: ${max} requests per ${window} for this ${scope === 'key' ? 'API key' : 'account'}`,
+  );
+export const signInRateLimited = () =>
+  fail('sign_in_rate_limited', 'Too many sign-in attempts. Try again in a minute.');
+/** /metrics and /health when METRICS_TOKEN is set and the request does not carry it. */
+export const bearerTokenRequired = () =>
+  fail('bearer_token_required', 'Authorization: Bearer <METRICS_TOKEN> required');
 
 // Shared parameters: `name` is the parameter as the client wrote it (e.g. `to`, `date_start`).
 export const missingParameter = (name: string) => fail('missing_parameter', `${name} parameter is missing`);

@@ -12,7 +12,9 @@ import { healthReport } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installQueueMetrics } from './queue-metrics.js';
 import { decodeUtf8Body, parseJsonParams, parseUrlEncoded } from './params.js';
-import { createAuthenticator, KEY_HEADER } from './auth.js';
+import { createAuthenticator, KEY_HEADER, type Authenticator } from './auth.js';
+import { apiLimitError, installRateLimits } from './rate-limits.js';
+import { installSecurityHeaders, operatorTokenGuard } from './security-headers.js';
 import { createWebApp } from '../web/web-app.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -34,8 +36,11 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
   });
   const web = createWebApp(ctx);
   installErrorHandling(app, web.notFoundPage);
-  installQueueMetrics(installMetrics(app), ctx.queueStats, () => ctx.now(), ctx.log);
+  installSecurityHeaders(app);
+  const operatorOnly = operatorTokenGuard(ctx.config.security.metricsToken);
+  installQueueMetrics(installMetrics(app, operatorOnly), ctx.queueStats, () => ctx.now(), ctx.log);
   installBodyParsers(app);
+  const limits = await installRateLimits(app, ctx.rateCounter, ctx.config.security.rateLimits, ctx.log);
   await app.register(fastifyMultipart);
   await app.register(fastifySwagger, {
     openapi: {
@@ -55,13 +60,20 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   const authenticate = createAuthenticator(ctx);
-  for (const endpoint of endpoints) registerEndpoint(app, authenticate, endpoint);
+  // The key first (a 401 or 403 counts against nothing), then its limits.
+  const admit: Authenticator = async (request, reply) => {
+    const auth = await authenticate(request, reply);
+    const exceeded = await limits.api(request, reply, auth);
+    if (exceeded) throw apiLimitError(exceeded);
+    return auth;
+  };
+  for (const endpoint of endpoints) registerEndpoint(app, admit, endpoint);
 
-  await web.register(app);
+  await web.register(app, { signIn: limits.signIn });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Each SMS connector's state (bound, retrying and why) for operators and load balancers.
-  app.get('/health', { schema: { hide: true } }, async () => healthReport(ctx));
+  app.get('/health', { schema: { hide: true }, onRequest: operatorOnly }, async () => healthReport(ctx));
   app.get('/assets/images/contact_icons/default.png', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('image/png').header('cache-control', 'public, max-age=86400').send(DEFAULT_ICON),
   );

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import type { Caller, KeyCredential } from '../domain/accounts/accounts-service.js';
 import { hashApiKey } from '../domain/accounts/api-keys.js';
@@ -24,7 +24,8 @@ interface CachedCredential {
 export const KEY_CACHE_MS = 1000;
 const KEY_CACHE_LIMIT = 10_000;
 
-export type Authenticator = (request: FastifyRequest) => Promise<AuthContext>;
+/** Authenticates a request (and may set headers on its reply: the rate limits' in app.ts). */
+export type Authenticator = (request: FastifyRequest, reply: FastifyReply) => Promise<AuthContext>;
 
 /**
  * Contract §2: header key (401 when missing), then the accounts service checks the key (401 when

@@ -108,8 +108,8 @@ export function registerEndpoint(
       schema: openApiSchema(endpoint, method),
       // The schema above documents; validation with the contract's own error texts happens below.
       validatorCompiler: () => () => true,
-      onRequest: async (request) => {
-        request.auth = await authenticate(request);
+      onRequest: async (request, reply) => {
+        request.auth = await authenticate(request, reply);
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const tempDirs: string[] = [];

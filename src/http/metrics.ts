@@ -1,11 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics at GET /metrics: the process's defaults plus one counter and one latency
  * histogram of API requests by endpoint and status. Other parts register theirs on `registry`.
  */
-export function installMetrics(app: FastifyInstance, registry = new Registry()): Registry {
+export function installMetrics(
+  app: FastifyInstance,
+  guard: (request: FastifyRequest) => Promise<void>,
+  registry = new Registry(),
+): Registry {
   collectDefaultMetrics({ register: registry, prefix: 'vudumobile_' });
   const requests = new Counter({
     name: 'vudumobile_api_requests_total',
@@ -27,7 +31,7 @@ export function installMetrics(app: FastifyInstance, registry = new Registry()):
     requests.inc({ endpoint, status: String(reply.statusCode) });
     latency.observe({ endpoint }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { hide: true }, onRequest: guard }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;

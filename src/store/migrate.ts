@@ -21,6 +21,7 @@ import { importPages } from './migrations/011-import-pages.js';
 import { accountEvents } from './migrations/012-account-events.js';
 import { messageViews } from './migrations/014-message-views.js';
 import { verificationChecks } from './migrations/015-verification-checks.js';
+import { rateLimits } from './migrations/016-rate-limits.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   accountEvents,
   messageViews,
   verificationChecks,
+  rateLimits,
 ];
 
 export class SchemaTooNewError extends Error {}

@@ -32,6 +32,7 @@ export interface Database {
   smpp_binds: SmppBindsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  rate_counters: RateCountersTable;
   web_sessions: WebSessionsTable;
   user_tokens: UserTokensTable;
   sign_in_failures: SignInFailuresTable;
@@ -55,6 +56,16 @@ export interface AccountsTable {
   mail_from: string | null;
   detailed_status: number;
   created_at: number;
+  /** The account's own limits (migration 016); null: the platform's default. */
+  rate_per_minute: number | null;
+  rate_per_day: number | null;
+}
+
+/** Fixed-window request counters shared by the api processes (migration 016). */
+export interface RateCountersTable {
+  key: string;
+  hits: number;
+  window_ends_at: number;
 }
 
 export interface AccountSendersTable {

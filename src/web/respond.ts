@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import type { LimitCheck } from '../http/rate-limits.js';
+import type { SignInAttempt } from '../domain/accounts/rate-limits.js';
 import { serializeCookie } from './cookies.js';
 import type { SafeHtml } from './html.js';
 import type { Layout } from './layout.js';
@@ -15,18 +17,22 @@ export const DEFAULT_TIME_ZONE = 'America/Toronto';
 export interface WebDeps {
   readonly ctx: AppContext;
   readonly layout: Layout;
+  readonly limits: WebLimits;
 }
 
-// Pages are never cached and never framed; scripts and styles only from this origin.
+/** The rate limits the pages apply, on the API's shared counters (http/rate-limits.ts). */
+export interface WebLimits {
+  readonly signIn: LimitCheck<SignInAttempt>;
+}
+
+// Pages are never cached and never framed; scripts and styles only from this origin. The headers of
+// every answer (nosniff, X-Frame-Options, Referrer-Policy, HSTS) are http/security-headers.ts's.
 const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
   'content-security-policy':
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
 };
 
 export function sendHtml(reply: FastifyReply, body: SafeHtml, status = 200): FastifyReply {

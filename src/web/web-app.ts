@@ -31,6 +31,7 @@ import {
   redirect,
   sendHtml,
   type WebDeps,
+  type WebLimits,
 } from './respond.js';
 import { loadStaticAssets, type StaticAsset } from './static-assets.js';
 import { webState, type WebState } from './web-state.js';
@@ -46,7 +47,7 @@ function preferredLanguage(request: FastifyRequest, cookies: Map<string, string>
 }
 
 export interface WebApp {
-  register(app: FastifyInstance): Promise<void>;
+  register(app: FastifyInstance, limits: WebLimits): Promise<void>;
   /** The 404 of any path outside the API, in the visitor's language (no session lookup). */
   notFoundPage(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
 }
@@ -92,7 +93,7 @@ export function createWebApp(ctx: AppContext): WebApp {
   const assets = loadStaticAssets();
   const layout = new Layout(assets);
   return {
-    register: (app) => registerWebApp(app, ctx, layout, assets),
+    register: (app, limits) => registerWebApp(app, { ctx, layout, limits }, assets),
     async notFoundPage(request, reply) {
       const web = await loadWebState(ctx, request, reply);
       const { t } = web.i18n;
@@ -103,10 +104,10 @@ export function createWebApp(ctx: AppContext): WebApp {
 
 async function registerWebApp(
   app: FastifyInstance,
-  ctx: AppContext,
-  layout: Layout,
+  deps: WebDeps,
   assets: ReadonlyMap<string, StaticAsset>,
 ): Promise<void> {
+  const { ctx, layout } = deps;
   app.get('/static/:name', { schema: { hide: true } }, async (request, reply) => {
     const { name } = request.params as { name: string };
     const asset = assets.get(name);
@@ -115,8 +116,7 @@ async function registerWebApp(
     reply
       .type(asset.type)
       .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('vary', 'accept-encoding')
-      .header('x-content-type-options', 'nosniff');
+      .header('vary', 'accept-encoding');
     if (gzip) reply.header('content-encoding', 'gzip');
     return reply.send(gzip ? asset.gzipped : asset.body);
   });
@@ -195,7 +195,6 @@ async function registerWebApp(
       );
     });
 
-    const deps: WebDeps = { ctx, layout };
     registerAuthPages(web, deps);
     registerContactListPages(web, deps);
     registerContactPages(web, deps);

@@ -5,6 +5,7 @@ import type { Account, ApiKey, NewAccount } from './accounts.js';
 import { generateApiKey, hashApiKey, hashesEqual, maskApiKey, parseKeyName } from './api-keys.js';
 import { IpAllowList, LOOPBACK_ONLY, parseAllowList, plainIp } from './ip-allow-list.js';
 import { checkAccountSettings } from './account-settings.js';
+import type { AccountLimits } from './rate-limits.js';
 
 /** Who is calling: the key's account. Every query of a request is scoped by `account.id`. */
 export interface Caller {
@@ -135,6 +136,15 @@ export class AccountsService {
   ): Promise<Account | undefined> {
     const settings = checkAccountSettings(input);
     if (!(await this.store.updateAccount(accountId, settings))) return undefined;
+    return this.store.findAccount(accountId);
+  }
+
+  /**
+   * Sets the account's own request limits (per minute, per day; null: the platform's default). The
+   * API applies them within KEY_CACHE_MS, when its cached copy of the account expires.
+   */
+  async setLimits(accountId: number, limits: AccountLimits): Promise<Account | undefined> {
+    if (!(await this.store.setAccountLimits(accountId, limits))) return undefined;
     return this.store.findAccount(accountId);
   }
 

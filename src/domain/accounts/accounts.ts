@@ -4,6 +4,12 @@
  */
 import type { Language } from '../contacts/address-book.js';
 
+/** An account's own request limits (rate-limits.ts); null fields take the platform's default. */
+export interface AccountLimits {
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+}
+
 /** A customer of the platform: every request, contact and message belongs to exactly one. */
 export interface Account {
   readonly id: number;
@@ -17,6 +23,8 @@ export interface Account {
   /** Feeds and broadcast details show the carrier's detailed status (the source's per-account flag). */
   readonly detailedStatus: boolean;
   readonly createdAt: number;
+  /** Its own request limits (`vudumobile account limits`); null fields take the platform's defaults. */
+  readonly limits: AccountLimits;
 }
 
 export interface NewAccount {

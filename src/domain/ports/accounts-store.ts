@@ -4,6 +4,7 @@
  */
 import type { AccountSettings } from '../accounts/account-settings.js';
 import type { Account, ApiKey, NewAccount } from '../accounts/accounts.js';
+import type { AccountLimits } from '../accounts/rate-limits.js';
 
 export interface NewApiKey {
   readonly accountId: number;
@@ -21,6 +22,8 @@ export interface AccountsStore {
   listAccounts(): Promise<Account[]>;
   /** False when there is no such account. */
   updateAccount(id: number, settings: AccountSettings): Promise<boolean>;
+  /** Replaces the account's own request limits; false when there is no such account. */
+  setAccountLimits(id: number, limits: AccountLimits): Promise<boolean>;
 
   /** The account's sender numbers, oldest first: the first is the default From. */
   listSenders(accountId: number): Promise<string[]>;

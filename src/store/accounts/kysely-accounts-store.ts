@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AccountSettings } from '../../domain/accounts/account-settings.js';
 import type { Account, ApiKey, NewAccount } from '../../domain/accounts/accounts.js';
+import type { AccountLimits } from '../../domain/accounts/rate-limits.js';
 import type { AccountsStore, NewApiKey } from '../../domain/ports/accounts-store.js';
 import type { AccountsTable, ApiKeysTable, Database } from '../schema.js';
 import {
@@ -34,6 +35,7 @@ export function toAccount(row: Selectable<AccountsTable>): Account {
     mailFrom: row.mail_from,
     detailedStatus: row.detailed_status === 1,
     createdAt: row.created_at,
+    limits: { perMinute: row.rate_per_minute, perDay: row.rate_per_day },
   };
 }
 
@@ -73,6 +75,15 @@ export class KyselyAccountsStore implements AccountsStore {
 
   updateAccount(id: number, settings: AccountSettings): Promise<boolean> {
     return updateAccount(this.db, id, settings);
+  }
+
+  async setAccountLimits(id: number, limits: AccountLimits): Promise<boolean> {
+    const result = await this.db
+      .updateTable('accounts')
+      .set({ rate_per_minute: limits.perMinute, rate_per_day: limits.perDay })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   listSenders(accountId: number): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, signInRateLimited } from '../../domain/errors.js';
 import { csrfField, field, notice } from '../components.js';
 import { html, type SafeHtml } from '../html.js';
 import { isLanguage } from '../i18n/catalog.js';
@@ -15,7 +15,7 @@ export function safeNext(next: string | undefined): string {
 }
 
 /** Sign-in, sign-out, invitations, forgotten and reset passwords, and the language switch. */
-export function registerAuthPages(app: FastifyInstance, { ctx, layout }: WebDeps): void {
+export function registerAuthPages(app: FastifyInstance, { ctx, layout, limits }: WebDeps): void {
   const signInPage = (
     web: WebState,
     options: { email?: string; next?: string; error?: string; info?: string },
@@ -60,6 +60,11 @@ export function registerAuthPages(app: FastifyInstance, { ctx, layout }: WebDeps
     const form = formParams(request);
     const email = form.get('email') ?? '';
     const next = form.get('next') ?? undefined;
+    // Counted before the password is checked: a spray is refused without costing an argon2 hash.
+    if (await limits.signIn(request, reply, { address: request.ip, email })) {
+      const text = web.i18n.error(signInRateLimited());
+      return sendHtml(reply, signInPage(web, { email, next, error: text }), 429);
+    }
     try {
       const { token } = await ctx.users.signIn(email, form.get('password') ?? '', request.ip);
       setCookie(reply, web, SESSION_COOKIE, token);

@@ -24,6 +24,7 @@ class MemoryAccountsStore implements AccountsStore {
       mailFrom: input.mailFrom,
       detailedStatus: true,
       createdAt: now,
+      limits: { perMinute: null, perDay: null },
     });
     for (const number of input.senders) this.senders.push({ accountId: id, number });
     return id;
@@ -37,6 +38,13 @@ class MemoryAccountsStore implements AccountsStore {
   }
   async listAccounts(): Promise<Account[]> {
     return [...this.accounts];
+  }
+  async setAccountLimits(id: number, limits: Account['limits']): Promise<boolean> {
+    const at = this.accounts.findIndex((a) => a.id === id);
+    const account = this.accounts[at];
+    if (!account) return false;
+    this.accounts[at] = { ...account, limits };
+    return true;
   }
   async listSenders(accountId: number): Promise<string[]> {
     return this.senders.filter((s) => s.accountId === accountId).map((s) => s.number);
