@@ -11,7 +11,10 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
-  /** For SQLite: the file path (":memory:" never used; tests use temp files). */
+  /**
+   * For SQLite: the file path (":memory:" never used; tests use temp files). For PostgreSQL: the URL
+   * without its password, for the start-up log line.
+   */
   readonly location: string;
   close(): Promise<void>;
 }
@@ -72,5 +75,16 @@ function openPostgres(url: string): Store {
     process.emitWarning(`PostgreSQL idle client error: ${error.message}`);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', location: url, close: () => db.destroy() };
+  return { db, dialect: 'postgres', location: withoutPassword(url), close: () => db.destroy() };
+}
+
+/** The URL as logs may show it: the password (DATABASE_URL may hold one) replaced by `***`. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
 }
