@@ -17,6 +17,8 @@ export interface ChildServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** The process's peak resident set (VmHWM of /proc/<pid>/status), in bytes. */
   peakRss(): Promise<number>;
+  /** Everything it printed so far, stdout then stderr (its logs, for the tests that grep them). */
+  output(): string;
 }
 
 export interface ChildServerOptions {
@@ -64,7 +66,9 @@ export async function spawnServer(options: ChildServerOptions): Promise<ChildSer
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stderr: string[] = [];
+  const stdout: string[] = [];
   child.stderr?.on('data', (data: Buffer) => stderr.push(data.toString()));
+  child.stdout?.on('data', (data: Buffer) => stdout.push(data.toString()));
 
   let firstRunKey: string | undefined;
   const url = await new Promise<string>((resolve, reject) => {
@@ -100,6 +104,7 @@ export async function spawnServer(options: ChildServerOptions): Promise<ChildSer
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
     },
+    output: () => stdout.join('') + stderr.join(''),
     async peakRss() {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
