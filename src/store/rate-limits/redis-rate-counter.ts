@@ -30,15 +30,18 @@ export class RedisRateCounter implements RateCounter {
   private readonly redis: Redis;
 
   constructor(url: string, log: Logger) {
-    // Without the offline queue a hit fails at once while Redis is unreachable, rather than holding
-    // the request until it returns (the limiter then lets the request through: SECURITY.md).
+    // Until the first connection, hits wait for it (the first requests after a start are counted);
+    // once connected, the offline queue is turned off, so that while Redis is unreachable a hit
+    // fails at once (the request then passes unlimited: SECURITY.md) instead of waiting for it.
+    // commandTimeout bounds a hit on a connection that hangs.
     this.redis = new Redis(url, {
       enableAutoPipelining: true,
-      enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      commandTimeout: 1000,
     });
-    // ioredis reconnects by itself; without a listener its errors would be printed unstructured.
-    // The URL (it may hold a password) is never logged, only the error's message.
+    this.redis.once('ready', () => {
+      this.redis.options.enableOfflineQueue = false;
+    });
     let lastWarningAt = Number.NEGATIVE_INFINITY;
     this.redis.on('error', (error: Error) => {
       if (Date.now() - lastWarningAt < WARNING_EVERY_MS) return;
