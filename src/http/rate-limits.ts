@@ -117,25 +117,21 @@ function limitCheck<S>(
     const results = await Promise.all(
       limiters.map(async ({ rule, check }) => ({ rule, result: await check(request) })),
     );
-    let shown: { rule: LimitRule<S>; max: number; remaining: number; ttl: number; over: boolean } | undefined;
-    for (const { rule, result } of results) {
-      if (result.isAllowed) continue;
-      const candidate = {
-        rule,
-        max: result.max,
-        remaining: result.remaining,
-        ttl: result.ttlInSeconds,
-        over: result.isExceeded,
-      };
-      // Over a limit beats under one; among those over, the longest wait; else the least left.
-      if (
-        !shown ||
-        (candidate.over && !shown.over) ||
-        (candidate.over && shown.over && candidate.ttl > shown.ttl) ||
-        (!candidate.over && !shown.over && candidate.remaining < shown.remaining)
-      )
-        shown = candidate;
-    }
+    const shown = tightest(
+      results.flatMap(({ rule, result }) =>
+        result.isAllowed
+          ? []
+          : [
+              {
+                rule,
+                max: result.max,
+                remaining: result.remaining,
+                ttl: result.ttlInSeconds,
+                over: result.isExceeded,
+              },
+            ],
+      ),
+    );
     if (!shown) return undefined;
     reply.header('x-ratelimit-limit', shown.max);
     reply.header('x-ratelimit-remaining', shown.remaining);
@@ -145,6 +141,30 @@ function limitCheck<S>(
     reply.header('retry-after', retryAfterSeconds);
     return { scope: shown.rule.scope, windowMs: shown.rule.windowMs, max: shown.max, retryAfterSeconds };
   };
+}
+
+interface CountedLimit<S> {
+  readonly rule: LimitRule<S>;
+  readonly max: number;
+  readonly remaining: number;
+  /** Seconds until its window ends. */
+  readonly ttl: number;
+  readonly over: boolean;
+}
+
+/** The limit a client is shown: one it is over (the longest wait), else the one with least left. */
+function tightest<S>(counted: readonly CountedLimit<S>[]): CountedLimit<S> | undefined {
+  let shown: CountedLimit<S> | undefined;
+  for (const candidate of counted) {
+    if (
+      !shown ||
+      (candidate.over && !shown.over) ||
+      (candidate.over && shown.over && candidate.ttl > shown.ttl) ||
+      (!candidate.over && !shown.over && candidate.remaining < shown.remaining)
+    )
+      shown = candidate;
+  }
+  return shown;
 }
 
 /** The API's refusal of a call over one of its limits: 429 with the contract's error shape. */
