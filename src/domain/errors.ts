@@ -18,6 +18,13 @@ export type ErrorId =
   | 'parameter_too_long'
   | 'unknown_endpoint'
   | 'method_not_allowed'
+  // Requests refused below the API, by the HTTP parser or the router (never reach an endpoint).
+  | 'malformed_request'
+  | 'malformed_url'
+  | 'host_header_required'
+  | 'request_headers_too_large'
+  | 'request_timeout'
+  | 'expectation_unsupported'
   // Authentication (§2).
   | 'api_key_missing'
   | 'invalid_api_key'
@@ -133,6 +140,16 @@ export const invalidUtf8 = () => fail('invalid_utf8', 'Invalid UTF-8 in request 
 export const parameterTooLong = (name: string) => fail('parameter_too_long', `${name} is too long`);
 export const unknownEndpoint = () => fail('unknown_endpoint', 'Unknown API endpoint');
 export const methodNotAllowed = () => fail('method_not_allowed', 'Method not allowed');
+
+// Requests refused below the API (src/http/protocol-errors.ts).
+export const malformedRequest = () => fail('malformed_request', 'Malformed HTTP request');
+export const malformedUrl = () => fail('malformed_url', 'Malformed URL: invalid percent-encoding');
+export const hostHeaderRequired = () => fail('host_header_required', 'The Host header is required');
+export const requestHeadersTooLarge = () =>
+  fail('request_headers_too_large', 'Request line and headers too large (16 KB at most)');
+export const requestTimeout = () => fail('request_timeout', 'Request not received in time');
+export const expectationUnsupported = () =>
+  fail('expectation_unsupported', 'Only Expect: 100-continue is supported');
 
 // Authentication.
 export const apiKeyMissing = () => fail('api_key_missing', 'API Key parameter is missing');

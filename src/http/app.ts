@@ -8,6 +8,7 @@ import type { AppContext } from '../app-context.js';
 import { DomainError, invalidRequestBody } from '../domain/errors.js';
 import { registerEndpoint, type Endpoint } from './endpoint.js';
 import { installErrorHandling } from './errors.js';
+import { clientErrorAnswer, installProtocolAnswers, routerErrorAnswer } from './protocol-errors.js';
 import { healthReport } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installQueueMetrics } from './queue-metrics.js';
@@ -24,6 +25,7 @@ const DEFAULT_ICON = readFileSync(new URL('../../assets/images/contact_icons/def
 /** Builds the Fastify app: parsers, error mapping, OpenAPI, and every endpoint given. */
 export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = ctx.log;
+  const web = createWebApp(ctx);
   const app = Fastify({
     loggerInstance: logger,
     // Per-request access logs cost more than the request itself at thousands a second; errors are logged.
@@ -33,11 +35,15 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
     genReqId: () => randomUUID(),
     // Query strings are decoded strictly by the endpoint layer; Fastify's copy is unused.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Requests refused below the API still get the contract's JSON (protocol-errors.ts).
+    clientErrorHandler: clientErrorAnswer(logger),
+    frameworkErrors: routerErrorAnswer(web.notFoundPage, logger),
+    http: { requireHostHeader: false },
   });
-  const web = createWebApp(ctx);
   installErrorHandling(app, web.notFoundPage);
   installSecurityHeaders(app);
   const operatorOnly = operatorTokenGuard(ctx.config.security.metricsToken);
+  installProtocolAnswers(app);
   installQueueMetrics(installMetrics(app, operatorOnly), ctx.queueStats, () => ctx.now(), ctx.log);
   installBodyParsers(app);
   const limits = await installRateLimits(app, ctx.rateCounter, ctx.config.security.rateLimits, ctx.log);

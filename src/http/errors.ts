@@ -9,7 +9,7 @@ import {
   type ErrorId,
 } from '../domain/errors.js';
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429;
+type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 417 | 429 | 431;
 
 /**
  * The HTTP status of every catalogue error: the one place the API's codes are chosen (contract §1).
@@ -24,6 +24,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   parameter_too_long: 400,
   unknown_endpoint: 404,
   method_not_allowed: 405,
+  malformed_request: 400,
+  malformed_url: 400,
+  host_header_required: 400,
+  request_headers_too_large: 431,
+  request_timeout: 408,
+  expectation_unsupported: 417,
   // Authentication.
   api_key_missing: 401,
   invalid_api_key: 401,
@@ -119,6 +125,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
 export type NotFoundPage = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
 const KNOWN_METHODS = new Set(['GET', 'POST', 'HEAD']);
+/** The `Allow` header of a 405: every endpoint answers GET and POST (HEAD comes with GET). */
+export const ALLOWED_METHODS = 'GET, POST';
 
 /** Maps Fastify's own failures (by their stable codes) to catalogue errors. */
 function transportFailure(error: FastifyError): DomainError | undefined {
@@ -157,12 +165,22 @@ function transportFailure(error: FastifyError): DomainError | undefined {
   return undefined;
 }
 
+function refuseMethod(reply: FastifyReply): FastifyReply {
+  const refusal = methodNotAllowed();
+  return reply
+    .code(ERROR_STATUS[refusal.id])
+    .header('allow', ALLOWED_METHODS)
+    .send({ status: false, error: refusal.message });
+}
+
 /**
  * The one place errors become responses: documented failures keep their text; anything unexpected is
  * logged with the request id and the client sees a generic line, never a stack trace.
  */
 export function installErrorHandling(app: FastifyInstance, pageNotFound?: NotFoundPage): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // A method no route takes (QUERY, PUT…) may fail its body parsing first; the method is the refusal.
+    if (!KNOWN_METHODS.has(request.method)) return refuseMethod(reply);
     const known = error instanceof DomainError ? error : transportFailure(error);
     if (known) {
       return reply.code(ERROR_STATUS[known.id]).send({ status: false, error: known.message });
@@ -172,13 +190,7 @@ export function installErrorHandling(app: FastifyInstance, pageNotFound?: NotFou
   });
 
   app.setNotFoundHandler((request, reply) => {
-    if (!KNOWN_METHODS.has(request.method)) {
-      const refusal = methodNotAllowed();
-      return reply
-        .code(ERROR_STATUS[refusal.id])
-        .header('allow', 'GET, POST')
-        .send({ status: false, error: refusal.message });
-    }
+    if (!KNOWN_METHODS.has(request.method)) return refuseMethod(reply);
     if (pageNotFound && !request.url.startsWith('/api/')) return pageNotFound(request, reply);
     const refusal = unknownEndpoint();
     return reply.code(ERROR_STATUS[refusal.id]).send({ status: false, error: refusal.message });
