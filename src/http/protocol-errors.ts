@@ -30,7 +30,12 @@ function errorBody(refusal: DomainError): string {
  * Writes one whole HTTP/1.1 answer on a socket the HTTP layer no longer reads, and closes it: after a
  * parse error, the bytes that follow cannot be trusted to start a new request.
  */
-function answerOnSocket(socket: Duplex, refusal: DomainError, headers: Record<string, string> = {}): void {
+function answerOnSocket(
+  socket: Duplex,
+  refusal: DomainError,
+  headers: Record<string, string> = {},
+  headOnly = false,
+): void {
   const status = ERROR_STATUS[refusal.id];
   const body = errorBody(refusal);
   const head = [
@@ -40,7 +45,8 @@ function answerOnSocket(socket: Duplex, refusal: DomainError, headers: Record<st
     'Connection: close',
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  // A HEAD's answer has the headers of the GET's but no body (RFC 9110 §9.3.2).
+  socket.end(`${head.join('\r\n')}\r\n\r\n${headOnly ? '' : body}`);
 }
 
 /**
@@ -52,6 +58,12 @@ function answerInFlight(socket: Duplex): ServerResponse | undefined {
   // `_httpMessage` is Node's in-flight ServerResponse of the socket; it has no public accessor.
   const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
   return inFlight && !inFlight.writableFinished ? inFlight : undefined;
+}
+
+/** The refused request was a HEAD (its first bytes, as the parser kept them). */
+function refusedHead(error: Error & { rawPacket?: unknown }): boolean {
+  const raw = error.rawPacket;
+  return Buffer.isBuffer(raw) && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
 }
 
 /** A request line that starts with a word: a method the parser does not know, not random bytes. */
@@ -93,7 +105,7 @@ export function clientErrorAnswer(log: FastifyBaseLogger) {
     const answer = (): void => {
       if (answered) return;
       answered = true;
-      if (socket.writable) answerOnSocket(socket, refusal, headers);
+      if (socket.writable) answerOnSocket(socket, refusal, headers, refusedHead(error));
       else socket.destroy();
     };
     const earlier = answerInFlight(socket);

@@ -12,6 +12,8 @@ export interface RawExchange {
   answers: RawAnswer[];
   /** True when the server closed the connection (it ended its side) before the deadline. */
   closedByServer: boolean;
+  /** Every byte the server wrote, as latin1 text. */
+  raw: string;
 }
 
 /** Splits the bytes a server wrote into answers (Content-Length framed, as every answer here is). */
@@ -58,7 +60,8 @@ export function rawExchange(
     const finish = (): void => {
       clearTimeout(timer);
       socket.destroy();
-      resolve({ answers: parseAnswers(Buffer.concat(chunks)), closedByServer });
+      const bytes = Buffer.concat(chunks);
+      resolve({ answers: parseAnswers(bytes), closedByServer, raw: bytes.toString('latin1') });
     };
     const timer = setTimeout(finish, deadlineMs);
     const check = (): void => {

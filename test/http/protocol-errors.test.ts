@@ -98,6 +98,18 @@ describe('answers below the API: requests the HTTP parser or the router refuses 
     );
   });
 
+  it('a HEAD refused by the parser gets the headers of its answer and no body (found by the campaign)', async () => {
+    const exchange = await rawExchange(
+      server.url,
+      `HEAD /api/send?message=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      { expected: 0, awaitClose: true },
+    );
+    assert.equal(exchange.closedByServer, true);
+    assert.match(exchange.raw, /^HTTP\/1\.1 431 /);
+    assert.match(exchange.raw, /\r\nContent-Length: 77\r\n/);
+    assert.ok(exchange.raw.endsWith('\r\n\r\n'), `no body after the headers: ${exchange.raw}`);
+  });
+
   it('bytes that are no HTTP at all (a TLS hello) are a 400', async () => {
     await refusedAndClosed(
       server,
