@@ -16,6 +16,7 @@ export type ErrorId =
   | 'unsupported_content_type'
   | 'invalid_utf8'
   | 'parameter_too_long'
+  | 'parameter_contains_nul'
   | 'unknown_endpoint'
   | 'method_not_allowed'
   // Requests refused below the API, by the HTTP parser or the router (never reach an endpoint).
@@ -138,6 +139,9 @@ export const requestBodyTooLarge = () => fail('request_body_too_large', 'Request
 export const unsupportedContentType = () => fail('unsupported_content_type', 'Unsupported content type');
 export const invalidUtf8 = () => fail('invalid_utf8', 'Invalid UTF-8 in request parameters');
 export const parameterTooLong = (name: string) => fail('parameter_too_long', `${name} is too long`);
+/** PostgreSQL's text refuses U+0000 (SQLite keeps it): refused at the edge, the same on both stores. */
+export const parameterContainsNul = (name: string) =>
+  fail('parameter_contains_nul', `${name} must not contain a NUL character`);
 export const unknownEndpoint = () => fail('unknown_endpoint', 'Unknown API endpoint');
 export const methodNotAllowed = () => fail('method_not_allowed', 'Method not allowed');
 

@@ -22,6 +22,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   unsupported_content_type: 415,
   invalid_utf8: 400,
   parameter_too_long: 400,
+  parameter_contains_nul: 400,
   unknown_endpoint: 404,
   method_not_allowed: 405,
   malformed_request: 400,

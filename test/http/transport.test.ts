@@ -172,6 +172,18 @@ describe('every request path answers JSON', () => {
     );
   });
 
+  it('refuses a NUL character in a parameter on both stores (PostgreSQL text cannot hold it; found by the campaign)', async () => {
+    const group = await server.call('delete_group', { group: 'Team\u0000' });
+    assert.deepEqual(group.body, { status: false, error: 'group must not contain a NUL character' });
+    assert.equal(group.status, 400);
+    const json = await raw(
+      '/api/post_contact',
+      authed(JSON.stringify({ number: '15145550010', name: 'a\u0000b' }), 'application/json'),
+    );
+    assert.equal(json.status, 400);
+    assert.deepEqual(await json.json(), { status: false, error: 'name must not contain a NUL character' });
+  });
+
   it('takes form parameters over query parameters, and + as a space', async () => {
     const response = await raw(
       '/api/post_contact?name=FromQuery&number=15145550009',

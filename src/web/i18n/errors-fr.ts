@@ -10,6 +10,7 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   unsupported_content_type: 'Type de contenu non pris en charge.',
   invalid_utf8: 'Le texte contient des caractères invalides (UTF-8 attendu).',
   parameter_too_long: 'Un des champs est trop long.',
+  parameter_contains_nul: 'Un des champs contient un caractère NUL.',
   unknown_endpoint: 'Cette page n’existe pas.',
   method_not_allowed: 'Méthode non permise.',
   malformed_request: 'Requête HTTP mal formée.',
