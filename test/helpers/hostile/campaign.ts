@@ -99,6 +99,8 @@ export function answerProblem(request: HostileRequest, answer: Answer): string |
   if (answer.status >= 500) return `server error ${answer.status}`;
   if (request.method === 'HEAD') return undefined;
   const json = answer.contentType.startsWith('application/json');
+  // The web platform answers its forms with pages and redirects; its errors must not leak either.
+  if (request.web && !(json && answer.status >= 400)) return answer.status >= 400 ? leakIn(text) : undefined;
   if (answer.status >= 400) {
     if (!json) {
       // Only the web platform's own 404 page may answer a path outside /api/ (`//api/x`) in HTML.

@@ -27,6 +27,8 @@ export interface HostileRequest {
   readonly body: Buffer | undefined;
   /** For the report: the endpoint and how the body was built. */
   readonly label: string;
+  /** A web platform form post (answers HTML pages and redirects, not the API's JSON). */
+  readonly web?: boolean;
 }
 
 const ids = (values: readonly string[]): string[] => (values.length > 0 ? [...values] : ['1']);
