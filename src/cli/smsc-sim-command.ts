@@ -18,6 +18,7 @@ interface SimFlags {
   receiptIdOtherBase?: boolean;
   receiptTlvs: boolean;
   statsFile?: string;
+  refuseBindsMs?: string;
 }
 
 /** `vudumobile smsc-sim`: the SMSC simulator in the foreground; prints its counts when stopped. */
@@ -42,6 +43,10 @@ export function registerSmscSimCommand(program: Command, output: () => Output): 
     .option('--receipt-id-other-base', "write the receipts' id: in the other base (as some carriers do)")
     .option('--no-receipt-tlvs', 'send receipts in text form only, without TLVs')
     .option(
+      '--refuse-binds-ms <ms>',
+      'begin in maintenance: refuse binds (ESME_RBINDFAIL) for this long; SIGUSR1 begins or ends one at run time',
+    )
+    .option(
       '--stats-file <path>',
       'write the counts and the messages accepted more than once as JSON, every 250 ms and when stopped',
     )
@@ -65,6 +70,9 @@ export function registerSmscSimCommand(program: Command, output: () => Output): 
         receiptIdInOtherBase: Boolean(flags.receiptIdOtherBase),
         receiptTlvs: flags.receiptTlvs,
         keepPdus: false,
+        ...(flags.refuseBindsMs === undefined
+          ? {}
+          : { refuseBindsMs: whole(flags.refuseBindsMs, '--refuse-binds-ms', 1, 86_400_000) }),
       });
       emit(
         out,
@@ -76,6 +84,16 @@ export function registerSmscSimCommand(program: Command, output: () => Output): 
         for (const mo of messages) void sim.injectMo(mo);
         emit(out, { event: 'mo-queued', count: messages.length }, `${messages.length} MO messages queued`);
       }
+      if (sim.refusingBinds) {
+        reportMaintenance(out, sim);
+        // Says when the window given at start is over (unless SIGUSR1 began another meanwhile).
+        const ends = setTimeout(
+          () => sim.refusingBinds || reportMaintenance(out, sim),
+          Number(flags.refuseBindsMs),
+        );
+        ends.unref();
+      }
+      toggleMaintenanceOnSignal(sim, out);
       const statsFile = flags.statsFile === undefined ? undefined : new StatsFile(flags.statsFile, sim);
       stopOnSignal(sim, out, statsFile);
     });
@@ -118,6 +136,24 @@ class StatsFile {
     clearInterval(this.timer);
     await this.write();
   }
+}
+
+/** SIGUSR1: an operator (or a drill in another process) begins or ends a maintenance window. */
+function toggleMaintenanceOnSignal(sim: SmscSim, out: Output): void {
+  process.on('SIGUSR1', () => {
+    if (sim.refusingBinds) sim.acceptBinds();
+    else sim.refuseBinds();
+    reportMaintenance(out, sim);
+  });
+}
+
+function reportMaintenance(out: Output, sim: SmscSim): void {
+  const refusing = sim.refusingBinds;
+  emit(
+    out,
+    { event: refusing ? 'refusing-binds' : 'accepting-binds' },
+    refusing ? 'Maintenance: binds refused (ESME_RBINDFAIL)' : 'Maintenance over: binds accepted',
+  );
 }
 
 function stopOnSignal(sim: SmscSim, out: Output, statsFile: StatsFile | undefined): void {

@@ -9,6 +9,7 @@ import { DomainError, invalidRequestBody } from '../domain/errors.js';
 import { registerEndpoint, type Endpoint } from './endpoint.js';
 import { installErrorHandling } from './errors.js';
 import { clientErrorAnswer, installProtocolAnswers, routerErrorAnswer } from './protocol-errors.js';
+import { installConnectorMetrics } from './connector-metrics.js';
 import { healthReport } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installQueueMetrics } from './queue-metrics.js';
@@ -44,7 +45,9 @@ export async function buildApp(ctx: AppContext, endpoints: readonly Endpoint[]):
   installSecurityHeaders(app);
   const operatorOnly = operatorTokenGuard(ctx.config.security.metricsToken);
   installProtocolAnswers(app);
-  installQueueMetrics(installMetrics(app, operatorOnly), ctx.queueStats, () => ctx.now(), ctx.log);
+  const metrics = installMetrics(app, operatorOnly);
+  installQueueMetrics(metrics, ctx.queueStats, () => ctx.now(), ctx.log);
+  installConnectorMetrics(metrics, () => ctx.sms.status());
   installBodyParsers(app);
   const limits = await installRateLimits(app, ctx.rateCounter, ctx.config.security.rateLimits, ctx.log);
   await app.register(fastifyMultipart);

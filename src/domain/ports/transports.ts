@@ -105,9 +105,9 @@ export interface SmsTransport {
   submit(sms: OutboundSms): Promise<SubmitResult>;
   status(): readonly ConnectorStatus[];
   /**
-   * False while this process may bind no connector (SMPP, every connector in standby for want of a
-   * bind slot): its dispatcher then claims nothing, leaving the queue to the processes that hold a
-   * bind. Absent = always ready.
+   * False while this process cannot submit (SMPP: no connector bound, for want of a bind slot or
+   * because the carrier is down): its dispatcher then claims nothing, leaving the queue to the
+   * processes that hold a bind, or waiting for the carrier. Absent = always ready.
    */
   ready?(): boolean;
   close(): Promise<void>;

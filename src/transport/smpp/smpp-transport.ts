@@ -98,12 +98,15 @@ export class SmppTransport implements SmsTransport {
   }
 
   /**
-   * False when every connector is in standby (this process holds no bind slot): its dispatcher then
-   * claims nothing. A connector that holds a slot but is still binding counts as ready: its submits
-   * wait for the bind (parked) as they always have.
+   * True while some connector of this process is bound. False when every connector is in standby
+   * (this process holds no bind slot) or none is bound (starting, or the carrier is down): the
+   * dispatcher then claims nothing and the rows wait in the queue, their attempts untouched. Were it
+   * to claim, each submit would wait `unavailableTimeoutMs` parked and come back as a counted
+   * attempt, so an outage longer than the backoff of DISPATCH_MAX_ATTEMPTS attempts (about six
+   * minutes by default) would fail the messages it had claimed (the carrier outage drill).
    */
   ready(): boolean {
-    return this.connectors.some((connector) => !this.standby.has(connector.name));
+    return this.connectors.some((connector) => !this.standby.has(connector.name) && connector.available);
   }
 
   /** This process got a bind slot of the connector: bind it (again). */

@@ -3,7 +3,8 @@
  * It binds ESMEs (any credentials, or the configured ones), answers submit_sm with message ids,
  * sends a receipt for each after `receiptDelayMs` following the `outcomes` mix, throttles beyond
  * `tps` (ESME_RTHROTTLED), drops the connection on every `dropEvery`-th submit_sm (the message
- * accepted, its answer never sent: the case that makes duplicates), and injects MO messages.
+ * accepted, its answer never sent: the case that makes duplicates), refuses binds during a
+ * maintenance window (`refuseBinds`: a carrier outage), and injects MO messages.
  * It counts everything and keeps the key fields of each accepted submit_sm for tests.
  */
 import type { Server } from 'node:net';
@@ -11,6 +12,7 @@ import { createSmppServer, type PduFields, type SmppPdu, type SmppSession } from
 import { decodeText, ESM_CLASS, parseUdh } from '../smpp/sms-encoding.js';
 import { TokenBucket } from '../smpp/token-bucket.js';
 import { SimDeliveries, type ReceiverSession } from './sim-deliveries.js';
+import { MaintenanceWindow } from './sim-maintenance.js';
 import { moParts, outcomeAt, receiptFields, type MoMessage, type Outcome } from './sim-messages.js';
 
 export interface SmscSimOptions {
@@ -42,11 +44,16 @@ export interface SmscSimOptions {
   readonly retryDelayMs?: number;
   /** Unanswered deliver_sm per session at most (default 100). */
   readonly deliverWindow?: number;
+  /** Refuse every bind (ESME_RBINDFAIL) for this long after the start: an SMSC in maintenance. */
+  readonly refuseBindsMs?: number;
 }
 
 export interface SmscSimStats {
   binds: number;
+  /** Binds refused, for bad credentials or during a maintenance window. */
   bindFailures: number;
+  /** Of bindFailures, those refused because of a maintenance window. */
+  bindsRefusedInMaintenance: number;
   unbinds: number;
   enquireLinks: number;
   /** Every submit_sm received. */
@@ -108,6 +115,15 @@ export interface SmscSim {
   readonly boundSessions: number;
   /** Kills every connection (the server keeps listening). */
   dropConnections(): void;
+  /**
+   * Begins a maintenance window: the bound sessions are dropped, and binds are refused with
+   * ESME_RBINDFAIL for `durationMs`, or until acceptBinds() when it is omitted.
+   */
+  refuseBinds(durationMs?: number): void;
+  /** Ends the maintenance window: binds are accepted again. */
+  acceptBinds(): void;
+  /** True while binds are refused. */
+  readonly refusingBinds: boolean;
   close(): Promise<void>;
 }
 
@@ -132,6 +148,7 @@ const STATUS = {
   ALYBND: 0x05,
   INVSRCADR: 0x0a,
   INVDSTADR: 0x0b,
+  BINDFAIL: 0x0d,
   INVPASWD: 0x0e,
   INVSYSID: 0x0f,
   THROTTLED: 0x58,
@@ -145,6 +162,7 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
   const stats: SmscSimStats = {
     binds: 0,
     bindFailures: 0,
+    bindsRefusedInMaintenance: 0,
     unbinds: 0,
     enquireLinks: 0,
     submitSm: 0,
@@ -170,6 +188,9 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
   let receiptCount = 0;
   let moReference = 0;
   let boundSessions = 0;
+  const maintenance = new MaintenanceWindow();
+  if (options.refuseBindsMs !== undefined && options.refuseBindsMs > 0)
+    maintenance.begin(options.refuseBindsMs);
 
   const deliveries = new SimDeliveries(options.deliverWindow ?? 100, options.retryDelayMs ?? 1000, {
     onSent: (d) => (d.kind === 'receipt' ? stats.receiptsSent++ : stats.moPartsSent++),
@@ -192,6 +213,10 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
       session.close();
     };
     if (state.mode !== undefined) return void session.send(pdu.response({ command_status: STATUS.ALYBND }));
+    if (maintenance.active) {
+      stats.bindsRefusedInMaintenance++;
+      return refuse(STATUS.BINDFAIL);
+    }
     if (options.systemId !== undefined && pdu.system_id !== options.systemId) return refuse(STATUS.INVSYSID);
     if (options.password !== undefined && pdu.password !== options.password) return refuse(STATUS.INVPASWD);
     state.mode = BIND_MODES[pdu.command] ?? 'transceiver';
@@ -339,6 +364,16 @@ export async function startSmscSim(options: SmscSimOptions = {}): Promise<SmscSi
     },
     dropConnections() {
       for (const session of sessions) session.destroy();
+    },
+    refuseBinds(durationMs?: number) {
+      maintenance.begin(durationMs);
+      for (const session of sessions) session.destroy();
+    },
+    acceptBinds() {
+      maintenance.end();
+    },
+    get refusingBinds() {
+      return maintenance.active;
     },
     async close() {
       deliveries.close();

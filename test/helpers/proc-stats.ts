@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+
+/**
+ * A process's CPU time and memory as Linux accounts them (/proc/<pid>/stat, /proc/<pid>/status), for
+ * drills that watch a server in a child process: whatever the process does (event loop, worker
+ * threads, the SQLite writer), it is counted here.
+ */
+
+/** Clock ticks per second of /proc's utime and stime (USER_HZ: 100 on every Linux we run on). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds the process has used so far, threads included. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`unreadable /proc/${pid}/stat`);
+  return (utime + stime) / TICKS_PER_SECOND;
+}
+
+/** Current resident set (VmRSS), in bytes. */
+export async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(kb) * 1024;
+}
+
+/** Measures the CPU a process uses from now until stop(): seconds of CPU and the share of one core. */
+export async function startCpuWatch(
+  pid: number,
+): Promise<{ stop(): Promise<{ cpuSeconds: number; wallSeconds: number; percent: number }> }> {
+  const cpu0 = await cpuSeconds(pid);
+  const wall0 = performance.now();
+  return {
+    async stop() {
+      const used = (await cpuSeconds(pid)) - cpu0;
+      const wall = (performance.now() - wall0) / 1000;
+      return { cpuSeconds: used, wallSeconds: wall, percent: wall > 0 ? (used / wall) * 100 : 0 };
+    },
+  };
+}
