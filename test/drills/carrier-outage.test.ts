@@ -42,9 +42,9 @@ describe('carrier outage drill', () => {
     assert.equal(result.queueWaitingWhileDown, '5000');
     // A hot loop (reconnecting or claiming without pause) would use most of a core; idle is ~1 %.
     assert.ok(result.cpu.percent < 20, `server CPU while down: ${result.cpu.percent.toFixed(1)} %`);
-    // The reconnect backoff (0.5 s doubling, 30 s cap) tries a handful of binds in ten seconds.
+    // The reconnect backoff (0.5 s doubling, 10 s cap) tries a handful of binds in ten seconds.
     assert.ok(result.bindAttemptsWhileDown >= 1, 'the platform kept trying to bind');
-    assert.ok(result.bindAttemptsWhileDown <= 15, `binds tried while down: ${result.bindAttemptsWhileDown}`);
+    assert.ok(result.bindAttemptsWhileDown <= 20, `binds tried while down: ${result.bindAttemptsWhileDown}`);
     assert.deepEqual(result.notDelivered, {});
     assert.equal(result.lost, 0);
     assert.equal(result.delivered, 5_500);

@@ -22,7 +22,12 @@ export interface LinkTiming {
   readonly drainMs: number;
 }
 
-export const DEFAULT_TIMING: LinkTiming = { reconnectBaseMs: 500, reconnectMaxMs: 30_000, drainMs: 5_000 };
+/**
+ * The reconnect cap bounds how long sending stays stopped after the carrier is back: with 30 s, the
+ * outage drill waited 24 s for the rebind of an SMSC that had been accepting binds all along. 10 s
+ * (Kannel's reconnect-delay) is six binds a minute per connector and process while it is down.
+ */
+export const DEFAULT_TIMING: LinkTiming = { reconnectBaseMs: 500, reconnectMaxMs: 10_000, drainMs: 5_000 };
 
 /** The session was lost (or never bound) with the request in flight. */
 export class LinkDownError extends Error {
