@@ -1,0 +1,206 @@
+/**
+ * npm run soak — issue #16, item 5: a compiled `vudumobile serve` under mixed traffic for a long
+ * time (bench/lib/soak-traffic.ts: sends, get_feed polling, emails to a local SMTP sink, MO from the
+ * SMSC simulator forwarded to a webhook receiver, status webhooks, and every few minutes an import
+ * and a broadcast). Every minute it prints the server's RSS (/proc), heap used, event-loop lag p99
+ * and open handles (its /metrics: prom-client's default metrics), means over the minute of samples
+ * taken every 5 s; at the end, the slope of RSS and heap after the warm-up and a verdict.
+ *
+ *   npm run soak -- --minutes 30 [--sends 20] [--warmup 5]    BENCH_DATABASE_URL=postgres://… for PostgreSQL
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSmscSim } from '../src/transport/smsc-sim/smsc-sim.js';
+import { bulkInsertContacts } from '../test/helpers/address-book.js';
+import { spawnServer } from '../test/helpers/child-server.js';
+import { createPostgresDatabase, type TestDatabase } from '../test/helpers/database.js';
+import { metricLine } from '../test/helpers/outage-drill.js';
+import { rssBytes } from '../test/helpers/proc-stats.js';
+import { callApi, prepareAccount } from '../test/helpers/processes.js';
+import { startSmtpServer } from '../test/helpers/smtp-server.js';
+import { startWebhookReceiver } from '../test/helpers/webhook-receiver.js';
+import { SoakTraffic } from './lib/soak-traffic.js';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '30' },
+    sends: { type: 'string', default: '20' },
+    warmup: { type: 'string' },
+  },
+});
+const minutes = whole(values.minutes, '--minutes');
+const sendsPerSecond = whole(values.sends, '--sends');
+// The first third (at least 2 minutes): caches, JIT, SQLite's page cache and the pools fill up.
+const warmupMinutes =
+  values.warmup === undefined ? Math.max(2, Math.round(minutes / 3)) : whole(values.warmup, '--warmup');
+const SAMPLE_MS = 5_000;
+const SENDER = '15149541234';
+const USER = 'scale@example.com';
+const MB = 1024 * 1024;
+
+interface Minute {
+  minute: number;
+  rssMb: number;
+  heapMb: number;
+  lagP99Ms: number;
+  handles: number;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'vudumobile-soak-'));
+const postgres = process.env.BENCH_DATABASE_URL;
+const database: TestDatabase = postgres
+  ? await createPostgresDatabase(postgres, 'vudumobile_soak')
+  : { url: `sqlite:${join(dir, 'soak.db')}`, drop: async () => {} };
+const sim = await startSmscSim({ receiptDelayMs: 200, keepPdus: false });
+const smtp = await startSmtpServer();
+const hooks = await startWebhookReceiver();
+const { store, accountId, key } = await prepareAccount(database.url, SENDER);
+await bulkInsertContacts(store.db, accountId, 2_000);
+await store.close();
+const server = await spawnServer({
+  dir,
+  compiled: true,
+  env: {
+    DATABASE_URL: database.url,
+    SMPP_URL: `smpp://soak:soak@127.0.0.1:${sim.port}?window=50&name=carrier`,
+    SMTP_URL: `smtp://vudu:p%40ss@127.0.0.1:${smtp.port}`,
+    MAIL_FROM: 'soak@example.com',
+    // The webhook receiver listens on loopback.
+    WEBHOOK_ALLOW_PRIVATE: '1',
+  },
+});
+const started = new Date();
+try {
+  const hook = await callApi(server.url, key, 'post_webhook', { url: hooks.url, events: 'all' });
+  if (hook.status !== 200) throw new Error(`post_webhook: ${JSON.stringify(hook.body)}`);
+  const traffic = new SoakTraffic({ url: server.url, key, sender: SENDER, userEmail: USER }, sim, {
+    sendsPerSecond,
+    feedPollsPerSecond: 2,
+    emailsPerSecond: 0.5,
+    moPerSecond: 1,
+    bulkEveryMinutes: 5,
+    importRows: 1_000,
+  });
+  console.log(
+    `soak: ${minutes} min, ${postgres ? 'PostgreSQL' : 'SQLite'}, started ${started.toISOString()}, load ${load()}; ` +
+      `${sendsPerSecond} sends/s, 2 get_feed/s, 1 email/2 s, 1 MO/s (webhooks mo+status), ` +
+      `every 5 min an import (1,000 rows) and a broadcast (3,000 contacts); warm-up ${warmupMinutes} min`,
+  );
+  console.log('min  rss MB  heap MB  lag p99 ms  handles  sends  feed  emails→smtp  mo  webhooks  failures');
+  traffic.start();
+  const minutesSeen: Minute[] = [];
+  let samples: { rss: number; heap: number; lag: number; handles: number }[] = [];
+  const end = Date.now() + minutes * 60_000;
+  let nextMinute = Date.now() + 60_000;
+  while (Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+    samples.push(await sample(server.url, server.pid));
+    if (Date.now() >= nextMinute) {
+      nextMinute += 60_000;
+      const row: Minute = {
+        minute: minutesSeen.length + 1,
+        rssMb: mean(samples.map((s) => s.rss)) / MB,
+        heapMb: mean(samples.map((s) => s.heap)) / MB,
+        lagP99Ms: Math.max(...samples.map((s) => s.lag)) * 1000,
+        handles: samples.at(-1)?.handles ?? 0,
+      };
+      samples = [];
+      minutesSeen.push(row);
+      const c = traffic.counts;
+      console.log(
+        [
+          String(row.minute).padStart(3),
+          row.rssMb.toFixed(1).padStart(6),
+          row.heapMb.toFixed(1).padStart(7),
+          row.lagP99Ms.toFixed(1).padStart(10),
+          String(row.handles).padStart(7),
+          String(c.sends).padStart(6),
+          String(c.feedPolls).padStart(5),
+          `${c.emails}→${smtp.received.length}`.padStart(12),
+          String(c.mo).padStart(4),
+          String(hooks.received.length).padStart(9),
+          String(c.failures).padStart(9),
+        ].join('  '),
+      );
+    }
+  }
+  await traffic.stop();
+  const c = traffic.counts;
+  console.log(
+    `traffic: ${c.sends} sends, ${c.feedPolls} feed polls, ${c.emails} emails (${smtp.received.length} reached SMTP), ` +
+      `${c.mo} MO, ${hooks.received.length} webhooks, ${c.imports} imports, ${c.broadcasts} broadcasts, ` +
+      `${sim.stats.accepted} submits accepted by the SMSC, ${c.failures} failed requests${c.failures ? `: ${c.failureSamples.join(' | ')}` : ''}`,
+  );
+  const after = minutesSeen.filter((m) => m.minute > warmupMinutes);
+  if (after.length < 2)
+    console.log(`verdict: too short to judge (${after.length} minutes after the warm-up)`);
+  else {
+    const rss = slope(after.map((m) => [m.minute, m.rssMb]));
+    const heap = slope(after.map((m) => [m.minute, m.heapMb]));
+    const first = after[0];
+    const last = after.at(-1);
+    // Flat: what is left of a real leak after the warm-up shows as a steady climb; noise averages out.
+    const flat = heap < 0.25 && rss < 0.5;
+    console.log(
+      `after the ${warmupMinutes}-min warm-up (minutes ${first?.minute}–${last?.minute}): ` +
+        `RSS ${first?.rssMb.toFixed(1)} → ${last?.rssMb.toFixed(1)} MB, slope ${rss.toFixed(3)} MB/min; ` +
+        `heap ${first?.heapMb.toFixed(1)} → ${last?.heapMb.toFixed(1)} MB, slope ${heap.toFixed(3)} MB/min; ` +
+        `lag p99 max ${Math.max(...after.map((m) => m.lagP99Ms)).toFixed(1)} ms; handles ${first?.handles} → ${last?.handles}`,
+    );
+    console.log(
+      `verdict: ${flat ? 'FLAT' : 'GROWING'} (flat = heap slope < 0.25 MB/min and RSS slope < 0.5 MB/min); load ${load()}`,
+    );
+    if (!flat || c.failures > 0) process.exitCode = 1;
+  }
+} finally {
+  await server.stop();
+  await Promise.all([sim.close(), smtp.close(), hooks.close()]);
+  await database.drop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function sample(
+  url: string,
+  pid: number,
+): Promise<{ rss: number; heap: number; lag: number; handles: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (series: string): number => Number(metricLine(text, series) ?? NaN);
+  return {
+    rss: await rssBytes(pid),
+    heap: value('vudumobile_nodejs_heap_size_used_bytes'),
+    lag: value('vudumobile_nodejs_eventloop_lag_p99_seconds'),
+    handles: value('vudumobile_nodejs_active_handles_total'),
+  };
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: readonly [number, number][]): number {
+  const n = points.length;
+  const mx = mean(points.map(([x]) => x));
+  const my = mean(points.map(([, y]) => y));
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return n < 2 || den === 0 ? 0 : num / den;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+}
+
+function load(): string {
+  return loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+}
+
+function whole(raw: string | undefined, flag: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag}: expected a whole number above 0`);
+  return value;
+}
