@@ -36,6 +36,7 @@ const sendsPerSecond = whole(values.sends, '--sends');
 const warmupMinutes =
   values.warmup === undefined ? Math.max(2, Math.round(minutes / 3)) : whole(values.warmup, '--warmup');
 const SAMPLE_MS = 5_000;
+const BULK_EVERY_MINUTES = 5;
 const SENDER = '15149541234';
 const USER = 'scale@example.com';
 const MB = 1024 * 1024;
@@ -80,7 +81,7 @@ try {
     feedPollsPerSecond: 2,
     emailsPerSecond: 0.5,
     moPerSecond: 1,
-    bulkEveryMinutes: 5,
+    bulkEveryMinutes: BULK_EVERY_MINUTES,
     importRows: 1_000,
   });
   console.log(
@@ -134,23 +135,33 @@ try {
       `${sim.stats.accepted} submits accepted by the SMSC, ${c.failures} failed requests${c.failures ? `: ${c.failureSamples.join(' | ')}` : ''}`,
   );
   const after = minutesSeen.filter((m) => m.minute > warmupMinutes);
-  if (after.length < 2)
+  const cycles = baselines(after, BULK_EVERY_MINUTES);
+  if (cycles.length < 2)
     console.log(`verdict: too short to judge (${after.length} minutes after the warm-up)`);
   else {
-    const rss = slope(after.map((m) => [m.minute, m.rssMb]));
-    const heap = slope(after.map((m) => [m.minute, m.heapMb]));
-    const first = after[0];
-    const last = after.at(-1);
-    // Flat: what is left of a real leak after the warm-up shows as a steady climb; noise averages out.
-    const flat = heap < 0.25 && rss < 0.5;
+    const first = cycles[0];
+    const last = cycles.at(-1);
+    if (first === undefined || last === undefined) throw new Error('unreachable');
+    const hours = (last.minute - first.minute) / 60;
+    const rssPerHour = (last.rssMb - first.rssMb) / hours;
+    const heapPerHour = (last.heapMb - first.heapMb) / hours;
     console.log(
-      `after the ${warmupMinutes}-min warm-up (minutes ${first?.minute}–${last?.minute}): ` +
-        `RSS ${first?.rssMb.toFixed(1)} → ${last?.rssMb.toFixed(1)} MB, slope ${rss.toFixed(3)} MB/min; ` +
-        `heap ${first?.heapMb.toFixed(1)} → ${last?.heapMb.toFixed(1)} MB, slope ${heap.toFixed(3)} MB/min; ` +
-        `lag p99 max ${Math.max(...after.map((m) => m.lagP99Ms)).toFixed(1)} ms; handles ${first?.handles} → ${last?.handles}`,
+      `after the ${warmupMinutes}-min warm-up, the lowest minute of each ${BULK_EVERY_MINUTES}-min cycle (an import and a ` +
+        `broadcast per cycle lift the others): ` +
+        cycles
+          .map((c) => `min ${c.minute}: RSS ${c.rssMb.toFixed(1)} MB, heap ${c.heapMb.toFixed(1)} MB`)
+          .join('; '),
     );
     console.log(
-      `verdict: ${flat ? 'FLAT' : 'GROWING'} (flat = heap slope < 0.25 MB/min and RSS slope < 0.5 MB/min); load ${load()}`,
+      `baseline growth: RSS ${rssPerHour.toFixed(1)} MB/h, heap ${heapPerHour.toFixed(1)} MB/h; ` +
+        `least-squares slope of every minute: RSS ${slope(after.map((m) => [m.minute, m.rssMb])).toFixed(2)} MB/min, ` +
+        `heap ${slope(after.map((m) => [m.minute, m.heapMb])).toFixed(2)} MB/min; ` +
+        `lag p99 max ${Math.max(...after.map((m) => m.lagP99Ms)).toFixed(1)} ms; handles ${after[0]?.handles} → ${after.at(-1)?.handles}`,
+    );
+    // A leak shows as baselines that climb cycle after cycle; 20 MB/h of RSS would be 0.5 GB a day.
+    const flat = heapPerHour < 10 && rssPerHour < 20;
+    console.log(
+      `verdict: ${flat ? 'FLAT' : 'GROWING'} (flat = baseline heap < 10 MB/h and RSS < 20 MB/h); load ${load()}`,
     );
     if (!flat || c.failures > 0) process.exitCode = 1;
   }
@@ -173,6 +184,17 @@ async function sample(
     lag: value('vudumobile_nodejs_eventloop_lag_p99_seconds'),
     handles: value('vudumobile_nodejs_active_handles_total'),
   };
+}
+
+/** The minute of lowest heap of each whole cycle of `cycleMinutes`: the baseline between bulk jobs. */
+function baselines(minutes: readonly Minute[], cycleMinutes: number): Minute[] {
+  const found: Minute[] = [];
+  for (let start = 0; start + cycleMinutes <= minutes.length; start += cycleMinutes) {
+    const cycle = minutes.slice(start, start + cycleMinutes);
+    const lowest = cycle.reduce((low, m) => (m.heapMb < low.heapMb ? m : low));
+    found.push({ ...lowest, rssMb: Math.min(...cycle.map((m) => m.rssMb)) });
+  }
+  return found;
 }
 
 /** Least-squares slope of y over x. */

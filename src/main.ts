@@ -75,6 +75,7 @@ import { AccountEventsRepo } from './store/messages/account-events-repo.js';
 import { InboxRepo } from './store/messages/inbox-repo.js';
 import { createAccountEventsPruner } from './workers/account-events-pruner.js';
 import { createRateCounter } from './security-wiring.js';
+import { DatabaseBackupError } from './store/sqlite/sqlite-backup.js';
 
 /** The composition root: the only place that picks real implementations and wires them. */
 export interface Platform {
@@ -139,10 +140,14 @@ export async function migrateDatabase(config: Config): Promise<string[]> {
 
 /**
  * An operator's mistake in opening the database (a malformed DATABASE_URL, a schema newer than this
- * build): the CLI prints its message as it is, not as an unexpected error.
+ * build, a backup or restore refused): the CLI prints its message as it is, not as an unexpected error.
  */
 export function isDatabaseSetupError(error: unknown): boolean {
-  return error instanceof DatabaseUrlError || error instanceof SchemaTooNewError;
+  return (
+    error instanceof DatabaseUrlError ||
+    error instanceof SchemaTooNewError ||
+    error instanceof DatabaseBackupError
+  );
 }
 
 /** The services of the administration commands over a migrated store; close() when done. */

@@ -4,6 +4,7 @@ import { createCommandLogger, createLogger } from '../logger.js';
 import { createPlatform, isDatabaseSetupError, migrateDatabase, openServices, ROLES } from '../main.js';
 import { DomainError } from '../domain/errors.js';
 import { registerAccountCommands, registerKeyCommands } from './admin-commands.js';
+import { registerBackupCommands } from './backup-commands.js';
 import type { WithServices } from './command-services.js';
 import { invitationPath } from '../domain/users/users.js';
 import { CliError, emit, type Output } from './output.js';
@@ -128,6 +129,7 @@ registerUserCommands(program, withServices);
 registerSandboxCommands(program, withServices);
 registerLandlineCommands(program, withServices);
 registerSmscSimCommand(program, globalOutput);
+registerBackupCommands(program, () => config(), globalOutput);
 
 try {
   await program.parseAsync(process.argv);

@@ -18,6 +18,8 @@ export async function sendMany(options: {
   numberAt: (index: number) => string;
   message: (index: number) => string;
   from?: string;
+  /** Told of each 200 as it arrives (a drill that acts once some are answered). */
+  onAnswered?: (msgId: number) => void;
 }): Promise<SendManyResult> {
   const ids: number[] = new Array<number>(options.count).fill(0);
   let refused = 0;
@@ -39,8 +41,10 @@ export async function sendMany(options: {
         });
         const text = await response.text();
         const msgId = response.status === 200 ? (JSON.parse(text) as { msg_id?: unknown }).msg_id : undefined;
-        if (typeof msgId === 'number') ids[index] = msgId;
-        else {
+        if (typeof msgId === 'number') {
+          ids[index] = msgId;
+          options.onAnswered?.(msgId);
+        } else {
           refused++;
           if (samples.length < 5) samples.push(`${response.status} ${text.slice(0, 200)}`);
         }
