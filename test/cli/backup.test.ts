@@ -73,6 +73,8 @@ describe('vudumobile backup and restore', () => {
       assert.ok(backup, 'the backup started');
       const backupRun = await backup;
       assert.equal(backupRun.code, 0, backupRun.output);
+      // Kept in the test output: the backup's size, messages and time under this load.
+      console.log(backupRun.output.trim());
       assert.match(
         backupRun.output,
         /backup written to .*backup\.sqlite: .* messages, \d+ migrations, integrity ok/,
