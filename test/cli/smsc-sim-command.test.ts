@@ -65,6 +65,54 @@ describe('vudumobile smsc-sim', () => {
     }
   });
 
+  it('--refuse-binds-ms starts in maintenance (ESME_RBINDFAIL); SIGUSR1 ends it, and begins another', async () => {
+    const events: Array<Record<string, unknown>> = [];
+    const sim = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/program.ts',
+        '--json',
+        'smsc-sim',
+        '--port',
+        '0',
+        '--refuse-binds-ms',
+        '600000',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    createInterface({ input: sim.stdout }).on('line', (line) => events.push(JSON.parse(line)));
+    const count = (event: string): number => events.filter((e) => e.event === event).length;
+    try {
+      await waitUntil(() => count('refusing-binds') === 1, 'the simulator in maintenance', 20_000);
+      const port = Number(events.find((e) => e.event === 'listening')?.port);
+      const under = await startTransport(smppUrl(port));
+      const state = (): string => {
+        const [connector] = under.transport.status();
+        return `${connector?.state}: ${connector?.detail}`;
+      };
+      try {
+        await waitUntil(() => /^retrying: .*bind refused: ESME_RBINDFAIL/.test(state()), 'a refused bind');
+        assert.equal(under.transport.ready(), false, 'nothing to submit through while refused');
+        sim.kill('SIGUSR1');
+        await waitUntil(() => count('accepting-binds') === 1, 'the maintenance ended');
+        await waitUntil(() => state().startsWith('bound'), 'the bind accepted');
+        assert.equal(under.transport.ready(), true);
+        sim.kill('SIGUSR1');
+        await waitUntil(() => count('refusing-binds') === 2, 'another maintenance');
+        await waitUntil(
+          () => /^retrying: .*ESME_RBINDFAIL/.test(state()),
+          'the bound session dropped, binds refused',
+        );
+      } finally {
+        await under.transport.close();
+      }
+    } finally {
+      sim.kill('SIGKILL');
+    }
+  });
+
   it('reads MO files: commas inside the text, + prefixes, comments and blank lines', () => {
     assert.deepEqual(parseMoFile('# c\n+15145550000, 15149541234,Oui, merci\r\n\n', 'mo.txt'), [
       { from: '15145550000', to: '15149541234', text: 'Oui, merci' },
