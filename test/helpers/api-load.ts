@@ -20,13 +20,15 @@ export async function sendMany(options: {
   from?: string;
   /** Told of each 200 as it arrives (a drill that acts once some are answered). */
   onAnswered?: (msgId: number) => void;
+  /** Checked before each send: true ends the run early (what was not sent is not counted). */
+  stop?: () => boolean;
 }): Promise<SendManyResult> {
   const ids: number[] = new Array<number>(options.count).fill(0);
   let refused = 0;
   const samples: string[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < options.count) {
+    while (next < options.count && options.stop?.() !== true) {
       const index = next++;
       const params: Record<string, string> = { to: options.numberAt(index), message: options.message(index) };
       if (options.from !== undefined) params.from = options.from;
