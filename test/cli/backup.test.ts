@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import { openStore } from '../../src/store/database.js';
 import { sendMany } from '../helpers/api-load.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
-import { runCli } from '../helpers/cli.js';
 import { TEST_STORE } from '../helpers/database.js';
 import { prepareAccount } from '../helpers/processes.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/program.ts', import.meta.url));
+/**
+ * The compiled CLI (`npm ci` builds it), as the multi-process tests run it: through tsx every call
+ * paid seconds of compilation on a loaded machine, five calls and two servers a test.
+ */
+const BIN = fileURLToPath(new URL('../../bin/vudumobile.js', import.meta.url));
 /**
  * A stream of up to 20,000 sends (16 at a time); the backup starts once BACKUP_AFTER are answered,
  * and the stream goes on until AFTER_BACKUP more were answered after it finished: the copy is taken
@@ -156,12 +159,24 @@ describe('vudumobile backup and restore', () => {
   });
 });
 
-/** The CLI from source in a child process, without blocking this process (the sends go on). */
+/** The compiled CLI, waited for. */
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The compiled CLI in a child process, without blocking this process (the sends go on). */
 function runCliAsync(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
