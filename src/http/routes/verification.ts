@@ -15,6 +15,13 @@ function requestIdOf(raw: string | undefined): string {
  * send_verification (contract §3.4): a code by SMS or by voice call, rate-limited; and the
  * extensions check_verification (is this the code?) and get_verification (where it stands).
  */
+/** The request_id of check_verification and get_verification: one that send_verification answered. */
+const ANSWERED_REQUEST_ID = {
+  description: 'The request_id send_verification answered',
+  maxLength: 100,
+  extension: true,
+} as const;
+
 export function verificationEndpoints(ctx: AppContext): Endpoint[] {
   const sendVerification = defineEndpoint({
     name: 'send_verification',
@@ -45,11 +52,7 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
     summary: 'Check a code against a verification (5 checks at most, before it expires; once valid, spent)',
     extension: true,
     params: {
-      request_id: {
-        description: 'The request_id send_verification answered',
-        maxLength: 100,
-        extension: true,
-      },
+      request_id: ANSWERED_REQUEST_ID,
       code: { description: 'The code the person typed, 4 to 10 digits', extension: true },
     },
     async handle({ params, auth }) {
@@ -66,11 +69,7 @@ export function verificationEndpoints(ctx: AppContext): Endpoint[] {
     summary: 'A verification’s channel, status, checks and call outcome (never its code)',
     extension: true,
     params: {
-      request_id: {
-        description: 'The request_id send_verification answered',
-        maxLength: 100,
-        extension: true,
-      },
+      request_id: ANSWERED_REQUEST_ID,
     },
     async handle({ params, auth }) {
       const row = await ctx.verification.find(auth.account.id, requestIdOf(params.request_id));

@@ -9,6 +9,8 @@
  * Parsing reports every problem, one line each, naming the connector; config.ts fails start-up on them.
  */
 
+import { decodeUrlPart, oneOfWords } from '../url-parts.js';
+
 export type BindMode = 'transceiver' | 'transmitter+receiver';
 export type LongMode = 'udh' | 'sar' | 'payload';
 
@@ -116,8 +118,8 @@ function parseOne(raw: string, problem: (text: string) => void): ConnectorOption
   }
   const before = problemCounter(problem);
   const report = before.report;
-  const systemId = decodePart(url.username, 'system_id', report);
-  const password = decodePart(url.password, 'password', report);
+  const systemId = decodeUrlPart(url.username, 'system_id', report);
+  const password = decodeUrlPart(url.password, 'password', report);
   if (systemId === '') report('system_id is missing (smpp://system_id:password@host:port)');
   // SMPP v3.4 §5.2: system_id is a C-octet string of 16, password of 9 (terminator included).
   if (systemId.length > 15) report('system_id is longer than 15 characters');
@@ -130,14 +132,15 @@ function parseOne(raw: string, problem: (text: string) => void): ConnectorOption
     if (!(PARAMETERS as readonly string[]).includes(key))
       report(`unknown parameter "${key}" (expected one of ${PARAMETERS.join(', ')})`);
   }
-  const bind = oneOf(
-    params.get('bind'),
+  // A literal `+` in a query string reads as a space; accept both spellings of transmitter+receiver.
+  const bind = oneOfWords(
+    params.get('bind')?.replace(/ /g, '+'),
     ['transceiver', 'transmitter+receiver'],
     'transceiver',
     'bind',
     report,
   );
-  const long = oneOf(params.get('long'), ['udh', 'sar', 'payload'], 'udh', 'long', report);
+  const long = oneOfWords(params.get('long'), ['udh', 'sar', 'payload'], 'udh', 'long', report);
   const tpsRaw = params.get('tps');
   let tps: number | undefined;
   if (tpsRaw !== null && tpsRaw !== '') {
@@ -198,30 +201,6 @@ function problemCounter(problem: (text: string) => void): {
     },
     count: () => count,
   };
-}
-
-function decodePart(value: string, what: string, report: (t: string) => void): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    report(`${what} has an invalid %-escape`);
-    return value;
-  }
-}
-
-function oneOf<T extends string>(
-  raw: string | null,
-  allowed: readonly T[],
-  fallback: T,
-  key: string,
-  report: (t: string) => void,
-): T {
-  if (raw === null || raw === '') return fallback;
-  // A literal `+` in a query string reads as a space; accept both spellings of transmitter+receiver.
-  const value = raw.replace(/ /g, '+');
-  const found = allowed.find((candidate) => candidate === value);
-  if (found === undefined) report(`${key} must be one of ${allowed.join(', ')}`);
-  return found ?? fallback;
 }
 
 function integer(

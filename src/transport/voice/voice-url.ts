@@ -10,6 +10,7 @@
  * problem, one line each, naming the trunk; config.ts fails start-up on them.
  */
 import { isIP } from 'node:net';
+import { decodeUrlPart, oneOfWords } from '../url-parts.js';
 
 export type SipTransportProtocol = 'udp' | 'tcp';
 export type VoiceCodec = 'PCMU' | 'PCMA';
@@ -95,13 +96,19 @@ function parseOne(raw: string, report: (text: string) => void): TrunkOptions | u
     return undefined;
   }
   const [, rawUser = '', rawPassword = '', host = '', rawPort, rawParams = ''] = match;
-  const user = decode(rawUser, 'user', report);
-  const password = decode(rawPassword, 'password', report);
+  const user = decodeUrlPart(rawUser, 'user', report);
+  const password = decodeUrlPart(rawPassword, 'password', report);
   if (password !== '' && user === '') report('a password needs a user (sip:user:password@host)');
   const port = rawPort === undefined ? 5060 : Number(rawPort);
   if (port < 1 || port > 65535) report('port must be from 1 to 65535');
   const params = readParams(rawParams, report);
-  const protocol = oneOf(params.get('transport')?.toLowerCase(), ['udp', 'tcp'], 'udp', 'transport', report);
+  const protocol = oneOfWords(
+    params.get('transport')?.toLowerCase(),
+    ['udp', 'tcp'],
+    'udp',
+    'transport',
+    report,
+  );
   const callerId = params.get('caller_id');
   if (callerId !== undefined && !/^\+?\d{1,20}$/.test(callerId))
     report('caller_id must be a number (digits)');
@@ -138,7 +145,7 @@ function readParams(raw: string, report: (text: string) => void): Map<string, st
       report(`unknown parameter "${key}" (expected one of ${PARAMETERS.join(', ')})`);
       continue;
     }
-    params.set(name, decode(rest.join('='), name, report));
+    params.set(name, decodeUrlPart(rest.join('='), name, report));
   }
   return params;
 }
@@ -151,28 +158,6 @@ function readCodecs(raw: string | undefined, report: (text: string) => void): Vo
     else if (!codecs.includes(name)) codecs.push(name);
   }
   return codecs;
-}
-
-function decode(value: string, what: string, report: (text: string) => void): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    report(`${what} has an invalid %-escape`);
-    return value;
-  }
-}
-
-function oneOf<T extends string>(
-  raw: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-  key: string,
-  report: (text: string) => void,
-): T {
-  if (raw === undefined || raw === '') return fallback;
-  const found = allowed.find((candidate) => candidate === raw);
-  if (found === undefined) report(`${key} must be one of ${allowed.join(', ')}`);
-  return found ?? fallback;
 }
 
 function numberParam(
