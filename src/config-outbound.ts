@@ -44,6 +44,11 @@ export interface VerifyConfig {
   readonly retryDelayMs: number;
   /** Verification calls in progress at once per worker process (VOICE_MAX_CALLS, 10). */
   readonly maxConcurrentCalls: number;
+  /**
+   * How long a claimed call holds without renewal before another worker takes it back, or settles
+   * it as answered if the callee had answered (VERIFY_CALL_LEASE_MS, 60 s; renewed every third of it).
+   */
+  readonly callLeaseMs: number;
 }
 
 /** What the sandbox SMS carrier answers: a receipt state and code, or a refusal at submit. */
@@ -125,6 +130,7 @@ export function readVerifyConfig(env: Env, problems: string[]): VerifyConfig {
     retries: wholeNumber(env, 'VERIFY_CALL_RETRIES', 1, 0, problems),
     retryDelayMs: wholeNumber(env, 'VERIFY_CALL_RETRY_DELAY_MS', 60_000, 0, problems),
     maxConcurrentCalls: wholeNumber(env, 'VOICE_MAX_CALLS', 10, 1, problems),
+    callLeaseMs: wholeNumber(env, 'VERIFY_CALL_LEASE_MS', 60_000, 1_000, problems),
   });
 }
 

@@ -237,6 +237,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       log: options.log,
       now,
       settings: config.verify,
+      callLeaseMs: config.verify.callLeaseMs,
     }),
     webhooks,
     rateCounter: createRateCounter(config, store, { now, log: options.log, answersApi: role !== 'worker' }),

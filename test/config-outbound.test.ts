@@ -14,6 +14,7 @@ describe('outbound configuration', () => {
       retries: 1,
       retryDelayMs: 60_000,
       maxConcurrentCalls: 10,
+      callLeaseMs: 60_000,
     });
     assert.equal(config.dispatch.batchSize, 500);
     assert.equal(config.dispatch.receiptRetries, 0);
@@ -33,7 +34,9 @@ describe('outbound configuration', () => {
       VERIFY_CALL_RETRIES: '0',
       VERIFY_CALL_RETRY_DELAY_MS: '30000',
       VOICE_MAX_CALLS: '50',
+      VERIFY_CALL_LEASE_MS: '5000',
     });
+    assert.equal(config.verify.callLeaseMs, 5_000);
     assert.equal(config.verify.codeTtlMs, 300_000);
     assert.equal(config.verify.retries, 0);
     assert.equal(config.verify.retryDelayMs, 30_000);
@@ -56,6 +59,7 @@ describe('outbound configuration', () => {
           DISPATCH_BATCH_SIZE: '0',
           SMS_SENDING_PAUSED: 'yes',
           VOICE_MAX_CALLS: '0',
+          VERIFY_CALL_LEASE_MS: '999',
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
@@ -65,6 +69,7 @@ describe('outbound configuration', () => {
           'LANDLINE_PREFIXES: "514-555" is not a number prefix (digits, international form)',
           'VERIFY_LIMIT_PER_NUMBER: expected a whole number of at least 1',
           'VOICE_MAX_CALLS: expected a whole number of at least 1',
+          'VERIFY_CALL_LEASE_MS: expected a whole number of at least 1000',
           'SANDBOX_SMS_OUTCOME: expected STAT:ERR (e.g. DELIVRD:000, UNDELIV:300), reject, throttle or silent',
         ]);
         return true;
