@@ -75,7 +75,10 @@ describe(`a verification call's worker SIGKILLed mid-call (${TEST_STORE})`, () =
   function invitesTo(peer: SipPeer, number: string): string[] {
     return peer.requests
       .filter((r) => r.method === 'INVITE' && !r.headers.to?.params.tag)
-      .filter((r) => r.headers.to?.uri.includes(number))
+      .filter((r) => {
+        const uri = r.headers.to?.uri;
+        return (typeof uri === 'string' ? uri : (uri?.user ?? '')).includes(number);
+      })
       .map((r) => r.headers['call-id'] ?? '');
   }
 
