@@ -1,9 +1,13 @@
 /**
- * The SIP voice transport (VOICE_URL): places each verification call on the first trunk that can take
- * it. A trunk that cannot be reached, never answers the INVITE or answers 5xx passes the call to the
- * next one (a new Call-ID); a callee's answer (busy, no answer, refused, answered) is the outcome and
- * is not retried elsewhere. When no trunk could try the call, placeCall throws a retryable
- * TransportError and the caller keeps the call for later.
+ * The SIP voice transport (VOICE_URL): places each verification call on the first trunk, in the
+ * configured order, that has a free channel (`max_calls`): a full trunk overflows to the next one, as
+ * a carrier's trunk group hunts, so the transport carries the sum of its trunks' `max_calls` at once
+ * (`maxConcurrentCalls`, which bounds the calls the verification caller claims). Only when every trunk
+ * still to try is full does a call wait, for the first of them. A trunk that cannot be reached, never
+ * answers the INVITE or answers 5xx passes the call to the next trunk not tried yet (a new Call-ID);
+ * a callee's answer (busy, no answer, refused, answered) is the outcome and is not retried elsewhere.
+ * When no trunk could try the call, placeCall throws a retryable TransportError and the caller keeps
+ * the call for later.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -31,6 +35,8 @@ interface Trunk {
 
 export class SipVoiceTransport implements VoiceTransport {
   readonly kind = 'sip';
+  /** Every trunk's channels: a call holds one channel of one trunk at a time, failover included. */
+  readonly maxConcurrentCalls: number;
   private readonly trunks: Trunk[];
   private readonly running = new Set<RunningCall>();
   private closed = false;
@@ -45,6 +51,7 @@ export class SipVoiceTransport implements VoiceTransport {
       gate: new TrunkGate(options.maxCalls, options.callsPerSecond),
       stack: undefined,
     }));
+    this.maxConcurrentCalls = trunks.reduce((sum, trunk) => sum + trunk.maxCalls, 0);
     log.info(
       {
         trunks: trunks.map((t) => `${t.name} (${t.protocol}, ${t.maxCalls} calls, ${t.callsPerSecond} cps)`),
@@ -57,7 +64,11 @@ export class SipVoiceTransport implements VoiceTransport {
     if (this.closed) throw new TransportError('the voice transport is closed', true, 'SIP_CLOSED');
     const prompt = this.prompts.assemble(call.code, call.language);
     const failures: string[] = [];
-    for (const trunk of this.trunks) {
+    const untried = [...this.trunks];
+    for (;;) {
+      const trunk = untried.find((t) => t.gate.hasFreeChannel) ?? untried[0];
+      if (trunk === undefined) break;
+      untried.splice(untried.indexOf(trunk), 1);
       const callId = `${randomBytes(12).toString('hex')}@vudumobile`;
       const attempt = await this.attempt(trunk, call, callId, prompt, progress).catch((error: unknown) => {
         failures.push(`${trunk.options.name}: ${error instanceof Error ? error.message : String(error)}`);
@@ -107,9 +118,10 @@ export class SipVoiceTransport implements VoiceTransport {
     prompt: Int16Array,
     progress: CallProgress | undefined,
   ): Promise<AttemptResult> {
-    const stack = await this.stackOf(trunk);
+    // The channel first: placeCall chose this trunk for its free channel, taken here synchronously.
     const slot = await trunk.gate.acquire();
     try {
+      const stack = await this.stackOf(trunk);
       if (this.closed) throw new Error('the voice transport closed');
       const running = await startCall({ stack, call, callId, prompt, progress, log: this.log });
       this.running.add(running);

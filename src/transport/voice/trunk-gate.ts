@@ -15,7 +15,15 @@ export class TrunkGate {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Waits for a channel and an INVITE slot; call `release` once the call has ended. */
+  /** Whether a call would get a channel at once (it may still wait for its INVITE slot). */
+  get hasFreeChannel(): boolean {
+    return this.active < this.maxCalls;
+  }
+
+  /**
+   * Waits for a channel and an INVITE slot; call `release` once the call has ended. The channel is
+   * taken synchronously when one is free, so a caller that checked `hasFreeChannel` just before gets it.
+   */
   async acquire(): Promise<{ release: () => void }> {
     if (this.active >= this.maxCalls) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;

@@ -115,6 +115,28 @@ describe('SIP voice transport: outcomes against a scripted callee', () => {
     assert.ok(methods(up).includes('INVITE'));
   });
 
+  it('a full trunk overflows to the next: the transport carries the sum of max_calls, then calls wait', async () => {
+    const first = await peer({ kind: 'answer', hangUpAfterMs: 1_500 });
+    const second = await peer({ kind: 'answer', hangUpAfterMs: 1_500 });
+    const voice = transport(
+      `sip:127.0.0.1:${first.port};max_calls=2;cps=100,sip:127.0.0.1:${second.port};max_calls=1;cps=100`,
+    );
+    assert.equal(voice.maxConcurrentCalls, 3);
+    const invites = (p: SipPeer) => methods(p).filter((m) => m === 'INVITE').length;
+    const calls = [1, 2, 3, 4].map((n) => voice.placeCall({ ...CALL, to: `1514555010${n}` }));
+    // Two calls on the first trunk, the third overflows; the fourth waits for a channel of the first.
+    await waitFor('three calls in progress', () => invites(first) + invites(second) === 3, 10_000);
+    assert.equal(invites(first), 2);
+    assert.equal(invites(second), 1);
+    assert.ok(!methods(first).includes('BYE') && !methods(second).includes('BYE'), 'all three at once');
+    const results = await Promise.all(calls);
+    assert.deepEqual(
+      results.map((r) => r.outcome),
+      ['answered', 'answered', 'answered', 'answered'],
+    );
+    assert.equal(invites(first), 3, 'the waiting call took the first freed channel of the first trunk');
+  });
+
   it('no trunk reachable: a retryable TransportError, not an outcome', async () => {
     const closed = await startSipPeer({ kind: 'ring' }, 'tcp');
     await closed.stop(); // its port is now closed: the TCP connection is refused
