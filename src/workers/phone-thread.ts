@@ -1,23 +1,10 @@
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { NumberNormaliser } from '../domain/imports/import-rows.js';
+import { spawnThread } from '../threads.js';
 
 interface Waiting {
   resolve(numbers: (string | null)[]): void;
   reject(error: Error): void;
-}
-
-const RUNS_TYPESCRIPT = import.meta.url.endsWith('.ts');
-
-/**
- * Compiled, the thread runs the .js beside this file. Under tsx (tests, development) a thread does
- * not inherit tsx's loader, so a two-line bootstrap registers it before loading the TypeScript source.
- */
-function spawnThread(options: WorkerOptions): Worker {
-  if (!RUNS_TYPESCRIPT) return new Worker(new URL('./phone-thread-entry.js', import.meta.url), options);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./phone-thread-entry.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 /**
@@ -46,7 +33,7 @@ export class PhoneThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = spawnThread({
+    const worker = spawnThread(new URL('./phone-thread-entry', import.meta.url), {
       // The thread holds only its batch in hand: a small young generation bounds its memory.
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
     });

@@ -10,6 +10,7 @@ import { CallDialog, type DialogAction, type DialogEnd, type DialogTimer } from 
 import type { CallIdentity } from './dialog-messages.js';
 import { encodeG711 } from './g711.js';
 import { RtpSession } from './rtp-session.js';
+import type { RtpThread } from './rtp-thread.js';
 import { buildOffer, type RemoteMedia } from './sdp.js';
 import type { TrunkStack } from './trunk-stack.js';
 
@@ -20,6 +21,8 @@ export interface CallAttempt {
   /** The prompt as 16-bit samples at 8 kHz, assembled before dialling. */
   readonly prompt: Int16Array;
   readonly progress: CallProgress | undefined;
+  /** The transport's RTP thread, where the call's media socket lives. */
+  readonly media: RtpThread;
   readonly log: Logger;
 }
 
@@ -39,7 +42,7 @@ export interface RunningCall {
 export async function startCall(attempt: CallAttempt): Promise<RunningCall> {
   const { stack, callId, log } = attempt;
   const trunk = stack.trunk;
-  const rtp = await RtpSession.open(stack.bindAddress);
+  const rtp = await RtpSession.open(attempt.media, stack.bindAddress);
   const identity = callIdentity(attempt);
   const dialog = new CallDialog({
     identity,

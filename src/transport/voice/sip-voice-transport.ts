@@ -18,6 +18,7 @@ import {
   type VoiceCall,
   type VoiceTransport,
 } from '../../domain/ports/transports.js';
+import { RtpThread } from './rtp-thread.js';
 import { startCall, type AttemptResult, type RunningCall } from './sip-call.js';
 import { TrunkGate } from './trunk-gate.js';
 import { TrunkStack } from './trunk-stack.js';
@@ -39,6 +40,7 @@ export class SipVoiceTransport implements VoiceTransport {
   readonly maxConcurrentCalls: number;
   private readonly trunks: Trunk[];
   private readonly running = new Set<RunningCall>();
+  private readonly media = new RtpThread();
   private closed = false;
 
   constructor(
@@ -123,7 +125,15 @@ export class SipVoiceTransport implements VoiceTransport {
     try {
       const stack = await this.stackOf(trunk);
       if (this.closed) throw new Error('the voice transport closed');
-      const running = await startCall({ stack, call, callId, prompt, progress, log: this.log });
+      const running = await startCall({
+        stack,
+        call,
+        callId,
+        prompt,
+        progress,
+        media: this.media,
+        log: this.log,
+      });
       this.running.add(running);
       try {
         return await running.result;
@@ -163,5 +173,6 @@ export class SipVoiceTransport implements VoiceTransport {
       const stack = await trunk.stack?.catch(() => undefined);
       stack?.close();
     }
+    await this.media.terminate();
   }
 }
