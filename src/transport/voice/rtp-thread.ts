@@ -89,7 +89,10 @@ export class RtpThread {
       if (previous && !replacesWaiter) return reject(new Error('RTP thread: a request is in progress'));
       previous?.resolve({ op: 'played', id: command.id });
       this.pending.set(command.id, { resolve, reject });
-      this.start().postMessage(command);
+      const worker = this.start();
+      // Awaited answers keep the process alive; an idle thread does not.
+      worker.ref();
+      worker.postMessage(command);
     });
   }
 
@@ -103,6 +106,7 @@ export class RtpThread {
       const waiter = this.pending.get(event.id);
       if (waiter === undefined) return;
       this.pending.delete(event.id);
+      if (this.pending.size === 0) worker.unref();
       if (event.op === 'failed') waiter.reject(new Error(event.error));
       else waiter.resolve(event);
     });
