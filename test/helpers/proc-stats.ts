@@ -43,3 +43,18 @@ export async function startCpuWatch(
     },
   };
 }
+
+/**
+ * The resident set split the way the kernel counts it (/proc/<pid>/status): anonymous memory (the
+ * heaps: V8's, malloc's, SQLite's page cache) and file-backed pages (the node binary, shared
+ * libraries, mapped files), which grow as code is first touched and say nothing about a leak.
+ */
+export async function residentBreakdown(pid: number): Promise<{ rss: number; anon: number; file: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => {
+    const value = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+    if (value === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
+    return Number(value) * 1024;
+  };
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
+}
