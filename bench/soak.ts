@@ -20,7 +20,7 @@ import { bulkInsertContacts } from '../test/helpers/address-book.js';
 import { spawnServer } from '../test/helpers/child-server.js';
 import { createPostgresDatabase, type TestDatabase } from '../test/helpers/database.js';
 import { metricLine } from '../test/helpers/outage-drill.js';
-import { residentBreakdown } from '../test/helpers/proc-stats.js';
+import { mallocResident, residentBreakdown } from '../test/helpers/proc-stats.js';
 import { callApi, prepareAccount } from '../test/helpers/processes.js';
 import { startSmtpServer } from '../test/helpers/smtp-server.js';
 import { startWebhookReceiver } from '../test/helpers/webhook-receiver.js';
@@ -115,7 +115,7 @@ async function soak(): Promise<void> {
         `every 5 min an import (1,000 rows) and a broadcast (3,000 contacts); warm-up ${rules.warmupMinutes} min`,
     );
     console.log(
-      'min  rss MB  anon MB  file MB  heap MB  heap total  external  db MB  lag p99 ms  handles  sends  feed  emails→smtp  mo  webhooks  failures',
+      'min  rss MB  anon MB  file MB  heap MB  heap total  external  malloc  db MB  lag p99 ms  handles  sends  feed  emails→smtp  mo  webhooks  failures',
     );
     traffic.start();
     const minutesSeen: SoakMinute[] = [];
@@ -135,6 +135,7 @@ async function soak(): Promise<void> {
           heapMb: mean(samples.map((s) => s.heap)) / MB,
           heapTotalMb: mean(samples.map((s) => s.heapTotal)) / MB,
           externalMb: mean(samples.map((s) => s.external)) / MB,
+          mallocMb: await mallocResident(server.pid).then((m) => (m.mainArena + m.threadArenas) / MB),
           dbMb: postgres ? 0 : (await sqliteBytes(dir)) / MB,
           lagP99Ms: Math.max(...samples.map((s) => s.lag)) * 1000,
           handles: samples.at(-1)?.handles ?? 0,
@@ -152,6 +153,7 @@ async function soak(): Promise<void> {
             row.heapMb.toFixed(1).padStart(7),
             row.heapTotalMb.toFixed(1).padStart(10),
             row.externalMb.toFixed(1).padStart(8),
+            (row.mallocMb ?? 0).toFixed(1).padStart(6),
             row.dbMb.toFixed(1).padStart(5),
             row.lagP99Ms.toFixed(1).padStart(10),
             String(row.handles).padStart(7),

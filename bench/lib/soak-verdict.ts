@@ -19,6 +19,11 @@ export interface SoakMinute {
   heapTotalMb: number;
   /** Memory V8 accounts outside its heap: Buffers and ArrayBuffers. */
   externalMb: number;
+  /**
+   * Resident in glibc's malloc heaps (every thread's arena) at the minute's end: native allocations, SQLite's page
+   * caches among them. Absent from runs recorded before it was sampled.
+   */
+  mallocMb?: number;
   /** SQLite: the database and its WAL (0 on PostgreSQL). */
   dbMb: number;
   lagP99Ms: number;
@@ -147,7 +152,11 @@ export function describeVerdict(verdict: SoakVerdict, rules: VerdictRules): stri
     `from minute ${from.anon.minute} to ${to.anon.minute} (lowest anon of each): RSS ${delta((m) => m.rssMb)} MB = ` +
       `file-backed ${delta((m) => m.fileMb)} + anonymous ${delta((m) => m.anonMb)}; of the anonymous: V8 heap reserved ` +
       `${delta((m) => m.heapTotalMb)} (used ${delta((m) => m.heapMb)}), external ${delta((m) => m.externalMb)}, ` +
-      `native (malloc, SQLite caches, worker threads' heaps) ${native >= 0 ? '+' : ''}${native.toFixed(1)}; ` +
+      `native (malloc, SQLite caches, worker threads' heaps) ${native >= 0 ? '+' : ''}${native.toFixed(1)}` +
+      (from.anon.mallocMb === undefined
+        ? ''
+        : `, of which in malloc's arenas ${delta((m) => m.mallocMb ?? 0)}`) +
+      '; ' +
       `database ${from.dbMb.toFixed(1)} → ${to.dbMb.toFixed(1)} MB`,
   );
   lines.push(

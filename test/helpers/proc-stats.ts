@@ -58,3 +58,41 @@ export async function residentBreakdown(pid: number): Promise<{ rss: number; ano
   };
   return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
+
+/** glibc's heaps for threads other than the main one are 64 MiB-aligned mappings of at most 64 MiB. */
+const ARENA_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Resident bytes of glibc's malloc heaps (/proc/<pid>/smaps): the main thread's (`[heap]`) and the
+ * other threads' arenas, recognised by their 64 MiB alignment. What native code allocates lands
+ * there, SQLite's page cache included (the writer thread's in its arena); V8's heaps are mapped
+ * apart. A heuristic of glibc's layout, for attributing growth, not for accounting to the byte.
+ */
+export async function mallocResident(pid: number): Promise<{ mainArena: number; threadArenas: number }> {
+  const smaps = await readFile(`/proc/${pid}/smaps`, 'utf8');
+  let mainArena = 0;
+  let threadArenas = 0;
+  let current: 'main' | 'thread' | undefined;
+  for (const line of smaps.split('\n')) {
+    const mapping = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (mapping) {
+      const [, start = '0', end = '0', perms = '', inode = '0', name = ''] = mapping;
+      const from = BigInt(`0x${start}`);
+      const size = BigInt(`0x${end}`) - from;
+      const anonymous = inode === '0' && name.trim() === '';
+      const arena = BigInt(ARENA_BYTES);
+      current =
+        name.trim() === '[heap]'
+          ? 'main'
+          : anonymous && perms.startsWith('rw') && from % arena === 0n && size <= arena
+            ? 'thread'
+            : undefined;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line)?.[1];
+    if (rss === undefined || current === undefined) continue;
+    if (current === 'main') mainArena += Number(rss) * 1024;
+    else threadArenas += Number(rss) * 1024;
+  }
+  return { mainArena, threadArenas };
+}
