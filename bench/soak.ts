@@ -175,12 +175,13 @@ async function soak(): Promise<void> {
         `${sim.stats.accepted} submits accepted by the SMSC, ${c.failures} failed requests${c.failures ? `: ${c.failureSamples.join(' | ')}` : ''}`,
     );
     const after = minutesSeen.filter((m) => m.minute > rules.warmupMinutes);
-    console.log(
-      `after the warm-up: least-squares slope of every minute: RSS ${slope(after.map((m) => [m.minute, m.rssMb])).toFixed(2)} MB/min, ` +
-        `anon ${slope(after.map((m) => [m.minute, m.anonMb])).toFixed(2)} MB/min, ` +
-        `heap ${slope(after.map((m) => [m.minute, m.heapMb])).toFixed(2)} MB/min; ` +
-        `lag p99 max ${Math.max(...after.map((m) => m.lagP99Ms)).toFixed(1)} ms; handles ${after[0]?.handles} → ${after.at(-1)?.handles}`,
-    );
+    if (after.length > 0)
+      console.log(
+        `after the warm-up: least-squares slope of every minute: RSS ${slope(after.map((m) => [m.minute, m.rssMb])).toFixed(2)} MB/min, ` +
+          `anon ${slope(after.map((m) => [m.minute, m.anonMb])).toFixed(2)} MB/min, ` +
+          `heap ${slope(after.map((m) => [m.minute, m.heapMb])).toFixed(2)} MB/min; ` +
+          `lag p99 max ${Math.max(...after.map((m) => m.lagP99Ms)).toFixed(1)} ms; handles ${after[0]?.handles} → ${after.at(-1)?.handles}`,
+      );
     const verdict = judgeSoak(minutesSeen, rules);
     for (const line of describeVerdict(verdict, rules)) console.log(line);
     console.log(`load ${load()}`);
