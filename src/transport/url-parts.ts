@@ -27,3 +27,28 @@ export function oneOfWords<T extends string>(
   if (found === undefined) report(`${key} must be one of ${allowed.join(', ')}`);
   return found ?? fallback;
 }
+
+/** Reads numeric parameters: the fallback when absent or empty, or when outside [min, max] (reported). */
+export type NumberParam = (
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+  whole?: boolean,
+) => number;
+
+export function numberParams(
+  params: { get(key: string): string | null | undefined },
+  report: (text: string) => void,
+): NumberParam {
+  return (key, fallback, min, max, whole = true) => {
+    const raw = params.get(key);
+    if (raw === undefined || raw === null || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || (whole && !Number.isInteger(value)) || value < min || value > max) {
+      report(`${key} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+}

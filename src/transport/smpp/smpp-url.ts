@@ -9,7 +9,7 @@
  * Parsing reports every problem, one line each, naming the connector; config.ts fails start-up on them.
  */
 
-import { decodeUrlPart, oneOfWords } from '../url-parts.js';
+import { decodeUrlPart, numberParams, oneOfWords } from '../url-parts.js';
 
 export type BindMode = 'transceiver' | 'transmitter+receiver';
 export type LongMode = 'udh' | 'sar' | 'payload';
@@ -128,6 +128,7 @@ function parseOne(raw: string, problem: (text: string) => void): ConnectorOption
   if (host === '') report('host is missing');
   const port = url.port === '' ? 2775 : Number(url.port);
   const params = url.searchParams;
+  const number = numberParams(params, report);
   for (const key of new Set(params.keys())) {
     if (!(PARAMETERS as readonly string[]).includes(key))
       report(`unknown parameter "${key}" (expected one of ${PARAMETERS.join(', ')})`);
@@ -159,18 +160,18 @@ function parseOne(raw: string, problem: (text: string) => void): ConnectorOption
   const systemType = params.get('system_type') ?? '';
   if (systemType.length > 12) report('system_type is longer than 12 characters');
   const numbers = {
-    window: integer(params, 'window', 10, 1, 1000, report),
-    sourceTon: integer(params, 'source_ton', 1, 0, 255, report),
-    sourceNpi: integer(params, 'source_npi', 1, 0, 255, report),
-    destTon: integer(params, 'dest_ton', 1, 0, 255, report),
-    destNpi: integer(params, 'dest_npi', 1, 0, 255, report),
-    enquireLinkMs: integer(params, 'enquire_link', 30_000, 1_000, 600_000, report),
-    responseTimeoutMs: integer(params, 'response_timeout', 30_000, 1_000, 300_000, report),
-    moTimeoutMs: integer(params, 'mo_timeout', 30_000, 1_000, 3_600_000, report),
+    window: number('window', 10, 1, 1000),
+    sourceTon: number('source_ton', 1, 0, 255),
+    sourceNpi: number('source_npi', 1, 0, 255),
+    destTon: number('dest_ton', 1, 0, 255),
+    destNpi: number('dest_npi', 1, 0, 255),
+    enquireLinkMs: number('enquire_link', 30_000, 1_000, 600_000),
+    responseTimeoutMs: number('response_timeout', 30_000, 1_000, 300_000),
+    moTimeoutMs: number('mo_timeout', 30_000, 1_000, 3_600_000),
   };
   const idScope = params.get('id_scope') || undefined;
   if (idScope?.includes('|')) report('id_scope must not contain "|"');
-  const maxBinds = params.get('max_binds') ? integer(params, 'max_binds', 1, 1, 1000, report) : undefined;
+  const maxBinds = params.get('max_binds') ? number('max_binds', 1, 1, 1000) : undefined;
   if (before.count() > 0) return undefined;
   const connector = {
     name,
@@ -201,22 +202,4 @@ function problemCounter(problem: (text: string) => void): {
     },
     count: () => count,
   };
-}
-
-function integer(
-  params: URLSearchParams,
-  key: string,
-  fallback: number,
-  min: number,
-  max: number,
-  report: (t: string) => void,
-): number {
-  const raw = params.get(key);
-  if (raw === null || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    report(`${key} must be a whole number from ${min} to ${max}`);
-    return fallback;
-  }
-  return value;
 }

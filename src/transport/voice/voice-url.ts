@@ -10,7 +10,7 @@
  * problem, one line each, naming the trunk; config.ts fails start-up on them.
  */
 import { isIP } from 'node:net';
-import { decodeUrlPart, oneOfWords } from '../url-parts.js';
+import { decodeUrlPart, numberParams, oneOfWords } from '../url-parts.js';
 
 export type SipTransportProtocol = 'udp' | 'tcp';
 export type VoiceCodec = 'PCMU' | 'PCMA';
@@ -102,6 +102,7 @@ function parseOne(raw: string, report: (text: string) => void): TrunkOptions | u
   const port = rawPort === undefined ? 5060 : Number(rawPort);
   if (port < 1 || port > 65535) report('port must be from 1 to 65535');
   const params = readParams(rawParams, report);
+  const number = numberParams(params, report);
   const protocol = oneOfWords(
     params.get('transport')?.toLowerCase(),
     ['udp', 'tcp'],
@@ -126,11 +127,11 @@ function parseOne(raw: string, report: (text: string) => void): TrunkOptions | u
     password,
     callerId: callerId?.replace(/^\+/, ''),
     codecs: readCodecs(params.get('codecs'), report),
-    maxCalls: numberParam(params, 'max_calls', 10, 1, 1000, true, report),
-    callsPerSecond: numberParam(params, 'cps', 5, 0.01, 1000, false, report),
-    ringTimeoutMs: numberParam(params, 'ring_timeout', 40, 5, 300, true, report) * 1000,
+    maxCalls: number('max_calls', 10, 1, 1000),
+    callsPerSecond: number('cps', 5, 0.01, 1000, false),
+    ringTimeoutMs: number('ring_timeout', 40, 5, 300) * 1000,
     dialPrefix,
-    localPort: numberParam(params, 'local_port', 0, 0, 65535, true, report),
+    localPort: number('local_port', 0, 0, 65535),
     publicAddress,
   };
 }
@@ -158,23 +159,4 @@ function readCodecs(raw: string | undefined, report: (text: string) => void): Vo
     else if (!codecs.includes(name)) codecs.push(name);
   }
   return codecs;
-}
-
-function numberParam(
-  params: Map<string, string>,
-  key: string,
-  fallback: number,
-  min: number,
-  max: number,
-  whole: boolean,
-  report: (text: string) => void,
-): number {
-  const raw = params.get(key);
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || (whole && !Number.isInteger(value)) || value < min || value > max) {
-    report(`${key} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}`);
-    return fallback;
-  }
-  return value;
 }
