@@ -107,6 +107,19 @@ export type ErrorId =
   | 'too_many_webhooks'
   | 'webhook_id_required'
   | 'webhook_not_found'
+  // Keywords and contests (extensions, issue #15).
+  | 'keyword_variants_required'
+  | 'invalid_keyword_variant'
+  | 'keyword_variant_taken'
+  | 'invalid_keyword_period'
+  | 'invalid_reply_limit'
+  | 'invalid_flag'
+  | 'keyword_group_blocked'
+  | 'keyword_id_required'
+  | 'keyword_not_found'
+  | 'keyword_not_contest'
+  | 'keyword_no_entries_left'
+  | 'invalid_entries_format'
   // Users of the web platform: sign-in, invitations, password reset, roles.
   | 'sign_in_failed'
   | 'sign_in_throttled'
@@ -281,11 +294,38 @@ export const webhookUrlInvalid = () =>
 export const webhookUrlPrivate = () =>
   fail('webhook_url_private', 'Webhook url must not point to a private or loopback address');
 export const webhookEventsInvalid = () =>
-  fail('webhook_events_invalid', 'Webhook events must be mo, status or all');
+  fail('webhook_events_invalid', 'Webhook events must be mo, status, keyword or all');
 export const tooManyWebhooks = (max: number) =>
   fail('too_many_webhooks', `Too many webhooks (${max} at most)`);
 export const webhookIdRequired = () => fail('webhook_id_required', 'Webhook id required');
 export const webhookNotFound = () => fail('webhook_not_found', 'Webhook not found');
+
+// Keywords and contests.
+export const keywordVariantsRequired = () =>
+  fail('keyword_variants_required', 'fr_keywords or en_keywords parameter is missing');
+export const invalidKeywordVariant = (variant: string) =>
+  fail(
+    'invalid_keyword_variant',
+    `Invalid keyword: ${variant} (letters, digits and spaces, 40 characters at most, not an opt-out keyword such as STOP)`,
+  );
+export const keywordVariantTaken = (variant: string) =>
+  fail('keyword_variant_taken', `keyword ${variant} is already used by another keyword of this account`);
+export const invalidKeywordPeriod = () =>
+  fail(
+    'invalid_keyword_period',
+    'starts_at and ends_at must be dates (YYYY-MM-DD HH:MM:SS, UTC), ends_at after starts_at',
+  );
+export const invalidReplyLimit = () =>
+  fail('invalid_reply_limit', 'reply_limit must be a whole number from 0 to 1000');
+export const invalidFlag = (name: string) => fail('invalid_flag', `${name} must be 0 or 1`);
+export const keywordGroupBlocked = () =>
+  fail('keyword_group_blocked', 'a keyword cannot add contacts to the Blocked group');
+export const keywordIdRequired = () => fail('keyword_id_required', 'keyword identifier parameter is missing');
+export const keywordNotFound = () => fail('keyword_not_found', 'keyword not found');
+export const keywordNotContest = () => fail('keyword_not_contest', 'keyword is not a contest');
+export const keywordNoEntriesLeft = () =>
+  fail('keyword_no_entries_left', 'keyword has no entry left to draw');
+export const invalidEntriesFormat = () => fail('invalid_entries_format', 'format must be json or csv');
 
 // Users. One sign-in failure text whether or not the email exists: it must not tell them apart.
 export const signInFailed = () => fail('sign_in_failed', 'Incorrect email or password.');

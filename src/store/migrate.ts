@@ -22,6 +22,7 @@ import { accountEvents } from './migrations/012-account-events.js';
 import { messageViews } from './migrations/014-message-views.js';
 import { verificationChecks } from './migrations/015-verification-checks.js';
 import { rateLimits } from './migrations/016-rate-limits.js';
+import { keywords } from './migrations/017-keywords.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   messageViews,
   verificationChecks,
   rateLimits,
+  keywords,
 ];
 
 export class SchemaTooNewError extends Error {}

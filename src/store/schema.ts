@@ -38,6 +38,9 @@ export interface Database {
   sign_in_failures: SignInFailuresTable;
   account_events: AccountEventsTable;
   conversations: ConversationsTable;
+  keywords: KeywordsTable;
+  keyword_entries: KeywordEntriesTable;
+  keyword_replies: KeywordRepliesTable;
 }
 
 /** One bind slot of an SMPP connector with max_binds, leased by a worker process. */
@@ -244,6 +247,8 @@ export interface MessagesTable {
   created_at: number;
   sent_at: number | null;
   done_at: number | null;
+  /** 1 on an inbound message that matched one of the account's keywords (017). */
+  is_kw: Generated<number>;
 }
 
 export interface MessagePartsTable {
@@ -475,4 +480,49 @@ export interface ConversationsTable {
   last_message_id: number;
   last_at: number;
   unread: Generated<number>;
+}
+
+/** An account's keyword: variants, auto-reply, group, period, limit, contest mode (017). */
+export interface KeywordsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** Variants as typed, one per line. */
+  fr_variants: string;
+  en_variants: string;
+  /** The sender number it listens on; null for all of the account's. */
+  sender_number: string | null;
+  fr_reply: string | null;
+  en_reply: string | null;
+  group_id: number | null;
+  webhook: number;
+  starts_at: number | null;
+  ends_at: number | null;
+  /** Auto-replies per number per 24 hours; 0 never replies. */
+  reply_limit: number;
+  contest: number;
+  match_count: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A contest entry: one per (keyword, number). */
+export interface KeywordEntriesTable {
+  id: Generated<number>;
+  keyword_id: number;
+  number: string;
+  language: string;
+  message_id: number;
+  created_at: number;
+  drawn_at: number | null;
+}
+
+/** An auto-reply queued for an inbound message (unique per inbound message). */
+export interface KeywordRepliesTable {
+  id: Generated<number>;
+  keyword_id: number;
+  number: string;
+  inbound_id: number;
+  reply_id: number;
+  created_at: number;
 }

@@ -4,6 +4,7 @@ import type { StoreTransaction } from '../ports/transaction.js';
 import type { InboundSms } from '../ports/transports.js';
 import { isGsm7, segmentMessage } from '../sms/segments.js';
 import type { InboundWebhookMessage } from '../webhooks/webhook-events.js';
+import type { KeywordInbound } from '../keywords/keyword-inbound.js';
 import type { QueueKind } from './message-events.js';
 import { optOutConfirmation, optOutKeyword, type OptOutAction, type OptOutKeyword } from './opt-out.js';
 
@@ -15,6 +16,8 @@ export type InboundResult =
       readonly contactId: number | null;
       /** Set when the message was an opt-out keyword: what it did and the confirmation queued. */
       readonly optOut?: { readonly action: OptOutAction; readonly confirmationId: number };
+      /** Set when the message matched one of the account's keywords: which, and its auto-reply. */
+      readonly keyword?: { readonly keywordId: number; readonly replyId: number | null };
     }
   | { readonly routed: false; readonly unroutedId: number };
 
@@ -41,6 +44,8 @@ export interface InboundServiceDeps {
     broadcastIds: readonly number[],
     tx: StoreTransaction,
   ) => Promise<void>;
+  /** The account's keywords (auto-replies, groups, contests); absent, no keyword is matched. */
+  readonly keywords?: Pick<KeywordInbound, 'match' | 'apply'>;
 }
 
 /** Carriers write addresses with or without `+` (and the odd space): compare digits. */
@@ -54,7 +59,9 @@ function digits(address: string): string {
  * addressed to no known number is kept as unrouted and logged — never dropped. An opt-out keyword
  * (STOP, ARRET… — opt-out.ts) is stored like any message and, in the same transaction, blocks or
  * unblocks the number and queues the one confirmation SMS: the transport acknowledges the MO only
- * after this commit, so a keyword is never lost half-applied.
+ * after this commit, so a keyword is never lost half-applied. Any other message may match one of the
+ * account's own keywords (KeywordInbound, domain/keywords/): matched before it is stored (flagged
+ * `is_kw`, linked to the contact a keyword's group made), applied after, in the same transaction.
  */
 export class InboundService {
   constructor(private readonly deps: InboundServiceDeps) {}
@@ -83,8 +90,14 @@ export class InboundService {
       // The keyword first: a STOP from an unknown number creates the contact the message links to.
       const applied =
         keyword && (await this.applyKeyword(tx, keyword, { accountId, from, to, now: sms.receivedAt }));
-      const contactId = applied ? applied.contactId : await store.contactIdByNumber(tx, accountId, from);
+      const candidate = { accountId, from, to, text: sms.text, partCount: sms.partCount, receivedAt: sms.receivedAt };
+      // Opt-out keywords keep priority: a STOP is never an account keyword.
+      const matched = applied ? undefined : await this.deps.keywords?.match(tx, candidate);
+      const contactId = applied
+        ? applied.contactId
+        : (matched?.contactId ?? (await store.contactIdByNumber(tx, accountId, from)));
       const messageId = await store.insertInbound(tx, {
+        isKw: matched !== undefined,
         accountId,
         from,
         to,
@@ -94,7 +107,7 @@ export class InboundService {
         contactId,
         receivedAt: sms.receivedAt,
       });
-      const hooks = await this.deps.onReceived(
+      const received = await this.deps.onReceived(
         {
           accountId,
           messageId,
@@ -106,6 +119,8 @@ export class InboundService {
         },
         tx,
       );
+      const kw = matched && (await this.deps.keywords?.apply(tx, matched, { ...candidate, messageId }));
+      const hooks = received + (kw?.webhooks ?? 0);
       const optOut = applied && { action: applied.action, confirmationId: applied.confirmationId };
       const routed = {
         routed: true as const,
@@ -113,11 +128,18 @@ export class InboundService {
         messageId,
         contactId,
         ...(optOut ? { optOut } : {}),
+        ...(matched && kw ? { keyword: { keywordId: matched.keyword.id, replyId: kw.replyId } } : {}),
       };
       return { result: routed, hooks };
     });
     if (hooks > 0) this.deps.notifyQueued('webhook');
-    if (result.optOut) {
+    if (result.keyword) {
+      if (result.keyword.replyId !== null) this.deps.notifyQueued('sms');
+      log.info(
+        { accountId, messageId: result.messageId, from, keywordId: result.keyword.keywordId },
+        'inbound SMS: account keyword matched',
+      );
+    } else if (result.optOut) {
       this.deps.notifyQueued('sms');
       log.info({ accountId, from, action: result.optOut.action }, 'inbound SMS: opt-out keyword applied');
     } else log.info({ accountId, messageId: result.messageId, from }, 'inbound SMS stored');

@@ -5,6 +5,8 @@ import type { StoreTransaction } from './transaction.js';
 /** An MO message to store for the account it was addressed to. */
 export interface NewInboundMessage extends MessageFields {
   readonly receivedAt: number;
+  /** It matched one of the account's keywords (the rows' `is_kw`). */
+  readonly isKw?: boolean;
 }
 
 /** An MO message addressed to no account's sender number. */

@@ -1,7 +1,7 @@
 import { tooManyWebhooks, webhookIdRequired, webhookNotFound } from '../errors.js';
 import type { MessageEvents, MessageStatusEvent } from '../messages/message-events.js';
 import type { StoreTransaction } from '../ports/transaction.js';
-import type { DeliveryRecord, Webhook, WebhookStore } from '../ports/webhook-store.js';
+import type { DeliveryRecord, Webhook, WebhookEventRecord, WebhookStore } from '../ports/webhook-store.js';
 import { inboundWebhookEvent, statusWebhookEvents, type InboundWebhookMessage } from './webhook-events.js';
 import { MAX_WEBHOOKS_PER_ACCOUNT, newWebhookSecret, parseWebhookRequest } from './webhooks.js';
 
@@ -60,6 +60,11 @@ export class WebhookService {
    */
   queueInbound(message: InboundWebhookMessage, tx: StoreTransaction): Promise<number> {
     return this.deps.store.queueEvents(tx, [inboundWebhookEvent(message)], message.receivedAt);
+  }
+
+  /** Queues a `keyword` event (keyword-inbound.ts) in the reception transaction; returns the deliveries queued. */
+  queueKeyword(record: WebhookEventRecord, tx: StoreTransaction): Promise<number> {
+    return this.deps.store.queueEvents(tx, [record], this.deps.now());
   }
 
   /**

@@ -9,7 +9,12 @@ import { webhookEventsInvalid, webhookUrlInvalid, webhookUrlPrivate, webhookUrlR
  * webhook's secret of `<X-VuduMobile-Timestamp>.<body>` — the timestamp inside the signed text lets a
  * receiver refuse replays, as Stripe and Slack do.
  */
-export const WEBHOOK_EVENTS = ['mo', 'status'] as const;
+/**
+ * `keyword` (issue #15): an inbound message that matched a keyword whose `webhook` flag is on —
+ * get_feed's `mo` object plus the keyword (keyword-inbound.ts). A separate event, so a receiver of
+ * `mo` keeps getting exactly get_feed's object, and sees the keyword message there too.
+ */
+export const WEBHOOK_EVENTS = ['mo', 'status', 'keyword'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const MAX_WEBHOOKS_PER_ACCOUNT = 10;
@@ -19,7 +24,7 @@ export interface WebhookRequest {
   readonly events: readonly WebhookEvent[];
 }
 
-/** post_webhook's parameters: `url` (http/https), `events` (`mo`, `status`, `all`; comma-separated). */
+/** post_webhook's parameters: `url` (http/https), `events` (`mo`, `status`, `keyword`, `all`; comma-separated). */
 export function parseWebhookRequest(
   params: { url?: string; events?: string },
   allowPrivate: boolean,

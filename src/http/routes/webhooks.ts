@@ -30,7 +30,7 @@ export function webhookEndpoints(ctx: AppContext): Endpoint[] {
       extension: true,
       params: {
         url: { description: 'http or https URL that receives the POSTs', maxLength: 2000 },
-        events: { description: 'mo, status or all (default), comma-separated' },
+        events: { description: 'mo, status, keyword or all (default), comma-separated' },
       },
       async handle({ params, auth }) {
         const { webhook, secret } = await ctx.webhooks.create(auth.account.id, params);

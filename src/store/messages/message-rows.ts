@@ -55,5 +55,6 @@ export function inboundMessageRow(sms: NewInboundMessage): Insertable<MessagesTa
     created_at: sms.receivedAt,
     sent_at: null,
     done_at: null,
+    is_kw: sms.isKw === true ? 1 : 0,
   };
 }

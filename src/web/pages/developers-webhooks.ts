@@ -13,6 +13,7 @@ import { showOnce, type DevelopersView, type HookFormState } from './developers-
 const EVENT_LABEL: Readonly<Record<WebhookEvent, MessageKey>> = {
   mo: 'hooks.event.mo',
   status: 'hooks.event.status',
+  keyword: 'hooks.event.keyword',
 };
 
 const STATE_LABEL: Readonly<Record<DeliveryRecord['state'], MessageKey>> = {

@@ -29,10 +29,11 @@ describe('webhook requests', () => {
   it('reads events as a set, all by default', () => {
     const events = (value?: string) =>
       parseWebhookRequest({ url: 'https://example.com/h', events: value }, false).events;
-    assert.deepEqual(events(), ['mo', 'status']);
+    assert.deepEqual(events(), ['mo', 'status', 'keyword']);
     assert.deepEqual(events('status, MO'), ['mo', 'status']);
     assert.deepEqual(events('status'), ['status']);
-    assert.deepEqual(events('all'), ['mo', 'status']);
+    assert.deepEqual(events('all'), ['mo', 'status', 'keyword']);
+    assert.deepEqual(events('keyword,mo'), ['mo', 'keyword']);
   });
 
   it('signs the timestamp and the body together', () => {
