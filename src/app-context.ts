@@ -16,6 +16,7 @@ import type { AccountEventsService } from './domain/messages/account-events.js';
 import type { InboxService } from './domain/messages/inbox-service.js';
 import type { VerificationService } from './domain/verification/verification-service.js';
 import type { WebhookService } from './domain/webhooks/webhook-service.js';
+import type { KeywordService } from './domain/keywords/keyword-service.js';
 
 /**
  * What the HTTP edge is given by the composition root (main.ts): services, transports and the clock;
@@ -53,6 +54,8 @@ export interface AppContext {
   readonly verification: VerificationService;
   /** post_webhook, get_webhooks, delete_webhook and the queueing of status events. */
   readonly webhooks: WebhookService;
+  /** Keywords, auto-replies and contests (post_keyword, get_keywords… — extensions, issue #15). */
+  readonly keywords: KeywordService;
   /** The rate limits' counters, shared by every api process (Redis, the database or memory). */
   readonly rateCounter: RateCounter;
   /** The queues' depths for the /metrics gauges. */

@@ -56,6 +56,11 @@ import { EmailDeliveryService } from './domain/emails/email-delivery.js';
 import { ImportService } from './domain/imports/import-service.js';
 import { VerificationService } from './domain/verification/verification-service.js';
 import { WebhookDeliveryService } from './domain/webhooks/webhook-delivery.js';
+import { KeywordInbound } from './domain/keywords/keyword-inbound.js';
+import { KeywordService } from './domain/keywords/keyword-service.js';
+import type { ConsentRecorder } from './domain/ports/consent-log.js';
+import { KeywordInboundRepo } from './store/keywords/keyword-inbound-repo.js';
+import { KeywordsRepo } from './store/keywords/keywords-repo.js';
 import { WebhookService } from './domain/webhooks/webhook-service.js';
 import { EmailQueueRepo } from './store/emails/emails-repo.js';
 import { VerificationRepo } from './store/verification/verifications-repo.js';
@@ -162,6 +167,7 @@ export async function openServices(
     users: createUsersService(store, config, Date.now, () => {}),
     receiveInbound: (sms) => createInboundService(store, log, {}).receive(sms),
     landlines: new LandlineService(new LandlinesRepo(store.db), Date.now),
+    keywords: new KeywordService({ store: new KeywordsRepo(store.db), now: Date.now }),
     close: () => store.close(),
   };
 }
@@ -240,6 +246,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       callLeaseMs: config.verify.callLeaseMs,
     }),
     webhooks,
+    keywords: new KeywordService({ store: new KeywordsRepo(store.db), now }),
     rateCounter: createRateCounter(config, store, { now, log: options.log, answersApi: role !== 'worker' }),
     queueStats: new KyselyQueueStats(store.db),
     now,
@@ -310,6 +317,8 @@ export function createInboundService(
     webhooks?: WebhookService;
     now?: () => number;
     accountEvents?: AccountEventsService;
+    /** The CASL consent log a keyword opt-in is recorded in (wired by the integrator). */
+    consent?: ConsentRecorder;
   },
 ): InboundService {
   const now = options.now ?? Date.now;
@@ -331,6 +340,11 @@ export function createInboundService(
     },
     notifyQueued: (kind) => events.notifyQueued(kind),
     onBroadcastMessagesCancelled: async (ids, tx) => void (await completion.completeIfDone(ids, tx)),
+    keywords: new KeywordInbound({
+      store: new KeywordInboundRepo(),
+      queueWebhook: (record, tx) => webhooks.queueKeyword(record, tx),
+      ...(options.consent ? { consent: options.consent } : {}),
+    }),
   });
 }
 

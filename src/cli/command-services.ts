@@ -1,6 +1,7 @@
 import type { AccountsService } from '../domain/accounts/accounts-service.js';
 import type { UsersService } from '../domain/users/users-service.js';
 import type { LandlineService } from '../domain/verification/landline-service.js';
+import type { KeywordService } from '../domain/keywords/keyword-service.js';
 import type { InboundSms } from '../domain/ports/transports.js';
 import type { Output } from './output.js';
 
@@ -21,6 +22,8 @@ export interface CliServices {
   receiveInbound(sms: InboundSms): Promise<InboundOutcome>;
   /** The operator's landline list and NPA-NXX line-type blocks (`vudumobile landline …`). */
   readonly landlines: LandlineService;
+  /** An account's keywords, auto-replies and contests (`vudumobile keyword …`). */
+  readonly keywords: KeywordService;
 }
 
 /** Runs a command body with the services, closing the store after it; program.ts provides it. */

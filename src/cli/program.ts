@@ -9,6 +9,7 @@ import type { WithServices } from './command-services.js';
 import { invitationPath } from '../domain/users/users.js';
 import { CliError, emit, type Output } from './output.js';
 import { registerLandlineCommands } from './landline-commands.js';
+import { registerKeywordCommands } from './keyword-commands.js';
 import { registerSandboxCommands } from './sandbox-command.js';
 import { registerSmscSimCommand } from './smsc-sim-command.js';
 import { registerUserCommands } from './user-commands.js';
@@ -128,6 +129,7 @@ registerKeyCommands(program, withServices);
 registerUserCommands(program, withServices);
 registerSandboxCommands(program, withServices);
 registerLandlineCommands(program, withServices);
+registerKeywordCommands(program, withServices);
 registerSmscSimCommand(program, globalOutput);
 registerBackupCommands(program, () => config(), globalOutput);
 

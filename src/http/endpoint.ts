@@ -15,6 +15,7 @@ import {
   requestBodyTooLarge,
 } from '../domain/errors.js';
 import type { AuthContext, Authenticator } from './auth.js';
+import { CsvAnswer } from './csv-answer.js';
 import { parseUrlEncoded, type RawParams } from './params.js';
 
 /** One parameter of an endpoint: the single description that validates input and feeds OpenAPI. */
@@ -119,6 +120,11 @@ export function registerEndpoint(
           const auth = request.auth;
           if (!auth) throw apiKeyMissing();
           const body = await endpoint.handle({ params, files, auth, request });
+          if (body instanceof CsvAnswer)
+            return reply
+              .type('text/csv; charset=utf-8')
+              .header('content-disposition', `attachment; filename="${body.filename}"`)
+              .send(body.text);
           // Streamed answers (large lists) are JSON too; Fastify only sets the type for objects.
           if (body instanceof Readable) reply.type('application/json; charset=utf-8');
           return reply.send(body);

@@ -66,11 +66,20 @@ export class KeywordInbound {
   async match(tx: StoreTransaction, message: KeywordCandidate): Promise<MatchedKeyword | undefined> {
     const { store } = this.deps;
     const keywords = await store.keywordsOf(tx, message.accountId);
-    const found = keywords.length === 0 ? undefined : matchKeyword(keywords, message.text, message.to, message.receivedAt);
+    const found =
+      keywords.length === 0
+        ? undefined
+        : matchKeyword(keywords, message.text, message.to, message.receivedAt);
     if (!found) return undefined;
     const sender = await store.sender(tx, message.accountId, message.from);
-    const language = sender.language ?? found.language ?? (await store.accountLanguage(tx, message.accountId));
-    const matched = { keyword: found.keyword, language, contactId: sender.contactId, blocked: sender.blocked };
+    const language =
+      sender.language ?? found.language ?? (await store.accountLanguage(tx, message.accountId));
+    const matched = {
+      keyword: found.keyword,
+      language,
+      contactId: sender.contactId,
+      blocked: sender.blocked,
+    };
     if (found.keyword.group === null || sender.blocked) return matched;
     const joined = await store.joinGroup(tx, {
       accountId: message.accountId,
@@ -128,10 +137,13 @@ export class KeywordInbound {
     { keyword, language, contactId, blocked }: MatchedKeyword,
     message: KeywordCandidate & { readonly messageId: number },
   ): Promise<number | null> {
-    const body = (language === 'fr' ? keyword.frReply ?? keyword.enReply : keyword.enReply ?? keyword.frReply) ?? null;
+    const body =
+      (language === 'fr' ? (keyword.frReply ?? keyword.enReply) : (keyword.enReply ?? keyword.frReply)) ??
+      null;
     if (body === null || blocked || keyword.replyLimit === 0) return null;
     const since = message.receivedAt - REPLY_WINDOW_MS;
-    if ((await this.deps.store.repliesSince(tx, keyword.id, message.from, since)) >= keyword.replyLimit) return null;
+    if ((await this.deps.store.repliesSince(tx, keyword.id, message.from, since)) >= keyword.replyLimit)
+      return null;
     const { parts, encoding } = segmentMessage(body);
     return this.deps.store.queueReply(
       tx,

@@ -76,7 +76,10 @@ export class KeywordService {
   }
 
   /** A contest's entries, oldest first. */
-  async entries(accountId: number, rawId: string | undefined): Promise<{ keyword: Keyword; entries: KeywordEntry[] }> {
+  async entries(
+    accountId: number,
+    rawId: string | undefined,
+  ): Promise<{ keyword: Keyword; entries: KeywordEntry[] }> {
     const keyword = await this.require(accountId, rawId);
     if (!keyword.contest) throw keywordNotContest();
     return { keyword, entries: await this.deps.store.listEntries(keyword.id) };
@@ -109,7 +112,11 @@ export class KeywordService {
   }
 
   /** The keyword's fields: the parameters sent over what it had (defaults for a new one). */
-  private async fields(accountId: number, params: KeywordParams, old: Keyword | undefined): Promise<KeywordFields> {
+  private async fields(
+    accountId: number,
+    params: KeywordParams,
+    old: Keyword | undefined,
+  ): Promise<KeywordFields> {
     const frVariants = parseVariants(params.fr_keywords) ?? old?.frVariants ?? [];
     const enVariants = parseVariants(params.en_keywords) ?? old?.enVariants ?? [];
     requireVariants(frVariants, enVariants);
@@ -159,7 +166,9 @@ export class KeywordService {
     for (const other of await this.deps.store.listKeywords(accountId)) {
       if (other.id === selfId) continue;
       const overlap =
-        other.senderNumber === null || fields.senderNumber === null || other.senderNumber === fields.senderNumber;
+        other.senderNumber === null ||
+        fields.senderNumber === null ||
+        other.senderNumber === fields.senderNumber;
       if (!overlap) continue;
       const taken = foldedVariants(other).find((v) => mine.has(v));
       if (taken !== undefined) throw keywordVariantTaken(taken);

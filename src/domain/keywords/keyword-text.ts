@@ -43,7 +43,9 @@ export interface KeywordMatch<K extends MatchableKeyword> {
 }
 
 /** The folded variants of a keyword, each with the languages it was listed in. */
-export function keywordVariants(keyword: Pick<MatchableKeyword, 'frVariants' | 'enVariants'>): KeywordVariant[] {
+export function keywordVariants(
+  keyword: Pick<MatchableKeyword, 'frVariants' | 'enVariants'>,
+): KeywordVariant[] {
   const byFolded = new Map<string, Language[]>();
   for (const [language, list] of [
     ['fr', keyword.frVariants],
@@ -62,7 +64,10 @@ export function keywordVariants(keyword: Pick<MatchableKeyword, 'frVariants' | '
 
 /** True when the keyword listens now: inside its period (start inclusive, end exclusive). */
 export function keywordActive(keyword: Pick<MatchableKeyword, 'startsAt' | 'endsAt'>, now: number): boolean {
-  return (keyword.startsAt === null || now >= keyword.startsAt) && (keyword.endsAt === null || now < keyword.endsAt);
+  return (
+    (keyword.startsAt === null || now >= keyword.startsAt) &&
+    (keyword.endsAt === null || now < keyword.endsAt)
+  );
 }
 
 /**

@@ -90,7 +90,14 @@ export class InboundService {
       // The keyword first: a STOP from an unknown number creates the contact the message links to.
       const applied =
         keyword && (await this.applyKeyword(tx, keyword, { accountId, from, to, now: sms.receivedAt }));
-      const candidate = { accountId, from, to, text: sms.text, partCount: sms.partCount, receivedAt: sms.receivedAt };
+      const candidate = {
+        accountId,
+        from,
+        to,
+        text: sms.text,
+        partCount: sms.partCount,
+        receivedAt: sms.receivedAt,
+      };
       // Opt-out keywords keep priority: a STOP is never an account keyword.
       const matched = applied ? undefined : await this.deps.keywords?.match(tx, candidate);
       const contactId = applied

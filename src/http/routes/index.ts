@@ -8,6 +8,7 @@ import { messageEndpoints } from './messages.js';
 import { verificationEndpoints } from './verification.js';
 import { importEndpoints } from './imports.js';
 import { webhookEndpoints } from './webhooks.js';
+import { keywordEndpoints } from './keywords.js';
 
 /** Every endpoint of the API, by area. */
 export function allEndpoints(ctx: AppContext): Endpoint[] {
@@ -20,5 +21,6 @@ export function allEndpoints(ctx: AppContext): Endpoint[] {
     ...broadcastEndpoints(ctx),
     ...importEndpoints(ctx),
     ...webhookEndpoints(ctx),
+    ...keywordEndpoints(ctx),
   ];
 }

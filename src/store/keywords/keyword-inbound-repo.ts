@@ -119,7 +119,12 @@ export class KeywordInboundRepo implements KeywordInboundStore {
     return inserted !== undefined;
   }
 
-  async repliesSince(tx: StoreTransaction, keywordId: number, number: string, since: number): Promise<number> {
+  async repliesSince(
+    tx: StoreTransaction,
+    keywordId: number,
+    number: string,
+    since: number,
+  ): Promise<number> {
     const row = await fromStoreTransaction(tx)
       .selectFrom('keyword_replies')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -20,7 +20,8 @@ export function toKeyword(row: KeywordRow): Keyword {
     senderNumber: row.sender_number,
     frReply: row.fr_reply,
     enReply: row.en_reply,
-    group: row.group_id === null || row.group_name === null ? null : { id: row.group_id, name: row.group_name },
+    group:
+      row.group_id === null || row.group_name === null ? null : { id: row.group_id, name: row.group_name },
     webhook: row.webhook === 1,
     startsAt: row.starts_at,
     endsAt: row.ends_at,

@@ -72,9 +72,8 @@ export class KeywordsRepo implements KeywordStore {
       .selectFrom('groups')
       .select(['id', 'name', 'system_kind'])
       .where('account_id', '=', accountId);
-    const row = await ('id' in key
-      ? query.where('id', '=', key.id)
-      : query.where('name_key', '=', key.name.toLowerCase())
+    const row = await (
+      'id' in key ? query.where('id', '=', key.id) : query.where('name_key', '=', key.name.toLowerCase())
     ).executeTakeFirst();
     if (!row) return undefined;
     const kind = row.system_kind === 'all' || row.system_kind === 'blocked' ? row.system_kind : null;
