@@ -20,7 +20,7 @@ describe('webhook requests', () => {
     for (const host of privateHosts) {
       assert.ok(isPrivateHost(host), host);
       assert.throws(() => parseWebhookRequest({ url: `http://${host}/x` }, false), /private or loopback/);
-      assert.equal(parseWebhookRequest({ url: `http://${host}/x` }, true).events.length, 2);
+      assert.equal(parseWebhookRequest({ url: `http://${host}/x` }, true).events.length, 3);
     }
     for (const host of ['example.com', '8.8.8.8', '172.32.0.1', '[2001:db8::1]'])
       assert.ok(!isPrivateHost(host), host);
