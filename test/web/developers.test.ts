@@ -158,6 +158,7 @@ describe('web: the Developers page, API keys and webhooks (Chromium)', { skip: b
 
     await page.getByLabel('Adresse (URL)').fill('https://hooks.example.com/vudu');
     await page.getByLabel('États des messages envoyés (status)').uncheck();
+    await page.getByLabel('Mots-clés reçus (keyword)').uncheck();
     await page.getByRole('button', { name: 'Ajouter le webhook' }).click();
     await page.getByRole('heading', { name: 'Secret de signature du webhook' }).waitFor();
     const secret = (await page.locator('#new-hook-secret').innerText()).trim();

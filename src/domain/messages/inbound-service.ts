@@ -104,7 +104,7 @@ export class InboundService {
         ? applied.contactId
         : (matched?.contactId ?? (await store.contactIdByNumber(tx, accountId, from)));
       const messageId = await store.insertInbound(tx, {
-        isKw: matched !== undefined,
+        ...(matched ? { isKw: true } : {}),
         accountId,
         from,
         to,
