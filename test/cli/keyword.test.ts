@@ -22,7 +22,18 @@ describe('vudumobile keyword list|add|remove|draw', () => {
   it('adds a contest keyword the server then matches, lists it, draws a winner, removes it', async () => {
     const account = String(server.account.id);
     const added = (await runCliJsonAsync(
-      ['keyword', 'add', '--account', account, '--fr', 'CONCOURS,CONCOUR', '--en', 'CONTEST', '--contest', '1'],
+      [
+        'keyword',
+        'add',
+        '--account',
+        account,
+        '--fr',
+        'CONCOURS,CONCOUR',
+        '--en',
+        'CONTEST',
+        '--contest',
+        '1',
+      ],
       env,
     )) as { id: number };
     assert.deepEqual(added, {
@@ -36,17 +47,29 @@ describe('vudumobile keyword list|add|remove|draw', () => {
     });
     const receivedAt = Date.now();
     for (const from of ['15145550101', '15145550102'])
-      await server.platform.ctx.inbound.receive({ from, to: '15149541234', text: 'concour', partCount: 1, receivedAt });
+      await server.platform.ctx.inbound.receive({
+        from,
+        to: '15149541234',
+        text: 'concour',
+        partCount: 1,
+        receivedAt,
+      });
 
     const listed = await runCliJsonAsync(['keyword', 'list', '--account', account], env);
     assert.deepEqual(listed, [{ ...added, matches: 2 }]);
-    const winner = (await runCliJsonAsync(['keyword', 'draw', '--account', account, String(added.id)], env)) as {
+    const winner = (await runCliJsonAsync(
+      ['keyword', 'draw', '--account', account, String(added.id)],
+      env,
+    )) as {
       number: string;
     };
     assert.ok(['15145550101', '15145550102'].includes(winner.number));
 
     const other = await server.createAccount({ name: 'Other' });
-    const refused = await runCliAsync(['keyword', 'remove', '--account', String(other.id), String(added.id)], env);
+    const refused = await runCliAsync(
+      ['keyword', 'remove', '--account', String(other.id), String(added.id)],
+      env,
+    );
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /keyword not found/);
     const removed = await runCliJsonAsync(['keyword', 'remove', '--account', account, String(added.id)], env);

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { foldKeywordText, matchKeyword, type MatchableKeyword } from '../../src/domain/keywords/keyword-text.js';
+import {
+  foldKeywordText,
+  matchKeyword,
+  type MatchableKeyword,
+} from '../../src/domain/keywords/keyword-text.js';
 
 const keyword = (id: number, overrides: Partial<MatchableKeyword> = {}): MatchableKeyword => ({
   id,

@@ -17,7 +17,7 @@ const NOW = Date.UTC(2026, 11, 3, 15, 0, 0);
 describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, entries, draw', () => {
   let server: TestServer;
   let other: TestAccount;
-  let clock = NOW;
+  const clock = NOW;
   before(async () => {
     server = await startTestServer({ sms: testSandbox(), holdOutbound: true, now: () => clock });
     other = await server.createAccount({ name: 'Other', senders: [OTHER_SENDER] });
@@ -62,7 +62,10 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     };
     assert.deepEqual(created.body, { status: true, keyword: expected });
     const list = await server.call('get_keywords');
-    assert.deepEqual(list.body.keywords.find((k: { id: number }) => k.id === id), expected);
+    assert.deepEqual(
+      list.body.keywords.find((k: { id: number }) => k.id === id),
+      expected,
+    );
     await receive('15145550001', 'METEO Montréal!');
     const one = await server.call('get_keyword', { id: String(id) });
     assert.deepEqual(one.body, { status: true, keyword: { ...expected, matches: 1, entries: 0, drawn: 0 } });
@@ -78,7 +81,11 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
   it('changes only the parameters sent, and clears with none', async () => {
     const group = await server.call('post_group', { group_name: 'Auditeurs' });
     const { id } = await post({ fr_keywords: 'DEMANDE', fr_reply: 'Merci!', group: 'Auditeurs' });
-    const changed = await server.call('post_keyword', { id: String(id), en_keywords: 'REQUEST', reply_limit: '3' });
+    const changed = await server.call('post_keyword', {
+      id: String(id),
+      en_keywords: 'REQUEST',
+      reply_limit: '3',
+    });
     assert.equal(changed.status, 200);
     assert.deepEqual(
       [changed.body.keyword.fr_keywords, changed.body.keyword.en_keywords, changed.body.keyword.fr_reply],
@@ -125,12 +132,27 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
         400,
         'starts_at and ends_at must be dates (YYYY-MM-DD HH:MM:SS, UTC), ends_at after starts_at',
       ],
-      ['post_keyword', { fr_keywords: 'ABC', reply_limit: '-1' }, 400, 'reply_limit must be a whole number from 0 to 1000'],
+      [
+        'post_keyword',
+        { fr_keywords: 'ABC', reply_limit: '-1' },
+        400,
+        'reply_limit must be a whole number from 0 to 1000',
+      ],
       ['post_keyword', { fr_keywords: 'ABC', contest: 'yes' }, 400, 'contest must be 0 or 1'],
       ['post_keyword', { fr_keywords: 'ABC', webhook: '2' }, 400, 'webhook must be 0 or 1'],
-      ['post_keyword', { fr_keywords: 'ABC', from: OTHER_SENDER }, 400, 'from is not one of your sender numbers'],
+      [
+        'post_keyword',
+        { fr_keywords: 'ABC', from: OTHER_SENDER },
+        400,
+        'from is not one of your sender numbers',
+      ],
       ['post_keyword', { fr_keywords: 'ABC', group: 'Nope' }, 404, 'group not found'],
-      ['post_keyword', { fr_keywords: 'ABC', group: 'Blocked' }, 400, 'a keyword cannot add contacts to the Blocked group'],
+      [
+        'post_keyword',
+        { fr_keywords: 'ABC', group: 'Blocked' },
+        400,
+        'a keyword cannot add contacts to the Blocked group',
+      ],
       ['post_keyword', { fr_keywords: 'ABC', fr_reply: 'x'.repeat(1001) }, 400, 'fr_reply is too long'],
       ['post_keyword', { id: '999999', fr_keywords: 'ABC' }, 404, 'keyword not found'],
       ['get_keyword', {}, 400, 'keyword identifier parameter is missing'],
@@ -142,13 +164,20 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     ];
     for (const [endpoint, params, status, error] of cases) {
       const response = await server.call(endpoint, params);
-      assert.deepEqual([response.status, response.body], [status, { status: false, error }], `${endpoint} ${JSON.stringify(params)}`);
+      assert.deepEqual(
+        [response.status, response.body],
+        [status, { status: false, error }],
+        `${endpoint} ${JSON.stringify(params)}`,
+      );
     }
   });
 
   it('refuses a reply longer than 10 parts', async () => {
     const response = await server.call('post_keyword', { fr_keywords: 'LONG', fr_reply: 'ç'.repeat(671) });
-    assert.deepEqual([response.status, response.body], [400, { status: false, error: 'message is too long (maximum 10 parts)' }]);
+    assert.deepEqual(
+      [response.status, response.body],
+      [400, { status: false, error: 'message is too long (maximum 10 parts)' }],
+    );
   });
 
   it('answers the contest errors: not a contest, format, nothing left to draw', async () => {
@@ -156,12 +185,21 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     const contest = await post({ fr_keywords: 'GAGNER', contest: '1' });
     for (const endpoint of ['get_keyword_entries', 'draw_keyword_winner']) {
       const response = await server.call(endpoint, { id: String(plain.id) });
-      assert.deepEqual([response.status, response.body], [409, { status: false, error: 'keyword is not a contest' }]);
+      assert.deepEqual(
+        [response.status, response.body],
+        [409, { status: false, error: 'keyword is not a contest' }],
+      );
     }
     const format = await server.call('get_keyword_entries', { id: String(contest.id), format: 'xml' });
-    assert.deepEqual([format.status, format.body], [400, { status: false, error: 'format must be json or csv' }]);
+    assert.deepEqual(
+      [format.status, format.body],
+      [400, { status: false, error: 'format must be json or csv' }],
+    );
     const empty = await server.call('draw_keyword_winner', { id: String(contest.id) });
-    assert.deepEqual([empty.status, empty.body], [409, { status: false, error: 'keyword has no entry left to draw' }]);
+    assert.deepEqual(
+      [empty.status, empty.body],
+      [409, { status: false, error: 'keyword has no entry left to draw' }],
+    );
   });
 
   it('lists entries (JSON and CSV) and draws each number once', async () => {
@@ -173,12 +211,14 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     assert.equal(entries.status, 200);
     assert.deepEqual(entries.body.keyword, { id, name: 'TIRAGE' });
     assert.deepEqual(
-      entries.body.entries.map((e: { number: string; language: string; entered_at: string; drawn_at: null }) => [
-        e.number,
-        e.language,
-        e.entered_at,
-        e.drawn_at,
-      ]),
+      entries.body.entries.map(
+        (e: { number: string; language: string; entered_at: string; drawn_at: null }) => [
+          e.number,
+          e.language,
+          e.entered_at,
+          e.drawn_at,
+        ],
+      ),
       [
         ['15145550011', 'fr', '2026-12-03 15:00:00', null],
         ['15145550012', 'en', '2026-12-03 15:00:00', null],
@@ -204,7 +244,10 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     const third = await server.call('draw_keyword_winner', { id: String(id) });
     assert.equal(third.status, 409);
     const detail = await server.call('get_keyword', { id: String(id) });
-    assert.deepEqual([detail.body.keyword.matches, detail.body.keyword.entries, detail.body.keyword.drawn], [3, 2, 2]);
+    assert.deepEqual(
+      [detail.body.keyword.matches, detail.body.keyword.entries, detail.body.keyword.drawn],
+      [3, 2, 2],
+    );
   });
 
   it('treats another account’s keyword as not found, on every endpoint', async () => {
@@ -212,7 +255,11 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     const id = String(theirs.id);
     for (const endpoint of ['get_keyword', 'delete_keyword', 'get_keyword_entries', 'draw_keyword_winner']) {
       const response = await server.call(endpoint, { id });
-      assert.deepEqual([response.status, response.body], [404, { status: false, error: 'keyword not found' }], endpoint);
+      assert.deepEqual(
+        [response.status, response.body],
+        [404, { status: false, error: 'keyword not found' }],
+        endpoint,
+      );
     }
     const update = await server.call('post_keyword', { id, fr_keywords: 'VOLE' });
     assert.deepEqual([update.status, update.body], [404, { status: false, error: 'keyword not found' }]);

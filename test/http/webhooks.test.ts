@@ -69,7 +69,11 @@ describe('webhooks: post_webhook, get_webhooks, delete_webhook and signed delive
       [{ url: 'not a url' }, 400, 'Webhook url must be an http or https URL'],
       [{ url: 'ftp://example.com/x' }, 400, 'Webhook url must be an http or https URL'],
       [{ url: 'https://user:pw@example.com/x' }, 400, 'Webhook url must be an http or https URL'],
-      [{ url: receiver.url, events: 'mo,everything' }, 400, 'Webhook events must be mo, status, keyword or all'],
+      [
+        { url: receiver.url, events: 'mo,everything' },
+        400,
+        'Webhook events must be mo, status, keyword or all',
+      ],
     ];
     for (const [params, status, error] of cases) {
       const response = await server.call('post_webhook', params);

@@ -40,7 +40,8 @@ describe('a keyword contest through the SMSC simulator', () => {
     assert.equal(response.status, 200, `${endpoint}: ${JSON.stringify(response.body)}`);
     return response.body;
   };
-  const text = (from: string, message: string) => platform.sims[0]?.injectMo({ from, to: SENDER, text: message });
+  const text = (from: string, message: string) =>
+    platform.sims[0]?.injectMo({ from, to: SENDER, text: message });
   const mtCount = async (to: string) =>
     (
       await platform.server.platform.store.db
@@ -106,7 +107,10 @@ describe('a keyword contest through the SMSC simulator', () => {
       .where('direction', '=', 'mo')
       .orderBy('id')
       .execute();
-    assert.deepEqual(flagged.map((m) => m.is_kw), [1, 1, 1, 1]);
+    assert.deepEqual(
+      flagged.map((m) => m.is_kw),
+      [1, 1, 1, 1],
+    );
 
     const { winner } = await call('draw_keyword_winner', { id });
     assert.ok(['15145550101', '15145550102', '15145550103'].includes(winner.number), winner.number);
@@ -164,7 +168,10 @@ describe('a keyword contest through the SMSC simulator', () => {
       .select('is_kw')
       .where('from_number', '=', '15145550301')
       .execute();
-    assert.deepEqual(rows.map((r) => r.is_kw), [0, 0]);
+    assert.deepEqual(
+      rows.map((r) => r.is_kw),
+      [0, 0],
+    );
     assert.equal((await call('get_keyword', { id: String(keyword.id) })).keyword.matches, 0);
   });
 
