@@ -7,6 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import type { ConsentEntry } from '../../src/domain/ports/consent-log.js';
+import { createInboundService } from '../../src/main.js';
 import { testSandbox } from '../helpers/messages.js';
 import { startTestServer, type TestAccount, type TestServer } from '../helpers/server.js';
 
@@ -280,5 +283,46 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     assert.equal(again.status, 404);
     const feed = await server.call('get_feed', { date_start: '2026-12-03 00:00:00' });
     assert.ok((feed.body as { message: string }[]).some((m) => m.message === 'ephemere'));
+  });
+
+  it('a keyword that joins a group records an express keyword consent, in the reception transaction', async () => {
+    const recorded: { entries: readonly ConsentEntry[]; inTransaction: boolean }[] = [];
+    const consent = {
+      async record(entries: readonly ConsentEntry[], tx?: unknown) {
+        recorded.push({ entries, inTransaction: tx !== undefined });
+      },
+    };
+    const inbound = createInboundService(server.platform.store, pino({ level: 'silent' }), {
+      now: () => clock,
+      consent,
+    });
+    await server.call('post_group', { group_name: 'Club' });
+    await post({ en_keywords: 'JOIN', group: 'Club', en_reply: 'Welcome to the club' });
+    await post({ en_keywords: 'HELLO' }); // no group: no consent entry
+    for (const text of ['join now', 'hello'])
+      await inbound.receive({ from: '15145550031', to: SENDER, text, partCount: 1, receivedAt: clock });
+    assert.deepEqual(recorded, [
+      {
+        entries: [
+          {
+            accountId: server.account.id,
+            number: '15145550031',
+            email: null,
+            action: 'granted',
+            type: 'express',
+            source: 'keyword',
+            evidence: `"join now" texted to ${SENDER}`,
+            at: clock,
+            expiresAt: null,
+          },
+        ],
+        inTransaction: true,
+      },
+    ]);
+    const members = await server.call('get_contacts', { group: 'Club' });
+    assert.deepEqual(
+      members.body.contacts.map((c: { number: string; language: string }) => [c.number, c.language]),
+      [['15145550031', 'en']],
+    );
   });
 });

@@ -114,6 +114,8 @@ export class KeywordInbound {
   ): Promise<KeywordOutcome> {
     const { store } = this.deps;
     const { keyword, language } = matched;
+    // First, as it locks the keyword's row on PostgreSQL: two texts from one number at once are then
+    // applied one after the other, and the second sees the first's reply when it counts the limit.
     await store.countMatch(tx, keyword.id);
     const entered = keyword.contest
       ? await store.addEntry(tx, {
