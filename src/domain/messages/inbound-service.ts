@@ -114,18 +114,7 @@ export class InboundService {
         contactId,
         receivedAt: sms.receivedAt,
       });
-      const received = await this.deps.onReceived(
-        {
-          accountId,
-          messageId,
-          from,
-          to,
-          text: sms.text,
-          partCount: sms.partCount,
-          receivedAt: sms.receivedAt,
-        },
-        tx,
-      );
+      const received = await this.deps.onReceived({ ...candidate, messageId }, tx);
       const kw = matched && (await this.deps.keywords?.apply(tx, matched, { ...candidate, messageId }));
       const hooks = received + (kw?.webhooks ?? 0);
       const optOut = applied && { action: applied.action, confirmationId: applied.confirmationId };
