@@ -99,6 +99,7 @@ export type ErrorId =
   | 'broadcast_already_started'
   | 'broadcast_no_recipients'
   | 'contact_and_broadcast_required'
+  | 'launch_date_in_past'
   // Webhooks (§8).
   | 'webhook_url_required'
   | 'webhook_url_invalid'
@@ -286,6 +287,8 @@ export const broadcastNoRecipients = () =>
   fail('broadcast_no_recipients', 'broadcast has no valid recipients');
 export const contactAndBroadcastRequired = () =>
   fail('contact_and_broadcast_required', 'Contact and broadcast required');
+/** Extension: a launch_date more than a minute before now (a clock a few seconds behind is not refused). */
+export const launchDateInPast = () => fail('launch_date_in_past', 'launch_date is in the past');
 
 // Webhooks.
 export const webhookUrlRequired = () => fail('webhook_url_required', 'Webhook url required');

@@ -100,6 +100,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   broadcast_already_started: 409,
   broadcast_no_recipients: 409,
   contact_and_broadcast_required: 400,
+  launch_date_in_past: 400,
   // Webhooks.
   webhook_url_required: 400,
   webhook_url_invalid: 400,

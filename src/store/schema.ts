@@ -62,6 +62,11 @@ export interface AccountsTable {
   /** The account's own limits (migration 016); null: the platform's default. */
   rate_per_minute: number | null;
   rate_per_day: number | null;
+  /** Quiet hours in minutes after local midnight (migration 019); both null: none. */
+  quiet_start: number | null;
+  quiet_end: number | null;
+  /** IANA zone of a recipient whose area code gives none (migration 019). */
+  time_zone: Generated<string>;
 }
 
 /** Fixed-window request counters shared by the api processes (migration 016). */
@@ -383,8 +388,11 @@ export interface BroadcastsTable {
   /** The requested start while pending; the actual start once started. */
   launch_date: number | null;
   end_date: number | null;
+  /** The sender chosen by post_broadcast's `from` while pending; the one used once started. */
   from_number: string | null;
   mail_from: string | null;
+  /** The IANA zone launch_date was given in (migration 019); null: UTC. */
+  launch_timezone: string | null;
   sms_total: number;
   email_total: number;
   /** Last broadcast_recipients.id whose messages and emails are committed. */

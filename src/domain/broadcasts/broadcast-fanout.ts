@@ -8,6 +8,7 @@ import type { Logger } from '../ports/logger.js';
 import type { BroadcastCompletion } from './broadcast-completion.js';
 import { renderEmail, renderSms } from './broadcast-render.js';
 import type { QueuedEmail, QueuedSms } from './broadcasts.js';
+import { QuietHours } from './quiet-hours.js';
 
 /**
  * The fan-out of a started broadcast: its recipients snapshot, read in id order from the committed
@@ -83,6 +84,9 @@ export interface BroadcastFanOutDeps {
  * its last batch is queued if nothing is left to wait for. The fan-out worker calls it in a loop.
  */
 export class BroadcastFanOut {
+  /** The quiet hours of the claim in progress, kept across its batches for their caches. */
+  private quiet: { readonly broadcastId: number; readonly hours: QuietHours | null } | null = null;
+
   constructor(private readonly deps: BroadcastFanOutDeps) {}
 
   /**
@@ -130,7 +134,16 @@ export class BroadcastFanOut {
     const now = this.deps.now();
     const recipients = await this.deps.store.readRecipients(claim.broadcastId, claim.cursor, batchSize);
     const batch = renderBatch(claim, recipients, batchSize);
-    if (!(await this.deps.store.commitBatch(batch, { now, leaseMs, ratePerSecond }))) return null;
+    const quiet = this.quietHoursOf(claim);
+    if (!(await this.deps.store.commitBatch(batch, { now, leaseMs, ratePerSecond, quiet }))) return null;
     return batch.done ? null : { ...claim, cursor: batch.toCursor };
+  }
+
+  private quietHoursOf(claim: FanOutClaim): QuietHours | null {
+    if (this.quiet?.broadcastId !== claim.broadcastId) {
+      const hours = claim.quietWindow ? new QuietHours(claim.quietWindow, claim.accountTimeZone) : null;
+      this.quiet = { broadcastId: claim.broadcastId, hours };
+    }
+    return this.quiet.hours;
   }
 }

@@ -1,4 +1,3 @@
-import { parseUtc } from '../common/dates.js';
 import {
   broadcastAlreadyStarted,
   broadcastNoRecipients,
@@ -9,7 +8,9 @@ import {
   messageTooLong,
   missingParameter,
   recipientBlocked,
+  unknownSender,
 } from '../errors.js';
+import { parseBroadcastSender, parseLaunch } from './broadcast-schedule.js';
 import { exceedsMaxParts, hasEmailText, hasSmsText, renderEmail, renderSms } from './broadcast-render.js';
 import {
   parseBroadcastId,
@@ -53,6 +54,10 @@ export interface BroadcastParams {
   readonly fr_email?: string;
   readonly en_email?: string;
   readonly launch_date?: string;
+  /** Extension: the IANA zone launch_date is read in (default UTC). */
+  readonly launch_timezone?: string;
+  /** Extension: the sender number of this broadcast's SMS, one of the account's (default its first). */
+  readonly from?: string;
 }
 
 /** The calling account, as test_broadcast needs it to read a phone number. */
@@ -136,12 +141,18 @@ function assertSendable(texts: BroadcastTexts): void {
   }
 }
 
-function parseLaunchDate(raw: string | undefined, base: number | null): number | null {
-  if (raw === undefined) return base;
-  if (raw.trim() === '') return null;
-  const at = parseUtc(raw);
-  if (at === null) throw invalidBroadcast();
-  return at;
+/** The broadcast's sender, when one is chosen: refused like `send` refuses a number not the account's. */
+async function resolveSender(
+  store: BroadcastStore,
+  accountId: number,
+  raw: string | undefined,
+  existing: Broadcast | null,
+): Promise<string | null> {
+  const fromNumber = parseBroadcastSender(raw, existing);
+  if (fromNumber !== null && raw !== undefined && !(await store.isSender(accountId, fromNumber))) {
+    throw unknownSender();
+  }
+  return fromNumber;
 }
 
 async function resolveGroups(store: BroadcastStore, accountId: number, raw: string): Promise<number[]> {
@@ -163,9 +174,10 @@ export async function saveBroadcast(
     if (name === '' || !present(groupsParam)) throw invalidBroadcast();
     const texts = textsFrom(params, null);
     assertSendable(texts);
-    const launchDate = parseLaunchDate(params.launch_date, null);
+    const launch = parseLaunch(params, null, now);
+    const fromNumber = await resolveSender(store, accountId, params.from, null);
     const groupIds = await resolveGroups(store, accountId, groupsParam);
-    return store.insert(accountId, { name, groupIds, texts, launchDate }, now);
+    return store.insert(accountId, { name, groupIds, texts, ...launch, fromNumber }, now);
   }
   const existing = await requireBroadcast(store, accountId, params.broadcast);
   if (existing.status !== 'pending') throw broadcastNotModifiable();
@@ -173,10 +185,12 @@ export async function saveBroadcast(
   if (name === '' || groupsParam === '') throw invalidBroadcast();
   const texts = textsFrom(params, existing.texts);
   assertSendable(texts);
-  const launchDate = parseLaunchDate(params.launch_date, existing.launchDate);
+  const launch = parseLaunch(params, existing, now);
+  const fromNumber = await resolveSender(store, accountId, params.from, existing);
   const groupIds = groupsParam === undefined ? null : await resolveGroups(store, accountId, groupsParam);
+  const update = { name, groupIds, texts, ...launch, fromNumber };
   // The store re-checks `pending` in the same statement: the scheduler may have started it meanwhile.
-  if (!(await store.updatePending(accountId, existing.id, { name, groupIds, texts, launchDate }))) {
+  if (!(await store.updatePending(accountId, existing.id, update))) {
     throw broadcastNotModifiable();
   }
   return existing.id;
@@ -261,7 +275,7 @@ export async function testBroadcast(
   if (!sms && !email) throw broadcastNoRecipients();
   // The only failure a rendered SMS carries: too long once its merge fields are filled in.
   if (sms?.failure) throw messageTooLong();
-  await store.queueTest(account.id, sms, email, { defaultMailFrom, now });
+  await store.queueTest(account.id, sms, email, { defaultMailFrom, now, fromNumber: broadcast.fromNumber });
 }
 
 /** Scheduled broadcasts started per look; a full page means more may be due. */

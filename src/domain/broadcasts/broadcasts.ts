@@ -44,6 +44,10 @@ export interface Broadcast {
   readonly status: BroadcastStatus;
   /** Requested start while pending (null: waits for start_broadcast), actual start once started. */
   readonly launchDate: number | null;
+  /** The IANA zone launch_date was given in (extension `launch_timezone`); null: UTC. */
+  readonly launchTimeZone: string | null;
+  /** The sender chosen by post_broadcast's `from` (null: the account's first), the one used once started. */
+  readonly fromNumber: string | null;
   readonly endDate: number | null;
   /** Names of the targeted groups, in the order given. */
   readonly groupNames: readonly string[];
@@ -89,6 +93,9 @@ export interface BroadcastDraft {
   readonly groupIds: readonly number[];
   readonly texts: BroadcastTexts;
   readonly launchDate: number | null;
+  readonly launchTimeZone: string | null;
+  /** One of the account's sender numbers, or null for its first. */
+  readonly fromNumber: string | null;
 }
 
 /** A modification: groupIds null keeps the current groups. */

@@ -1,4 +1,5 @@
 import type { BroadcastTexts, QueuedEmail, QueuedSms, RecipientContact } from '../broadcasts/broadcasts.js';
+import type { QuietHours, QuietWindow } from '../broadcasts/quiet-hours.js';
 import type { StoreTransaction } from './transaction.js';
 
 /**
@@ -16,6 +17,9 @@ export interface FanOutClaim {
   readonly texts: BroadcastTexts;
   readonly fromNumber: string;
   readonly mailFrom: string;
+  /** The account's quiet hours (null: none) and its zone, for numbers without a known area code. */
+  readonly quietWindow: QuietWindow | null;
+  readonly accountTimeZone: string;
   /** Last recipient id whose messages are committed. */
   readonly cursor: number;
 }
@@ -43,6 +47,8 @@ export interface FanOutOptions {
   readonly leaseMs: number;
   /** Per-account bulk rate (messages/s) or null for unlimited: spaces next_attempt_at. */
   readonly ratePerSecond: number | null;
+  /** The claim's quiet hours: a held message's due time is its release (null: none). */
+  readonly quiet: QuietHours | null;
 }
 
 /** What BroadcastCompletion needs: the one completion check, and the broadcasts it may apply to. */

@@ -23,6 +23,8 @@ export interface BroadcastStore {
   /** Resolves group references of the account; undefined when one of them does not exist. */
   findGroupIds(accountId: number, refs: readonly GroupLookup[]): Promise<number[] | undefined>;
   insert(accountId: number, draft: BroadcastDraft, now: number): Promise<number>;
+  /** Whether the number (digits) is one of the account's sender numbers. */
+  isSender(accountId: number, number: string): Promise<boolean>;
   find(accountId: number, id: number): Promise<Broadcast | undefined>;
   /** Newest first. */
   list(accountId: number): Promise<Broadcast[]>;
@@ -47,6 +49,7 @@ export interface BroadcastStore {
     accountId: number,
     sms: QueuedSms | null,
     email: QueuedEmail | null,
-    options: { readonly defaultMailFrom: string; readonly now: number },
+    /** fromNumber: the broadcast's chosen sender (null: the account's first). */
+    options: { readonly defaultMailFrom: string; readonly now: number; readonly fromNumber: string | null },
   ): Promise<void>;
 }

@@ -56,6 +56,15 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
       .returningAll()
       .executeTakeFirst();
     if (!row) return undefined;
+    const account = await this.db
+      .selectFrom('accounts')
+      .select(['quiet_start', 'quiet_end', 'time_zone'])
+      .where('id', '=', row.account_id)
+      .executeTakeFirst();
+    const quietWindow =
+      account?.quiet_start != null && account.quiet_end != null
+        ? { startMinute: Number(account.quiet_start), endMinute: Number(account.quiet_end) }
+        : null;
     return {
       broadcastId: row.id,
       accountId: row.account_id,
@@ -63,6 +72,8 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
       texts: textsOf(row),
       fromNumber: row.from_number ?? '',
       mailFrom: row.mail_from ?? '',
+      quietWindow,
+      accountTimeZone: account?.time_zone ?? 'America/Toronto',
       cursor: Number(row.fanout_cursor),
     };
   }
@@ -125,6 +136,9 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
       const dispatchable = outcomes.filter((o) => o.status === 'queued').length;
       const slots = await reserveSlots(trx, claim.accountId, dispatchable, options);
       let slot = 0;
+      // Quiet hours (domain rule): a held message waits, queued, until its window ends.
+      const { quiet } = options;
+      const dueAt = (to: string, at: number): number => (quiet ? quiet.dueAt(to, at, now) : at);
       const messages: Insertable<MessagesTable>[] = outcomes.map(({ sms, status, error }) => {
         const queued = status === 'queued';
         return {
@@ -141,7 +155,7 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
             acceptedAt: now,
           }),
           status,
-          next_attempt_at: queued ? slots(slot++) : now,
+          next_attempt_at: queued ? dueAt(sms.to, slots(slot++)) : now,
           error,
           done_at: queued ? null : now,
         };

@@ -15,19 +15,19 @@ import type { Database } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The account's identities for outbound traffic: its first sender number ('' when it has none yet,
- * the connector's default source address then applies) and its mail From (else the platform's). */
+/** The account's identities for outbound traffic: the broadcast's chosen sender while it is still
+ * one of the account's numbers, else the account's first ('' when it has none yet, the connector's
+ * default source address then applies); its mail From (else the platform's). */
 export async function senderIdentity(
   db: Db,
   accountId: number,
   defaultMailFrom: string,
+  chosen: string | null = null,
 ): Promise<{ number: string; mailFrom: string }> {
-  const sender = await db
-    .selectFrom('account_senders')
-    .select('number')
-    .where('account_id', '=', accountId)
-    .orderBy('id')
-    .executeTakeFirst();
+  let query = db.selectFrom('account_senders').select('number').where('account_id', '=', accountId);
+  // The chosen number sorts first when it is the account's; a number removed since is not used.
+  if (chosen !== null) query = query.orderBy(sql`case when number = ${chosen} then 0 else 1 end`);
+  const sender = await query.orderBy('id').executeTakeFirst();
   const account = await db
     .selectFrom('accounts')
     .select('mail_from')
@@ -132,7 +132,12 @@ export async function startBroadcastInStore(
           .execute();
         return { kind: 'no_recipients' };
       }
-      const identity = await senderIdentity(trx, accountId, options.defaultMailFrom);
+      const chosen = await trx
+        .selectFrom('broadcasts')
+        .select('from_number')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const identity = await senderIdentity(trx, accountId, options.defaultMailFrom, chosen.from_number);
       await trx
         .updateTable('broadcasts')
         .set({

@@ -32,6 +32,8 @@ function toBroadcast(row: Selectable<BroadcastsTable>, groupNames: readonly stri
     // Written only by this module, always one of the four.
     status: row.status as BroadcastStatus,
     launchDate: row.launch_date,
+    launchTimeZone: row.launch_timezone,
+    fromNumber: row.from_number,
     endDate: row.end_date,
     groupNames,
     smsTotal: Number(row.sms_total),
@@ -66,6 +68,8 @@ export class BroadcastsRepo implements BroadcastStore {
           ...textColumns(draft.texts),
           status: 'pending',
           launch_date: draft.launchDate,
+          launch_timezone: draft.launchTimeZone,
+          from_number: draft.fromNumber,
           sms_total: 0,
           email_total: 0,
           fanout_cursor: 0,
@@ -84,11 +88,27 @@ export class BroadcastsRepo implements BroadcastStore {
     });
   }
 
+  async isSender(accountId: number, number: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('account_senders')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async updatePending(accountId: number, id: number, update: BroadcastUpdate): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('broadcasts')
-        .set({ name: update.name, ...textColumns(update.texts), launch_date: update.launchDate })
+        .set({
+          name: update.name,
+          ...textColumns(update.texts),
+          launch_date: update.launchDate,
+          launch_timezone: update.launchTimeZone,
+          from_number: update.fromNumber,
+        })
         .where('id', '=', id)
         .where('account_id', '=', accountId)
         .where('status', '=', 'pending')
@@ -250,10 +270,10 @@ export class BroadcastsRepo implements BroadcastStore {
     accountId: number,
     sms: QueuedSms | null,
     email: QueuedEmail | null,
-    options: { readonly defaultMailFrom: string; readonly now: number },
+    options: { readonly defaultMailFrom: string; readonly now: number; readonly fromNumber: string | null },
   ): Promise<void> {
     const { now } = options;
-    const from = await senderIdentity(this.db, accountId, options.defaultMailFrom);
+    const from = await senderIdentity(this.db, accountId, options.defaultMailFrom, options.fromNumber);
     await this.db.transaction().execute(async (trx) => {
       if (sms) {
         await trx

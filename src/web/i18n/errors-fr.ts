@@ -80,6 +80,7 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   broadcast_already_started: 'Cet envoi massif est déjà commencé.',
   broadcast_no_recipients: 'Cet envoi massif n’a aucun destinataire.',
   contact_and_broadcast_required: 'Un contact et un envoi massif sont obligatoires.',
+  launch_date_in_past: 'La date de lancement est passée.',
   webhook_url_required: 'L’adresse du webhook est obligatoire.',
   webhook_url_invalid: 'Adresse de webhook invalide (https:// ou http:// attendu).',
   webhook_url_private: 'L’adresse du webhook ne peut pas être une adresse privée.',

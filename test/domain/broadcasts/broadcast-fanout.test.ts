@@ -30,6 +30,8 @@ const CLAIM: FanOutClaim = {
     enEmail: null,
   },
   fromNumber: '15149541234',
+  quietWindow: null,
+  accountTimeZone: 'America/Toronto',
   mailFrom: 'radio@example.com',
   cursor: 0,
 };
