@@ -47,6 +47,8 @@ function account(id: number): Account {
     detailedStatus: true,
     createdAt: 0,
     limits: { perMinute: null, perDay: null },
+    quietHours: null,
+    timeZone: 'America/Toronto',
   };
 }
 

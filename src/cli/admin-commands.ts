@@ -4,6 +4,7 @@ import { isValidAllowEntry } from '../domain/accounts/ip-allow-list.js';
 import type { CliServices, WithServices } from './command-services.js';
 import { CliError, emit, parseId } from './output.js';
 import { registerLimitCommands } from './limit-commands.js';
+import { registerQuietHoursCommands } from './quiet-hours-commands.js';
 import { parseSenderNumber, registerSenderCommands } from './sender-commands.js';
 
 function parseAllowList(raw: string | undefined): string[] {
@@ -86,6 +87,7 @@ export function registerAccountCommands(program: Command, withServices: WithServ
     );
   registerSenderCommands(account, withServices);
   registerLimitCommands(account, withServices);
+  registerQuietHoursCommands(account, withServices);
 }
 
 export function registerKeyCommands(program: Command, withServices: WithServices): void {

@@ -36,6 +36,12 @@ describe('broadcast scheduler (launch_date)', () => {
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return response.body.broadcast.id as number;
   };
+  /** A launch_date that passed while no scheduler ran: post_broadcast refuses a past one, so the row is backdated. */
+  const addOverdue = async (params: Record<string, string>): Promise<number> => {
+    const id = await add({ ...params, launch_date: '2099-01-01 00:00:00' });
+    await backdate(db(), id);
+    return id;
+  };
 
   it('starts a broadcast by itself at its launch_date', async () => {
     // Whole seconds, at least 1.5 s ahead: it must still be pending when first looked at.
@@ -62,13 +68,13 @@ describe('broadcast scheduler (launch_date)', () => {
   });
 
   it('starts at once a broadcast whose launch_date has passed (e.g. while the server was down)', async () => {
-    const id = await add({ from_groups: 'Pair', launch_date: '2020-01-01 00:00:00' });
+    const id = await addOverdue({ from_groups: 'Pair' });
     await waitFor('the start', async () => (await detail(id)).broadcast.broadcast_status === 'in_progress');
     assert.equal((await detail(id)).broadcast.launch_date, '2020-01-01 00:00:00');
   });
 
   it('records a due broadcast with no valid recipient as failed', async () => {
-    const id = await add({ from_groups: 'Nobody', launch_date: '2020-01-01 00:00:00' });
+    const id = await addOverdue({ from_groups: 'Nobody' });
     const failed = await waitFor('the failure', async () => {
       const body = await detail(id);
       return body.broadcast.broadcast_status === 'failed' ? body : undefined;
@@ -103,9 +109,10 @@ describe('broadcast scheduler (launch_date)', () => {
         name: 'Race',
         from_groups: 'Fifty',
         fr_message: 'x',
-        launch_date: '2020-01-01 00:00:00',
+        launch_date: '2099-01-01 00:00:00',
       });
       const id = added.body.broadcast.id as number;
+      await backdate(qdb, id);
       // Two real processes: better-sqlite3 is synchronous, so two connections of one process
       // cannot wait for each other's lock.
       const { dialect, location } = quiet.platform.store;
@@ -124,6 +131,15 @@ describe('broadcast scheduler (launch_date)', () => {
     }
   });
 });
+
+/** Moves a pending broadcast's launch_date to 2020-01-01 00:00:00 UTC, as if the server had been down since. */
+async function backdate(db: TestServer['platform']['store']['db'], id: number): Promise<void> {
+  await db
+    .updateTable('broadcasts')
+    .set({ launch_date: Date.UTC(2020, 0, 1) })
+    .where('id', '=', id)
+    .execute();
+}
 
 async function startInChild(args: string[]): Promise<string> {
   const { stdout } = await execFileAsync(process.execPath, [

@@ -1,5 +1,14 @@
 import { normaliseSender } from '../messages/send-request.js';
-import { invalidApiKey, invalidPhoneNumber, ipNotAllowed, senderExists, senderTaken } from '../errors.js';
+import {
+  invalidApiKey,
+  invalidPhoneNumber,
+  invalidTimezone,
+  ipNotAllowed,
+  senderExists,
+  senderTaken,
+} from '../errors.js';
+import { DEFAULT_QUIET_HOURS, type QuietWindow } from '../broadcasts/quiet-hours.js';
+import { resolveTimeZone } from '../common/timezone.js';
 import type { AccountsStore } from '../ports/accounts-store.js';
 import type { Account, ApiKey, NewAccount } from './accounts.js';
 import { generateApiKey, hashApiKey, hashesEqual, maskApiKey, parseKeyName } from './api-keys.js';
@@ -89,9 +98,27 @@ export class AccountsService {
     return { accountId, key };
   }
 
-  /** An account with its sender numbers and its system groups (Tous, Blocked). */
+  /**
+   * An account with its sender numbers and its system groups (Tous, Blocked), and quiet hours
+   * 21:00–08:00 unless it says otherwise (a Québec operator's compliance default).
+   */
   createAccount(input: NewAccount): Promise<number> {
-    return this.store.createAccount(input, this.now());
+    return this.store.createAccount({ ...input, quietHours: input.quietHours ?? DEFAULT_QUIET_HOURS }, this.now());
+  }
+
+  /**
+   * Sets the account's quiet hours (null: none) and the zone of recipients whose area code tells
+   * none. A broadcast already queued keeps the due times its fan-out gave it.
+   */
+  async setQuietHours(
+    accountId: number,
+    quietHours: QuietWindow | null,
+    timeZone: string,
+  ): Promise<Account | undefined> {
+    const zone = resolveTimeZone(timeZone);
+    if (zone === null) throw invalidTimezone(timeZone);
+    if (!(await this.store.setQuietHours(accountId, quietHours, zone))) return undefined;
+    return this.store.findAccount(accountId);
   }
 
   findAccount(id: number): Promise<Account | undefined> {

@@ -3,6 +3,7 @@
  * it sends. The SQL behind it lives in src/store/accounts/; its people are in domain/users/.
  */
 import type { Language } from '../contacts/address-book.js';
+import type { QuietWindow } from '../broadcasts/quiet-hours.js';
 
 /** An account's own request limits (rate-limits.ts); null fields take the platform's default. */
 export interface AccountLimits {
@@ -25,6 +26,10 @@ export interface Account {
   readonly createdAt: number;
   /** Its own request limits (`vudumobile account limits`); null fields take the platform's defaults. */
   readonly limits: AccountLimits;
+  /** When its broadcast SMS wait, in each recipient's local time (null: never). */
+  readonly quietHours: QuietWindow | null;
+  /** IANA zone of a recipient whose area code tells none (quiet hours). */
+  readonly timeZone: string;
 }
 
 export interface NewAccount {
@@ -34,6 +39,11 @@ export interface NewAccount {
   readonly mailFrom: string | null;
   /** Sender numbers (long or short codes) as stored: the first is the default From. */
   readonly senders: readonly string[];
+  /**
+   * Its quiet hours. AccountsService gives an account created without them DEFAULT_QUIET_HOURS;
+   * the store writes none when absent (test and bench factories, which run at any hour).
+   */
+  readonly quietHours?: QuietWindow | null;
 }
 
 /** An API key as stored: only its hash and its masked form, never the key itself. */

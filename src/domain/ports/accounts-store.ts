@@ -5,6 +5,7 @@
 import type { AccountSettings } from '../accounts/account-settings.js';
 import type { Account, ApiKey, NewAccount } from '../accounts/accounts.js';
 import type { AccountLimits } from '../accounts/rate-limits.js';
+import type { QuietWindow } from '../broadcasts/quiet-hours.js';
 
 export interface NewApiKey {
   readonly accountId: number;
@@ -24,6 +25,8 @@ export interface AccountsStore {
   updateAccount(id: number, settings: AccountSettings): Promise<boolean>;
   /** Replaces the account's own request limits; false when there is no such account. */
   setAccountLimits(id: number, limits: AccountLimits): Promise<boolean>;
+  /** Replaces the account's quiet hours (null: none) and zone; false when there is no such account. */
+  setQuietHours(id: number, quietHours: QuietWindow | null, timeZone: string): Promise<boolean>;
 
   /** The account's sender numbers, oldest first: the first is the default From. */
   listSenders(accountId: number): Promise<string[]>;

@@ -102,6 +102,15 @@ function presentEmailCounters(view: BroadcastView): Record<string, Json> {
   };
 }
 
+/** Extensions, present only when set: the zone launch_date was given in, the chosen sender. */
+function presentSchedule(view: BroadcastView): Record<string, Json> {
+  const { launchTimeZone, fromNumber } = view.broadcast;
+  return {
+    ...(launchTimeZone === null ? {} : { launch_timezone: launchTimeZone }),
+    ...(fromNumber === null ? {} : { from: fromNumber }),
+  };
+}
+
 function presentList(view: BroadcastView, detailed: boolean): BroadcastListRow[] | null {
   return view.messages === null ? null : view.messages.map((m) => presentListRow(m, detailed));
 }
@@ -113,6 +122,7 @@ export function presentBroadcastItem(view: BroadcastView, detailed: boolean): Re
     list: presentList(view, detailed),
     ...presentTexts(view.broadcast.texts),
     ...presentEmailCounters(view),
+    ...presentSchedule(view),
   };
 }
 
@@ -120,7 +130,7 @@ export function presentBroadcastItem(view: BroadcastView, detailed: boolean): Re
 export function presentBroadcastDetail(view: BroadcastView, detailed: boolean): Record<string, Json> {
   return {
     status: true,
-    broadcast: { ...presentHead(view), ...presentEmailCounters(view) },
+    broadcast: { ...presentHead(view), ...presentEmailCounters(view), ...presentSchedule(view) },
     list: presentList(view, detailed),
     ...presentTexts(view.broadcast.texts),
   };

@@ -32,7 +32,22 @@ const POST_PARAMS = {
   en_subject: { description: 'Email subject in English.', maxLength: 1000 },
   fr_email: { description: 'Email text in French (plain text).', maxLength: EMAIL_TEXT },
   en_email: { description: 'Email text in English (plain text).', maxLength: EMAIL_TEXT },
-  launch_date: { description: 'Start automatically at this time, `YYYY-MM-DD HH:MM:SS` UTC.', maxLength: 40 },
+  launch_date: {
+    description:
+      'Start automatically at this time, `YYYY-MM-DD HH:MM:SS`, UTC unless launch_timezone; not in the past.',
+    maxLength: 40,
+  },
+  launch_timezone: {
+    description:
+      'The IANA zone launch_date is read in (DST-correct; a repeated time is its first occurrence, a skipped one the transition).',
+    maxLength: 64,
+    extension: true,
+  },
+  from: {
+    description: 'The sender number of this broadcast’s SMS, one of the account’s (default its first).',
+    maxLength: 20,
+    extension: true,
+  },
 } satisfies Record<string, ParamSpec>;
 
 export function broadcastEndpoints(ctx: AppContext): Endpoint[] {

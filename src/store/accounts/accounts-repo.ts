@@ -23,6 +23,8 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, now
         mail_from: input.mailFrom,
         detailed_status: 1,
         created_at: now,
+        quiet_start: input.quietHours?.startMinute ?? null,
+        quiet_end: input.quietHours?.endMinute ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

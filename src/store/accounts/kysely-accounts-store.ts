@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AccountSettings } from '../../domain/accounts/account-settings.js';
 import type { Account, ApiKey, NewAccount } from '../../domain/accounts/accounts.js';
 import type { AccountLimits } from '../../domain/accounts/rate-limits.js';
+import type { QuietWindow } from '../../domain/broadcasts/quiet-hours.js';
 import type { AccountsStore, NewApiKey } from '../../domain/ports/accounts-store.js';
 import type { AccountsTable, ApiKeysTable, Database } from '../schema.js';
 import {
@@ -36,6 +37,11 @@ export function toAccount(row: Selectable<AccountsTable>): Account {
     detailedStatus: row.detailed_status === 1,
     createdAt: row.created_at,
     limits: { perMinute: row.rate_per_minute, perDay: row.rate_per_day },
+    quietHours:
+      row.quiet_start === null || row.quiet_end === null
+        ? null
+        : { startMinute: Number(row.quiet_start), endMinute: Number(row.quiet_end) },
+    timeZone: row.time_zone,
   };
 }
 
@@ -81,6 +87,19 @@ export class KyselyAccountsStore implements AccountsStore {
     const result = await this.db
       .updateTable('accounts')
       .set({ rate_per_minute: limits.perMinute, rate_per_day: limits.perDay })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async setQuietHours(id: number, quietHours: QuietWindow | null, timeZone: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('accounts')
+      .set({
+        quiet_start: quietHours?.startMinute ?? null,
+        quiet_end: quietHours?.endMinute ?? null,
+        time_zone: timeZone,
+      })
       .where('id', '=', id)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;

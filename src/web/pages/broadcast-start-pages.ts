@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LanguageCost, ReachReview } from '../../domain/broadcasts/broadcast-review.js';
 import type { Broadcast } from '../../domain/broadcasts/broadcasts.js';
-import { formatUtc, parseDateTime } from '../../domain/common/dates.js';
+import { parseDateTime } from '../../domain/common/dates.js';
 import { localToUtc } from '../../domain/common/timezone.js';
 import { DomainError } from '../../domain/errors.js';
 import { csrfField, notice } from '../components.js';
@@ -113,14 +113,15 @@ export function registerBroadcastStartPages(app: FastifyInstance, deps: WebDeps)
       }
       try {
         if (form.get('when') === 'later') {
-          const at = launchInstant(launchAt, web.i18n.timeZone);
-          if (at === null || at <= ctx.now()) {
+          if (launchInstant(launchAt, web.i18n.timeZone) === null) {
             return confirmPage(request, reply, accountId, id, {
               error: t('broadcasts.confirm.badDate'),
               launchAt,
             });
           }
-          await service.save(accountId, { broadcast: id, launch_date: formatUtc(at) });
+          // Read in the user's zone and stored with it; a past date is refused by the service
+          // (launch_date_in_past), as post_broadcast refuses it.
+          await service.save(accountId, { broadcast: id, launch_date: launchAt, launch_timezone: web.i18n.timeZone });
           return redirect(reply, `/broadcasts/${id}?notice=scheduled`);
         }
         if (form.get('when') !== 'now') {

@@ -25,6 +25,8 @@ class MemoryAccountsStore implements AccountsStore {
       detailedStatus: true,
       createdAt: now,
       limits: { perMinute: null, perDay: null },
+      quietHours: input.quietHours ?? null,
+      timeZone: 'America/Toronto',
     });
     for (const number of input.senders) this.senders.push({ accountId: id, number });
     return id;
@@ -44,6 +46,13 @@ class MemoryAccountsStore implements AccountsStore {
     const account = this.accounts[at];
     if (!account) return false;
     this.accounts[at] = { ...account, limits };
+    return true;
+  }
+  async setQuietHours(id: number, quietHours: Account['quietHours'], timeZone: string): Promise<boolean> {
+    const at = this.accounts.findIndex((a) => a.id === id);
+    const account = this.accounts[at];
+    if (!account) return false;
+    this.accounts[at] = { ...account, quietHours, timeZone };
     return true;
   }
   async listSenders(accountId: number): Promise<string[]> {
