@@ -34,6 +34,11 @@ export interface Config {
   readonly broadcastRatePerAccount: number | null;
   /** Recipients queued per committed fan-out batch. */
   readonly broadcastFanoutBatch: number;
+  /**
+   * BROADCAST_IGNORE_QUIET_HOURS=1: the fan-out holds no broadcast SMS for the accounts' quiet hours
+   * (drills and child-process tests, which run at any hour; never a production setting in Canada).
+   */
+  readonly broadcastIgnoreQuietHours: boolean;
   /** How long a worker holds a claimed import before another may take it over (IMPORT_LEASE_SECONDS). */
   readonly importLeaseMs: number;
   /** Webhook URLs may point to loopback and private networks (WEBHOOK_ALLOW_PRIVATE=1). */
@@ -90,6 +95,8 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   const voiceUrl = overrides.voiceUrl ?? readVoiceUrl(env, problems);
   const webhookAllowPrivate =
     overrides.webhookAllowPrivate ?? parseFlag('WEBHOOK_ALLOW_PRIVATE', env, problems);
+  const broadcastIgnoreQuietHours =
+    overrides.broadcastIgnoreQuietHours ?? parseFlag('BROADCAST_IGNORE_QUIET_HOURS', env, problems);
   const adminEmail = overrides.adminEmail ?? parseAdminEmail(env.ADMIN_EMAIL, problems);
   const webSessions = overrides.webSessions ?? readWebSessions(env, problems);
   const security = overrides.security ?? readSecurityConfig(env, problems);
@@ -111,6 +118,7 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     sandboxSms,
     broadcastRatePerAccount: overrides.broadcastRatePerAccount ?? broadcastRatePerAccount,
     broadcastFanoutBatch: overrides.broadcastFanoutBatch ?? broadcastFanoutBatch,
+    broadcastIgnoreQuietHours,
     importLeaseMs,
     webhookAllowPrivate,
     adminEmail,

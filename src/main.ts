@@ -422,6 +422,7 @@ function createWorkers(ctx: AppContext, store: Store, holdOutbound: boolean): Ou
       createBroadcastFanOut(broadcastQueue, ctx.log, now, {
         batchSize: ctx.config.broadcastFanoutBatch,
         ratePerSecond: ctx.config.broadcastRatePerAccount,
+        ignoreQuietHours: ctx.config.broadcastIgnoreQuietHours,
         onQueued: () => {
           ctx.messageEvents.notifyQueued('sms');
           ctx.messageEvents.notifyQueued('email');
@@ -468,6 +469,7 @@ export function createBroadcastFanOut(
       batchSize: settings.batchSize,
       ratePerSecond: settings.ratePerSecond,
       leaseMs: settings.leaseMs ?? 5000,
+      ignoreQuietHours: settings.ignoreQuietHours ?? false,
     },
   });
   return createBroadcastFanOutWorker({ fanOut, completion }, log, now, settings);

@@ -49,6 +49,8 @@ export async function startServer(options: {
         DATABASE_URL: options.databaseUrl,
         DATA_DIR: options.dataDir,
         LOG_LEVEL: 'info',
+        // The first-run account has quiet hours (21:00–08:00); drills run at any hour.
+        BROADCAST_IGNORE_QUIET_HOURS: '1',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],

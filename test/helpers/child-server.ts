@@ -60,6 +60,8 @@ export async function spawnServer(options: ChildServerOptions): Promise<ChildSer
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      // The first-run account has quiet hours (21:00–08:00); these servers run at any hour.
+      BROADCAST_IGNORE_QUIET_HOURS: '1',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

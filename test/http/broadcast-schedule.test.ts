@@ -71,12 +71,13 @@ describe('post_broadcast: launch_timezone, a past launch_date, from (extensions)
 
   it('refuses a launch_date in the past, creating nothing', async () => {
     const before = (await server.call('get_broadcasts')).body.broadcasts.length;
-    for (const params of [
+    const past: Record<string, string>[] = [
       { launch_date: '2020-01-01 00:00:00' },
       { launch_date: formatUtc(Date.now() - 3600_000) },
       // UTC−7 h read in Montréal (UTC−5 or −4): two or three hours ago, whatever the season.
       { launch_date: formatUtc(Date.now() - 7 * 3600_000), launch_timezone: 'America/Toronto' },
-    ]) {
+    ];
+    for (const params of past) {
       const refused = await post(params);
       assert.deepEqual(
         [refused.status, refused.body],

@@ -122,3 +122,37 @@ describe('quiet hours: a broadcast across time zones, released at 08:00 local', 
     assert.equal(Number(row?.next_attempt_at), clock);
   });
 });
+
+describe('quiet hours: BROADCAST_IGNORE_QUIET_HOURS=1 (drills and child-process tests)', () => {
+  it('holds nothing, whatever the account says', async () => {
+    const clock = Date.parse('2026-12-03T05:00:00Z'); // midnight in Montréal
+    const server = await startTestServer({
+      now: () => clock,
+      holdOutbound: true,
+      env: { BROADCAST_IGNORE_QUIET_HOURS: '1' },
+    });
+    try {
+      const db = server.platform.store.db;
+      await server.platform.ctx.accounts.setQuietHours(
+        server.account.id,
+        DEFAULT_QUIET_HOURS,
+        'America/Toronto',
+      );
+      await makeGroup(db, server.account.id, 'Nuit', [
+        await makeContact(db, server.account.id, { number: MONTREAL }),
+      ]);
+      const added = await server.call('post_broadcast', {
+        name: 'Nuit',
+        from_groups: 'Nuit',
+        fr_message: 'x',
+      });
+      const id = added.body.broadcast.id as number;
+      await server.call('start_broadcast', { broadcast: String(id) });
+      await fanOutDone(db, id);
+      const [row] = await broadcastMessages(db, id);
+      assert.equal(Number(row?.next_attempt_at), clock);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -26,6 +26,8 @@ export interface FanOutSettings {
   readonly ratePerSecond: number | null;
   /** A claim not renewed for this long is taken over (its process died). Each batch renews it. */
   readonly leaseMs: number;
+  /** Hold nothing for the accounts' quiet hours (BROADCAST_IGNORE_QUIET_HOURS: drills, tests). */
+  readonly ignoreQuietHours?: boolean;
 }
 
 /** The reason a recipient who opted out (STOP) after the start is not sent its message. */
@@ -141,7 +143,8 @@ export class BroadcastFanOut {
 
   private quietHoursOf(claim: FanOutClaim): QuietHours | null {
     if (this.quiet?.broadcastId !== claim.broadcastId) {
-      const hours = claim.quietWindow ? new QuietHours(claim.quietWindow, claim.accountTimeZone) : null;
+      const window = this.deps.settings.ignoreQuietHours === true ? null : claim.quietWindow;
+      const hours = window ? new QuietHours(window, claim.accountTimeZone) : null;
       this.quiet = { broadcastId: claim.broadcastId, hours };
     }
     return this.quiet.hours;

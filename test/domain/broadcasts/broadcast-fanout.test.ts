@@ -127,7 +127,7 @@ describe('BroadcastFanOut', () => {
         [102, 'Hi C2'],
       ],
     );
-    assert.deepEqual(store.commits[0]?.options, { now: 42, leaseMs: 5000, ratePerSecond: 20 });
+    assert.deepEqual(store.commits[0]?.options, { now: 42, leaseMs: 5000, ratePerSecond: 20, quiet: null });
     assert.deepEqual(store.completionChecks, [5]);
     assert.equal(await fanOutOn(store, 2).fanOutNext(new AbortController().signal, noop), false);
   });
