@@ -103,7 +103,10 @@ export class AccountsService {
    * 21:00–08:00 unless it says otherwise (a Québec operator's compliance default).
    */
   createAccount(input: NewAccount): Promise<number> {
-    return this.store.createAccount({ ...input, quietHours: input.quietHours ?? DEFAULT_QUIET_HOURS }, this.now());
+    return this.store.createAccount(
+      { ...input, quietHours: input.quietHours ?? DEFAULT_QUIET_HOURS },
+      this.now(),
+    );
   }
 
   /**

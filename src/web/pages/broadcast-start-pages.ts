@@ -121,7 +121,11 @@ export function registerBroadcastStartPages(app: FastifyInstance, deps: WebDeps)
           }
           // Read in the user's zone and stored with it; a past date is refused by the service
           // (launch_date_in_past), as post_broadcast refuses it.
-          await service.save(accountId, { broadcast: id, launch_date: launchAt, launch_timezone: web.i18n.timeZone });
+          await service.save(accountId, {
+            broadcast: id,
+            launch_date: launchAt,
+            launch_timezone: web.i18n.timeZone,
+          });
           return redirect(reply, `/broadcasts/${id}?notice=scheduled`);
         }
         if (form.get('when') !== 'now') {
