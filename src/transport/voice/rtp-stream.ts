@@ -2,10 +2,8 @@
  * RTP (RFC 3550) for the prompt: 20 ms packets of G.711 (160 samples at 8 kHz), sequence numbers
  * from a random start wrapping at 16 bits, timestamps +160 a packet from a random start, a random
  * SSRC, the marker bit on the first packet of the talk-spurt (RFC 3551 §4.1).
- *
- * Pacing: packet n is due at start + n × 20 ms on a monotonic clock. Each wake sends every packet
- * already due and sleeps until the next one, so a late timer (a busy event loop) delays a packet or
- * two but never the rest of the stream: lateness does not add up as a chain of setTimeout(20) would.
+ * A prompt's packets are all written before its first one leaves (`packetize`): sending one is then
+ * a single socket write. Pacing is rtp-tick-grid.ts.
  */
 import { randomInt } from 'node:crypto';
 
@@ -46,6 +44,12 @@ export class RtpPacketizer {
   /** The next packet; G.711 carries one sample a byte, so the timestamp advances by the payload's length. */
   packet(payload: Uint8Array): Buffer {
     const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + payload.length);
+    this.write(packet, payload);
+    return packet;
+  }
+
+  /** Writes the next packet's header and `payload` into `packet` (exactly header + payload long). */
+  write(packet: Buffer, payload: Uint8Array): void {
     packet[0] = 0x80; // version 2, no padding, no extension, no CSRC
     packet[1] = (this.first ? 0x80 : 0) | (this.payloadType & 0x7f);
     packet.writeUInt16BE(this.sequence, 2);
@@ -55,7 +59,6 @@ export class RtpPacketizer {
     this.first = false;
     this.sequence = (this.sequence + 1) & 0xffff;
     this.timestamp = (this.timestamp + payload.length) >>> 0;
-    return packet;
   }
 }
 
@@ -70,54 +73,17 @@ export function frames(encoded: Buffer, silenceByte: number): Buffer[] {
   return out;
 }
 
-/** The clock pacing a stream: real time in the transport, driven by hand in tests. */
-export interface PacingClock {
-  /** Monotonic milliseconds. */
-  now(): number;
-  schedule(callback: () => void, delayMs: number): { cancel(): void };
-}
-
-export const realClock: PacingClock = {
-  now: () => performance.now(),
-  schedule(callback, delayMs) {
-    const timer = setTimeout(callback, delayMs);
-    return { cancel: () => clearTimeout(timer) };
-  },
-};
-
-export interface PacedStream {
-  /** Resolves when the last packet has been sent, or the stream was stopped. */
-  readonly done: Promise<void>;
-  stop(): void;
-}
-
-/** Sends `count` packets, packet n at start + n × 20 ms, through `send(n)`. */
-export function pace(
-  count: number,
-  send: (index: number) => void,
-  clock: PacingClock = realClock,
-): PacedStream {
-  const start = clock.now();
-  let next = 0;
-  let timer: { cancel(): void } | undefined;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
+/**
+ * Every packet of a prompt, written at once into one buffer (each packet a view of it): 20 ms
+ * payloads, the last one padded with the codec's silence byte.
+ */
+export function packetize(encoded: Uint8Array, silenceByte: number, packetizer: RtpPacketizer): Buffer[] {
+  const payloads = frames(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength), silenceByte);
+  const size = RTP_HEADER_BYTES + SAMPLES_PER_FRAME;
+  const all = Buffer.allocUnsafe(payloads.length * size);
+  return payloads.map((payload, n) => {
+    const packet = all.subarray(n * size, (n + 1) * size);
+    packetizer.write(packet, payload);
+    return packet;
   });
-  const tick = (): void => {
-    timer = undefined;
-    const now = clock.now();
-    while (next < count && start + next * FRAME_MS <= now) send(next++);
-    if (next >= count) finish();
-    else timer = clock.schedule(tick, start + next * FRAME_MS - now);
-  };
-  tick();
-  return {
-    done,
-    stop() {
-      timer?.cancel();
-      next = count;
-      finish();
-    },
-  };
 }

@@ -3,21 +3,56 @@
  * bound before the INVITE (its port is in our offer), sends to the answer's address from that same
  * port (symmetric RTP, RFC 4961), and reads what the callee sends only to learn where it really is:
  * when its packets come from elsewhere than its SDP said (a NAT), we follow them. The callee's audio
- * itself is not kept. Packets are paced by `pace` (rtp-stream.ts): packet n at start + n × 20 ms.
+ * itself is not kept. Every call's packets are paced by one tick grid (rtp-tick-grid.ts), and how late
+ * each packet left against its tick is kept in a histogram (the `stats` command).
  */
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup } from 'node:dns';
+import { isIP } from 'node:net';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
-import { frames, pace, RtpPacketizer, type PacedStream } from './rtp-stream.js';
-import type { MediaTarget, RtpCommand, RtpEvent } from './rtp-thread.js';
+import { packetize, RtpPacketizer } from './rtp-stream.js';
+import { TickGrid, type GridStream } from './rtp-tick-grid.js';
+import type { Lateness, MediaTarget, RtpCommand, RtpEvent } from './rtp-thread.js';
 
 interface Session {
   readonly socket: Socket;
   remote: MediaTarget | undefined;
   latched: boolean;
-  stream: PacedStream | undefined;
+  stream: GridStream | undefined;
 }
 
 const sessions = new Map<number, Session>();
+
+/** Microseconds, from 1 µs (on time) to 60 s. */
+const sendLateness = createHistogram({ lowest: 1, highest: 60e6, figures: 3 });
+const wakeLateness = createHistogram({ lowest: 1, highest: 60e6, figures: 3 });
+const recordMs = (histogram: RecordableHistogram, ms: number): void =>
+  histogram.record(Math.min(60e6, Math.max(1, Math.round(ms * 1000))));
+const grid = new TickGrid(undefined, {
+  onSent: (ms) => recordMs(sendLateness, ms),
+  onWake: (ms) => recordMs(wakeLateness, ms),
+});
+
+function lateness(histogram: RecordableHistogram): Lateness {
+  const ms = (us: number): number => (histogram.count === 0 ? 0 : us / 1000);
+  return {
+    count: histogram.count,
+    p50: ms(histogram.percentile(50)),
+    p99: ms(histogram.percentile(99)),
+    max: ms(histogram.max),
+  };
+}
+
+/**
+ * An address from SDP is an IP literal: resolving it synchronously lets socket.send write the
+ * datagram at once (Node's default lookup defers every send to the next tick, even for an IP).
+ */
+const literalLookup: NonNullable<SocketOptions['lookup']> = (host, options, callback) => {
+  const family = isIP(host);
+  if (family !== 0) callback(null, host, family);
+  else lookup(host, options, callback);
+};
 
 function answer(event: RtpEvent): void {
   parentPort?.postMessage(event);
@@ -26,7 +61,7 @@ function answer(event: RtpEvent): void {
 /** Binds an even port (RTP's convention, RTCP would take the odd one above) on `address`. */
 async function bindEven(address: string): Promise<Socket> {
   for (let attempt = 0; ; attempt++) {
-    const socket = createSocket('udp4');
+    const socket = createSocket({ type: 'udp4', lookup: literalLookup });
     const port = await new Promise<number>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(0, address, () => resolve(socket.address().port));
@@ -53,12 +88,11 @@ async function open(id: number, address: string): Promise<void> {
 function play(session: Session, command: Extract<RtpCommand, { op: 'play' }>): void {
   session.remote = command.to;
   session.latched = false;
-  const payloads = frames(Buffer.from(command.encoded), command.silence);
-  const packetizer = new RtpPacketizer(command.payloadType);
-  session.stream = pace(payloads.length, (index) => {
-    const payload = payloads[index];
-    if (payload === undefined || session.remote === undefined) return;
-    session.socket.send(packetizer.packet(payload), session.remote.port, session.remote.address);
+  const packets = packetize(command.encoded, command.silence, new RtpPacketizer(command.payloadType));
+  session.stream = grid.add(packets.length, (index) => {
+    const packet = packets[index];
+    if (packet === undefined || session.remote === undefined) return;
+    session.socket.send(packet, session.remote.port, session.remote.address);
   });
   // A session closed meanwhile answers `closed` instead: its waiter is the close's.
   void session.stream.done.then(() => {
@@ -67,6 +101,10 @@ function play(session: Session, command: Extract<RtpCommand, { op: 'play' }>): v
 }
 
 function run(command: RtpCommand): void {
+  if (command.op === 'stats') {
+    answer({ op: 'stats', id: command.id, sent: lateness(sendLateness), wakes: lateness(wakeLateness) });
+    return;
+  }
   if (command.op === 'open') {
     open(command.id, command.address).catch((error: unknown) =>
       answer({ op: 'failed', id: command.id, error: `RTP socket: ${String(error)}` }),

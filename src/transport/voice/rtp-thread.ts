@@ -28,14 +28,37 @@ export type RtpCommand =
     }
   | { readonly op: 'send-to'; readonly id: number; readonly to: MediaTarget }
   | { readonly op: 'stop'; readonly id: number }
-  | { readonly op: 'close'; readonly id: number };
+  | { readonly op: 'close'; readonly id: number }
+  | { readonly op: 'stats'; readonly id: typeof THREAD_ID };
+
+/** The id of requests about the thread itself; sessions count from 1. */
+const THREAD_ID = 0;
+
+/** How late something happened against its schedule, over every occurrence so far (ms). */
+export interface Lateness {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/**
+ * The pacing as the thread saw it: each packet's send time against its tick (`sent`: the jitter of
+ * the sent stream) and each timer's firing against the time it was set for (`wakes`: how well the
+ * OS scheduled the thread; its lateness is absorbed while it stays under the early margin).
+ */
+export interface PacingStats {
+  readonly sent: Lateness;
+  readonly wakes: Lateness;
+}
 
 /** What the RTP thread answers: a session's port, the end of its prompt, its socket closed, a failure. */
 export type RtpEvent =
   | { readonly op: 'opened'; readonly id: number; readonly port: number }
   | { readonly op: 'played'; readonly id: number }
   | { readonly op: 'closed'; readonly id: number }
-  | { readonly op: 'failed'; readonly id: number; readonly error: string };
+  | { readonly op: 'failed'; readonly id: number; readonly error: string }
+  | ({ readonly op: 'stats'; readonly id: typeof THREAD_ID } & PacingStats);
 
 interface Pending {
   resolve(event: RtpEvent): void;
@@ -44,9 +67,24 @@ interface Pending {
 
 export class RtpThread {
   private worker: Worker | undefined;
-  private nextId = 1;
+  private nextId = THREAD_ID + 1;
   /** Per session id, whoever awaits its next answer (open, play or close: one at a time). */
   private readonly pending = new Map<number, Pending>();
+
+  /**
+   * Starts the thread ahead of the first call (loading it takes about a second under tsx, which
+   * compiles its TypeScript; a few tens of ms compiled), so no call's answer waits for it.
+   */
+  warm(): void {
+    this.start();
+  }
+
+  /** How late packets left and timers fired, since the thread started. */
+  async pacingStats(): Promise<PacingStats> {
+    const event = await this.request({ op: 'stats', id: THREAD_ID });
+    if (event.op !== 'stats') throw new Error(`RTP thread: unexpected ${event.op}`);
+    return { sent: event.sent, wakes: event.wakes };
+  }
 
   /** Binds a session's socket in the thread; its id and the local port for the SDP offer. */
   async open(address: string): Promise<{ id: number; port: number }> {

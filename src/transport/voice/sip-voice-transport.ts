@@ -18,7 +18,7 @@ import {
   type VoiceCall,
   type VoiceTransport,
 } from '../../domain/ports/transports.js';
-import { RtpThread } from './rtp-thread.js';
+import { RtpThread, type PacingStats } from './rtp-thread.js';
 import { startCall, type AttemptResult, type RunningCall } from './sip-call.js';
 import { TrunkGate } from './trunk-gate.js';
 import { TrunkStack } from './trunk-stack.js';
@@ -54,6 +54,7 @@ export class SipVoiceTransport implements VoiceTransport {
       stack: undefined,
     }));
     this.maxConcurrentCalls = trunks.reduce((sum, trunk) => sum + trunk.maxCalls, 0);
+    this.media.warm();
     log.info(
       {
         trunks: trunks.map((t) => `${t.name} (${t.protocol}, ${t.maxCalls} calls, ${t.callsPerSecond} cps)`),
@@ -154,6 +155,11 @@ export class SipVoiceTransport implements VoiceTransport {
       });
     }
     return trunk.stack;
+  }
+
+  /** How the RTP thread has paced the packets so far (benchmarks, diagnostics). */
+  pacingStats(): Promise<PacingStats> {
+    return this.media.pacingStats();
   }
 
   /** Hangs up (or cancels) the calls in progress, waits for them a little, then closes the stacks. */

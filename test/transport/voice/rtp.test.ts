@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeG711, encodeG711, linearToALaw, linearToMuLaw } from '../../../src/transport/voice/g711.js';
-import {
-  FRAME_MS,
-  frames,
-  pace,
-  RtpPacketizer,
-  type PacingClock,
-} from '../../../src/transport/voice/rtp-stream.js';
+import { frames, packetize, RtpPacketizer } from '../../../src/transport/voice/rtp-stream.js';
 
 describe('RTP packetisation', () => {
   it('writes RFC 3550 headers: version 2, marker on the first packet only, sequence wrapping at 16 bits, timestamp +160', () => {
@@ -54,6 +48,28 @@ describe('RTP packetisation', () => {
     assert.equal(cut[2]?.[79], 0x11);
     assert.equal(cut[2]?.[80], 0xff);
   });
+
+  it('writes a whole prompt in one go: the same packets, one after another, as packet() would', () => {
+    const start = { sequence: 0xffff, timestamp: 7, ssrc: 42 };
+    const encoded = Buffer.from(Array.from({ length: 500 }, (_, i) => i & 0x7f));
+    const written = packetize(encoded, 0xff, new RtpPacketizer(0, start));
+    const reference = new RtpPacketizer(0, start);
+    assert.deepEqual(
+      written.map((p) => p.toString('hex')),
+      frames(encoded, 0xff).map((f) => reference.packet(f).toString('hex')),
+    );
+    assert.deepEqual(
+      written.map((p) => [p.length, p.readUInt16BE(2)]),
+      [
+        [172, 0xffff],
+        [172, 0],
+        [172, 1],
+        [172, 2],
+      ],
+    );
+    assert.equal(written[3]?.[12 + 19], 499 & 0x7f, 'the last payload carries samples 480…499');
+    assert.equal(written[3]?.[12 + 20], 0xff, 'then silence');
+  });
 });
 
 describe('G.711', () => {
@@ -71,55 +87,5 @@ describe('G.711', () => {
         assert.ok(error <= Math.max(40, Math.abs(sample) * 0.07), `${codec} ${sample} → ${back[i]}`);
       });
     }
-  });
-});
-
-/** A clock the test drives: each timer fires late by what `lateness` says (a busy event loop). */
-function lateClock(lateness: (wake: number) => number): PacingClock & { run(): void } {
-  let now = 1_000;
-  let wake = 0;
-  const queue: { at: number; callback: () => void; cancelled: boolean }[] = [];
-  return {
-    now: () => now,
-    schedule(callback, delayMs) {
-      const entry = { at: now + Math.max(0, delayMs) + lateness(wake++), callback, cancelled: false };
-      queue.push(entry);
-      return { cancel: () => (entry.cancelled = true) };
-    },
-    run() {
-      for (let entry = queue.shift(); entry; entry = queue.shift()) {
-        if (entry.cancelled) continue;
-        now = Math.max(now, entry.at);
-        entry.callback();
-        queue.sort((a, b) => a.at - b.at);
-      }
-    },
-  };
-}
-
-describe('RTP pacing', () => {
-  it('sends packet n at start + n × 20 ms: late timers delay a packet, never the rest of the stream', () => {
-    // Up to 15 ms late on every wake, as under a loaded event loop; a setTimeout(20) chain would drift by the sum.
-    const clock = lateClock((wake) => (wake * 7919) % 16);
-    const sentAt: number[] = [];
-    const stream = pace(500, () => sentAt.push(clock.now()), clock);
-    clock.run();
-    assert.equal(sentAt.length, 500);
-    sentAt.forEach((at, n) => {
-      const due = 1_000 + n * FRAME_MS;
-      assert.ok(at >= due, `packet ${n} left before its time`);
-      assert.ok(at - due <= 15, `packet ${n} is ${at - due} ms late: lateness accumulated`);
-    });
-    return stream.done;
-  });
-
-  it('stop() ends the stream at once and resolves it', async () => {
-    const clock = lateClock(() => 0);
-    let count = 0;
-    const stream = pace(100, () => count++, clock);
-    stream.stop();
-    clock.run();
-    await stream.done;
-    assert.equal(count, 1, 'only the first packet, due at once, had left');
   });
 });

@@ -1,0 +1,146 @@
+/**
+ * One clock for every call's RTP on the RTP thread: a tick every 20 ms on a grid fixed when the grid
+ * was made, and every stream's packets on that grid (a stream starts at the next tick). One wake-up
+ * sends the due packet of every call (50 calls: one timer, not 50), so a wake-up missed by the OS
+ * scheduler costs one delay for all, not 50 chances of one.
+ *
+ * A timer wakes the thread `earlyMs` before the tick (timers fire a millisecond or two off, on a
+ * millisecond granularity), then the thread sleeps precisely to the tick (Atomics.wait: a real sleep,
+ * no spinning) and sends. Packet n of a stream is due at tick first + n whatever happened before:
+ * a late wake delays the packets then due (sent together on that wake), never the rest of the stream.
+ */
+import { FRAME_MS } from './rtp-stream.js';
+
+/** The clock the grid runs on: real time on the RTP thread, driven by hand in tests. */
+export interface GridClock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  schedule(callback: () => void, delayMs: number): { cancel(): void };
+  /** Returns at `at` or just after, blocking the thread meanwhile (a short, precise sleep). */
+  sleepUntil(at: number): void;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+export const realGridClock: GridClock = {
+  now: () => performance.now(),
+  schedule(callback, delayMs) {
+    const timer = setTimeout(callback, Math.max(0, delayMs));
+    return { cancel: () => clearTimeout(timer) };
+  },
+  sleepUntil(at) {
+    // Nobody ever notifies `sleeper`: each wait ends by its timeout, which takes fractions of a ms.
+    for (let left = at - performance.now(); left > 0; left = at - performance.now()) {
+      Atomics.wait(sleeper, 0, 0, left);
+    }
+  },
+};
+
+export interface GridOptions {
+  /** How long before a tick its timer is set to fire (default 2 ms). */
+  readonly earlyMs?: number;
+  /** Each packet's send time minus its tick, in ms: what "the sent stream's jitter" is made of. */
+  readonly onSent?: (lateMs: number) => void;
+  /** Each timer's firing minus the time it was set for (the tick minus earlyMs), in ms. */
+  readonly onWake?: (lateMs: number) => void;
+}
+
+export interface GridStream {
+  /** Resolves when the last packet has been sent, or the stream was stopped (or its send threw). */
+  readonly done: Promise<void>;
+  stop(): void;
+}
+
+interface Entry {
+  readonly count: number;
+  /** The grid's tick index of packet 0. */
+  readonly first: number;
+  next: number;
+  readonly send: (index: number) => void;
+  readonly finish: () => void;
+}
+
+export class TickGrid {
+  private readonly origin: number;
+  private readonly streams = new Set<Entry>();
+  private timer: { cancel(): void } | undefined;
+  private readonly earlyMs: number;
+
+  constructor(
+    private readonly clock: GridClock = realGridClock,
+    private readonly options: GridOptions = {},
+  ) {
+    this.origin = clock.now();
+    this.earlyMs = options.earlyMs ?? 2;
+  }
+
+  /** Streams currently paced. */
+  get size(): number {
+    return this.streams.size;
+  }
+
+  /** Paces `count` packets through `send(n)`: packet n at the stream's first tick + n × 20 ms. */
+  add(count: number, send: (index: number) => void): GridStream {
+    let finish: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const first = Math.ceil((this.clock.now() - this.origin) / FRAME_MS);
+    const entry: Entry = { count, first, next: 0, send, finish };
+    if (count <= 0) {
+      finish();
+      return { done, stop: () => {} };
+    }
+    this.streams.add(entry);
+    this.arm();
+    return { done, stop: () => this.remove(entry) };
+  }
+
+  private at(tick: number): number {
+    return this.origin + tick * FRAME_MS;
+  }
+
+  private remove(entry: Entry): void {
+    if (!this.streams.delete(entry)) return;
+    entry.finish();
+    if (this.streams.size === 0) {
+      this.timer?.cancel();
+      this.timer = undefined;
+    }
+  }
+
+  /** The earliest tick any stream still has a packet for. */
+  private nextTick(): number {
+    let tick = Infinity;
+    for (const entry of this.streams) tick = Math.min(tick, entry.first + entry.next);
+    return tick;
+  }
+
+  private arm(): void {
+    if (this.timer !== undefined || this.streams.size === 0) return;
+    const wakeAt = this.at(this.nextTick()) - this.earlyMs;
+    this.timer = this.clock.schedule(() => this.wake(wakeAt), wakeAt - this.clock.now());
+  }
+
+  private wake(wakeAt: number): void {
+    this.timer = undefined;
+    this.options.onWake?.(this.clock.now() - wakeAt);
+    const due = this.at(this.nextTick());
+    if (this.clock.now() < due) this.clock.sleepUntil(due);
+    const now = this.clock.now();
+    for (const entry of this.streams) {
+      try {
+        while (entry.next < entry.count && this.at(entry.first + entry.next) <= now) {
+          const index = entry.next++;
+          entry.send(index);
+          this.options.onSent?.(this.clock.now() - this.at(entry.first + index));
+        }
+      } catch {
+        // One call's socket failing (closed under it) must not stop every other call's stream.
+        entry.next = entry.count;
+      }
+      if (entry.next >= entry.count) this.remove(entry);
+    }
+    this.arm();
+  }
+}
