@@ -84,9 +84,18 @@ function answerSdp(port: number, codec: 'PCMU' | 'PCMA', version: number): strin
   ].join('\r\n');
 }
 
+export interface PeerOptions {
+  /**
+   * Where a call's RTP is received instead of here (bench:voice: a thread of its own, so the peer's
+   * SIP work does not delay the timestamps); the port it gives goes in the answer. `rtp` stays empty.
+   */
+  readonly receiveRtp?: (callId: string) => Promise<number>;
+}
+
 export async function startSipPeer(
   behaviour: PeerBehaviour,
   protocol: 'udp' | 'tcp' = 'udp',
+  options: PeerOptions = {},
 ): Promise<SipPeer> {
   const port = await freePort(protocol);
   const requests: SipRequest[] = [];
@@ -99,6 +108,7 @@ export async function startSipPeer(
   let stack: SipStack | undefined;
 
   const openRtp = async (callId: string): Promise<number> => {
+    if (options.receiveRtp) return options.receiveRtp(callId);
     const socket = createSocket('udp4');
     sockets.push(socket);
     socket.on('message', (data) => {

@@ -26,11 +26,15 @@ const sessions = new Map<number, Session>();
 
 /** Microseconds, from 1 µs (on time) to 60 s. */
 const sendLateness = createHistogram({ lowest: 1, highest: 60e6, figures: 3 });
+const sendChange = createHistogram({ lowest: 1, highest: 60e6, figures: 3 });
 const wakeLateness = createHistogram({ lowest: 1, highest: 60e6, figures: 3 });
 const recordMs = (histogram: RecordableHistogram, ms: number): void =>
   histogram.record(Math.min(60e6, Math.max(1, Math.round(ms * 1000))));
 const grid = new TickGrid(undefined, {
-  onSent: (ms) => recordMs(sendLateness, ms),
+  onSent: (late, change) => {
+    recordMs(sendLateness, late);
+    if (change !== undefined) recordMs(sendChange, change);
+  },
   onWake: (ms) => recordMs(wakeLateness, ms),
 });
 
@@ -102,7 +106,8 @@ function play(session: Session, command: Extract<RtpCommand, { op: 'play' }>): v
 
 function run(command: RtpCommand): void {
   if (command.op === 'stats') {
-    answer({ op: 'stats', id: command.id, sent: lateness(sendLateness), wakes: lateness(wakeLateness) });
+    const [sent, sentChange, wakes] = [sendLateness, sendChange, wakeLateness].map(lateness);
+    if (sent && sentChange && wakes) answer({ op: 'stats', id: command.id, sent, sentChange, wakes });
     return;
   }
   if (command.op === 'open') {

@@ -43,12 +43,15 @@ export interface Lateness {
 }
 
 /**
- * The pacing as the thread saw it: each packet's send time against its tick (`sent`: the jitter of
- * the sent stream) and each timer's firing against the time it was set for (`wakes`: how well the
- * OS scheduled the thread; its lateness is absorbed while it stays under the early margin).
+ * The pacing as the thread saw it: each packet's send time against its tick (`sent`), how much
+ * that changed from the same stream's packet before (`sentChange`: RFC 3550's D of the sent stream,
+ * what a receiver would see over a perfect network), and each timer's firing against the time it
+ * was set for (`wakes`: how well the OS scheduled the thread; lateness under the early margin is
+ * absorbed).
  */
 export interface PacingStats {
   readonly sent: Lateness;
+  readonly sentChange: Lateness;
   readonly wakes: Lateness;
 }
 
@@ -83,7 +86,7 @@ export class RtpThread {
   async pacingStats(): Promise<PacingStats> {
     const event = await this.request({ op: 'stats', id: THREAD_ID });
     if (event.op !== 'stats') throw new Error(`RTP thread: unexpected ${event.op}`);
-    return { sent: event.sent, wakes: event.wakes };
+    return { sent: event.sent, sentChange: event.sentChange, wakes: event.wakes };
   }
 
   /** Binds a session's socket in the thread; its id and the local port for the SDP offer. */

@@ -39,8 +39,12 @@ export const realGridClock: GridClock = {
 export interface GridOptions {
   /** How long before a tick its timer is set to fire (default 2 ms). */
   readonly earlyMs?: number;
-  /** Each packet's send time minus its tick, in ms: what "the sent stream's jitter" is made of. */
-  readonly onSent?: (lateMs: number) => void;
+  /**
+   * Each packet's send time minus its tick (ms), and how much that changed from the stream's packet
+   * before (the sender's own RFC 3550 D: a constant lateness, such as a place in the tick's batch, is
+   * no jitter); undefined for a stream's first packet.
+   */
+  readonly onSent?: (lateMs: number, changeMs: number | undefined) => void;
   /** Each timer's firing minus the time it was set for (the tick minus earlyMs), in ms. */
   readonly onWake?: (lateMs: number) => void;
 }
@@ -56,6 +60,8 @@ interface Entry {
   /** The grid's tick index of packet 0. */
   readonly first: number;
   next: number;
+  /** How late its previous packet left (ms). */
+  lastLate: number | undefined;
   readonly send: (index: number) => void;
   readonly finish: () => void;
 }
@@ -86,7 +92,7 @@ export class TickGrid {
       finish = resolve;
     });
     const first = Math.ceil((this.clock.now() - this.origin) / FRAME_MS);
-    const entry: Entry = { count, first, next: 0, send, finish };
+    const entry: Entry = { count, first, next: 0, lastLate: undefined, send, finish };
     if (count <= 0) {
       finish();
       return { done, stop: () => {} };
@@ -133,7 +139,10 @@ export class TickGrid {
         while (entry.next < entry.count && this.at(entry.first + entry.next) <= now) {
           const index = entry.next++;
           entry.send(index);
-          this.options.onSent?.(this.clock.now() - this.at(entry.first + index));
+          const late = this.clock.now() - this.at(entry.first + index);
+          const change = entry.lastLate === undefined ? undefined : Math.abs(late - entry.lastLate);
+          entry.lastLate = late;
+          this.options.onSent?.(late, change);
         }
       } catch {
         // One call's socket failing (closed under it) must not stop every other call's stream.

@@ -116,19 +116,20 @@ describe('the RTP tick grid', () => {
       late,
       sentAt.map((at, n) => at - (ORIGIN + n * FRAME_MS)),
     );
-    assert.ok(
-      late.filter((ms) => ms === 0).length > 80,
-      'wakes less late than earlyMs still send on time',
-    );
+    assert.ok(late.filter((ms) => ms === 0).length > 80, 'wakes less late than earlyMs still send on time');
   });
 
   it('after a stall of two ticks sends the packets then due together, and is back on the grid', async () => {
     const clock = testClock((wake) => (wake === 3 ? 45 : 0));
     const sentAt: number[] = [];
-    const stream = grid(clock).add(8, () => sentAt.push(clock.now() - ORIGIN));
+    const changes: (number | undefined)[] = [];
+    const g = new TickGrid(clock, { onSent: (_late, change) => changes.push(change) });
+    const stream = g.add(8, () => sentAt.push(clock.now() - ORIGIN));
     clock.run();
     await stream.done;
     assert.deepEqual(sentAt, [0, 20, 40, 103, 103, 103, 120, 140]);
+    // The sender's own D: 43 ms late after on time, then 23 and 3, then on time again.
+    assert.deepEqual(changes, [undefined, 0, 0, 43, 20, 20, 3, 0]);
   });
 
   it('stop() ends one stream at once; the others keep their ticks; an idle grid sets no timer', async () => {
