@@ -30,7 +30,14 @@ const sendChange = createHistogram({ lowest: 1, highest: 60e6, figures: 3 });
 const wakeLateness = createHistogram({ lowest: 1, highest: 60e6, figures: 3 });
 const recordMs = (histogram: RecordableHistogram, ms: number): void =>
   histogram.record(Math.min(60e6, Math.max(1, Math.round(ms * 1000))));
+/**
+ * 10 slots, 2 ms apart: a wake sends at most a tenth of the calls. With every call on the tick itself
+ * the 50th packet of a wake left 1–5 ms after the first on this 2-core machine under load (each
+ * loopback send costs 20–100 µs), a delay that varied wake to wake: jitter of the sender's own making
+ * (A/B in docs/benchmarks.md, bench:voice).
+ */
 const grid = new TickGrid(undefined, {
+  slots: 10,
   onSent: (late, change) => {
     recordMs(sendLateness, late);
     if (change !== undefined) recordMs(sendChange, change);

@@ -40,6 +40,12 @@ export interface GridOptions {
   /** How long before a tick its timer is set to fire (default 2 ms). */
   readonly earlyMs?: number;
   /**
+   * Slots a tick is cut into (default 1: every stream on the tick itself). With n slots a stream
+   * joins the least used one, its packets 20 / n ms × slot after each tick: one wake sends a slot's
+   * streams, so a burst is a 1/n of the calls.
+   */
+  readonly slots?: number;
+  /**
    * Each packet's send time minus its tick (ms), and how much that changed from the stream's packet
    * before (the sender's own RFC 3550 D: a constant lateness, such as a place in the tick's batch, is
    * no jitter); undefined for a stream's first packet.
@@ -59,6 +65,7 @@ interface Entry {
   readonly count: number;
   /** The grid's tick index of packet 0. */
   readonly first: number;
+  readonly slot: number;
   next: number;
   /** How late its previous packet left (ms). */
   lastLate: number | undefined;
@@ -71,6 +78,9 @@ export class TickGrid {
   private readonly streams = new Set<Entry>();
   private timer: { cancel(): void } | undefined;
   private readonly earlyMs: number;
+  private readonly slotMs: number;
+  /** Streams per slot. */
+  private readonly load: number[];
 
   constructor(
     private readonly clock: GridClock = realGridClock,
@@ -78,6 +88,8 @@ export class TickGrid {
   ) {
     this.origin = clock.now();
     this.earlyMs = options.earlyMs ?? 2;
+    this.load = Array.from({ length: Math.max(1, options.slots ?? 1) }, () => 0);
+    this.slotMs = FRAME_MS / this.load.length;
   }
 
   /** Streams currently paced. */
@@ -91,23 +103,28 @@ export class TickGrid {
     const done = new Promise<void>((resolve) => {
       finish = resolve;
     });
-    const first = Math.ceil((this.clock.now() - this.origin) / FRAME_MS);
-    const entry: Entry = { count, first, next: 0, lastLate: undefined, send, finish };
     if (count <= 0) {
       finish();
       return { done, stop: () => {} };
     }
+    const slot = this.load.indexOf(Math.min(...this.load));
+    const offset = this.clock.now() - this.origin - slot * this.slotMs;
+    const first = Math.max(0, Math.ceil(offset / FRAME_MS));
+    const entry: Entry = { count, first, slot, next: 0, lastLate: undefined, send, finish };
+    this.load[slot] = (this.load[slot] ?? 0) + 1;
     this.streams.add(entry);
     this.arm();
     return { done, stop: () => this.remove(entry) };
   }
 
-  private at(tick: number): number {
-    return this.origin + tick * FRAME_MS;
+  /** When packet `index` of `entry` is due. */
+  private at(entry: Entry, index: number): number {
+    return this.origin + (entry.first + index) * FRAME_MS + entry.slot * this.slotMs;
   }
 
   private remove(entry: Entry): void {
     if (!this.streams.delete(entry)) return;
+    this.load[entry.slot] = (this.load[entry.slot] ?? 1) - 1;
     entry.finish();
     if (this.streams.size === 0) {
       this.timer?.cancel();
@@ -115,31 +132,31 @@ export class TickGrid {
     }
   }
 
-  /** The earliest tick any stream still has a packet for. */
-  private nextTick(): number {
-    let tick = Infinity;
-    for (const entry of this.streams) tick = Math.min(tick, entry.first + entry.next);
-    return tick;
+  /** When the earliest packet still to send is due. */
+  private nextDue(): number {
+    let due = Infinity;
+    for (const entry of this.streams) due = Math.min(due, this.at(entry, entry.next));
+    return due;
   }
 
   private arm(): void {
     if (this.timer !== undefined || this.streams.size === 0) return;
-    const wakeAt = this.at(this.nextTick()) - this.earlyMs;
+    const wakeAt = this.nextDue() - this.earlyMs;
     this.timer = this.clock.schedule(() => this.wake(wakeAt), wakeAt - this.clock.now());
   }
 
   private wake(wakeAt: number): void {
     this.timer = undefined;
     this.options.onWake?.(this.clock.now() - wakeAt);
-    const due = this.at(this.nextTick());
+    const due = this.nextDue();
     if (this.clock.now() < due) this.clock.sleepUntil(due);
     const now = this.clock.now();
     for (const entry of this.streams) {
       try {
-        while (entry.next < entry.count && this.at(entry.first + entry.next) <= now) {
+        while (entry.next < entry.count && this.at(entry, entry.next) <= now) {
           const index = entry.next++;
           entry.send(index);
-          const late = this.clock.now() - this.at(entry.first + index);
+          const late = this.clock.now() - this.at(entry, index);
           const change = entry.lastLate === undefined ? undefined : Math.abs(late - entry.lastLate);
           entry.lastLate = late;
           this.options.onSent?.(late, change);

@@ -151,6 +151,31 @@ describe('the RTP tick grid', () => {
     assert.equal(clock.wakes.length, wakesThen, 'no wake-up without a stream');
   });
 
+  it('with slots, spreads the streams over the tick: each wake sends only its slot, every stream stays on its grid', async () => {
+    const clock = testClock();
+    const g = new TickGrid(clock, { earlyMs: 1, slots: 4 });
+    const sent: { stream: number; at: number }[] = [];
+    const streams = Array.from({ length: 8 }, (_, stream) =>
+      g.add(3, () => sent.push({ stream, at: clock.now() - ORIGIN })),
+    );
+    clock.run();
+    await Promise.all(streams.map((s) => s.done));
+    // Added at 0: slots 0, 1, 2, 3, 0, 1, 2, 3 (the least used first), 5 ms apart.
+    const firstOf = (stream: number): number | undefined => sent.find((p) => p.stream === stream)?.at;
+    assert.deepEqual(
+      Array.from({ length: 8 }, (_, stream) => firstOf(stream)),
+      [0, 5, 10, 15, 0, 5, 10, 15],
+    );
+    for (let stream = 0; stream < 8; stream++) {
+      assert.deepEqual(
+        sent.filter((p) => p.stream === stream).map((p) => p.at - (firstOf(stream) ?? 0)),
+        [0, 20, 40],
+      );
+    }
+    // 4 slots × 3 ticks: 12 wakes of 2 packets each, not 3 wakes of 8.
+    assert.equal(clock.wakes.length, 12);
+  });
+
   it('a send that throws ends only its own stream', async () => {
     const clock = testClock();
     const g = grid(clock);
