@@ -1,8 +1,8 @@
 /**
  * One clock for every call's RTP on the RTP thread: a tick every 20 ms on a grid fixed when the grid
- * was made, and every stream's packets on that grid (a stream starts at the next tick). One wake-up
- * sends the due packet of every call (50 calls: one timer, not 50), so a wake-up missed by the OS
- * scheduler costs one delay for all, not 50 chances of one.
+ * was made, and every stream's packets on that grid (a stream starts at the next tick). One timer for
+ * every call, not one per call. A tick can be cut into slots (`slots`): a stream joins the least used
+ * slot and keeps it, so one wake sends a slot's calls, not all of them in one burst.
  *
  * A timer wakes the thread `earlyMs` before the tick (timers fire a millisecond or two off, on a
  * millisecond granularity), then the thread sleeps precisely to the tick (Atomics.wait: a real sleep,
