@@ -113,8 +113,14 @@ function play(session: Session, command: Extract<RtpCommand, { op: 'play' }>): v
 
 function run(command: RtpCommand): void {
   if (command.op === 'stats') {
-    const [sent, sentChange, wakes] = [sendLateness, sendChange, wakeLateness].map(lateness);
-    if (sent && sentChange && wakes) answer({ op: 'stats', id: command.id, sent, sentChange, wakes });
+    const sent = lateness(sendLateness);
+    answer({
+      op: 'stats',
+      id: command.id,
+      sent,
+      sentChange: lateness(sendChange),
+      wakes: lateness(wakeLateness),
+    });
     return;
   }
   if (command.op === 'open') {
