@@ -132,7 +132,15 @@ export type ErrorId =
   | 'password_too_long'
   | 'wrong_current_password'
   | 'user_name_too_long'
-  | 'invalid_role';
+  | 'invalid_role'
+  // CASL consent and suppressions (extensions).
+  | 'invalid_consent_type'
+  | 'consent_evidence_too_long'
+  | 'suppression_reason_required'
+  | 'number_not_suppressed'
+  | 'number_already_suppressed'
+  | 'invalid_page_limit'
+  | 'casl_footer_not_gsm7';
 
 /** An expected failure: `id` for code that decides what to do with it, `message` for the client. */
 export class DomainError extends Error {
@@ -347,3 +355,15 @@ export const wrongCurrentPassword = () =>
 export const userNameTooLong = () =>
   fail('user_name_too_long', `The name is too long (maximum ${USER_NAME_MAX} characters).`);
 export const invalidRole = () => fail('invalid_role', 'role must be admin or member');
+
+// CASL consent and suppressions.
+export const invalidConsentType = () => fail('invalid_consent_type', 'consent_type must be express or implied');
+export const consentEvidenceTooLong = (max: number) =>
+  fail('consent_evidence_too_long', `consent_evidence must be at most ${max} characters`);
+export const suppressionReasonRequired = () => fail('suppression_reason_required', 'A reason is required');
+export const numberNotSuppressed = () => fail('number_not_suppressed', 'Number not suppressed');
+export const numberAlreadySuppressed = () => fail('number_already_suppressed', 'Number already suppressed');
+export const invalidPageLimit = (max: number) =>
+  fail('invalid_page_limit', `limit must be a whole number from 1 to ${max}`);
+export const caslFooterNotGsm7 = () =>
+  fail('casl_footer_not_gsm7', 'The sender identification must use GSM-7 characters only');

@@ -134,6 +134,13 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   wrong_current_password: 400,
   user_name_too_long: 400,
   invalid_role: 400,
+  invalid_consent_type: 400,
+  consent_evidence_too_long: 400,
+  suppression_reason_required: 400,
+  number_not_suppressed: 404,
+  number_already_suppressed: 409,
+  invalid_page_limit: 400,
+  casl_footer_not_gsm7: 400,
 };
 
 /** Renders the 404 of a path outside the API (the web app's page). */

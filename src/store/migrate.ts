@@ -23,6 +23,7 @@ import { messageViews } from './migrations/014-message-views.js';
 import { verificationChecks } from './migrations/015-verification-checks.js';
 import { rateLimits } from './migrations/016-rate-limits.js';
 import { keywords } from './migrations/017-keywords.js';
+import { consentSuppressions } from './migrations/018-consent-suppressions.js';
 import { broadcastSchedule } from './migrations/019-broadcast-schedule.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
   verificationChecks,
   rateLimits,
   keywords,
+  consentSuppressions,
   broadcastSchedule,
 ];
 

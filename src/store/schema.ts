@@ -21,6 +21,8 @@ export interface Database {
   emails: EmailsTable;
   verifications: VerificationsTable;
   suppressions: SuppressionsTable;
+  suppression_history: SuppressionHistoryTable;
+  consent_log: ConsentLogTable;
   unmatched_receipts: UnmatchedReceiptsTable;
   unrouted_inbound: UnroutedInboundTable;
   landlines: LandlinesTable;
@@ -67,6 +69,12 @@ export interface AccountsTable {
   quiet_end: number | null;
   /** IANA zone of a recipient whose area code gives none (migration 019). */
   time_zone: Generated<string>;
+  /** CASL (migration 018): the consent type of a contact added without one; express | implied. */
+  consent_default_type: Generated<string>;
+  /** The sender identification appended to commercial broadcasts: on (1) and its text per language. */
+  casl_footer_on: Generated<number>;
+  casl_footer_fr: string | null;
+  casl_footer_en: string | null;
 }
 
 /** Fixed-window request counters shared by the api processes (migration 016). */
@@ -335,6 +343,36 @@ export interface SuppressionsTable {
   created_at: number;
 }
 
+/** Every change of the suppression list, append-only (migration 018). */
+export interface SuppressionHistoryTable {
+  id: Generated<number>;
+  account_id: number;
+  number: string;
+  /** suppressed | lifted */
+  action: string;
+  /** keyword | carrier | operator */
+  source: string;
+  /** Who: the number that texted the keyword, `carrier`, `user:<email>` or `key:<id>`. */
+  actor: string;
+  /** Why: the keyword's text, the receipt's status (`UNDELIVERABLE 303`), the operator's reason. */
+  reason: string;
+  at: number;
+}
+
+/** The CASL consent log, append-only (migration 018; src/domain/ports/consent-log.ts). */
+export interface ConsentLogTable {
+  id: Generated<number>;
+  account_id: number;
+  number: string | null;
+  email: string | null;
+  action: string;
+  type: string;
+  source: string;
+  evidence: string;
+  at: number;
+  expires_at: number | null;
+}
+
 /** A receipt whose carrier id matched no part yet (it may arrive before the submit is recorded). */
 export interface UnmatchedReceiptsTable {
   id: Generated<number>;
@@ -403,6 +441,8 @@ export interface BroadcastsTable {
   created_at: number;
   started_at: number | null;
   deleted_at: number | null;
+  /** 1: a commercial message, which gets the account's CASL footer when it is on (migration 018). */
+  commercial: Generated<number>;
 }
 
 export interface BroadcastGroupsTable {

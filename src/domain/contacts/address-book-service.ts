@@ -1,4 +1,6 @@
 import type { AddressBookStore, ContactCursor, ContactFilter } from '../ports/address-book-store.js';
+import type { ConsentOrigin } from '../consent/consent.js';
+import type { ConsentService, ContactConsentParams } from '../consent/consent-service.js';
 import type { Contact, Group, GroupSummary } from './address-book.js';
 import { contactKeyRequired, contactNotFound, contactReferenceRequired, groupNotFound } from '../errors.js';
 import { parseContactSearch, type ContactSearch } from './contact-search.js';
@@ -55,6 +57,8 @@ export class AddressBookService {
   constructor(
     private readonly store: AddressBookStore,
     private readonly now: () => number,
+    /** The CASL consent log every added contact is written to (absent in tests of the book alone). */
+    private readonly consent?: ConsentService,
   ) {}
 
   /** get_contact: one contact by id, number or email (the first present wins), with its groups. */
@@ -66,11 +70,22 @@ export class AddressBookService {
     return { contact, groups: await this.store.groupsOfContact(scope.id, contact) };
   }
 
-  /** post_contact: adds a contact, or with `id` modifies one (only the parameters sent change). */
-  saveContact(scope: AccountScope, params: ContactParams): Promise<Contact> {
-    return params.id !== undefined && params.id !== ''
-      ? modifyContact(this.store, scope, { ...params, id: params.id })
-      : addContact(this.store, scope, params, this.now());
+  /**
+   * post_contact: adds a contact, or with `id` modifies one (only the parameters sent change). An
+   * added contact's consent (consent_type, else the account's default; consent_evidence) is logged
+   * with `origin`: checked before the contact is written, logged right after it.
+   */
+  async saveContact(
+    scope: AccountScope,
+    params: ContactParams & ContactConsentParams,
+    origin: ConsentOrigin = { source: 'api', evidence: 'post_contact' },
+  ): Promise<Contact> {
+    if (params.id !== undefined && params.id !== '')
+      return modifyContact(this.store, scope, { ...params, id: params.id });
+    const consent = this.consent?.parseContactConsent(params);
+    const contact = await addContact(this.store, scope, params, this.now());
+    if (consent) await this.consent?.contactAdded(scope.id, contact, consent, origin);
+    return contact;
   }
 
   /** delete_contact: by id, number or email; its past messages stay. */

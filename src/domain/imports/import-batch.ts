@@ -1,6 +1,8 @@
 import type { ImportAccount, ImportBatchTx, ImportCounts, Membership } from '../ports/import-store.js';
 import { isRejected, type ContactDraft, type RejectedRow } from './import-rows.js';
-import { planBatch } from './import-plan.js';
+import { planBatch, type BatchPlan } from './import-plan.js';
+import { consentEntries } from '../consent/consent.js';
+import type { ConsentEntry } from '../ports/consent-log.js';
 
 export interface BatchSettings {
   readonly account: ImportAccount;
@@ -11,6 +13,8 @@ export interface BatchSettings {
   readonly lastLine: number;
   /** The fields of the batch's record ending on `line`, kept with a rejected row for the error report. */
   readonly valuesOf?: (line: number) => readonly string[] | undefined;
+  /** CASL: what the consent log says of each created contact (`import 12 (list.csv)`), and when. */
+  readonly consent?: { readonly evidence: string; readonly at: number };
 }
 
 /**
@@ -65,6 +69,7 @@ export async function applyBatch(
   for (const [contactId, ids] of plan.existingGroups) {
     for (const groupId of ids) memberships.push({ contactId, groupId });
   }
+  if (settings.consent) await tx.recordConsent(importConsent(plan, ids, settings.account, settings.consent));
   if (plan.updates.length > 0) await tx.updateContacts(plan.updates);
   if (memberships.length > 0) await tx.addMemberships(memberships);
   if (plan.blockIds.length > 0) await tx.blockContacts(plan.blockIds);
@@ -83,4 +88,24 @@ export async function applyBatch(
   };
   await tx.recordProgress({ checkpointLine: settings.lastLine, counts, errors: reasons });
   return counts;
+}
+
+/** One grant per created contact's number and email, its evidence naming the import and the line. */
+function importConsent(
+  plan: BatchPlan,
+  ids: readonly (number | undefined)[],
+  account: ImportAccount,
+  consent: { readonly evidence: string; readonly at: number },
+): ConsentEntry[] {
+  return plan.inserts.flatMap((insert, index) =>
+    ids[index] === undefined
+      ? [] // taken by a concurrent writer: not created by this import
+      : consentEntries(account.id, insert, {
+          action: 'granted',
+          type: account.consentType,
+          at: consent.at,
+          source: 'import',
+          evidence: `${consent.evidence} line ${plan.insertLines[index] ?? 0}`,
+        }),
+  );
 }

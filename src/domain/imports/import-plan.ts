@@ -12,6 +12,8 @@ export interface BatchPlan {
   readonly inserts: readonly PlannedInsert[];
   /** Group ids each insert joins, by the insert's index. */
   readonly insertGroups: readonly (readonly number[])[];
+  /** The file line that created each insert, by the insert's index (the consent log's evidence). */
+  readonly insertLines: readonly number[];
   readonly updates: readonly PlannedUpdate[];
   /** Existing contacts that join groups (also skipped ones: a list imported into a group lands there). */
   readonly existingGroups: ReadonlyMap<number, readonly number[]>;
@@ -36,6 +38,8 @@ export interface PlanSettings {
 interface Entry {
   readonly id: number | undefined;
   readonly insertIndex: number | undefined;
+  /** The line that created an insert. */
+  line?: number;
   number: string | null;
   email: string | null;
   name: string | undefined;
@@ -117,6 +121,7 @@ export function planBatch(
       target.name = draft.name;
       target.description = draft.description;
       target.language = draft.language;
+      target.line = draft.line;
       inserts.push(target);
     } else if (settings.overwrite) {
       overwrite(target, draft);
@@ -183,6 +188,7 @@ function toPlan(
       blocked: entry.block,
     })),
     insertGroups: inserts.map((entry) => (entry.groupIds ? [...entry.groupIds] : [])),
+    insertLines: inserts.map((entry) => entry.line ?? 0),
     updates,
     existingGroups,
     blockIds,

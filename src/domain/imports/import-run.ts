@@ -75,6 +75,7 @@ export async function runImport(
       importGroupId: job.groupId,
       lastLine: batch.records[batch.records.length - 1]?.line ?? job.checkpointLine,
       valuesOf: (line: number) => fieldsByLine.get(line),
+      consent: { evidence: importEvidence(job), at: options.now() },
     };
     const done = await store.runBatch(current, account, options.now(), options.leaseMs, (tx) =>
       applyBatch(tx, rows, settings),
@@ -133,4 +134,9 @@ export async function runImport(
   const last = inFlight;
   if (last) await commit(last, layout);
   return { outcome: 'done', lease: current, counts };
+}
+
+/** The consent log's evidence for the contacts an import creates: the import and its file. */
+function importEvidence(job: ImportJob): string {
+  return job.fileName ? `import ${job.id} (${job.fileName})` : `import ${job.id}`;
 }

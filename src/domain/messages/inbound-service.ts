@@ -1,3 +1,5 @@
+import { consentEntries } from '../consent/consent.js';
+import type { ConsentRecorder } from '../ports/consent-log.js';
 import type { InboundStore } from '../ports/inbound-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { StoreTransaction } from '../ports/transaction.js';
@@ -46,6 +48,8 @@ export interface InboundServiceDeps {
   ) => Promise<void>;
   /** The account's keywords (auto-replies, groups, contests); absent, no keyword is matched. */
   readonly keywords?: Pick<KeywordInbound, 'match' | 'apply'>;
+  /** CASL: STOP and START are logged as a withdrawal and a grant of consent, in the same transaction. */
+  readonly consent?: ConsentRecorder;
 }
 
 /** Carriers write addresses with or without `+` (and the odd space): compare digits. */
@@ -89,7 +93,8 @@ export class InboundService {
     const { result, hooks } = await store.transaction(async (tx) => {
       // The keyword first: a STOP from an unknown number creates the contact the message links to.
       const applied =
-        keyword && (await this.applyKeyword(tx, keyword, { accountId, from, to, now: sms.receivedAt }));
+        keyword &&
+        (await this.applyKeyword(tx, keyword, { accountId, from, to, now: sms.receivedAt, text: sms.text }));
       const candidate = {
         accountId,
         from,
@@ -145,10 +150,11 @@ export class InboundService {
   private async applyKeyword(
     tx: StoreTransaction,
     keyword: OptOutKeyword,
-    message: { accountId: number; from: string; to: string; now: number },
+    message: { accountId: number; from: string; to: string; now: number; text: string },
   ): Promise<{ action: OptOutAction; confirmationId: number; contactId: number | null }> {
     const { store } = this.deps;
-    const subject = { accountId: message.accountId, number: message.from, now: message.now };
+    const keywordText = message.text.trim();
+    const subject = { accountId: message.accountId, number: message.from, now: message.now, keyword: keywordText };
     const fallback = keyword.language ?? (await store.accountLanguage(tx, message.accountId));
     let contact;
     if (keyword.action === 'stop') {
@@ -158,6 +164,16 @@ export class InboundService {
     } else {
       contact = await store.optIn(tx, subject);
     }
+    await this.deps.consent?.record(
+      consentEntries(message.accountId, { number: message.from, email: null }, {
+        action: keyword.action === 'stop' ? 'withdrawn' : 'granted',
+        type: 'express',
+        at: message.now,
+        source: 'opt_out_keyword',
+        evidence: `SMS "${keywordText}" to ${message.to}`,
+      }),
+      tx,
+    );
     const body = optOutConfirmation(keyword.action, contact?.language ?? fallback);
     const { parts, encoding } = segmentMessage(body);
     // Queued directly, past the blocked-recipient check of `send`: this one answer is what the law asks.

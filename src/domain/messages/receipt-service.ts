@@ -1,4 +1,6 @@
 import { retryDelayMs } from '../common/backoff.js';
+import { consentEntries } from '../consent/consent.js';
+import type { ConsentRecorder } from '../ports/consent-log.js';
 import type { Logger } from '../ports/logger.js';
 import type {
   FinalState,
@@ -34,6 +36,8 @@ export interface ReceiptServiceDeps {
   readonly now: () => number;
   /** Re-sends after a "Réessayer plus tard" receipt; 0 = never. */
   readonly receiptRetries: number;
+  /** CASL: a number the carrier has us suppress is logged as a withdrawal (source `carrier`). */
+  readonly consent?: ConsentRecorder;
 }
 
 /**
@@ -187,8 +191,19 @@ export class ReceiptService {
           reason: final.detailedStatus,
         });
     }
-    await store.suppressNumbers(tx, suppress, now);
+    const suppressed = await store.suppressNumbers(tx, suppress, now);
+    if (this.deps.consent && suppressed.length > 0)
+      await this.deps.consent.record(suppressed.flatMap((s) => carrierWithdrawal(s, now)), tx);
     if (retried.size > 0) this.requeued = true;
     await this.deps.events.emit(events, tx);
   }
+}
+
+/** A number the carrier reported undeliverable or blacklisted (303, 304…), as the consent log keeps it. */
+function carrierWithdrawal(suppression: Suppression, at: number) {
+  return consentEntries(
+    suppression.accountId,
+    { number: suppression.number, email: null },
+    { action: 'withdrawn', type: 'express', at, source: 'carrier', evidence: `carrier receipt ${suppression.reason}` },
+  );
 }

@@ -33,3 +33,22 @@ export interface ConsentEntry {
 export interface ConsentRecorder {
   record(entries: readonly ConsentEntry[], tx?: StoreTransaction): Promise<void>;
 }
+
+/** A logged entry, with its id (the log's order). */
+export interface ConsentRecord extends ConsentEntry {
+  readonly id: number;
+}
+
+/** The number or the email whose consent entries are read. */
+export type ConsentSubject = { readonly number: string } | { readonly email: string };
+
+/** The consent log's reads and the account's consent setting (get_consent, the CSV export, the CLI). */
+export interface ConsentLogStore extends ConsentRecorder {
+  /** The type a contact added without one gets (the account's setting; express by default). */
+  defaultType(accountId: number): Promise<ConsentType>;
+  setDefaultType(accountId: number, type: ConsentType): Promise<void>;
+  /** The subject's entries, newest first, at most `limit`. */
+  entriesOf(accountId: number, subject: ConsentSubject, limit: number): Promise<ConsentRecord[]>;
+  /** The account's entries in log order after `afterId` (the export, page by page). */
+  page(accountId: number, afterId: number, limit: number): Promise<ConsentRecord[]>;
+}

@@ -1,3 +1,4 @@
+import type { ConsentEntry, ConsentType } from './consent-log.js';
 /**
  * What the CSV import needs from the database, defined here and implemented in
  * src/store/imports-repo.ts and src/store/contact-batch-repo.ts (wired in the composition root).
@@ -129,6 +130,8 @@ export interface ImportBatchTx {
   updateContacts(rows: readonly PlannedUpdate[]): Promise<void>;
   addMemberships(rows: readonly Membership[]): Promise<void>;
   blockContacts(ids: readonly number[]): Promise<void>;
+  /** Appends the batch's consent entries (a few multi-row statements, never one per row). */
+  recordConsent(entries: readonly ConsentEntry[]): Promise<void>;
   /** Advances the checkpoint and counters and renews the lease; throws LeaseLost when it is not ours. */
   recordProgress(progress: BatchProgress): Promise<void>;
 }
@@ -162,6 +165,8 @@ export interface ImportAccount {
   readonly defaultLanguage: Language;
   readonly defaultCountry: string;
   readonly mailFrom: string | null;
+  /** CASL: the consent type the imported contacts get (the account's default). */
+  readonly consentType: ConsentType;
 }
 
 export interface ImportStore {

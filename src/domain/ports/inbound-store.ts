@@ -23,6 +23,8 @@ export interface OptOutSubject {
   readonly accountId: number;
   readonly number: string;
   readonly now: number;
+  /** The keyword's text as received: the suppression history's reason. */
+  readonly keyword?: string;
 }
 
 /** A contact an opt-out keyword blocked or unblocked, with the language to confirm in. */

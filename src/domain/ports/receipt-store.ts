@@ -82,7 +82,8 @@ export interface ReceiptStore {
   ): Promise<boolean>;
   /** Final states of messages still `sent`; returns the ids changed. */
   finishMessages(tx: StoreTransaction, finals: readonly FinalState[], now: number): Promise<Set<number>>;
-  suppressNumbers(tx: StoreTransaction, entries: readonly Suppression[], now: number): Promise<void>;
+  /** Suppresses the numbers not yet suppressed, with their history rows; returns those. */
+  suppressNumbers(tx: StoreTransaction, entries: readonly Suppression[], now: number): Promise<Suppression[]>;
   insertUnmatchedReceipts(
     tx: StoreTransaction,
     receipts: readonly DeliveryReceipt[],

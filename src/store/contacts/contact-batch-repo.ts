@@ -1,3 +1,5 @@
+import type { ConsentEntry } from '../../domain/ports/consent-log.js';
+import { insertConsentEntries } from '../consent/consent-log-repo.js';
 import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type {
   BatchProgress,
@@ -143,6 +145,10 @@ export class ContactBatchTx implements ImportBatchTx {
       }
     }
     return byName;
+  }
+
+  recordConsent(entries: readonly ConsentEntry[]): Promise<void> {
+    return insertConsentEntries(this.trx, this.dialect, entries);
   }
 
   async insertContacts(rows: readonly PlannedInsert[]): Promise<(number | undefined)[]> {

@@ -231,7 +231,7 @@ export class KyselyImportStore implements ImportStore {
   async findAccount(accountId: number): Promise<ImportAccount | undefined> {
     const row = await this.db
       .selectFrom('accounts')
-      .select(['id', 'default_language', 'default_country', 'mail_from'])
+      .select(['id', 'default_language', 'default_country', 'mail_from', 'consent_default_type'])
       .where('id', '=', accountId)
       .executeTakeFirst();
     return (
@@ -240,6 +240,7 @@ export class KyselyImportStore implements ImportStore {
         defaultLanguage: row.default_language === 'en' ? 'en' : 'fr',
         defaultCountry: row.default_country,
         mailFrom: row.mail_from,
+        consentType: row.consent_default_type === 'implied' ? 'implied' : 'express',
       }
     );
   }

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Language } from '../../domain/contacts/address-book.js';
 import type { OptedOutContact, OptOutContact, OptOutSubject } from '../../domain/ports/inbound-store.js';
+import { appendSuppressionHistory } from '../consent/suppressions-repo.js';
 import type { Database } from '../schema.js';
 
 export const OPT_OUT_REASON = 'opt-out';
@@ -29,6 +30,7 @@ export async function optOut(
       oc.columns(['account_id', 'number']).doUpdateSet({ reason: OPT_OUT_REASON, created_at: subject.now }),
     )
     .execute();
+  await appendSuppressionHistory(trx, [keywordChange(subject, 'suppressed')]);
   const existing = await trx
     .updateTable('contacts')
     .set({ is_blocked: 1 })
@@ -95,11 +97,13 @@ async function cancelQueuedBulk(
  * to us is reachable — and its contact, if any, is unblocked. Returns the contact, if any.
  */
 export async function optIn(trx: Trx, subject: OptOutSubject): Promise<OptOutContact | undefined> {
-  await trx
+  const lifted = await trx
     .deleteFrom('suppressions')
     .where('account_id', '=', subject.accountId)
     .where('number', '=', subject.number)
-    .execute();
+    .returning('number')
+    .executeTakeFirst();
+  if (lifted) await appendSuppressionHistory(trx, [keywordChange(subject, 'lifted')]);
   const contact = await trx
     .updateTable('contacts')
     .set({ is_blocked: 0 })
@@ -108,6 +112,19 @@ export async function optIn(trx: Trx, subject: OptOutSubject): Promise<OptOutCon
     .returning(['id', 'language'])
     .executeTakeFirst();
   return contact && { contactId: contact.id, language: asLanguage(contact.language, 'fr') };
+}
+
+/** A keyword's history row: the number that texted it is who acted, its text is why. */
+function keywordChange(subject: OptOutSubject, action: 'suppressed' | 'lifted') {
+  return {
+    accountId: subject.accountId,
+    number: subject.number,
+    action,
+    source: 'keyword',
+    actor: subject.number,
+    reason: subject.keyword ?? (action === 'suppressed' ? 'STOP' : 'START'),
+    at: subject.now,
+  } as const;
 }
 
 /** The account's default language, for answering a number it has no contact for. */

@@ -14,7 +14,8 @@ import type { DeliveryReceipt } from '../../domain/ports/transports.js';
 import type { DialectName } from '../database.js';
 import { unnestRows } from '../postgres/unnest.js';
 import type { Database } from '../schema.js';
-import { fromStoreTransaction, toStoreTransaction } from '../transaction.js';
+import { appendSuppressionHistory } from '../consent/suppressions-repo.js';
+import { fromStoreTransaction, toStoreTransaction, type Executor } from '../transaction.js';
 import { inList, listChunkSize, onPostgres } from '../value-lists.js';
 
 /** The receipt service's store (ReceiptStore) on message_parts, messages, suppressions, unmatched_receipts. */
@@ -57,7 +58,7 @@ export class KyselyReceiptStore implements ReceiptStore {
     return finishMessages(fromStoreTransaction(tx), finals, now);
   }
 
-  suppressNumbers(tx: StoreTransaction, entries: readonly Suppression[], now: number): Promise<void> {
+  suppressNumbers(tx: StoreTransaction, entries: readonly Suppression[], now: number): Promise<Suppression[]> {
     return suppressNumbers(fromStoreTransaction(tx), entries, now);
   }
 
@@ -235,22 +236,42 @@ export async function requeueAfterReceipt(
   return true;
 }
 
-/** Adds numbers to their accounts' suppression lists ("Supprimer ce destinataire"). */
+/**
+ * Adds numbers to their accounts' suppression lists ("Supprimer ce destinataire"), each new one with
+ * its history row (the carrier, the receipt's status); returns those newly suppressed.
+ */
 export async function suppressNumbers(
-  db: Kysely<Database>,
+  db: Executor,
   entries: readonly Suppression[],
   now: number,
-): Promise<void> {
+): Promise<Suppression[]> {
   const unique = new Map(entries.map((e) => [`${e.accountId} ${e.number}`, e]));
+  const added: Suppression[] = [];
   for (const chunk of chunks([...unique.values()], 300)) {
-    await db
+    const rows = await db
       .insertInto('suppressions')
       .values(
         chunk.map((e) => ({ account_id: e.accountId, number: e.number, reason: e.reason, created_at: now })),
       )
       .onConflict((oc) => oc.columns(['account_id', 'number']).doNothing())
+      .returning(['account_id', 'number'])
       .execute();
+    const inserted = new Set(rows.map((r) => `${r.account_id} ${r.number}`));
+    added.push(...chunk.filter((e) => inserted.has(`${e.accountId} ${e.number}`)));
   }
+  await appendSuppressionHistory(
+    db,
+    added.map((e) => ({
+      accountId: e.accountId,
+      number: e.number,
+      action: 'suppressed',
+      source: 'carrier',
+      actor: 'carrier',
+      reason: e.reason,
+      at: now,
+    })),
+  );
+  return added;
 }
 
 export async function insertUnmatchedReceipts(

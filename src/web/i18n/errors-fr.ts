@@ -112,4 +112,11 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   wrong_current_password: 'Le mot de passe actuel est incorrect.',
   user_name_too_long: 'Le nom est trop long.',
   invalid_role: 'Rôle invalide.',
+  invalid_consent_type: 'Le type de consentement doit être exprès (express) ou tacite (implied).',
+  consent_evidence_too_long: 'La preuve du consentement est trop longue.',
+  suppression_reason_required: 'Une raison est requise.',
+  number_not_suppressed: 'Ce numéro n’est pas dans la liste de suppression.',
+  number_already_suppressed: 'Ce numéro est déjà dans la liste de suppression.',
+  invalid_page_limit: 'La limite de la page est invalide.',
+  casl_footer_not_gsm7: 'L’identification de l’expéditeur doit n’utiliser que des caractères GSM-7.',
 };

@@ -106,8 +106,9 @@ class FakeReceiptStore implements ReceiptStore {
     }
     return changed;
   }
-  async suppressNumbers(_tx: StoreTransaction, entries: readonly Suppression[]): Promise<void> {
+  async suppressNumbers(_tx: StoreTransaction, entries: readonly Suppression[]): Promise<Suppression[]> {
     this.suppressed.push(...entries);
+    return [...entries];
   }
   async insertUnmatchedReceipts(_tx: StoreTransaction, receipts: readonly DeliveryReceipt[]): Promise<void> {
     for (const r of receipts)
