@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import type { AccountsService } from './domain/accounts/accounts-service.js';
 import type { UsersService } from './domain/users/users-service.js';
 import type { AddressBookService } from './domain/contacts/address-book-service.js';
+import type { ConsentService } from './domain/consent/consent-service.js';
+import type { SuppressionService } from './domain/consent/suppression-service.js';
 import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
 import type { InboundService } from './domain/messages/inbound-service.js';
 import type { MessagingService } from './domain/messages/messaging-service.js';
@@ -32,6 +34,10 @@ export interface AppContext {
   readonly users: UsersService;
   /** Contacts and groups (contract §4, §5). */
   readonly addressBook: AddressBookService;
+  /** CASL: the consent log (get_consent, its CSV export, the account's default consent type). */
+  readonly consent: ConsentService;
+  /** CASL: the suppression list with its history (get/post/delete_suppression, the CLI). */
+  readonly suppressions: SuppressionService;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;
   /** send, get_feed, send_email. */

@@ -12,6 +12,10 @@ import { KyselyUsersStore } from './store/users/kysely-users-store.js';
 import { Argon2Hasher } from './security/argon2-hasher.js';
 import { AddressBookService } from './domain/contacts/address-book-service.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
+import { ConsentService } from './domain/consent/consent-service.js';
+import { SuppressionService } from './domain/consent/suppression-service.js';
+import { KyselyConsentLog } from './store/consent/consent-log-repo.js';
+import { KyselySuppressions } from './store/consent/suppressions-repo.js';
 import { BroadcastCompletion, completeBroadcastsOnFinal } from './domain/broadcasts/broadcast-completion.js';
 import { BroadcastFanOut, type FanOutSettings } from './domain/broadcasts/broadcast-fanout.js';
 import { BroadcastService } from './domain/broadcasts/broadcast-service.js';
@@ -58,7 +62,6 @@ import { VerificationService } from './domain/verification/verification-service.
 import { WebhookDeliveryService } from './domain/webhooks/webhook-delivery.js';
 import { KeywordInbound } from './domain/keywords/keyword-inbound.js';
 import { KeywordService } from './domain/keywords/keyword-service.js';
-import type { ConsentRecorder } from './domain/ports/consent-log.js';
 import { KeywordInboundRepo } from './store/keywords/keyword-inbound-repo.js';
 import { KeywordsRepo } from './store/keywords/keywords-repo.js';
 import { WebhookService } from './domain/webhooks/webhook-service.js';
@@ -196,13 +199,16 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   // the web pages of every process learn it through the table.
   messageEvents.onSent(accountEvents.recordStatuses);
   messageEvents.onFinal(accountEvents.recordStatuses);
+  const consent = new ConsentService(new KyselyConsentLog(store.db, store.dialect), now);
   const ctx: AppContext = {
     config,
     log: options.log,
     email: options.email ?? createEmailTransport(config, options.log),
     accounts: new AccountsService(new KyselyAccountsStore(store.db), now),
     users: createUsersService(store, config, now, () => messageEvents.notifyQueued('email')),
-    addressBook: new AddressBookService(new AddressBookRepo(store.db, store.dialect), now),
+    addressBook: new AddressBookService(new AddressBookRepo(store.db, store.dialect), now, consent),
+    consent,
+    suppressions: new SuppressionService(new KyselySuppressions(store.db), consent, now),
     broadcasts: new BroadcastService({
       store: new BroadcastsRepo(store.db),
       reports: new BroadcastReportRepo(store.db),
@@ -317,11 +323,11 @@ export function createInboundService(
     webhooks?: WebhookService;
     now?: () => number;
     accountEvents?: AccountEventsService;
-    /** The CASL consent log a keyword opt-in is recorded in (wired by the integrator). */
-    consent?: ConsentRecorder;
   },
 ): InboundService {
   const now = options.now ?? Date.now;
+  // CASL: keyword opt-ins and STOP/START are logged in the transaction that receives the message.
+  const consent = new KyselyConsentLog(store.db, store.dialect);
   const accountEvents = options.accountEvents ?? createAccountEvents(store, now);
   const events = options.events ?? new MessageEvents();
   const webhooks =
@@ -343,8 +349,9 @@ export function createInboundService(
     keywords: new KeywordInbound({
       store: new KeywordInboundRepo(),
       queueWebhook: (record, tx) => webhooks.queueKeyword(record, tx),
-      ...(options.consent ? { consent: options.consent } : {}),
+      consent,
     }),
+    consent,
   });
 }
 

@@ -1,3 +1,4 @@
+import { KyselyConsentLog } from './store/consent/consent-log-repo.js';
 import type { Logger } from 'pino';
 import type { DispatchConfig } from './config-outbound.js';
 import { DispatchService } from './domain/messages/dispatch-service.js';
@@ -63,6 +64,7 @@ export function createReceiptHandler(deps: ReceiptHandlerWiring): ReceiptHandler
     log,
     now,
     receiptRetries,
+    consent: new KyselyConsentLog(store.db, store.dialect),
   });
   return new ReceiptHandler({ service, events, log });
 }

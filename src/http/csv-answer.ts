@@ -1,20 +1,21 @@
+import { csvLine } from '../domain/common/csv-cell.js';
+
 /**
- * An endpoint's answer as a CSV file rather than JSON (get_keyword_entries with `format=csv`):
- * registerEndpoint sends it as `text/csv` with a download file name. Rows are written RFC 4180
- * style (CRLF, quotes doubled), as spreadsheets read them.
+ * An endpoint's answer as a CSV file rather than JSON (the exports, get_keyword_entries with
+ * `format=csv`): registerEndpoint streams its lines as `text/csv` with a download file name, never
+ * buffering a large export whole. Lines end in CRLF, RFC 4180 style, as spreadsheets read them.
  */
 export class CsvAnswer {
-  readonly text: string;
-
   constructor(
-    readonly filename: string,
-    rows: readonly (readonly (string | number | null)[])[],
-  ) {
-    this.text = rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
-  }
-}
+    readonly fileName: string,
+    readonly lines: AsyncIterable<string> | Iterable<string>,
+  ) {}
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  /** A small CSV from rows already in memory. */
+  static fromRows(fileName: string, rows: readonly (readonly (string | number | null)[])[]): CsvAnswer {
+    return new CsvAnswer(
+      fileName,
+      rows.map((row) => csvLine(row.map((value) => (value === null ? '' : String(value))))),
+    );
+  }
 }

@@ -120,11 +120,13 @@ export function registerEndpoint(
           const auth = request.auth;
           if (!auth) throw apiKeyMissing();
           const body = await endpoint.handle({ params, files, auth, request });
-          if (body instanceof CsvAnswer)
+          if (body instanceof CsvAnswer) {
             return reply
               .type('text/csv; charset=utf-8')
-              .header('content-disposition', `attachment; filename="${body.filename}"`)
-              .send(body.text);
+              .header('content-disposition', `attachment; filename="${body.fileName}"`)
+              .header('cache-control', 'no-store')
+              .send(Readable.from(body.lines));
+          }
           // Streamed answers (large lists) are JSON too; Fastify only sets the type for objects.
           if (body instanceof Readable) reply.type('application/json; charset=utf-8');
           return reply.send(body);

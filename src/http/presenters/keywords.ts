@@ -70,7 +70,7 @@ export function presentEntry(entry: KeywordEntry): object {
 
 /** The entries as a CSV file, one line per number, in the order they entered. */
 export function entriesCsv(keyword: Keyword, entries: readonly KeywordEntry[]): CsvAnswer {
-  return new CsvAnswer(`keyword-${keyword.id}-entries.csv`, [
+  return CsvAnswer.fromRows(`keyword-${keyword.id}-entries.csv`, [
     ['number', 'language', 'msg_id', 'entered_at', 'drawn_at'],
     ...entries.map((e) => [e.number, e.language, e.messageId, formatUtc(e.createdAt), date(e.drawnAt)]),
   ]);

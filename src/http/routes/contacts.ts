@@ -40,9 +40,22 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
         description: { description: 'Description (the _NOTES_ merge field)', maxLength: 1000 },
         language: { description: 'fr or en (default: the account’s default language)', enum: ['fr', 'en'] },
         user_id: { description: 'Id of the account user the contact is associated with (default 0)' },
+        consent_type: {
+          description: 'CASL consent of a new contact: express or implied (default: the account’s setting)',
+          extension: true,
+          enum: ['express', 'implied'],
+        },
+        consent_evidence: {
+          description: 'What proves the consent (a form, a purchase…), kept in the consent log',
+          extension: true,
+          maxLength: 500,
+        },
       },
       async handle({ params, auth }) {
-        const contact = await addressBook.saveContact(auth.account, params);
+        const contact = await addressBook.saveContact(auth.account, params, {
+          source: 'api',
+          evidence: `post_contact (API key ${auth.keyId})`,
+        });
         return { status: true, contact: [presentContact(contact, publicUrl)] };
       },
     }),

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import type { Endpoint } from '../endpoint.js';
 import { broadcastEndpoints } from './broadcasts.js';
+import { consentEndpoints } from './consent.js';
 import { contactEndpoints } from './contacts.js';
 import { emailEndpoints } from './email.js';
 import { groupEndpoints } from './groups.js';
@@ -22,5 +23,6 @@ export function allEndpoints(ctx: AppContext): Endpoint[] {
     ...importEndpoints(ctx),
     ...webhookEndpoints(ctx),
     ...keywordEndpoints(ctx),
+    ...consentEndpoints(ctx),
   ];
 }

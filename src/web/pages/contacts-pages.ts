@@ -7,7 +7,7 @@ import { csrfField, field, notice, postButton, selectField } from '../components
 import { formParams, wholeNumber } from '../forms.js';
 import { html } from '../html.js';
 import { redirect, sendHtml, type WebDeps } from '../respond.js';
-import { webState, type WebState } from '../web-state.js';
+import { signedIn, webState, type WebState } from '../web-state.js';
 import {
   accountScope,
   contactName,
@@ -85,7 +85,10 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
     const values = contactForm(formParams(request));
     const scope = await accountScope(ctx, request);
     try {
-      const contact = await book.saveContact(scope, values);
+      const contact = await book.saveContact(scope, values, {
+        source: 'web',
+        evidence: `contact form (user ${signedIn(request).user.email})`,
+      });
       return redirect(reply, `/contacts/${contact.id}?notice=created`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
