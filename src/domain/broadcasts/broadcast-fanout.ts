@@ -6,6 +6,7 @@ import type {
 } from '../ports/broadcast-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { BroadcastCompletion } from './broadcast-completion.js';
+import { withCaslFooter } from '../consent/casl-footer.js';
 import { renderEmail, renderSms } from './broadcast-render.js';
 import type { QueuedEmail, QueuedSms } from './broadcasts.js';
 import { QuietHours } from './quiet-hours.js';
@@ -57,8 +58,9 @@ export function renderBatch(
 ): FanOutBatch {
   const sms: QueuedSms[] = [];
   const emails: QueuedEmail[] = [];
+  const smsTexts = withCaslFooter(claim.texts, claim.caslFooter ?? null, true);
   for (const recipient of recipients) {
-    const message = renderSms(claim.texts, recipient);
+    const message = renderSms(smsTexts, recipient);
     if (message) sms.push(message);
     const email = renderEmail(claim.texts, recipient, claim.name);
     if (email) emails.push(email);

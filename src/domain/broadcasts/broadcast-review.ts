@@ -5,6 +5,7 @@ import type { BroadcastStore } from '../ports/broadcast-store.js';
 import { MAX_PARTS, segmentMessage } from '../sms/segments.js';
 import { normaliseSmsText } from '../sms/sms-advice.js';
 import type { SmsEncoding } from '../ports/transports.js';
+import { withCaslFooter } from '../consent/casl-footer.js';
 import { pickLanguage, renderEmail, renderSms } from './broadcast-render.js';
 import { selectRecipients } from './broadcast-recipients.js';
 import {
@@ -95,7 +96,9 @@ export async function reviewBroadcast(
   const groups = await reports.broadcastTargets(broadcast.accountId, broadcast.id);
   const selection = selectRecipients(groups, broadcast.texts);
   const reach = selection ? await reports.countReach(broadcast.accountId, selection) : NOBODY;
-  return reviewReach(reach, broadcast.texts);
+  // The parts shown are those sent: with the CASL footer a commercial broadcast ends with.
+  const footer = await reports.caslFooter(broadcast.accountId);
+  return reviewReach(reach, withCaslFooter(broadcast.texts, footer, broadcast.commercial ?? true));
 }
 
 /** A `contact` reference: an email, a phone number, or an id (a number that matches no one). */

@@ -1,3 +1,4 @@
+import { withCaslFooter } from '../consent/casl-footer.js';
 import {
   broadcastAlreadyStarted,
   broadcastNoRecipients,
@@ -369,7 +370,10 @@ export class BroadcastService {
     contact: string,
   ): Promise<BroadcastPreview> {
     const broadcast = await requireBroadcast(this.deps.store, account.id, rawId);
-    return previewBroadcast(this.deps.store, account, broadcast, contact);
+    // Shown as it will be sent: with the CASL footer a commercial broadcast ends with.
+    const footer = await this.deps.reports.caslFooter(account.id);
+    const texts = withCaslFooter(broadcast.texts, footer, broadcast.commercial ?? true);
+    return previewBroadcast(this.deps.store, account, { ...broadcast, texts }, contact);
   }
 
   /** The failed SMS grouped by receipt status or refusal. */

@@ -54,6 +54,8 @@ export interface Broadcast {
   /** SMS and email recipients counted at start (0 before). */
   readonly smsTotal: number;
   readonly emailTotal: number;
+  /** A commercial message (CASL): gets the account's sender identification when it is on. Absent: true. */
+  readonly commercial?: boolean;
 }
 
 /** What a broadcast's messages and emails have become so far, counted from their rows. */

@@ -1,3 +1,4 @@
+import type { CaslFooter } from '../consent/casl-footer.js';
 import type { BroadcastTexts, QueuedEmail, QueuedSms, RecipientContact } from '../broadcasts/broadcasts.js';
 import type { QuietHours, QuietWindow } from '../broadcasts/quiet-hours.js';
 import type { StoreTransaction } from './transaction.js';
@@ -22,6 +23,8 @@ export interface FanOutClaim {
   readonly accountTimeZone: string;
   /** Last recipient id whose messages are committed. */
   readonly cursor: number;
+  /** The account's CASL footer when the broadcast is commercial (appended at rendering); else absent. */
+  readonly caslFooter?: CaslFooter | null;
 }
 
 export interface SnapshotRecipient extends RecipientContact {

@@ -1,3 +1,4 @@
+import type { CaslFooter } from '../consent/casl-footer.js';
 import type { RecipientSelection, TargetGroup } from '../broadcasts/broadcast-recipients.js';
 
 /** Recipients a selection reaches now: SMS per contact language, and emails. */
@@ -36,6 +37,8 @@ export interface RecipientOutcome {
  * memory). Implemented by src/store/broadcasts/broadcast-report-repo.ts.
  */
 export interface BroadcastReportStore {
+  /** The account's CASL footer (what a commercial broadcast's SMS ends with, counted in its parts). */
+  caslFooter(accountId: number): Promise<CaslFooter>;
   /** The account's groups with these ids; undefined when one is not the account's. */
   groupTargets(accountId: number, groupIds: readonly number[]): Promise<TargetGroup[] | undefined>;
   /** The targeted groups of a broadcast of the account. */

@@ -1,3 +1,4 @@
+import { readCaslFooter } from '../consent/casl-footer-repo.js';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import {
   UNSETTLED_EMAIL_STATES,
@@ -75,6 +76,7 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
       quietWindow,
       accountTimeZone: account?.time_zone ?? 'America/Toronto',
       cursor: Number(row.fanout_cursor),
+      caslFooter: Number(row.commercial) === 0 ? null : await readCaslFooter(this.db, row.account_id),
     };
   }
 

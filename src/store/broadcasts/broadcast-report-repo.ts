@@ -1,3 +1,5 @@
+import type { CaslFooter } from '../../domain/consent/casl-footer.js';
+import { readCaslFooter } from '../consent/casl-footer-repo.js';
 import { sql, type Kysely } from 'kysely';
 import type { RecipientSelection, TargetGroup } from '../../domain/broadcasts/broadcast-recipients.js';
 import type {
@@ -14,6 +16,10 @@ const OUTCOME_BATCH = 1000;
 
 export class BroadcastReportRepo implements BroadcastReportStore {
   constructor(private readonly db: Kysely<Database>) {}
+
+  caslFooter(accountId: number): Promise<CaslFooter> {
+    return readCaslFooter(this.db, accountId);
+  }
 
   async groupTargets(accountId: number, groupIds: readonly number[]): Promise<TargetGroup[] | undefined> {
     const unique = [...new Set(groupIds)];

@@ -38,6 +38,7 @@ function toBroadcast(row: Selectable<BroadcastsTable>, groupNames: readonly stri
     groupNames,
     smsTotal: Number(row.sms_total),
     emailTotal: Number(row.email_total),
+    commercial: Number(row.commercial) !== 0,
   };
 }
 
