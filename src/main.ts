@@ -12,6 +12,8 @@ import { KyselyUsersStore } from './store/users/kysely-users-store.js';
 import { Argon2Hasher } from './security/argon2-hasher.js';
 import { AddressBookService } from './domain/contacts/address-book-service.js';
 import { AddressBookRepo } from './store/contacts/address-book-repo.js';
+import { CaslFooterSettings } from './domain/consent/casl-footer-settings.js';
+import { KyselyCaslFooterStore } from './store/consent/casl-footer-repo.js';
 import { ConsentService } from './domain/consent/consent-service.js';
 import { SuppressionService } from './domain/consent/suppression-service.js';
 import { KyselyConsentLog } from './store/consent/consent-log-repo.js';
@@ -164,6 +166,7 @@ export async function openServices(
   log: Logger,
 ): Promise<CliServices & { close(): Promise<void> }> {
   const store = await openMigratedStore(config);
+  const cliConsent = new ConsentService(new KyselyConsentLog(store.db, store.dialect), Date.now);
   return {
     accounts: new AccountsService(new KyselyAccountsStore(store.db), Date.now),
     // A reset email queued here is sent by a server's email dispatcher on its next poll.
@@ -171,6 +174,9 @@ export async function openServices(
     receiveInbound: (sms) => createInboundService(store, log, {}).receive(sms),
     landlines: new LandlineService(new LandlinesRepo(store.db), Date.now),
     keywords: new KeywordService({ store: new KeywordsRepo(store.db), now: Date.now }),
+    consent: cliConsent,
+    suppressions: new SuppressionService(new KyselySuppressions(store.db), cliConsent, Date.now),
+    caslFooter: new CaslFooterSettings(new KyselyCaslFooterStore(store.db)),
     close: () => store.close(),
   };
 }

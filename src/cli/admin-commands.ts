@@ -3,6 +3,7 @@ import { normaliseEmail } from '../domain/common/email.js';
 import { isValidAllowEntry } from '../domain/accounts/ip-allow-list.js';
 import type { CliServices, WithServices } from './command-services.js';
 import { CliError, emit, parseId } from './output.js';
+import { registerConsentAccountCommands } from './consent-commands.js';
 import { registerLimitCommands } from './limit-commands.js';
 import { registerQuietHoursCommands } from './quiet-hours-commands.js';
 import { parseSenderNumber, registerSenderCommands } from './sender-commands.js';
@@ -88,6 +89,7 @@ export function registerAccountCommands(program: Command, withServices: WithServ
   registerSenderCommands(account, withServices);
   registerLimitCommands(account, withServices);
   registerQuietHoursCommands(account, withServices);
+  registerConsentAccountCommands(account, withServices);
 }
 
 export function registerKeyCommands(program: Command, withServices: WithServices): void {

@@ -1,3 +1,6 @@
+import type { CaslFooterSettings } from '../domain/consent/casl-footer-settings.js';
+import type { ConsentService } from '../domain/consent/consent-service.js';
+import type { SuppressionService } from '../domain/consent/suppression-service.js';
 import type { AccountsService } from '../domain/accounts/accounts-service.js';
 import type { UsersService } from '../domain/users/users-service.js';
 import type { LandlineService } from '../domain/verification/landline-service.js';
@@ -24,6 +27,12 @@ export interface CliServices {
   readonly landlines: LandlineService;
   /** An account's keywords, auto-replies and contests (`vudumobile keyword …`). */
   readonly keywords: KeywordService;
+  /** CASL: the consent log's account setting (`account consent-default`). */
+  readonly consent: ConsentService;
+  /** CASL: the suppression list with its history (`vudumobile suppression …`). */
+  readonly suppressions: SuppressionService;
+  /** CASL: the footer of commercial broadcasts (`account casl-footer`). */
+  readonly caslFooter: CaslFooterSettings;
 }
 
 /** Runs a command body with the services, closing the store after it; program.ts provides it. */

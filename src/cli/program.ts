@@ -8,6 +8,7 @@ import { registerBackupCommands } from './backup-commands.js';
 import type { WithServices } from './command-services.js';
 import { invitationPath } from '../domain/users/users.js';
 import { CliError, emit, type Output } from './output.js';
+import { registerSuppressionCommands } from './consent-commands.js';
 import { registerLandlineCommands } from './landline-commands.js';
 import { registerKeywordCommands } from './keyword-commands.js';
 import { registerSandboxCommands } from './sandbox-command.js';
@@ -130,6 +131,7 @@ registerUserCommands(program, withServices);
 registerSandboxCommands(program, withServices);
 registerLandlineCommands(program, withServices);
 registerKeywordCommands(program, withServices);
+registerSuppressionCommands(program, withServices);
 registerSmscSimCommand(program, globalOutput);
 registerBackupCommands(program, () => config(), globalOutput);
 

@@ -92,16 +92,17 @@ export class SuppressionService {
     return { number, reason, since: at };
   }
 
-  /** delete_suppression: lifts a number, whatever put it there; the reason is required. */
+  /** delete_suppression: lifts a number, whatever put it there; the reason is required. Returns it. */
   async lift(
     scope: AccountScope,
     params: { readonly number?: string; readonly reason?: string },
     actor: SuppressionOperator,
-  ): Promise<void> {
+  ): Promise<string> {
     const number = this.parseNumber(scope, params.number);
     const reason = parseReason(params.reason);
     const change = { accountId: scope.id, number, source: 'operator', actor, reason, at: this.now() } as const;
     if (!(await this.store.lift({ ...change, action: 'lifted' }))) throw numberNotSuppressed();
+    return number;
   }
 
   /** The account's list as CSV, with each number's reason and date, a page at a time. */
