@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { AccountsService } from './domain/accounts/accounts-service.js';
 import type { UsersService } from './domain/users/users-service.js';
 import type { AddressBookService } from './domain/contacts/address-book-service.js';
+import type { CaslFooterSettings } from './domain/consent/casl-footer-settings.js';
 import type { ConsentService } from './domain/consent/consent-service.js';
 import type { SuppressionService } from './domain/consent/suppression-service.js';
 import type { BroadcastService } from './domain/broadcasts/broadcast-service.js';
@@ -38,6 +39,8 @@ export interface AppContext {
   readonly consent: ConsentService;
   /** CASL: the suppression list with its history (get/post/delete_suppression, the CLI). */
   readonly suppressions: SuppressionService;
+  /** CASL: the account's footer of commercial broadcasts (its setting; the CLI and pages change it). */
+  readonly caslFooter: CaslFooterSettings;
   readonly sms: SmsTransport;
   readonly voice: VoiceTransport;
   /** send, get_feed, send_email. */

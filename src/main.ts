@@ -215,6 +215,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     addressBook: new AddressBookService(new AddressBookRepo(store.db, store.dialect), now, consent),
     consent,
     suppressions: new SuppressionService(new KyselySuppressions(store.db), consent, now),
+    caslFooter: new CaslFooterSettings(new KyselyCaslFooterStore(store.db)),
     broadcasts: new BroadcastService({
       store: new BroadcastsRepo(store.db),
       reports: new BroadcastReportRepo(store.db),
