@@ -357,7 +357,8 @@ export const userNameTooLong = () =>
 export const invalidRole = () => fail('invalid_role', 'role must be admin or member');
 
 // CASL consent and suppressions.
-export const invalidConsentType = () => fail('invalid_consent_type', 'consent_type must be express or implied');
+export const invalidConsentType = () =>
+  fail('invalid_consent_type', 'consent_type must be express or implied');
 export const consentEvidenceTooLong = (max: number) =>
   fail('consent_evidence_too_long', `consent_evidence must be at most ${max} characters`);
 export const suppressionReasonRequired = () => fail('suppression_reason_required', 'A reason is required');

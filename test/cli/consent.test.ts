@@ -27,12 +27,20 @@ describe('vudumobile suppression … and account consent-default / casl-footer (
   };
 
   it('adds, lists, shows and lifts a number, each change in its history with its reason', () => {
-    assert.deepEqual(json(['suppression', 'add', '514 555-0101', '--account', '1', '--reason', 'asked by phone']), {
-      number: '15145550101',
-      action: 'suppressed',
-    });
-    fails(['suppression', 'add', '5145550101', '--account', '1', '--reason', 'again'], 'Number already suppressed');
-    const listed = json(['suppression', 'list', '--account', '1']) as { suppressions: { number: string; reason: string }[] };
+    assert.deepEqual(
+      json(['suppression', 'add', '514 555-0101', '--account', '1', '--reason', 'asked by phone']),
+      {
+        number: '15145550101',
+        action: 'suppressed',
+      },
+    );
+    fails(
+      ['suppression', 'add', '5145550101', '--account', '1', '--reason', 'again'],
+      'Number already suppressed',
+    );
+    const listed = json(['suppression', 'list', '--account', '1']) as {
+      suppressions: { number: string; reason: string }[];
+    };
     assert.deepEqual(
       listed.suppressions.map((s) => [s.number, s.reason]),
       [['15145550101', 'asked by phone']],
@@ -40,8 +48,15 @@ describe('vudumobile suppression … and account consent-default / casl-footer (
     const csv = runCli(['suppression', 'list', '--account', '1', '--csv'], env).stdout.split('\r\n');
     assert.equal(csv[0], 'number,reason,since');
     assert.match(csv[1] ?? '', /^15145550101,asked by phone,\d{4}-/);
-    assert.equal(runCli(['suppression', 'lift', '5145550101', '--account', '1', '--reason', 'consent by form'], env).status, 0);
-    fails(['suppression', 'lift', '5145550101', '--account', '1', '--reason', 'twice'], 'Number not suppressed');
+    assert.equal(
+      runCli(['suppression', 'lift', '5145550101', '--account', '1', '--reason', 'consent by form'], env)
+        .status,
+      0,
+    );
+    fails(
+      ['suppression', 'lift', '5145550101', '--account', '1', '--reason', 'twice'],
+      'Number not suppressed',
+    );
     const shown = json(['suppression', 'show', '5145550101', '--account', '1']) as {
       suppressed: boolean;
       history: { action: string; actor: string; reason: string }[];
@@ -59,14 +74,20 @@ describe('vudumobile suppression … and account consent-default / casl-footer (
 
   it('sets the consent default and the CASL footer (GSM-7 only)', () => {
     assert.deepEqual(json(['account', 'consent-default', '1']), { account: 1, consent_default: 'express' });
-    assert.deepEqual(json(['account', 'consent-default', '1', 'implied']), { account: 1, consent_default: 'implied' });
-    fails(['account', 'consent-default', '1', 'maybe'], 'consent_type must be express or implied');
-    assert.deepEqual(json(['account', 'casl-footer', '1', '--on', '--fr', 'CKOI, Montréal', '--en', 'CKOI, Montreal']), {
+    assert.deepEqual(json(['account', 'consent-default', '1', 'implied']), {
       account: 1,
-      on: true,
-      fr: 'CKOI, Montréal',
-      en: 'CKOI, Montreal',
+      consent_default: 'implied',
     });
+    fails(['account', 'consent-default', '1', 'maybe'], 'consent_type must be express or implied');
+    assert.deepEqual(
+      json(['account', 'casl-footer', '1', '--on', '--fr', 'CKOI, Montréal', '--en', 'CKOI, Montreal']),
+      {
+        account: 1,
+        on: true,
+        fr: 'CKOI, Montréal',
+        en: 'CKOI, Montreal',
+      },
+    );
     fails(['account', 'casl-footer', '1', '--fr', 'Radio ✓'], 'GSM-7');
     assert.deepEqual(json(['account', 'casl-footer', '1', '--off']), {
       account: 1,

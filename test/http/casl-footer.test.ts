@@ -55,7 +55,10 @@ describe('CASL footer on commercial broadcasts', () => {
     await fanOutDone(server.platform.store.db, Number(id));
     const messages = await broadcastMessages(server.platform.store.db, Number(id));
     const byNumber = new Map(messages.map((m) => [m.to_number, m]));
-    assert.equal(byNumber.get('15145550401')?.body, `${TEXT_150}\nCKOI 96,9, Montréal\nARRET pour vous désabonner`);
+    assert.equal(
+      byNumber.get('15145550401')?.body,
+      `${TEXT_150}\nCKOI 96,9, Montréal\nARRET pour vous désabonner`,
+    );
     assert.equal(byNumber.get('15145550401')?.part_count, 2);
     assert.equal(byNumber.get('15145550402')?.body, 'Win tickets!\nCKOI 96.9, Montreal\nSTOP to unsubscribe');
     assert.equal(byNumber.get('15145550402')?.part_count, 1);

@@ -86,21 +86,21 @@ describe('CASL consent log and suppressions (extensions)', () => {
 
   it('refuses a bad consent_type without adding the contact; get_consent needs a number or email', async () => {
     const refused = await server.call('post_contact', { number: '5145550103', consent_type: 'maybe' });
-    assert.deepEqual([refused.status, refused.body], [
-      400,
-      { status: false, error: 'consent_type must be express or implied' },
-    ]);
+    assert.deepEqual(
+      [refused.status, refused.body],
+      [400, { status: false, error: 'consent_type must be express or implied' }],
+    );
     assert.equal((await server.call('get_contact', { number: '5145550103' })).status, 404);
     const missing = await server.call('get_consent', {});
-    assert.deepEqual([missing.status, missing.body], [
-      400,
-      { status: false, error: 'Contact number or email required' },
-    ]);
+    assert.deepEqual(
+      [missing.status, missing.body],
+      [400, { status: false, error: 'Contact number or email required' }],
+    );
     const badLimit = await server.call('get_consent', { number: '5145550101', limit: '0' });
-    assert.deepEqual([badLimit.status, badLimit.body], [
-      400,
-      { status: false, error: 'limit must be a whole number from 1 to 1000' },
-    ]);
+    assert.deepEqual(
+      [badLimit.status, badLimit.body],
+      [400, { status: false, error: 'limit must be a whole number from 1 to 1000' }],
+    );
   });
 
   it('an import logs one grant per created contact, naming the import, its file and the line', async () => {
@@ -179,11 +179,10 @@ describe('CASL consent log and suppressions (extensions)', () => {
       [['suppressed', 'carrier', 'carrier', 'UNDELIV_303']],
     );
     const [entry] = await consentOf({ number: INVALID_NUMBER });
-    assert.deepEqual([entry?.action, entry?.source, entry?.evidence], [
-      'withdrawn',
-      'carrier',
-      'carrier receipt UNDELIV_303',
-    ]);
+    assert.deepEqual(
+      [entry?.action, entry?.source, entry?.evidence],
+      ['withdrawn', 'carrier', 'carrier receipt UNDELIV_303'],
+    );
   });
 
   it('post_suppression and delete_suppression keep who and why; lifting needs a reason', async () => {
@@ -192,15 +191,24 @@ describe('CASL consent log and suppressions (extensions)', () => {
     assert.deepEqual(Object.keys(added.body.suppression[0]), ['number', 'reason', 'created_at']);
     assert.equal(added.body.suppression[0].reason, 'asked by phone');
     const again = await server.call('post_suppression', { number, reason: 'twice' });
-    assert.deepEqual([again.status, again.body], [409, { status: false, error: 'Number already suppressed' }]);
+    assert.deepEqual(
+      [again.status, again.body],
+      [409, { status: false, error: 'Number already suppressed' }],
+    );
     assert.equal((await server.call('send', { to: number, message: 'x' })).status, 403);
 
     const noReason = await server.call('delete_suppression', { number });
-    assert.deepEqual([noReason.status, noReason.body], [400, { status: false, error: 'A reason is required' }]);
+    assert.deepEqual(
+      [noReason.status, noReason.body],
+      [400, { status: false, error: 'A reason is required' }],
+    );
     const lifted = await server.call('delete_suppression', { number, reason: 'new written consent' });
     assert.deepEqual([lifted.status, lifted.body], [200, { status: true }]);
     const notThere = await server.call('delete_suppression', { number, reason: 'again' });
-    assert.deepEqual([notThere.status, notThere.body], [404, { status: false, error: 'Number not suppressed' }]);
+    assert.deepEqual(
+      [notThere.status, notThere.body],
+      [404, { status: false, error: 'Number not suppressed' }],
+    );
     assert.equal((await server.call('send', { to: number, message: 'x' })).status, 200);
 
     const { body } = await server.call('get_suppression', { number });
@@ -214,7 +222,10 @@ describe('CASL consent log and suppressions (extensions)', () => {
     const [withdrawal] = await consentOf({ number });
     assert.deepEqual([withdrawal?.action, withdrawal?.source], ['withdrawn', 'operator']);
     const bad = await server.call('post_suppression', { number: '12', reason: 'x' });
-    assert.deepEqual([bad.status, bad.body], [400, { status: false, error: 'number is not a valid phone number' }]);
+    assert.deepEqual(
+      [bad.status, bad.body],
+      [400, { status: false, error: 'number is not a valid phone number' }],
+    );
   });
 
   it('get_suppressions pages in number order; another account sees none of them', async () => {

@@ -105,7 +105,7 @@ export class ConsentService implements ConsentRecorder {
   /** The account's whole log as CSV, a page at a time (a log of millions never sits in memory). */
   async *exportCsv(accountId: number): AsyncGenerator<string> {
     yield csvLine(CONSENT_CSV_HEADER);
-    for (let afterId = 0; ; ) {
+    for (let afterId = 0; ;) {
       const page = await this.store.page(accountId, afterId, EXPORT_PAGE);
       if (page.length > 0) yield page.map(consentCsvRow).join('');
       const last = page[page.length - 1];

@@ -1,10 +1,5 @@
 import { consentEvidenceTooLong, invalidConsentType } from '../errors.js';
-import type {
-  ConsentAction,
-  ConsentEntry,
-  ConsentSource,
-  ConsentType,
-} from '../ports/consent-log.js';
+import type { ConsentAction, ConsentEntry, ConsentSource, ConsentType } from '../ports/consent-log.js';
 
 /**
  * The CASL rules of the consent log. Implied consent (an existing business relationship) lapses two

@@ -81,13 +81,17 @@ export class SuppressionService {
     const change = { accountId: scope.id, number, source: 'operator', actor, reason, at } as const;
     if (!(await this.store.suppress({ ...change, action: 'suppressed' }))) throw numberAlreadySuppressed();
     await this.consent.record(
-      consentEntries(scope.id, { number, email: null }, {
-        action: 'withdrawn',
-        type: 'express',
-        at,
-        source: 'operator',
-        evidence: `suppressed by ${actor}: ${reason}`,
-      }),
+      consentEntries(
+        scope.id,
+        { number, email: null },
+        {
+          action: 'withdrawn',
+          type: 'express',
+          at,
+          source: 'operator',
+          evidence: `suppressed by ${actor}: ${reason}`,
+        },
+      ),
     );
     return { number, reason, since: at };
   }
@@ -100,7 +104,14 @@ export class SuppressionService {
   ): Promise<string> {
     const number = this.parseNumber(scope, params.number);
     const reason = parseReason(params.reason);
-    const change = { accountId: scope.id, number, source: 'operator', actor, reason, at: this.now() } as const;
+    const change = {
+      accountId: scope.id,
+      number,
+      source: 'operator',
+      actor,
+      reason,
+      at: this.now(),
+    } as const;
     if (!(await this.store.lift({ ...change, action: 'lifted' }))) throw numberNotSuppressed();
     return number;
   }
@@ -108,7 +119,7 @@ export class SuppressionService {
   /** The account's list as CSV, with each number's reason and date, a page at a time. */
   async *exportCsv(accountId: number): AsyncGenerator<string> {
     yield csvLine(['number', 'reason', 'since']);
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await this.store.list(accountId, after, EXPORT_PAGE);
       if (page.length > 0) yield page.map((s) => csvLine([s.number, s.reason, csvTime(s.since)])).join('');
       const last = page[page.length - 1];

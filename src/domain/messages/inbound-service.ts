@@ -154,7 +154,12 @@ export class InboundService {
   ): Promise<{ action: OptOutAction; confirmationId: number; contactId: number | null }> {
     const { store } = this.deps;
     const keywordText = message.text.trim();
-    const subject = { accountId: message.accountId, number: message.from, now: message.now, keyword: keywordText };
+    const subject = {
+      accountId: message.accountId,
+      number: message.from,
+      now: message.now,
+      keyword: keywordText,
+    };
     const fallback = keyword.language ?? (await store.accountLanguage(tx, message.accountId));
     let contact;
     if (keyword.action === 'stop') {
@@ -165,13 +170,17 @@ export class InboundService {
       contact = await store.optIn(tx, subject);
     }
     await this.deps.consent?.record(
-      consentEntries(message.accountId, { number: message.from, email: null }, {
-        action: keyword.action === 'stop' ? 'withdrawn' : 'granted',
-        type: 'express',
-        at: message.now,
-        source: 'opt_out_keyword',
-        evidence: `SMS "${keywordText}" to ${message.to}`,
-      }),
+      consentEntries(
+        message.accountId,
+        { number: message.from, email: null },
+        {
+          action: keyword.action === 'stop' ? 'withdrawn' : 'granted',
+          type: 'express',
+          at: message.now,
+          source: 'opt_out_keyword',
+          evidence: `SMS "${keywordText}" to ${message.to}`,
+        },
+      ),
       tx,
     );
     const body = optOutConfirmation(keyword.action, contact?.language ?? fallback);

@@ -193,7 +193,10 @@ export class ReceiptService {
     }
     const suppressed = await store.suppressNumbers(tx, suppress, now);
     if (this.deps.consent && suppressed.length > 0)
-      await this.deps.consent.record(suppressed.flatMap((s) => carrierWithdrawal(s, now)), tx);
+      await this.deps.consent.record(
+        suppressed.flatMap((s) => carrierWithdrawal(s, now)),
+        tx,
+      );
     if (retried.size > 0) this.requeued = true;
     await this.deps.events.emit(events, tx);
   }
@@ -204,6 +207,12 @@ function carrierWithdrawal(suppression: Suppression, at: number) {
   return consentEntries(
     suppression.accountId,
     { number: suppression.number, email: null },
-    { action: 'withdrawn', type: 'express', at, source: 'carrier', evidence: `carrier receipt ${suppression.reason}` },
+    {
+      action: 'withdrawn',
+      type: 'express',
+      at,
+      source: 'carrier',
+      evidence: `carrier receipt ${suppression.reason}`,
+    },
   );
 }

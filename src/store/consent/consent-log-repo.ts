@@ -95,12 +95,19 @@ export class KyselyConsentLog implements ConsentLogStore {
   }
 
   async setDefaultType(accountId: number, type: ConsentType): Promise<void> {
-    await this.db.updateTable('accounts').set({ consent_default_type: type }).where('id', '=', accountId).execute();
+    await this.db
+      .updateTable('accounts')
+      .set({ consent_default_type: type })
+      .where('id', '=', accountId)
+      .execute();
   }
 
   async entriesOf(accountId: number, subject: ConsentSubject, limit: number): Promise<ConsentRecord[]> {
     let query = this.db.selectFrom('consent_log').selectAll().where('account_id', '=', accountId);
-    query = 'number' in subject ? query.where('number', '=', subject.number) : query.where('email', '=', subject.email);
+    query =
+      'number' in subject
+        ? query.where('number', '=', subject.number)
+        : query.where('email', '=', subject.email);
     const rows = await query.orderBy('id', 'desc').limit(limit).execute();
     return rows.map(toRecord);
   }

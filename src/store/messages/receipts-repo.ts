@@ -58,7 +58,11 @@ export class KyselyReceiptStore implements ReceiptStore {
     return finishMessages(fromStoreTransaction(tx), finals, now);
   }
 
-  suppressNumbers(tx: StoreTransaction, entries: readonly Suppression[], now: number): Promise<Suppression[]> {
+  suppressNumbers(
+    tx: StoreTransaction,
+    entries: readonly Suppression[],
+    now: number,
+  ): Promise<Suppression[]> {
     return suppressNumbers(fromStoreTransaction(tx), entries, now);
   }
 

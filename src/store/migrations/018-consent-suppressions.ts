@@ -29,9 +29,21 @@ export const consentSuppressions: Migration = {
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addColumn('expires_at', 'bigint')
       .execute();
-    await db.schema.createIndex('consent_log_number').on('consent_log').columns(['account_id', 'number']).execute();
-    await db.schema.createIndex('consent_log_email').on('consent_log').columns(['account_id', 'email']).execute();
-    await db.schema.createIndex('consent_log_account').on('consent_log').columns(['account_id', 'id']).execute();
+    await db.schema
+      .createIndex('consent_log_number')
+      .on('consent_log')
+      .columns(['account_id', 'number'])
+      .execute();
+    await db.schema
+      .createIndex('consent_log_email')
+      .on('consent_log')
+      .columns(['account_id', 'email'])
+      .execute();
+    await db.schema
+      .createIndex('consent_log_account')
+      .on('consent_log')
+      .columns(['account_id', 'id'])
+      .execute();
 
     await withId(db.schema.createTable('suppression_history'), dialect)
       .addColumn('account_id', 'bigint', (c) => c.notNull())
