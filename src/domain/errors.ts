@@ -139,7 +139,6 @@ export type ErrorId =
   | 'suppression_reason_required'
   | 'number_not_suppressed'
   | 'number_already_suppressed'
-  | 'invalid_page_limit'
   | 'casl_footer_not_gsm7';
 
 /** An expected failure: `id` for code that decides what to do with it, `message` for the client. */
@@ -364,7 +363,5 @@ export const consentEvidenceTooLong = (max: number) =>
 export const suppressionReasonRequired = () => fail('suppression_reason_required', 'A reason is required');
 export const numberNotSuppressed = () => fail('number_not_suppressed', 'Number not suppressed');
 export const numberAlreadySuppressed = () => fail('number_already_suppressed', 'Number already suppressed');
-export const invalidPageLimit = (max: number) =>
-  fail('invalid_page_limit', `limit must be a whole number from 1 to ${max}`);
 export const caslFooterNotGsm7 = () =>
   fail('casl_footer_not_gsm7', 'The sender identification must use GSM-7 characters only');

@@ -139,7 +139,6 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   suppression_reason_required: 400,
   number_not_suppressed: 404,
   number_already_suppressed: 409,
-  invalid_page_limit: 400,
   casl_footer_not_gsm7: 400,
 };
 
