@@ -74,6 +74,24 @@ describe('opt-out keywords on inbound SMS (STOP, ARRET, START, REPRISE)', () => 
     const sent = await server.call('send', { to: number, message: 'Welcome back' });
     assert.equal(sent.status, 200);
     await waitFor('the message after START', () => answersTo(number).includes('Welcome back'));
+    // CASL: the consent log and the suppression history keep both keywords, newest first.
+    const consent = (await server.call('get_consent', { number })).body.consent;
+    assert.deepEqual(
+      consent.map((e: Record<string, string>) => [e.action, e.source, e.evidence]),
+      [
+        ['granted', 'opt_out_keyword', `SMS "START" to ${SENDER}`],
+        ['withdrawn', 'opt_out_keyword', `SMS "stop" to ${SENDER}`],
+        ['granted', 'api', 'post_contact (API key 1)'],
+      ],
+    );
+    const { history } = (await server.call('get_suppression', { number })).body;
+    assert.deepEqual(
+      history.map((h: Record<string, string>) => [h.action, h.source, h.actor, h.reason]),
+      [
+        ['lifted', 'keyword', number, 'START'],
+        ['suppressed', 'keyword', number, 'stop'],
+      ],
+    );
   });
 
   it('a sentence that merely contains a keyword is a message for a human, not an opt-out', async () => {
