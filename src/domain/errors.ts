@@ -139,7 +139,8 @@ export type ErrorId =
   | 'suppression_reason_required'
   | 'number_not_suppressed'
   | 'number_already_suppressed'
-  | 'casl_footer_not_gsm7';
+  | 'casl_footer_not_gsm7'
+  | 'invalid_commercial';
 
 /** An expected failure: `id` for code that decides what to do with it, `message` for the client. */
 export class DomainError extends Error {
@@ -363,5 +364,6 @@ export const consentEvidenceTooLong = (max: number) =>
 export const suppressionReasonRequired = () => fail('suppression_reason_required', 'A reason is required');
 export const numberNotSuppressed = () => fail('number_not_suppressed', 'Number not suppressed');
 export const numberAlreadySuppressed = () => fail('number_already_suppressed', 'Number already suppressed');
+export const invalidCommercial = () => fail('invalid_commercial', 'commercial must be 0 or 1');
 export const caslFooterNotGsm7 = () =>
   fail('casl_footer_not_gsm7', 'The sender identification must use GSM-7 characters only');

@@ -140,6 +140,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   number_not_suppressed: 404,
   number_already_suppressed: 409,
   casl_footer_not_gsm7: 400,
+  invalid_commercial: 400,
 };
 
 /** Renders the 404 of a path outside the API (the web app's page). */

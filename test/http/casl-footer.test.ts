@@ -23,12 +23,13 @@ describe('CASL footer on commercial broadcasts', () => {
   });
   after(() => server.close());
 
-  const post = async (): Promise<string> => {
+  const post = async (extra: Record<string, string> = {}): Promise<string> => {
     const added = await server.call('post_broadcast', {
       name: 'Concours',
       from_groups: 'Auditeurs',
       fr_message: TEXT_150,
       en_message: 'Win tickets!',
+      ...extra,
     });
     assert.equal(added.status, 200, JSON.stringify(added.body));
     return String(added.body.broadcast.id);
@@ -62,5 +63,20 @@ describe('CASL footer on commercial broadcasts', () => {
     assert.equal(byNumber.get('15145550401')?.part_count, 2);
     assert.equal(byNumber.get('15145550402')?.body, 'Win tickets!\nCKOI 96.9, Montreal\nSTOP to unsubscribe');
     assert.equal(byNumber.get('15145550402')?.part_count, 1);
+  });
+
+  it('a broadcast posted with commercial=0 gets no footer; another value is refused', async () => {
+    const id = await post({ commercial: '0' });
+    const review = await server.platform.ctx.broadcasts.review(server.account.id, id);
+    assert.deepEqual([review.fr.partsEach, review.en.partsEach], [1, 1]);
+    // Modified back to commercial: the footer counts again.
+    assert.equal((await server.call('post_broadcast', { broadcast: id, commercial: '1' })).status, 200);
+    const again = await server.platform.ctx.broadcasts.review(server.account.id, id);
+    assert.deepEqual([again.fr.partsEach, again.en.partsEach], [2, 1]);
+    const refused = await server.call('post_broadcast', { broadcast: id, commercial: 'yes' });
+    assert.deepEqual(
+      [refused.status, refused.body],
+      [400, { status: false, error: 'commercial must be 0 or 1' }],
+    );
   });
 });

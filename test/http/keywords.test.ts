@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import type { ConsentEntry } from '../../src/domain/ports/consent-log.js';
 import { createInboundService } from '../../src/main.js';
 import { testSandbox } from '../helpers/messages.js';
 import { startTestServer, type TestAccount, type TestServer } from '../helpers/server.js';
@@ -285,40 +284,35 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     assert.ok((feed.body as { message: string }[]).some((m) => m.message === 'ephemere'));
   });
 
-  it('a keyword that joins a group records an express keyword consent, in the reception transaction', async () => {
-    const recorded: { entries: readonly ConsentEntry[]; inTransaction: boolean }[] = [];
-    const consent = {
-      async record(entries: readonly ConsentEntry[], tx?: unknown) {
-        recorded.push({ entries, inTransaction: tx !== undefined });
-      },
-    };
+  it('a keyword that joins a group records an express keyword consent in the CASL log', async () => {
     const inbound = createInboundService(server.platform.store, pino({ level: 'silent' }), {
       now: () => clock,
-      consent,
     });
     await server.call('post_group', { group_name: 'Club' });
     await post({ en_keywords: 'JOIN', group: 'Club', en_reply: 'Welcome to the club' });
     await post({ en_keywords: 'HELLO' }); // no group: no consent entry
-    for (const text of ['join now', 'hello'])
-      await inbound.receive({ from: '15145550031', to: SENDER, text, partCount: 1, receivedAt: clock });
-    assert.deepEqual(recorded, [
-      {
-        entries: [
-          {
-            accountId: server.account.id,
-            number: '15145550031',
-            email: null,
-            action: 'granted',
-            type: 'express',
-            source: 'keyword',
-            evidence: `"join now" texted to ${SENDER}`,
-            at: clock,
-            expiresAt: null,
-          },
-        ],
-        inTransaction: true,
-      },
-    ]);
+    await inbound.receive({
+      from: '15145550031',
+      to: SENDER,
+      text: 'join now',
+      partCount: 1,
+      receivedAt: clock,
+    });
+    await inbound.receive({
+      from: '15145550032',
+      to: SENDER,
+      text: 'hello',
+      partCount: 1,
+      receivedAt: clock,
+    });
+    const joined = await server.call('get_consent', { number: '15145550031' });
+    assert.equal(joined.status, 200, JSON.stringify(joined.body));
+    assert.deepEqual(
+      joined.body.consent.map((e: Record<string, unknown>) => [e.action, e.consent_type, e.source, e.evidence]),
+      [['granted', 'express', 'keyword', `"join now" texted to ${SENDER}`]],
+    );
+    const greeted = await server.call('get_consent', { number: '15145550032' });
+    assert.deepEqual(greeted.body.consent, []);
     const members = await server.call('get_contacts', { group: 'Club' });
     assert.deepEqual(
       members.body.contacts.map((c: { number: string; language: string }) => [c.number, c.language]),

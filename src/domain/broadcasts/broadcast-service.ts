@@ -1,5 +1,6 @@
 import { withCaslFooter } from '../consent/casl-footer.js';
 import {
+  invalidCommercial,
   broadcastAlreadyStarted,
   broadcastNoRecipients,
   broadcastNotFound,
@@ -59,6 +60,8 @@ export interface BroadcastParams {
   readonly launch_timezone?: string;
   /** Extension: the sender number of this broadcast's SMS, one of the account's (default its first). */
   readonly from?: string;
+  /** Extension (CASL): `0` for a non-commercial broadcast (no footer); default `1`. */
+  readonly commercial?: string;
 }
 
 /** The calling account, as test_broadcast needs it to read a phone number. */
@@ -162,6 +165,14 @@ async function resolveGroups(store: BroadcastStore, accountId: number, raw: stri
   return ids;
 }
 
+/** `commercial` (extension): 0 or 1; absent or empty keeps the broadcast's (a new one is commercial). */
+function parseCommercial(raw: string | undefined): boolean | undefined {
+  const value = raw?.trim() ?? '';
+  if (value === '') return undefined;
+  if (value !== '0' && value !== '1') throw invalidCommercial();
+  return value === '1';
+}
+
 /** post_broadcast: add (no `broadcast`) or modify a pending broadcast. Returns its id. */
 export async function saveBroadcast(
   store: BroadcastStore,
@@ -178,7 +189,8 @@ export async function saveBroadcast(
     const launch = parseLaunch(params, null, now);
     const fromNumber = await resolveSender(store, accountId, params.from, null);
     const groupIds = await resolveGroups(store, accountId, groupsParam);
-    return store.insert(accountId, { name, groupIds, texts, ...launch, fromNumber }, now);
+    const commercial = parseCommercial(params.commercial);
+    return store.insert(accountId, { name, groupIds, texts, ...launch, fromNumber, commercial }, now);
   }
   const existing = await requireBroadcast(store, accountId, params.broadcast);
   if (existing.status !== 'pending') throw broadcastNotModifiable();
@@ -189,7 +201,8 @@ export async function saveBroadcast(
   const launch = parseLaunch(params, existing, now);
   const fromNumber = await resolveSender(store, accountId, params.from, existing);
   const groupIds = groupsParam === undefined ? null : await resolveGroups(store, accountId, groupsParam);
-  const update = { name, groupIds, texts, ...launch, fromNumber };
+  const commercial = parseCommercial(params.commercial);
+  const update = { name, groupIds, texts, ...launch, fromNumber, commercial };
   // The store re-checks `pending` in the same statement: the scheduler may have started it meanwhile.
   if (!(await store.updatePending(accountId, existing.id, update))) {
     throw broadcastNotModifiable();

@@ -98,6 +98,8 @@ export interface BroadcastDraft {
   readonly launchTimeZone: string | null;
   /** One of the account's sender numbers, or null for its first. */
   readonly fromNumber: string | null;
+  /** CASL: whether the account's footer is appended; undefined keeps it (a new broadcast: true). */
+  readonly commercial?: boolean;
 }
 
 /** A modification: groupIds null keeps the current groups. */

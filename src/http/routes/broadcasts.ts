@@ -48,6 +48,12 @@ const POST_PARAMS = {
     maxLength: 20,
     extension: true,
   },
+  commercial: {
+    description:
+      'CASL: 0 for a non-commercial broadcast, which gets no sender identification footer (default 1).',
+    extension: true,
+    enum: ['0', '1'],
+  },
 } satisfies Record<string, ParamSpec>;
 
 export function broadcastEndpoints(ctx: AppContext): Endpoint[] {

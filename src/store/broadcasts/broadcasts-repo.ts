@@ -67,6 +67,7 @@ export class BroadcastsRepo implements BroadcastStore {
           account_id: accountId,
           name: draft.name,
           ...textColumns(draft.texts),
+          ...(draft.commercial === undefined ? {} : { commercial: draft.commercial ? 1 : 0 }),
           status: 'pending',
           launch_date: draft.launchDate,
           launch_timezone: draft.launchTimeZone,
@@ -109,6 +110,7 @@ export class BroadcastsRepo implements BroadcastStore {
           launch_date: update.launchDate,
           launch_timezone: update.launchTimeZone,
           from_number: update.fromNumber,
+          ...(update.commercial === undefined ? {} : { commercial: update.commercial ? 1 : 0 }),
         })
         .where('id', '=', id)
         .where('account_id', '=', accountId)

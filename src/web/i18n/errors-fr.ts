@@ -117,5 +117,6 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   suppression_reason_required: 'Une raison est requise.',
   number_not_suppressed: 'Ce numéro n’est pas dans la liste de suppression.',
   number_already_suppressed: 'Ce numéro est déjà dans la liste de suppression.',
+  invalid_commercial: 'Le champ commercial doit valoir 0 ou 1.',
   casl_footer_not_gsm7: 'L’identification de l’expéditeur doit n’utiliser que des caractères GSM-7.',
 };
