@@ -65,6 +65,19 @@ describe('CASL footer on commercial broadcasts', () => {
     assert.equal(byNumber.get('15145550402')?.part_count, 1);
   });
 
+  it('test_broadcast sends the text with the footer, as the broadcast will', async () => {
+    const id = await post();
+    const tested = await server.call('test_broadcast', { broadcast: id, contact: '15145550402' });
+    assert.deepEqual(tested.body, { status: true });
+    const test = await server.platform.store.db
+      .selectFrom('messages')
+      .select(['body', 'broadcast_id'])
+      .where('to_number', '=', '15145550402')
+      .where('broadcast_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    assert.equal(test.body, 'Win tickets!\nCKOI 96.9, Montreal\nSTOP to unsubscribe');
+  });
+
   it('a broadcast posted with commercial=0 gets no footer; another value is refused', async () => {
     const id = await post({ commercial: '0' });
     const review = await server.platform.ctx.broadcasts.review(server.account.id, id);

@@ -1,4 +1,4 @@
-import { withCaslFooter } from '../consent/casl-footer.js';
+import { withCaslFooter, type CaslFooter } from '../consent/casl-footer.js';
 import {
   invalidCommercial,
   broadcastAlreadyStarted,
@@ -278,9 +278,17 @@ export async function testBroadcast(
   params: { broadcast?: string; contact?: string },
   defaultMailFrom: string,
   now: number,
+  /** The account's CASL footer, appended as the fan-out appends it (absent: the texts as written). */
+  footerOf?: (accountId: number) => Promise<CaslFooter>,
 ): Promise<void> {
   if (!present(params.broadcast) || !present(params.contact)) throw contactAndBroadcastRequired();
-  const broadcast = await requireBroadcast(store, account.id, params.broadcast);
+  const stored = await requireBroadcast(store, account.id, params.broadcast);
+  const broadcast = footerOf
+    ? {
+        ...stored,
+        texts: withCaslFooter(stored.texts, await footerOf(account.id), stored.commercial ?? true),
+      }
+    : stored;
   const contact = await findNamedContact(store, account, params.contact);
   if (contact.isBlocked) throw recipientBlocked();
   const recipient = contact.isSuppressed ? { ...contact, number: null } : contact;
@@ -413,7 +421,9 @@ export class BroadcastService {
 
   /** test_broadcast. */
   test(account: AccountScope, params: { broadcast?: string; contact?: string }): Promise<void> {
-    return testBroadcast(this.deps.store, account, params, this.deps.defaultMailFrom, this.deps.now());
+    return testBroadcast(this.deps.store, account, params, this.deps.defaultMailFrom, this.deps.now(), (id) =>
+      this.deps.reports.caslFooter(id),
+    );
   }
 
   /**
