@@ -308,7 +308,12 @@ describe('keywords: post_keyword, get_keywords, get_keyword, delete_keyword, ent
     const joined = await server.call('get_consent', { number: '15145550031' });
     assert.equal(joined.status, 200, JSON.stringify(joined.body));
     assert.deepEqual(
-      joined.body.consent.map((e: Record<string, unknown>) => [e.action, e.consent_type, e.source, e.evidence]),
+      joined.body.consent.map((e: Record<string, unknown>) => [
+        e.action,
+        e.consent_type,
+        e.source,
+        e.evidence,
+      ]),
       [['granted', 'express', 'keyword', `"join now" texted to ${SENDER}`]],
     );
     const greeted = await server.call('get_consent', { number: '15145550032' });
