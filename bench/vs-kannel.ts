@@ -1,0 +1,130 @@
+/**
+ * npm run bench:vs-kannel — the path a client uses, side by side with Kannel on the same machine:
+ * N `send` calls over HTTP from C connections, relayed over SMPP (window 100) to the same simulator
+ * (`vudumobile smsc-sim`, receipts at once), until every receipt is recorded. Kannel (Debian's
+ * package, log level 2, no store file) and `vudumobile serve --role all` (SQLite, synchronous=FULL)
+ * run alternately, fresh processes each run; `--pg` adds one `--role api` + one `--role worker`
+ * process on a scratch PostgreSQL database. Prints each run, the medians and the ratio
+ * project/Kannel; checks that get_feed shows every message delivered and that the simulator saw
+ * no message twice.
+ *
+ *   npm run bench:vs-kannel -- [--n 20000] [--c 50] [--runs 3] [--pg [postgres://…/postgres]]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureKannel } from './lib/kannel.js';
+import { median, table } from './lib/server-process.js';
+import { runKannel, runProject, WARMUP, type DrillRun, type System } from './lib/vs-kannel-drill.js';
+
+const argv = process.argv.slice(2);
+function option(name: string, fallback: string): string {
+  const i = argv.indexOf(name);
+  return i < 0 ? fallback : (argv[i + 1] ?? fallback);
+}
+const COUNT = Number(option('--n', '20000'));
+const CONNECTIONS = Number(option('--c', '50'));
+const RUNS = Number(option('--runs', '3'));
+const pgIndex = argv.indexOf('--pg');
+const PG_URL =
+  pgIndex < 0
+    ? undefined
+    : argv[pgIndex + 1]?.startsWith('postgres')
+      ? argv[pgIndex + 1]
+      : (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+
+ensureKannel();
+const systems: System[] = ['kannel', 'sqlite', ...(PG_URL ? (['postgres'] as const) : [])];
+const dir = mkdtempSync(join(tmpdir(), 'vudumobile-vs-kannel-'));
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(
+  `bench:vs-kannel: ${COUNT} sends from ${CONNECTIONS} connections per run (after ${WARMUP} warm-up sends), ` +
+    `${RUNS} runs each, alternating ${systems.join(' / ')}; load average ${load()}`,
+);
+
+const runs: DrillRun[] = [];
+const rows: (string | number)[][] = [
+  [
+    'run',
+    'system',
+    'accepted',
+    'failed',
+    'HTTP msg/s',
+    'e2e msg/s',
+    'p50 ms',
+    'p99 ms',
+    'CPU %',
+    'machine %',
+    'feed delivered',
+    'dup',
+    'load',
+  ],
+];
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    for (const system of systems) {
+      const result =
+        system === 'kannel'
+          ? await runKannel(COUNT, CONNECTIONS, dir)
+          : await runProject(COUNT, CONNECTIONS, system === 'postgres' ? PG_URL : undefined);
+      runs.push(result);
+      const row = [
+        run,
+        system,
+        result.accepted,
+        result.failedRequests,
+        result.httpRate,
+        result.endToEndRate,
+        result.p50,
+        result.p99,
+        result.cpu,
+        result.machineBusy,
+        result.feedDelivered ?? '-',
+        result.duplicates ?? '-',
+        load(),
+      ];
+      rows.push(row);
+      console.log(row.join('  '));
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(`\n${table(rows)}\n`);
+const of = (system: System, pick: (r: DrillRun) => number): number =>
+  median(runs.filter((r) => r.system === system).map(pick));
+const kannelHttp = of('kannel', (r) => r.httpRate);
+const kannelE2e = of('kannel', (r) => r.endToEndRate);
+const summary: (string | number)[][] = [
+  ['system (median)', 'HTTP msg/s', 'e2e msg/s', 'HTTP ratio', 'e2e ratio', 'send p50 ms', 'send p99 ms'],
+];
+let failed = false;
+for (const system of systems) {
+  const http = of(system, (r) => r.httpRate);
+  const e2e = of(system, (r) => r.endToEndRate);
+  summary.push([
+    system,
+    Math.round(http),
+    Math.round(e2e),
+    `${(http / kannelHttp).toFixed(2)}x`,
+    `${(e2e / kannelE2e).toFixed(2)}x`,
+    of(system, (r) => r.p50),
+    of(system, (r) => r.p99),
+  ]);
+}
+console.log(table(summary));
+for (const r of runs) {
+  if (r.accepted !== COUNT || r.failedRequests > 0) {
+    failed = true;
+    console.log(`!! ${r.system}: ${r.accepted}/${COUNT} sends accepted, ${r.failedRequests} failed`);
+  }
+  if (r.feedDelivered !== undefined && r.feedDelivered !== COUNT + WARMUP) {
+    failed = true;
+    console.log(`!! ${r.system}: get_feed shows ${r.feedDelivered} delivered, expected ${COUNT + WARMUP}`);
+  }
+}
+if (failed) process.exitCode = 1;
