@@ -8,7 +8,8 @@
  * project/Kannel; checks that get_feed shows every message delivered and that the simulator saw
  * no message twice.
  *
- *   npm run bench:vs-kannel -- [--n 20000] [--c 50] [--runs 3] [--pg [postgres://…/postgres]]
+ *   npm run bench:vs-kannel -- [--n 20000] [--c 50] [--runs 3] [--pg [postgres://…/postgres]] [--only sqlite]
+ *   DRILL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the project's server processes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -34,7 +35,9 @@ const PG_URL =
       : (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 
 ensureKannel();
-const systems: System[] = ['kannel', 'sqlite', ...(PG_URL ? (['postgres'] as const) : [])];
+// --only sqlite|postgres|kannel: one system alone (to profile it; no ratio then).
+const ONLY = option('--only', '') as System | '';
+const systems: System[] = ONLY ? [ONLY] : ['kannel', 'sqlite', ...(PG_URL ? (['postgres'] as const) : [])];
 const dir = mkdtempSync(join(tmpdir(), 'vudumobile-vs-kannel-'));
 const load = (): string =>
   loadavg()
@@ -59,6 +62,7 @@ const rows: (string | number)[][] = [
     'CPU %',
     'machine %',
     'feed delivered',
+    'feed ms',
     'dup',
     'load',
   ],
@@ -83,6 +87,8 @@ try {
         result.cpu,
         result.machineBusy,
         result.feedDelivered ?? '-',
+        result.feedRepeated ?? '-',
+        result.feedMs ?? '-',
         result.duplicates ?? '-',
         load(),
       ];
@@ -97,8 +103,8 @@ try {
 console.log(`\n${table(rows)}\n`);
 const of = (system: System, pick: (r: DrillRun) => number): number =>
   median(runs.filter((r) => r.system === system).map(pick));
-const kannelHttp = of('kannel', (r) => r.httpRate);
-const kannelE2e = of('kannel', (r) => r.endToEndRate);
+const kannelHttp = ONLY ? NaN : of('kannel', (r) => r.httpRate);
+const kannelE2e = ONLY ? NaN : of('kannel', (r) => r.endToEndRate);
 const summary: (string | number)[][] = [
   ['system (median)', 'HTTP msg/s', 'e2e msg/s', 'HTTP ratio', 'e2e ratio', 'send p50 ms', 'send p99 ms'],
 ];
@@ -122,6 +128,8 @@ for (const r of runs) {
     failed = true;
     console.log(`!! ${r.system}: ${r.accepted}/${COUNT} sends accepted, ${r.failedRequests} failed`);
   }
+  if (r.feedRepeated)
+    console.log(`!! ${r.system}: get_feed's since_id paging showed ${r.feedRepeated} rows twice`);
   if (r.feedDelivered !== undefined && r.feedDelivered !== COUNT + WARMUP) {
     failed = true;
     console.log(`!! ${r.system}: get_feed shows ${r.feedDelivered} delivered, expected ${COUNT + WARMUP}`);

@@ -28,8 +28,12 @@ export interface DrillRun {
   /** Percent of one core over the timed part: the system's processes, the simulator excluded. */
   readonly cpu: number;
   readonly machineBusy: number;
-  /** The project's runs: messages get_feed shows delivered (warm-up included), duplicates at the SMSC. */
+  /** The project's runs: distinct messages get_feed shows delivered (warm-up included), duplicates at the SMSC. */
   readonly feedDelivered?: number;
+  /** Rows get_feed's since_id paging showed twice (its order is created_at, its cursor the id). */
+  readonly feedRepeated?: number;
+  /** Time to read the whole feed (every message of the run) through get_feed, ms. */
+  readonly feedMs?: number;
   readonly duplicates?: number;
 }
 
@@ -196,10 +200,15 @@ function addSender(databaseUrl: string): void {
   if (result.status !== 0) throw new Error(`account sender add failed: ${result.stderr}`);
 }
 
-/** Pages through get_feed (direction mt) and counts the messages it shows delivered. */
-async function feedDelivered(api: ServerProcess): Promise<number> {
+/**
+ * Pages through get_feed (direction mt, since_id = the last msg_id of each page) and counts the
+ * distinct messages it shows delivered, and the rows it showed more than once.
+ */
+async function readFeed(api: ServerProcess): Promise<{ delivered: number; repeated: number }> {
   let sinceId = 0;
-  let delivered = 0;
+  const delivered = new Set<number>();
+  const seen = new Set<number>();
+  let repeated = 0;
   for (;;) {
     const response = await fetch(`${api.url}/api/get_feed`, {
       method: 'POST',
@@ -213,8 +222,12 @@ async function feedDelivered(api: ServerProcess): Promise<number> {
     });
     const page = (await response.json()) as { msg_id: number; status_mt?: string }[];
     if (!Array.isArray(page)) throw new Error(`get_feed answered ${JSON.stringify(page)}`);
-    if (page.length === 0) return delivered;
-    delivered += page.filter((m) => m.status_mt === 'delivered' || m.status_mt === 'DELIVRD_000').length;
+    if (page.length === 0) return { delivered: delivered.size, repeated };
+    for (const m of page) {
+      if (seen.has(m.msg_id)) repeated++;
+      seen.add(m.msg_id);
+      if (m.status_mt === 'delivered' || m.status_mt === 'DELIVRD_000') delivered.add(m.msg_id);
+    }
     sinceId = page[page.length - 1]?.msg_id ?? sinceId;
   }
 }
@@ -275,7 +288,14 @@ async function runProjectOnce(
       count,
     );
     const run = summarise(postgresUrl ? 'postgres' : 'sqlite', t, count);
-    return { ...run, feedDelivered: await feedDelivered(api) };
+    const feedStarted = performance.now();
+    const feed = await readFeed(api);
+    return {
+      ...run,
+      feedDelivered: feed.delivered,
+      feedRepeated: feed.repeated,
+      feedMs: Math.round(performance.now() - feedStarted),
+    };
   } finally {
     await store?.close();
     await workspace.dispose();
