@@ -36,6 +36,8 @@ export function allowListEntries(text: string): string[] {
   return text.split(/[\s,]+/).filter((entry) => entry !== '');
 }
 
+const SEEN_LIMIT = 1000;
+
 /** A compiled allow-list; an empty list allows no address (the source's default). */
 export class IpAllowList {
   private readonly list = new BlockList();
@@ -49,11 +51,18 @@ export class IpAllowList {
     }
   }
 
+  /** The answers for the addresses seen last: BlockList.check costs a SocketAddress per call. */
+  private readonly seen = new Map<string, boolean>();
+
   allows(address: string): boolean {
+    const known = this.seen.get(address);
+    if (known !== undefined) return known;
     const plain = plainIp(address);
     const family = isIP(plain);
-    if (family === 0) return false;
-    return this.list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+    const allowed = family !== 0 && this.list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+    if (this.seen.size >= SEEN_LIMIT) this.seen.clear();
+    this.seen.set(address, allowed);
+    return allowed;
   }
 }
 
