@@ -21,6 +21,7 @@ import {
   renewLease,
 } from '../queue/leased-queue.js';
 import type { Database, MessagePartsTable } from '../schema.js';
+import { relaxedDurability } from '../sqlite/write-priority.js';
 import { fromStoreTransaction, toStoreTransaction } from '../transaction.js';
 import { inList, onPostgres } from '../value-lists.js';
 
@@ -87,7 +88,10 @@ export async function claimDueMessages(
   dialect: DialectName,
   options: OutboundClaim,
 ): Promise<ClaimedMessage[]> {
-  const rows = await claimQuery(db, dialect, options).execute();
+  // Not fsynced on its own (SQLite): lost only in an OS crash, and then its rows are simply queued
+  // again; what was submitted meanwhile is the in-flight window that a lost lease resends anyway.
+  // The next `sent` record (synchronous=FULL) makes it durable with itself.
+  const rows = await relaxedDurability(() => claimQuery(db, dialect, options).execute());
   // RETURNING promises no order; submit in the claim's order.
   return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
 }

@@ -17,7 +17,7 @@ import {
 } from 'kysely';
 import { configureSqlite, StatementCache } from './sqlite-connection.js';
 import type { WriterRequest, WriterResponse } from './sqlite-writer-thread.js';
-import { writesAreUrgent } from './write-priority.js';
+import { durabilityIsRelaxed, writesAreUrgent } from './write-priority.js';
 
 /**
  * SQLite for a server that answers after the data is on disk. better-sqlite3 is synchronous, so a
@@ -56,6 +56,8 @@ export class SqliteThreadError extends Error {
     name: string,
     message: string,
     readonly code: string | undefined,
+    /** The transaction's BEGIN failed (the statement sent with it did not run). */
+    readonly beginFailed = false,
   ) {
     super(message);
     this.name = name;
@@ -98,12 +100,18 @@ class WriterThread {
     this.worker.once('exit', () => this.fail(new Error('the SQLite writer thread exited')));
   }
 
-  execute(sql: string, parameters: readonly unknown[]): Promise<WriterResponse> {
+  execute(sql: string, parameters: readonly unknown[], begin: boolean): Promise<WriterResponse> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const request: WriterRequest = { id, sql, parameters };
+      const request: WriterRequest = {
+        id,
+        sql,
+        parameters,
+        ...(begin ? { begin } : {}),
+        ...(durabilityIsRelaxed() ? { relaxed: true } : {}),
+      };
       this.worker.postMessage(request);
     });
   }
@@ -224,11 +232,12 @@ class ThreadedSqliteDriver implements Driver {
   }
 
   /** Runs a statement on the writer thread (the caller holds the write lock). */
-  async write<R>(sql: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+  async write<R>(sql: string, parameters: readonly unknown[], begin = false): Promise<QueryResult<R>> {
     if (!this.writer) throw new Error('the SQLite store is not open');
-    const response = await this.writer.execute(sql, parameters);
+    const response = await this.writer.execute(sql, parameters, begin);
     if (response.error) {
-      throw new SqliteThreadError(response.error.name, response.error.message, response.error.code);
+      const { name, message, code } = response.error;
+      throw new SqliteThreadError(name, message, code, response.beginFailed === true);
     }
     if (response.rows) return { rows: response.rows.map(toBuffers) as R[] };
     return {
@@ -250,13 +259,22 @@ function toBuffers(row: unknown): unknown {
   return record;
 }
 
+/**
+ * A transaction's state on its connection: BEGIN is not sent alone but with the first statement
+ * (`pending` until then), which saves one round trip to the writer thread per transaction; a
+ * transaction that ran no statement commits or rolls back without touching the file.
+ */
+type TransactionState = 'none' | 'pending' | 'open' | 'failed';
+
 class RoutedConnection implements DatabaseConnection {
-  private inTransaction = false;
+  private state: TransactionState = 'none';
 
   constructor(private readonly driver: ThreadedSqliteDriver) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction) return this.driver.write<R>(query.sql, query.parameters);
+    if (this.state === 'pending') return this.firstInTransaction<R>(query);
+    if (this.state === 'open') return this.driver.write<R>(query.sql, query.parameters);
+    if (this.state === 'failed') throw new Error('the SQLite transaction could not begin');
     if (SelectQueryNode.is(query.query)) return this.driver.read<R>(query);
     await this.driver.writeLock.acquire();
     try {
@@ -267,7 +285,7 @@ class RoutedConnection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    if (this.inTransaction || !SelectQueryNode.is(query.query))
+    if (this.state !== 'none' || !SelectQueryNode.is(query.query))
       throw new Error('only plain SELECTs outside a transaction can be streamed');
     for (const row of this.driver.readerStatement(query.sql).iterate(query.parameters)) {
       yield { rows: [row as R] };
@@ -276,22 +294,31 @@ class RoutedConnection implements DatabaseConnection {
 
   async begin(): Promise<void> {
     await this.driver.writeLock.acquire();
-    try {
-      // IMMEDIATE takes the write lock now: no later upgrade can fail halfway through.
-      await this.driver.write('begin immediate', []);
-      this.inTransaction = true;
-    } catch (error) {
-      this.driver.writeLock.release();
-      throw error;
-    }
+    // IMMEDIATE (sent with the first statement) takes the write lock then: no later upgrade can fail
+    // halfway through.
+    this.state = 'pending';
   }
 
   async end(verb: 'commit' | 'rollback'): Promise<void> {
+    const state = this.state;
     try {
-      await this.driver.write(verb, []);
+      if (state === 'open') await this.driver.write(verb, []);
+      else if (state === 'failed' && verb === 'commit')
+        throw new Error('the SQLite transaction could not begin');
     } finally {
-      this.inTransaction = false;
+      this.state = 'none';
       this.driver.writeLock.release();
+    }
+  }
+
+  private async firstInTransaction<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      const result = await this.driver.write<R>(query.sql, query.parameters, true);
+      this.state = 'open';
+      return result;
+    } catch (error) {
+      this.state = error instanceof SqliteThreadError && error.beginFailed ? 'failed' : 'open';
+      throw error;
     }
   }
 }

@@ -11,6 +11,10 @@ export interface WriterRequest {
   readonly id: number;
   readonly sql: string;
   readonly parameters: readonly unknown[];
+  /** Run `begin immediate` first: a transaction's BEGIN rides on its first statement (one hop less). */
+  readonly begin?: boolean;
+  /** Commit this write (or the transaction it begins) at synchronous=NORMAL (relaxedDurability). */
+  readonly relaxed?: boolean;
 }
 
 export interface WriterResponse {
@@ -19,6 +23,8 @@ export interface WriterResponse {
   readonly changes?: number;
   readonly lastInsertRowid?: number | bigint;
   readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
+  /** With `begin`: the BEGIN itself failed, the statement did not run and no transaction is open. */
+  readonly beginFailed?: boolean;
 }
 
 const port = parentPort;
@@ -39,7 +45,26 @@ port.on('message', (message: WriterRequest | 'close') => {
 });
 port.postMessage('ready');
 
-function run({ id, sql, parameters }: WriterRequest): WriterResponse {
+/** The connection's synchronous setting: FULL except for the writes marked relaxed. */
+let synchronous: 'FULL' | 'NORMAL' = 'FULL';
+
+function run(request: WriterRequest): WriterResponse {
+  // Set between transactions only: a transaction commits with the setting it began with.
+  if (!sqlite.inTransaction) {
+    const wanted = request.relaxed ? 'NORMAL' : 'FULL';
+    if (wanted !== synchronous) {
+      sqlite.pragma(`synchronous = ${wanted}`);
+      synchronous = wanted;
+    }
+  }
+  if (request.begin) {
+    const began = execute({ id: request.id, sql: 'begin immediate', parameters: [] });
+    if (began.error) return { ...began, beginFailed: true };
+  }
+  return execute(request);
+}
+
+function execute({ id, sql, parameters }: WriterRequest): WriterResponse {
   try {
     const statement = statements.prepare(sql);
     if (statement.reader) return { id, rows: statement.all(parameters) };

@@ -14,3 +14,21 @@ export function urgentWrites<T>(fn: () => Promise<T>): Promise<T> {
 export function writesAreUrgent(): boolean {
   return urgent.getStore() === true;
 }
+
+const relaxed = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` with its write (a single statement, or the transaction its first statement begins) at
+ * synchronous=NORMAL on SQLite: committed to the WAL, which a kill -9 does not lose, but not
+ * fsynced until the next FULL commit (at most the OS's writeback delay). Only for writes whose loss
+ * in an OS crash is repaired by the protocol itself: a claim (its rows go back to the queue, and
+ * what was submitted meanwhile is the in-flight window the lease already covers), a sweep of
+ * receipts kept unmatched (they stay kept and are swept again). No effect on PostgreSQL.
+ */
+export function relaxedDurability<T>(fn: () => Promise<T>): Promise<T> {
+  return relaxed.run(true, fn);
+}
+
+export function durabilityIsRelaxed(): boolean {
+  return relaxed.getStore() === true;
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Store } from '../../../src/store/database.js';
+import { relaxedDurability } from '../../../src/store/sqlite/write-priority.js';
 import { uniqueConstraintName } from '../../../src/store/unique-violation.js';
 import { TEST_STORE } from '../../helpers/database.js';
 import { tempStore } from '../../helpers/store.js';
@@ -44,6 +45,36 @@ describe('the threaded SQLite store', { skip: TEST_STORE !== 'sqlite' && 'SQLite
       assert.equal(await contactCount('15145550002'), 0, 'not visible outside before the commit');
     });
     assert.equal(await contactCount('15145550002'), 1);
+  });
+
+  it('commits at synchronous=FULL, except the writes marked relaxed, and only those', async () => {
+    // `pragma synchronous` is no SELECT: it runs on the writer thread, as a write would.
+    const synchronous = async (): Promise<number> =>
+      Number(Object.values((await sql<object>`pragma synchronous`.execute(store.db)).rows[0] ?? {})[0]);
+    assert.equal(await synchronous(), 2, 'FULL by default');
+    assert.equal(await relaxedDurability(synchronous), 1, 'NORMAL when relaxed');
+    assert.equal(await synchronous(), 2, 'FULL again at once');
+    const inside = await relaxedDurability(() =>
+      store.db.transaction().execute(async (trx) => {
+        await trx.insertInto('contacts').values(contact('15145550009')).execute();
+        return Number(Object.values((await sql<object>`pragma synchronous`.execute(trx)).rows[0] ?? {})[0]);
+      }),
+    );
+    assert.equal(inside, 1, 'a transaction keeps the setting it began with');
+    assert.equal(await contactCount('15145550009'), 1);
+    assert.equal(await synchronous(), 2);
+  });
+
+  it('commits and rolls back a transaction that ran no statement', async () => {
+    assert.equal(await store.db.transaction().execute(async () => 'nothing'), 'nothing');
+    await assert.rejects(
+      store.db.transaction().execute(async () => {
+        throw new Error('nothing either');
+      }),
+      /nothing either/,
+    );
+    await store.db.insertInto('contacts').values(contact('15145550010')).execute();
+    assert.equal(await contactCount('15145550010'), 1, 'the write lock was released');
   });
 
   it('rolls a failed transaction back', async () => {
