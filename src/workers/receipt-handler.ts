@@ -67,6 +67,9 @@ export class ReceiptHandler implements Worker {
     });
     deps.events.onSent(async () => {
       this.partsRecorded = true;
+      // Early receipts are waiting for exactly this news: sweep now rather than at the next period
+      // (up to UNMATCHED_SWEEP_MS, which at the end of a burst is the last receipts' whole delay).
+      if (Date.now() - this.lastUnmatchedAt < UNMATCHED_RECENT_MS) this.loop.wake();
     });
     this.loop = new PollingWorker(this.name, deps.log, () => this.tick(), UNMATCHED_SWEEP_MS);
   }
