@@ -62,6 +62,7 @@ const rows: (string | number)[][] = [
     'CPU %',
     'machine %',
     'feed delivered',
+    'feed repeated',
     'feed ms',
     'dup',
     'load',
