@@ -49,6 +49,7 @@ export type ErrorId =
   | 'invalid_email_address'
   | 'invalid_language'
   | 'not_a_whole_number'
+  | 'out_of_range'
   // Messages: send, get_feed, send_email (§3.1–3.3).
   | 'message_too_long'
   | 'unknown_sender'
@@ -220,6 +221,8 @@ export const invalidEmailAddress = (name: string) =>
   fail('invalid_email_address', `${name} is not a valid email address`);
 export const invalidLanguage = () => fail('invalid_language', 'language must be fr or en');
 export const notAWholeNumber = (name: string) => fail('not_a_whole_number', `${name} must be a whole number`);
+export const outOfRange = (name: string, min: string, max: string) =>
+  fail('out_of_range', `${name} must be from ${min} to ${max}`);
 
 // Messages.
 export const messageTooLong = () =>

@@ -51,6 +51,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   invalid_email_address: 400,
   invalid_language: 400,
   not_a_whole_number: 400,
+  out_of_range: 400,
   // Messages.
   message_too_long: 400,
   unknown_sender: 400,

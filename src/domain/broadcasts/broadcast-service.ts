@@ -24,6 +24,7 @@ import {
   type GroupLookup,
 } from './broadcasts.js';
 import type { BroadcastStore } from '../ports/broadcast-store.js';
+import { parseListPage, sliceListPage, type ListPage } from './broadcast-list-page.js';
 import type {
   BroadcastReach,
   BroadcastReportStore,
@@ -70,11 +71,15 @@ export interface AccountScope {
   readonly defaultCountry: string;
 }
 
-/** A broadcast with what its presentation needs; `messages` is null before it started. */
+/**
+ * A broadcast with what its presentation needs; `messages` is null before it started, else one page
+ * of its list, and `nextAfter` the `after` of the next page (null: the page ends the list).
+ */
 export interface BroadcastView {
   readonly broadcast: Broadcast;
   readonly counters: BroadcastCounters;
   readonly messages: readonly BroadcastMessage[] | null;
+  readonly nextAfter?: number | null;
 }
 
 const TEXT_PARAMS = {
@@ -240,31 +245,45 @@ function hasStarted(broadcast: Broadcast): boolean {
   return broadcast.status === 'in_progress' || broadcast.status === 'completed';
 }
 
-async function views(store: BroadcastStore, broadcasts: readonly Broadcast[]): Promise<BroadcastView[]> {
+async function views(
+  store: BroadcastStore,
+  broadcasts: readonly Broadcast[],
+  page: ListPage,
+): Promise<BroadcastView[]> {
   const started = broadcasts.filter(hasStarted).map((b) => b.id);
-  const [counters, messages] = await Promise.all([store.counters(started), store.messages(started)]);
-  return broadcasts.map((broadcast) => ({
-    broadcast,
-    counters: counters.get(broadcast.id) ?? ZERO_COUNTERS,
-    messages: hasStarted(broadcast) ? (messages.get(broadcast.id) ?? []) : null,
-  }));
+  const [counters, messages] = await Promise.all([
+    store.counters(started),
+    store.messagesPage(started, page),
+  ]);
+  return broadcasts.map((broadcast) => {
+    const counted = counters.get(broadcast.id) ?? ZERO_COUNTERS;
+    if (!hasStarted(broadcast)) return { broadcast, counters: counted, messages: null, nextAfter: null };
+    const slice = sliceListPage(messages.get(broadcast.id) ?? [], page);
+    return { broadcast, counters: counted, messages: slice.rows, nextAfter: slice.nextAfter };
+  });
 }
 
-/** get_broadcast. */
+/** get_broadcast: the broadcast and one page of its list (`limit`, `after`). */
 export async function getBroadcast(
   store: BroadcastStore,
   accountId: number,
-  rawId: string | undefined,
+  params: { readonly broadcast?: string; readonly limit?: string; readonly after?: string },
 ): Promise<BroadcastView> {
-  const broadcast = await requireBroadcast(store, accountId, rawId);
-  const [view] = await views(store, [broadcast]);
+  const broadcast = await requireBroadcast(store, accountId, params.broadcast);
+  const page = parseListPage(params, { limit: 'limit', after: 'after' }, 1);
+  const [view] = await views(store, [broadcast], page);
   if (!view) throw broadcastNotFound();
   return view;
 }
 
-/** get_broadcasts: newest first. */
-export async function listBroadcasts(store: BroadcastStore, accountId: number): Promise<BroadcastView[]> {
-  return views(store, await store.list(accountId));
+/** get_broadcasts: newest first, each with the first page of its list (`list_limit` rows). */
+export async function listBroadcasts(
+  store: BroadcastStore,
+  accountId: number,
+  params: { readonly list_limit?: string },
+): Promise<BroadcastView[]> {
+  const page = parseListPage({ limit: params.list_limit }, { limit: 'list_limit', after: 'after' }, 0);
+  return views(store, await store.list(accountId), page);
 }
 
 /**
@@ -336,13 +355,16 @@ export class BroadcastService {
   }
 
   /** get_broadcast. */
-  get(accountId: number, rawId: string | undefined): Promise<BroadcastView> {
-    return getBroadcast(this.deps.store, accountId, rawId);
+  get(
+    accountId: number,
+    params: { readonly broadcast?: string; readonly limit?: string; readonly after?: string },
+  ): Promise<BroadcastView> {
+    return getBroadcast(this.deps.store, accountId, params);
   }
 
   /** get_broadcasts. */
-  list(accountId: number): Promise<BroadcastView[]> {
-    return listBroadcasts(this.deps.store, accountId);
+  list(accountId: number, params: { readonly list_limit?: string } = {}): Promise<BroadcastView[]> {
+    return listBroadcasts(this.deps.store, accountId, params);
   }
 
   /** A broadcast and its counters, without its message list (the web pages, polled while it runs). */

@@ -12,6 +12,7 @@ import type {
   StartOutcome,
   TestContact,
 } from '../broadcasts/broadcasts.js';
+import type { ListPage } from '../broadcasts/broadcast-list-page.js';
 
 /**
  * What BroadcastService (the §7 endpoints and the scheduler) needs of the database. Implemented by
@@ -42,7 +43,11 @@ export interface BroadcastStore {
   /** Soft-deletes; queued messages and emails of the broadcast become cancelled. */
   markDeleted(accountId: number, id: number, now: number): Promise<boolean>;
   counters(ids: readonly number[]): Promise<Map<number, BroadcastCounters>>;
-  messages(ids: readonly number[]): Promise<Map<number, BroadcastMessage[]>>;
+  /**
+   * One page of each broadcast's messages: ids above `page.afterId` in id order, at most
+   * `page.limit + 1` rows (the extra one tells that more follow). Index-backed per broadcast.
+   */
+  messagesPage(ids: readonly number[], page: ListPage): Promise<Map<number, BroadcastMessage[]>>;
   findContact(accountId: number, lookup: ContactLookup): Promise<TestContact | undefined>;
   /** Queues a test: counted nowhere (no broadcast_id), single-send priority. */
   queueTest(

@@ -115,11 +115,20 @@ function presentList(view: BroadcastView, detailed: boolean): BroadcastListRow[]
   return view.messages === null ? null : view.messages.map((m) => presentListRow(m, detailed));
 }
 
+/**
+ * Extension: where a list cut short goes on (get_broadcast's `after`), a string id like the rows'.
+ * Absent when the page holds the rest of the list, so a list that fits answers as the source prints it.
+ */
+function presentNextAfter(view: BroadcastView): Record<string, Json> {
+  return view.nextAfter == null ? {} : { next_after: String(view.nextAfter) };
+}
+
 /** One element of get_broadcasts' `broadcasts`: everything inside the object. */
 export function presentBroadcastItem(view: BroadcastView, detailed: boolean): Record<string, Json> {
   return {
     ...presentHead(view),
     list: presentList(view, detailed),
+    ...presentNextAfter(view),
     ...presentTexts(view.broadcast.texts),
     ...presentEmailCounters(view),
     ...presentSchedule(view),
@@ -132,6 +141,7 @@ export function presentBroadcastDetail(view: BroadcastView, detailed: boolean): 
     status: true,
     broadcast: { ...presentHead(view), ...presentEmailCounters(view), ...presentSchedule(view) },
     list: presentList(view, detailed),
+    ...presentNextAfter(view),
     ...presentTexts(view.broadcast.texts),
   };
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../app-context.js';
 import { defineEndpoint, type Endpoint, type ParamSpec } from '../endpoint.js';
+import { DEFAULT_LIST_ROWS, MAX_LIST_ROWS } from '../../domain/broadcasts/broadcast-list-page.js';
 import { presentBroadcastDetail, presentBroadcastItem } from '../presenters/broadcasts.js';
 
 /** Broadcasts (envois massifs), contract §7. */
@@ -72,10 +73,16 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
     defineEndpoint({
       name: 'get_broadcasts',
       tag: TAG,
-      summary: 'Every broadcast of the account, newest first',
-      params: {},
-      async handle({ auth }) {
-        const views = await broadcasts.list(auth.account.id);
+      summary: 'Every broadcast of the account, newest first, each with the first page of its list',
+      params: {
+        list_limit: {
+          description: `Rows of each broadcast’s list, 0 to ${MAX_LIST_ROWS} (default ${DEFAULT_LIST_ROWS}); read the rest with get_broadcast’s after`,
+          extension: true,
+          maxLength: 20,
+        },
+      },
+      async handle({ params, auth }) {
+        const views = await broadcasts.list(auth.account.id, params);
         const detailed = auth.account.detailedStatus;
         return { status: true, broadcasts: views.map((view) => presentBroadcastItem(view, detailed)) };
       },
@@ -83,10 +90,22 @@ export function broadcastEndpoints(ctx: AppContext): Endpoint[] {
     defineEndpoint({
       name: 'get_broadcast',
       tag: TAG,
-      summary: 'One broadcast with its messages',
-      params: { broadcast: broadcastId },
+      summary: 'One broadcast with a page of its messages',
+      params: {
+        broadcast: broadcastId,
+        limit: {
+          description: `Rows of the list, 1 to ${MAX_LIST_ROWS} (default ${DEFAULT_LIST_ROWS})`,
+          extension: true,
+          maxLength: 20,
+        },
+        after: {
+          description: 'Only rows whose id is above this one: the previous page’s next_after (default 0)',
+          extension: true,
+          maxLength: 20,
+        },
+      },
       async handle({ params, auth }) {
-        const view = await broadcasts.get(auth.account.id, params.broadcast);
+        const view = await broadcasts.get(auth.account.id, params);
         return presentBroadcastDetail(view, auth.account.detailedStatus);
       },
     }),

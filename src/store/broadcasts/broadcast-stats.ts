@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { chunks } from '../../domain/common/chunks.js';
 import type { BroadcastCounters, BroadcastMessage } from '../../domain/broadcasts/broadcasts.js';
+import type { ListPage } from '../../domain/broadcasts/broadcast-list-page.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -71,17 +72,17 @@ export async function countBroadcastOutcomes(
   return tally;
 }
 
-export async function listBroadcastMessages(
-  db: Kysely<Database>,
-  ids: readonly number[],
-): Promise<Map<number, BroadcastMessage[]>> {
-  const byBroadcast = new Map<number, BroadcastMessage[]>();
-  for (const part of chunks(ids, IN_CHUNK)) {
-    const rows = await db
+/**
+ * One broadcast's page: `broadcast_id = ? and id > ? order by id limit ?`, a range of the
+ * messages_broadcast_order (broadcast_id, id) index (migration 020), so a page costs its own rows
+ * whatever the broadcast's size or the page's depth. Exported for its plan's test.
+ */
+export function broadcastPageQuery(db: Kysely<Database>, broadcastId: number, page: ListPage) {
+  return (
+    db
       .selectFrom('messages')
       .select([
         'id',
-        'broadcast_id',
         'from_number',
         'to_number',
         'body',
@@ -91,14 +92,29 @@ export async function listBroadcastMessages(
         'created_at',
         'done_at',
       ])
-      .where('broadcast_id', 'in', part)
+      .where('broadcast_id', '=', broadcastId)
+      // As a row value rather than `id > ?`: then only the (broadcast_id, id) index bounds the range.
+      // With `id > ?` PostgreSQL may walk the primary key from that id and filter on broadcast_id,
+      // which on a list's last page reads every later message of the table.
+      .where((eb) => eb(eb.refTuple('broadcast_id', 'id'), '>', eb.tuple(broadcastId, page.afterId)))
       .orderBy('broadcast_id')
       .orderBy('id')
-      .execute();
-    for (const row of rows) {
-      if (row.broadcast_id === null) continue;
-      const list = byBroadcast.get(row.broadcast_id) ?? [];
-      list.push({
+      .limit(page.limit + 1)
+  );
+}
+
+/** A page of each broadcast's messages (limit + 1 rows: the extra one says more follow). */
+export async function listBroadcastMessages(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  page: ListPage,
+): Promise<Map<number, BroadcastMessage[]>> {
+  const byBroadcast = new Map<number, BroadcastMessage[]>();
+  for (const broadcastId of ids) {
+    const rows = await broadcastPageQuery(db, broadcastId, page).execute();
+    byBroadcast.set(
+      broadcastId,
+      rows.map((row) => ({
         id: row.id,
         fromNumber: row.from_number,
         toNumber: row.to_number,
@@ -108,9 +124,8 @@ export async function listBroadcastMessages(
         detailedStatus: row.detailed_status,
         createdAt: row.created_at,
         doneAt: row.done_at,
-      });
-      byBroadcast.set(row.broadcast_id, list);
-    }
+      })),
+    );
   }
   return byBroadcast;
 }

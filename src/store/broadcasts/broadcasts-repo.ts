@@ -15,6 +15,7 @@ import type {
   TestContact,
 } from '../../domain/broadcasts/broadcasts.js';
 import type { BroadcastStore } from '../../domain/ports/broadcast-store.js';
+import type { ListPage } from '../../domain/broadcasts/broadcast-list-page.js';
 import { queuedEmailRow } from '../emails/email-rows.js';
 import { outboundMessageRow } from '../messages/message-rows.js';
 import { startBroadcastInStore, senderIdentity } from './broadcast-start.js';
@@ -225,8 +226,8 @@ export class BroadcastsRepo implements BroadcastStore {
     return countBroadcastOutcomes(this.db, ids);
   }
 
-  messages(ids: readonly number[]): Promise<Map<number, BroadcastMessage[]>> {
-    return listBroadcastMessages(this.db, ids);
+  messagesPage(ids: readonly number[], page: ListPage): Promise<Map<number, BroadcastMessage[]>> {
+    return listBroadcastMessages(this.db, ids, page);
   }
 
   async findContact(accountId: number, lookup: ContactLookup): Promise<TestContact | undefined> {

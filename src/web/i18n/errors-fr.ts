@@ -37,6 +37,7 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   invalid_email_address: 'Adresse courriel invalide.',
   invalid_language: 'La langue doit être le français ou l’anglais.',
   not_a_whole_number: 'Un nombre entier est attendu.',
+  out_of_range: 'La valeur est hors des limites permises.',
   message_too_long: 'Le message est trop long.',
   unknown_sender: 'Ce numéro d’expéditeur n’appartient pas à votre compte.',
   recipient_blocked: 'Ce destinataire est bloqué.',
