@@ -25,7 +25,7 @@ import { rateLimits } from './migrations/016-rate-limits.js';
 import { keywords } from './migrations/017-keywords.js';
 import { consentSuppressions } from './migrations/018-consent-suppressions.js';
 import { broadcastSchedule } from './migrations/019-broadcast-schedule.js';
-import { usageAndListPages } from './migrations/020-usage-and-list-pages.js';
+import { pagesUsageMergeFields } from './migrations/020-pages-usage-merge-fields.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -47,7 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
   keywords,
   consentSuppressions,
   broadcastSchedule,
-  usageAndListPages,
+  pagesUsageMergeFields,
 ];
 
 export class SchemaTooNewError extends Error {}

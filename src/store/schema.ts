@@ -460,6 +460,9 @@ export interface BroadcastRecipientsTable {
   number: string | null;
   /** null when this recipient gets no email (no address or no email text). */
   email: string | null;
+  /** The contact's own number and email, for merge fields (migration 020; null in older snapshots). */
+  contact_number: string | null;
+  contact_email: string | null;
   name: string;
   description: string;
   language: string;

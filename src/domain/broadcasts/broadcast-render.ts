@@ -27,10 +27,11 @@ export function mergeFields(template: string, contact: RecipientContact): string
     switch (field) {
       case 'NAME':
         return contact.name;
+      // The contact's own values: an SMS-only broadcast still writes the address, an email the number.
       case 'EMAIL':
-        return contact.email ?? '';
+        return contact.contactEmail ?? '';
       case 'NUMBER':
-        return contact.number ?? '';
+        return contact.contactNumber ?? '';
       default:
         return contact.description;
     }

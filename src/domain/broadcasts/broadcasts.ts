@@ -107,11 +107,17 @@ export interface BroadcastUpdate extends Omit<BroadcastDraft, 'groupIds'> {
   readonly groupIds: readonly number[] | null;
 }
 
-/** A contact as a broadcast sees it (also a recipient of the snapshot). */
+/**
+ * A contact as a broadcast sees it (also a recipient of the snapshot). `number` and `email` are
+ * where it is sent (null: no SMS, no email); `contactNumber` and `contactEmail` are the contact's
+ * own, which the merge fields show whatever the channels (contract §7).
+ */
 export interface RecipientContact {
   readonly contactId: number;
   readonly number: string | null;
   readonly email: string | null;
+  readonly contactNumber: string | null;
+  readonly contactEmail: string | null;
   readonly name: string;
   readonly description: string;
   readonly language: string;

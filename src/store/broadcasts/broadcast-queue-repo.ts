@@ -91,7 +91,18 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
   async readRecipients(broadcastId: number, afterId: number, limit: number): Promise<SnapshotRecipient[]> {
     const rows = await this.db
       .selectFrom('broadcast_recipients')
-      .select(['id', 'contact_id', 'number', 'email', 'name', 'description', 'language'])
+      .select([
+        'id',
+        'contact_id',
+        'number',
+        'email',
+        // Snapshots taken before migration 020 have no contact_* values: their channels' then.
+        (eb) => eb.fn.coalesce('contact_number', 'number').as('contact_number'),
+        (eb) => eb.fn.coalesce('contact_email', 'email').as('contact_email'),
+        'name',
+        'description',
+        'language',
+      ])
       .where('broadcast_id', '=', broadcastId)
       .where('id', '>', afterId)
       .orderBy('id')
@@ -102,6 +113,8 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
       contactId: r.contact_id,
       number: r.number,
       email: r.email,
+      contactNumber: r.contact_number,
+      contactEmail: r.contact_email,
       name: r.name,
       description: r.description,
       language: r.language,

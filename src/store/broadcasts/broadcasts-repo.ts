@@ -261,6 +261,8 @@ export class BroadcastsRepo implements BroadcastStore {
       contactId: row.id,
       number: row.number,
       email: row.email,
+      contactNumber: row.number,
+      contactEmail: row.email,
       name: row.name,
       description: row.description,
       language: row.language,

@@ -42,6 +42,8 @@ function recipient(id: number, language = 'fr'): SnapshotRecipient {
     contactId: 100 + id,
     number: `151455501${String(id).padStart(2, '0')}`,
     email: null,
+    contactNumber: `151455501${String(id).padStart(2, '0')}`,
+    contactEmail: null,
     name: `C${id}`,
     description: '',
     language,

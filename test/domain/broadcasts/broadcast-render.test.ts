@@ -15,6 +15,8 @@ const contact: RecipientContact = {
   contactId: 7,
   number: '15145550101',
   email: 'ann@example.com',
+  contactNumber: '15145550101',
+  contactEmail: 'ann@example.com',
   name: 'Ann',
   description: 'VIP',
   language: 'en',
@@ -31,8 +33,16 @@ describe('broadcast rendering', () => {
   });
 
   it('renders an empty value as nothing', () => {
-    const bare = { ...contact, name: '', email: null, number: null, description: '' };
+    const bare = { ...contact, name: '', contactEmail: null, contactNumber: null, description: '' };
     assert.equal(mergeFields('Hi _NAME_, [_EMAIL_][_NUMBER_][_NOTES_]', bare), 'Hi , [][][]');
+  });
+
+  it('takes the contact’s own number and email whatever the channels it is sent on', () => {
+    const smsOnly = { ...contact, email: null };
+    assert.equal(renderSms(texts({ enMessage: 'To _EMAIL_' }), smsOnly)?.body, 'To ann@example.com');
+    const emailOnly = { ...contact, number: null };
+    const email = renderEmail(texts({ enEmail: 'From _NUMBER_' }), emailOnly, 'n');
+    assert.equal(email?.html, 'From 15145550101');
   });
 
   it('never expands a merge field found inside a value', () => {
