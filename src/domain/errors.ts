@@ -83,7 +83,6 @@ export type ErrorId =
   | 'system_group_not_deletable'
   | 'contact_and_group_required'
   | 'named_contact_not_found'
-  | 'group_name_only_digits'
   | 'group_name_too_long'
   // Imports (§4.4 and get_import).
   | 'file_required'
@@ -272,7 +271,6 @@ export const systemGroupNotDeletable = () =>
 export const contactAndGroupRequired = () => fail('contact_and_group_required', 'Contact and group required');
 /** The contact named by a group membership or test_broadcast (lower case, unlike get_contact's). */
 export const namedContactNotFound = () => fail('named_contact_not_found', 'contact not found');
-export const groupNameOnlyDigits = () => fail('group_name_only_digits', 'group_name must not be only digits');
 export const groupNameTooLong = () =>
   fail('group_name_too_long', 'group_name is too long (maximum 100 characters)');
 

@@ -84,7 +84,6 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   system_group_not_deletable: 409,
   contact_and_group_required: 400,
   named_contact_not_found: 404,
-  group_name_only_digits: 400,
   group_name_too_long: 400,
   // Imports.
   file_required: 400,

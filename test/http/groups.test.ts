@@ -69,13 +69,39 @@ describe('groups (contract §5)', () => {
       [{ group_name: '  ' }, 400, 'group_name parameter is missing'],
       [{ group_id: '99999', group_name: 'x' }, 404, "group doesn't exist"],
       [{ group_id: String(tous?.id), group_name: 'Everyone' }, 409, "system groups can't be modified"],
-      [{ group_name: '12345' }, 400, 'group_name must not be only digits'],
     ];
     for (const [params, status, error] of cases) {
       const response = await server.call('post_group', params);
       assert.deepEqual(response.body, { status: false, error }, JSON.stringify(params));
       assert.equal(response.status, status);
     }
+  });
+
+  it('accepts a name made only of digits, and reads a `group` of digits as an id (§5)', async () => {
+    // A station names its group after its frequency: the contract only says that a *parameter* of
+    // digits is an id, so the group is added, then addressed by its id.
+    const created = await server.call('post_group', { group_name: '1035' });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const group = created.body.group as { id: number; group_name: string };
+    assert.equal(group.group_name, '1035');
+    assert.equal(
+      (await server.call('post_group', { group_name: '1035' })).body.error,
+      'group already exists',
+    );
+    const byId = { group: String(group.id), contact: '15145550201' };
+    assert.deepEqual((await server.call('add_group_contact', byId)).body, { status: true });
+    const members = await server.call('get_contacts', { group: String(group.id) });
+    assert.equal(members.body.group.group_name, '1035');
+    assert.deepEqual(
+      members.body.contacts.map((c: { name: string }) => c.name),
+      ['ana'],
+    );
+    // "1035" as a parameter is the id 1035, not the name: no such group on this account.
+    const asName = await server.call('get_contacts', { group: '1035' });
+    assert.deepEqual(asName.body, { status: false, error: 'group not found' });
+    const renamed = await server.call('post_group', { group_id: String(group.id), group_name: '985' });
+    assert.equal(renamed.body.group.group_name, '985');
+    assert.deepEqual((await server.call('delete_group', { group: String(group.id) })).body, { status: true });
   });
 
   it('adds contacts by number, email or id, idempotently, and lists members', async () => {

@@ -5,7 +5,6 @@ import {
   contactAndGroupRequired,
   groupDoesNotExist,
   groupExists,
-  groupNameOnlyDigits,
   groupNameTooLong,
   groupNotFound,
   missingParameter,
@@ -34,8 +33,8 @@ export async function requireGroup(
 function validName(raw: string | undefined): string {
   const name = raw?.trim() ?? '';
   if (name === '') throw missingParameter('group_name');
-  // An all-digits name could never be named again: the `group` parameter would read it as an id.
-  if (/^\d+$/.test(name)) throw groupNameOnlyDigits();
+  // A name may be all digits (a station's "1035"): contract §5 reads a `group` *parameter* of digits
+  // as an id, so such a group is addressed by its id, as every group can be.
   if (name.length > 100) throw groupNameTooLong();
   return name;
 }

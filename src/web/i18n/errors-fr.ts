@@ -66,7 +66,6 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   system_group_not_deletable: 'Les groupes du système ne peuvent pas être supprimés.',
   contact_and_group_required: 'Un contact et un groupe sont obligatoires.',
   named_contact_not_found: 'Contact introuvable.',
-  group_name_only_digits: 'Le nom du groupe ne peut pas contenir que des chiffres.',
   group_name_too_long: 'Le nom du groupe est trop long.',
   file_required: 'Choisissez un fichier.',
   report_email_not_a_user: 'Le rapport doit être envoyé à un utilisateur de la plateforme.',
