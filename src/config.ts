@@ -10,6 +10,7 @@ import {
 } from './config-outbound.js';
 import { readSecurityConfig, type SecurityConfig } from './config-security.js';
 import { normaliseEmail } from './domain/common/email.js';
+import { normaliseSender } from './domain/messages/send-request.js';
 import { SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from './domain/users/users.js';
 import { parseSmppUrls } from './transport/smpp/smpp-url.js';
 
@@ -45,6 +46,11 @@ export interface Config {
   readonly webhookAllowPrivate: boolean;
   /** The email of the first-run administrator, invited on the first start (ADMIN_EMAIL). */
   readonly adminEmail: string;
+  /**
+   * The sender number the first start gives the default account (DEFAULT_SENDER): a number in
+   * international form or a short code; undefined: none (the operator adds one).
+   */
+  readonly defaultSender: string | undefined;
   /** Web sessions end after idleMs without a request or maxAgeMs after sign-in (WEB_SESSION_*). */
   readonly webSessions: WebSessionConfig;
   /** Rate limits and their store (REDIS_URL), the operator endpoints' token (METRICS_TOKEN). */
@@ -98,6 +104,7 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
   const broadcastIgnoreQuietHours =
     overrides.broadcastIgnoreQuietHours ?? parseFlag('BROADCAST_IGNORE_QUIET_HOURS', env, problems);
   const adminEmail = overrides.adminEmail ?? parseAdminEmail(env.ADMIN_EMAIL, problems);
+  const defaultSender = overrides.defaultSender ?? parseDefaultSender(env.DEFAULT_SENDER, problems);
   const webSessions = overrides.webSessions ?? readWebSessions(env, problems);
   const security = overrides.security ?? readSecurityConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
@@ -122,9 +129,19 @@ export function readConfig(env: Environment, overrides: Partial<Config> = {}): C
     importLeaseMs,
     webhookAllowPrivate,
     adminEmail,
+    defaultSender,
     webSessions: Object.freeze(webSessions),
     security: Object.freeze(security),
   });
+}
+
+/** Read as `vudumobile account sender add` reads a number: CA national form, international, or a short code. */
+function parseDefaultSender(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const number = normaliseSender(raw, 'CA');
+  if (number === null)
+    problems.push('DEFAULT_SENDER: expected a phone number or a short code of 3 to 8 digits');
+  return number ?? undefined;
 }
 
 function parseAdminEmail(raw: string | undefined, problems: string[]): string {

@@ -22,7 +22,8 @@ export interface RunningServer {
 export function startServer(env: Record<string, string>): Promise<RunningServer> {
   const child = spawn(process.execPath, ['dist/cli/program.js', 'serve', '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // DEFAULT_SENDER: the first-run account's number (an account without one can send no SMS).
+    env: { ...process.env, LOG_LEVEL: 'info', DEFAULT_SENDER: '15149541234', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

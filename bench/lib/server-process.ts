@@ -51,6 +51,8 @@ export async function startServer(options: {
         LOG_LEVEL: 'info',
         // The first-run account has quiet hours (21:00–08:00); drills run at any hour.
         BROADCAST_IGNORE_QUIET_HOURS: '1',
+        // The first-run account's sender: an account without a number can send no SMS.
+        DEFAULT_SENDER: '15149541234',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -61,7 +61,8 @@ program
     });
     const log = createLogger(cfg.logLevel);
     const platform = await createPlatform(cfg, { log, role });
-    const firstRun = role === 'worker' ? undefined : await platform.ctx.accounts.createFirstRunAccount();
+    const firstRun =
+      role === 'worker' ? undefined : await platform.ctx.accounts.createFirstRunAccount(cfg.defaultSender);
     const invitation =
       firstRun &&
       (await platform.ctx.users.invite(firstRun.accountId, {
@@ -87,6 +88,10 @@ program
         '',
         'Try it:',
         `  curl -X POST -H "VUDUMOBILE-API-KEY: ${firstRun.key}" -d "group=Tous" ${base}/api/get_contacts`,
+        '',
+        cfg.defaultSender === undefined
+          ? 'No sender number yet (DEFAULT_SENDER unset): add one before sending, vudumobile account sender add 1 <number>'
+          : `SMS are sent from ${cfg.defaultSender} (DEFAULT_SENDER).`,
         '',
         `Web platform: choose the password of ${invitation.user.email} with this link (single use, valid 7 days):`,
         `  ${base}${invitationPath(invitation.token)}`,

@@ -53,6 +53,7 @@ export type ErrorId =
   // Messages: send, get_feed, send_email (§3.1–3.3).
   | 'message_too_long'
   | 'unknown_sender'
+  | 'no_sender_number'
   | 'recipient_blocked'
   | 'invalid_date'
   | 'invalid_timezone'
@@ -227,6 +228,12 @@ export const outOfRange = (name: string, min: string, max: string) =>
 export const messageTooLong = () =>
   fail('message_too_long', `message is too long (maximum ${MAX_PARTS} parts)`);
 export const unknownSender = () => fail('unknown_sender', 'from is not one of your sender numbers');
+/** Every mt message has a `from` of digits (§3.1): an account without a number sends nothing. */
+export const noSenderNumber = () =>
+  fail(
+    'no_sender_number',
+    'This account has no sender number: the operator adds one with vudumobile account sender add',
+  );
 /** Also test_broadcast's answer for a contact who opted out: the same refusal as `send`. */
 export const recipientBlocked = () => fail('recipient_blocked', 'recipient is blocked');
 export const invalidDate = () => fail('invalid_date', 'Invalid date format, expected YYYY-MM-DD HH:MM:SS');

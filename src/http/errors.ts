@@ -55,6 +55,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   // Messages.
   message_too_long: 400,
   unknown_sender: 400,
+  no_sender_number: 409,
   recipient_blocked: 403,
   invalid_date: 400,
   invalid_timezone: 400,

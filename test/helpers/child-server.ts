@@ -56,6 +56,8 @@ export async function spawnServer(options: ChildServerOptions): Promise<ChildSer
     env: {
       PATH: process.env.PATH ?? '',
       DATABASE_URL: `sqlite:${join(options.dir, 'db.sqlite')}`,
+      // The first-run account sends from this number (an account without one can send no SMS).
+      DEFAULT_SENDER: '15149541234',
       DATA_DIR: options.dir,
       PORT: '0',
       HOST: '127.0.0.1',

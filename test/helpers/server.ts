@@ -49,6 +49,9 @@ export interface TestServerOptions extends Partial<PlatformOptions> {
   env?: Record<string, string>;
 }
 
+/** Numbers of the accounts tests create: unique on the platform, as sender numbers must be. */
+let accountSequence = 1;
+
 /** Starts the real platform on a temporary SQLite file and a free loopback port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'vudumobile-test-'));
@@ -74,7 +77,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         defaultLanguage: overrides.defaultLanguage ?? 'fr',
         defaultCountry: overrides.defaultCountry ?? 'CA',
         mailFrom: overrides.mailFrom ?? 'radio@example.com',
-        senders: overrides.senders ?? [],
+        // Every account sends from a number of its own (an account without one can send no SMS);
+        // a test that needs none passes `senders: []`.
+        senders: overrides.senders ?? [`1438555${String(accountSequence++).padStart(4, '0')}`],
       },
       now,
     );

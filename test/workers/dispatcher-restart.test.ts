@@ -22,6 +22,7 @@ async function serve(dir: string, env: Record<string, string>, key = ''): Promis
     env: {
       ...process.env,
       DATABASE_URL: `sqlite:${join(dir, 'vudumobile.db')}`,
+      DEFAULT_SENDER: '15149541234',
       DATA_DIR: dir,
       LOG_LEVEL: 'info',
       SANDBOX_SMS_LOG: join(dir, 'carrier.jsonl'),

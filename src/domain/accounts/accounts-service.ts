@@ -82,17 +82,18 @@ export class AccountsService {
 
   /**
    * On the first start with an empty database: a default account (fr, CA) and one API key allowed
-   * from loopback only (its first admin is invited by the caller, UsersService.invite). Undefined
-   * when accounts exist.
+   * from loopback only (its first admin is invited by the caller, UsersService.invite), sending
+   * from `sender` (DEFAULT_SENDER) when one is configured: an account without a number can send no
+   * SMS. Undefined when accounts exist.
    */
-  async createFirstRunAccount(): Promise<FirstRunAccount | undefined> {
+  async createFirstRunAccount(sender?: string): Promise<FirstRunAccount | undefined> {
     if ((await this.store.countAccounts()) > 0) return undefined;
     const accountId = await this.createAccount({
       name: 'Default',
       defaultLanguage: 'fr',
       defaultCountry: 'CA',
       mailFrom: null,
-      senders: [],
+      senders: sender === undefined ? [] : [sender],
     });
     const { key } = await this.createApiKey(accountId, LOOPBACK_ONLY);
     return { accountId, key };

@@ -9,6 +9,7 @@ import {
   invalidBroadcast,
   messageTooLong,
   missingParameter,
+  noSenderNumber,
   recipientBlocked,
   unknownSender,
 } from '../errors.js';
@@ -228,6 +229,7 @@ export async function startBroadcast(
   const outcome = await store.start(accountId, broadcast.id, { now, defaultMailFrom, scheduled: false });
   if (outcome.kind === 'not_pending') throw broadcastAlreadyStarted();
   if (outcome.kind === 'no_recipients') throw broadcastNoRecipients();
+  if (outcome.kind === 'no_sender') throw noSenderNumber();
 }
 
 /** delete_broadcast: what was sent stays in the feed; what is still queued is cancelled. */
@@ -316,7 +318,14 @@ export async function testBroadcast(
   if (!sms && !email) throw broadcastNoRecipients();
   // The only failure a rendered SMS carries: too long once its merge fields are filled in.
   if (sms?.failure) throw messageTooLong();
-  await store.queueTest(account.id, sms, email, { defaultMailFrom, now, fromNumber: broadcast.fromNumber });
+  if (
+    !(await store.queueTest(account.id, sms, email, {
+      defaultMailFrom,
+      now,
+      fromNumber: broadcast.fromNumber,
+    }))
+  )
+    throw noSenderNumber();
 }
 
 /** Scheduled broadcasts started per look; a full page means more may be due. */
@@ -468,6 +477,8 @@ export class BroadcastService {
         );
       } else if (outcome.kind === 'no_recipients') {
         this.deps.log.warn({ broadcast: id }, 'scheduled broadcast failed: no valid recipients');
+      } else if (outcome.kind === 'no_sender') {
+        this.deps.log.warn({ broadcast: id }, 'scheduled broadcast failed: the account has no sender number');
       }
     }
     return due.length === DUE_PAGE;

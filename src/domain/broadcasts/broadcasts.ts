@@ -1,4 +1,4 @@
-import { broadcastNoRecipients } from '../errors.js';
+import { broadcastNoRecipients, noSenderNumber } from '../errors.js';
 import type { SmsEncoding } from '../ports/transports.js';
 
 /**
@@ -15,6 +15,8 @@ export type BroadcastStatus = 'pending' | 'in_progress' | 'completed' | 'failed'
 
 /** The `error` stored with a scheduled broadcast that found nobody: start_broadcast's own refusal. */
 export const NO_RECIPIENTS_REASON = broadcastNoRecipients().message;
+/** The error of a scheduled broadcast that had SMS to send and no sender number. */
+export const NO_SENDER_REASON = noSenderNumber().message;
 
 /** The six texts of a broadcast; a text never set (or set empty) is null. */
 export interface BroadcastTexts {
@@ -157,7 +159,9 @@ export interface QueuedEmail {
 export type StartOutcome =
   | { readonly kind: 'started'; readonly smsTotal: number; readonly emailTotal: number }
   | { readonly kind: 'not_pending' }
-  | { readonly kind: 'no_recipients' };
+  | { readonly kind: 'no_recipients' }
+  /** SMS to send and no sender number to send them from (contract §3.1: `from` is digits). */
+  | { readonly kind: 'no_sender' };
 
 /** How a start is made: by start_broadcast now, or by the scheduler at launch_date. */
 export interface StartOptions {

@@ -1,4 +1,4 @@
-import { recipientBlocked, unknownSender } from '../errors.js';
+import { recipientBlocked, noSenderNumber, unknownSender } from '../errors.js';
 import type { MessagesStore } from '../ports/messages-store.js';
 import type { EmailRequest } from './outbound-email.js';
 import type { FeedQuery } from './feed.js';
@@ -34,6 +34,7 @@ export class MessagingService {
   async send(accountId: number, request: SendRequest): Promise<Extract<SendOutcome, { id: number }>> {
     const outcome = await this.deps.store.enqueueSend({ accountId, acceptedAt: this.deps.now(), ...request });
     if (outcome.kind === 'unknown_sender') throw unknownSender();
+    if (outcome.kind === 'no_sender') throw noSenderNumber();
     if (outcome.kind === 'blocked') throw recipientBlocked();
     return outcome;
   }

@@ -26,7 +26,8 @@ export type SendOutcome =
       readonly encoding: string;
     }
   | { readonly kind: 'blocked' }
-  | { readonly kind: 'unknown_sender' };
+  | { readonly kind: 'unknown_sender' }
+  | { readonly kind: 'no_sender' };
 
 /** What every stored SMS has, sent (MT) or received (MO). */
 export interface MessageFields {

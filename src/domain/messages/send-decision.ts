@@ -38,7 +38,7 @@ export interface SendFacts {
 }
 
 export type SendDecision = (
-  | { readonly kind: 'unknown_sender' | 'blocked' }
+  | { readonly kind: 'unknown_sender' | 'no_sender' | 'blocked' }
   /** The key was used within the window: answer that message again, send nothing. */
   | { readonly kind: 'replayed'; readonly earlier: EarlierSend }
   /** An earlier item of this batch queues a message with the same key: answer its id. */
@@ -53,7 +53,8 @@ export type SendDecision = (
 };
 
 /**
- * Decides each item of a batch, in order: an unknown sender is refused, a key seen within the window
+ * Decides each item of a batch, in order: an unknown sender is refused, so is any send of an account
+ * without a sender number, a key seen within the window
  * is replayed (also when an earlier item of the batch uses it), a blocked or suppressed recipient is
  * refused, anything else is queued from the sender asked for or the account's first.
  */
@@ -66,6 +67,9 @@ export function decideSends(
   return items.map((item, index): SendDecision => {
     const facts = factsOf(item.accountId);
     if (item.from !== undefined && !facts.senders.includes(item.from)) return { kind: 'unknown_sender' };
+    // Every mt message has a `from` of digits (contract §3.1): without a number there is none to use.
+    const from = item.from ?? facts.senders[0];
+    if (from === undefined) return { kind: 'no_sender' };
     const key = item.idempotencyKey;
     let releaseKeyOf: number | undefined;
     if (key !== undefined) {
@@ -85,7 +89,7 @@ export function decideSends(
     if (key !== undefined) firstUse.set(`${item.accountId} ${key}`, index);
     const message: NewOutboundMessage = {
       accountId: item.accountId,
-      from: item.from ?? facts.senders[0] ?? '',
+      from,
       to: item.to,
       body: item.body,
       partCount: item.partCount,
@@ -114,6 +118,7 @@ export function settleSends(decisions: readonly SendDecision[], queuedIds: reado
   const outcomes = decisions.map((decision): SendOutcome | undefined => {
     switch (decision.kind) {
       case 'unknown_sender':
+      case 'no_sender':
       case 'blocked':
         return { kind: decision.kind };
       case 'replayed':

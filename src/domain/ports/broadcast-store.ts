@@ -49,12 +49,15 @@ export interface BroadcastStore {
    */
   messagesPage(ids: readonly number[], page: ListPage): Promise<Map<number, BroadcastMessage[]>>;
   findContact(accountId: number, lookup: ContactLookup): Promise<TestContact | undefined>;
-  /** Queues a test: counted nowhere (no broadcast_id), single-send priority. */
+  /**
+   * Queues a test: counted nowhere (no broadcast_id), single-send priority. False, queueing nothing,
+   * when it has an SMS and the account no sender number.
+   */
   queueTest(
     accountId: number,
     sms: QueuedSms | null,
     email: QueuedEmail | null,
-    /** fromNumber: the broadcast's chosen sender (null: the account's first). */
+    /** fromNumber: the broadcast's chosen sender (null: the account's first). False: no sender number. */
     options: { readonly defaultMailFrom: string; readonly now: number; readonly fromNumber: string | null },
-  ): Promise<void>;
+  ): Promise<boolean>;
 }

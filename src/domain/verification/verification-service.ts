@@ -1,5 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
+  noSenderNumber,
   requestIdUsed,
   tooManyVerificationChecks,
   tooManyVerifications,
@@ -126,7 +127,9 @@ export class VerificationService {
     if (route.channel === 'sms') {
       const body = verificationSmsText(code, request.language);
       const { parts, encoding } = segmentMessage(body);
-      const [from = ''] = await store.senderNumbers(sender.accountId);
+      const [from] = await store.senderNumbers(sender.accountId);
+      // Every mt message has a `from` of digits (contract §3.1).
+      if (from === undefined) throw noSenderNumber();
       sms = { from, body, partCount: parts.length, encoding, fallback: route.fallbackToVoice };
     }
     const createdAt = this.deps.now();

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import {
   NO_RECIPIENTS_REASON,
+  NO_SENDER_REASON,
   type BroadcastTexts,
   type StartOptions,
   type StartOutcome,
@@ -16,8 +17,8 @@ import type { Database } from '../schema.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** The account's identities for outbound traffic: the broadcast's chosen sender while it is still
- * one of the account's numbers, else the account's first ('' when it has none yet, the connector's
- * default source address then applies); its mail From (else the platform's). */
+ * one of the account's numbers, else the account's first ('' when it has none: no SMS may then be
+ * queued, see NoSender); its mail From (else the platform's). */
 export async function senderIdentity(
   db: Db,
   accountId: number,
@@ -38,6 +39,8 @@ export async function senderIdentity(
 
 /** Thrown inside the transaction to roll back a start that found nobody to send to. */
 class NoRecipients extends Error {}
+/** Likewise for a start with SMS to send and no sender number to send them from. */
+class NoSender extends Error {}
 
 /** Contacts per snapshot statement: each holds SQLite's single writer for a few ms, not for all. */
 const SNAPSHOT_CHUNK = 5000;
@@ -138,6 +141,16 @@ export async function startBroadcastInStore(
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
       const identity = await senderIdentity(trx, accountId, options.defaultMailFrom, chosen.from_number);
+      // Every mt message has a `from` of digits (contract §3.1); an email-only broadcast needs none.
+      if (smsTotal > 0 && identity.number === '') {
+        if (!options.scheduled) throw new NoSender();
+        await trx
+          .updateTable('broadcasts')
+          .set({ status: 'failed', end_date: now, error: NO_SENDER_REASON })
+          .where('id', '=', id)
+          .execute();
+        return { kind: 'no_sender' };
+      }
       await trx
         .updateTable('broadcasts')
         .set({
@@ -151,7 +164,7 @@ export async function startBroadcastInStore(
       return { kind: 'started', smsTotal, emailTotal };
     });
   } catch (error) {
-    if (!(error instanceof NoRecipients)) throw error;
+    if (!(error instanceof NoRecipients) && !(error instanceof NoSender)) throw error;
     // Still pending: let the next start (after the user adds contacts) take it at once.
     await db
       .updateTable('broadcasts')
@@ -159,7 +172,7 @@ export async function startBroadcastInStore(
       .where('id', '=', id)
       .where('lease_until', '=', token)
       .execute();
-    return { kind: 'no_recipients' };
+    return { kind: error instanceof NoSender ? 'no_sender' : 'no_recipients' };
   }
 }
 

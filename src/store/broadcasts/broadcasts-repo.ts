@@ -277,9 +277,10 @@ export class BroadcastsRepo implements BroadcastStore {
     sms: QueuedSms | null,
     email: QueuedEmail | null,
     options: { readonly defaultMailFrom: string; readonly now: number; readonly fromNumber: string | null },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { now } = options;
     const from = await senderIdentity(this.db, accountId, options.defaultMailFrom, options.fromNumber);
+    if (sms && from.number === '') return false;
     await this.db.transaction().execute(async (trx) => {
       if (sms) {
         await trx
@@ -321,5 +322,6 @@ export class BroadcastsRepo implements BroadcastStore {
           .execute();
       }
     });
+    return true;
   }
 }

@@ -40,6 +40,8 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   out_of_range: 'La valeur est hors des limites permises.',
   message_too_long: 'Le message est trop long.',
   unknown_sender: 'Ce numéro d’expéditeur n’appartient pas à votre compte.',
+  no_sender_number:
+    'Ce compte n’a pas de numéro d’expéditeur : l’opérateur en ajoute un (vudumobile account sender add).',
   recipient_blocked: 'Ce destinataire est bloqué.',
   invalid_date: 'Date invalide (format attendu : AAAA-MM-JJ HH:MM:SS).',
   invalid_timezone: 'Fuseau horaire invalide.',
