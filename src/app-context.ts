@@ -20,6 +20,7 @@ import type { InboxService } from './domain/messages/inbox-service.js';
 import type { VerificationService } from './domain/verification/verification-service.js';
 import type { WebhookService } from './domain/webhooks/webhook-service.js';
 import type { KeywordService } from './domain/keywords/keyword-service.js';
+import type { UsageService } from './domain/usage/usage-service.js';
 
 /**
  * What the HTTP edge is given by the composition root (main.ts): services, transports and the clock;
@@ -57,6 +58,8 @@ export interface AppContext {
   readonly inbox: InboxService;
   /** The §7 endpoints and the scheduler's starts. */
   readonly broadcasts: BroadcastService;
+  /** get_usage: SMS parts and emails per day or month. */
+  readonly usage: UsageService;
   /** import_contacts, get_import and the background importer. */
   readonly imports: ImportService;
   /** send_verification, the SMS→voice fallback and the verification calls. */

@@ -86,6 +86,8 @@ import { InboxRepo } from './store/messages/inbox-repo.js';
 import { createAccountEventsPruner } from './workers/account-events-pruner.js';
 import { createRateCounter } from './security-wiring.js';
 import { DatabaseBackupError } from './store/sqlite/sqlite-backup.js';
+import { UsageService } from './domain/usage/usage-service.js';
+import { KyselyUsageStore } from './store/messages/usage-repo.js';
 
 /** The composition root: the only place that picks real implementations and wires them. */
 export interface Platform {
@@ -223,6 +225,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       now,
       defaultMailFrom: config.mailFrom,
     }),
+    usage: new UsageService({ store: new KyselyUsageStore(store.db), now }),
     sms: options.sms ?? (withWorkers ? createSmsTransport(config, options.log) : idleSmsTransport),
     voice,
     messaging: new MessagingService({

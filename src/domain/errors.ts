@@ -54,6 +54,12 @@ export type ErrorId =
   | 'message_too_long'
   | 'unknown_sender'
   | 'no_sender_number'
+  // get_usage (extension).
+  | 'invalid_usage_period'
+  | 'invalid_usage_date'
+  | 'invalid_usage_range'
+  | 'invalid_usage_by'
+  | 'invalid_usage_format'
   | 'recipient_blocked'
   | 'invalid_date'
   | 'invalid_timezone'
@@ -244,6 +250,15 @@ export const invalidFeedLimit = (max: number) =>
 export const emailParametersMissing = () =>
   fail('email_parameters_missing', 'to, subject, message or format parameter is missing');
 export const invalidEmailFormat = () => fail('invalid_email_format', 'format must be text or htm');
+
+// get_usage.
+export const invalidUsagePeriod = () => fail('invalid_usage_period', 'period must be day or month');
+export const invalidUsageDate = (name: string) =>
+  fail('invalid_usage_date', `${name} must be a date YYYY-MM-DD`);
+export const invalidUsageRange = (maxDays: string) =>
+  fail('invalid_usage_range', `to_date must be on or after from_date, at most ${maxDays} days in all`);
+export const invalidUsageBy = () => fail('invalid_usage_by', 'by must be broadcast');
+export const invalidUsageFormat = () => fail('invalid_usage_format', 'format must be json or csv');
 
 // Verification.
 export const invalidVerificationCode = () => fail('invalid_verification_code', 'code must be 4 to 10 digits');

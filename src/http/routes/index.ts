@@ -10,6 +10,7 @@ import { verificationEndpoints } from './verification.js';
 import { importEndpoints } from './imports.js';
 import { webhookEndpoints } from './webhooks.js';
 import { keywordEndpoints } from './keywords.js';
+import { usageEndpoints } from './usage.js';
 
 /** Every endpoint of the API, by area. */
 export function allEndpoints(ctx: AppContext): Endpoint[] {
@@ -24,5 +25,6 @@ export function allEndpoints(ctx: AppContext): Endpoint[] {
     ...webhookEndpoints(ctx),
     ...keywordEndpoints(ctx),
     ...consentEndpoints(ctx),
+    ...usageEndpoints(ctx),
   ];
 }

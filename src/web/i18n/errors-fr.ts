@@ -40,6 +40,11 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   out_of_range: 'La valeur est hors des limites permises.',
   message_too_long: 'Le message est trop long.',
   unknown_sender: 'Ce numéro d’expéditeur n’appartient pas à votre compte.',
+  invalid_usage_period: 'La période doit être day ou month.',
+  invalid_usage_date: 'La date doit être au format AAAA-MM-JJ.',
+  invalid_usage_range: 'La période demandée est invalide ou trop longue.',
+  invalid_usage_by: 'by doit valoir broadcast.',
+  invalid_usage_format: 'Le format doit être json ou csv.',
   no_sender_number:
     'Ce compte n’a pas de numéro d’expéditeur : l’opérateur en ajoute un (vudumobile account sender add).',
   recipient_blocked: 'Ce destinataire est bloqué.',
