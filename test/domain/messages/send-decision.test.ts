@@ -39,6 +39,14 @@ function facts(overrides: Partial<SendFacts> = {}): SendFacts {
 }
 
 describe('the send decision (contract §3.2)', () => {
+  it('refuses every send of an account without a sender number: no mt message without a from', () => {
+    const decisions = decideSends([command(), command({ idempotencyKey: 'k' })], () =>
+      facts({ senders: [] }),
+    );
+    assert.deepEqual(decisions, [{ kind: 'no_sender' }, { kind: 'no_sender' }]);
+    assert.deepEqual(settleSends(decisions, []), [{ kind: 'no_sender' }, { kind: 'no_sender' }]);
+  });
+
   it('queues from the account’s first sender, linked to the contact', () => {
     const [decision] = decideSends([command()], () => facts());
     assert.deepEqual(decision, {
