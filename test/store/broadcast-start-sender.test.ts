@@ -37,6 +37,8 @@ describe('starting a broadcast of an account without a sender number', () => {
     groupIds,
     texts,
     launchDate: now,
+    launchTimeZone: null,
+    fromNumber: null,
   });
 
   it('start_broadcast: no_sender, and the broadcast stays pending', async () => {
