@@ -1,9 +1,9 @@
 import type { Language } from '../contacts/address-book.js';
-import { formatUtc } from '../common/dates.js';
 import type { ConsentRecorder } from '../ports/consent-log.js';
 import type { KeywordInboundStore } from '../ports/keyword-store.js';
 import type { StoreTransaction } from '../ports/transaction.js';
 import type { WebhookEventRecord } from '../ports/webhook-store.js';
+import { inboundWebhookEvent } from '../webhooks/webhook-events.js';
 import { segmentMessage } from '../sms/segments.js';
 import { matchKeyword } from './keyword-text.js';
 import type { Keyword } from './keywords.js';
@@ -179,13 +179,7 @@ export function keywordWebhookEvent(
     accountId: message.accountId,
     event: 'keyword',
     payload: {
-      msg_id: message.messageId,
-      direction: 'mo',
-      from: message.from,
-      to: message.to,
-      message: message.text,
-      datetime: formatUtc(message.receivedAt),
-      part_count: message.partCount,
+      ...inboundWebhookEvent(message).payload,
       keyword: { id: matched.keyword.id, name: matched.keyword.name },
       language: matched.language,
       reply_msg_id: outcome.replyId,
