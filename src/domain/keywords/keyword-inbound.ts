@@ -4,7 +4,7 @@ import type { KeywordInboundStore } from '../ports/keyword-store.js';
 import type { StoreTransaction } from '../ports/transaction.js';
 import type { WebhookEventRecord } from '../ports/webhook-store.js';
 import { inboundWebhookEvent } from '../webhooks/webhook-events.js';
-import { segmentMessage } from '../sms/segments.js';
+import { replyMessage } from '../messages/outbound.js';
 import { matchKeyword } from './keyword-text.js';
 import type { Keyword } from './keywords.js';
 
@@ -146,22 +146,10 @@ export class KeywordInbound {
     const since = message.receivedAt - REPLY_WINDOW_MS;
     if ((await this.deps.store.repliesSince(tx, keyword.id, message.from, since)) >= keyword.replyLimit)
       return null;
-    const { parts, encoding } = segmentMessage(body);
-    return this.deps.store.queueReply(
-      tx,
-      {
-        accountId: message.accountId,
-        from: message.to,
-        to: message.from,
-        body,
-        partCount: parts.length,
-        encoding,
-        contactId,
-        priority: 0,
-        acceptedAt: message.receivedAt,
-      },
-      { keywordId: keyword.id, inboundId: message.messageId },
-    );
+    return this.deps.store.queueReply(tx, replyMessage(message, body, contactId, message.receivedAt), {
+      keywordId: keyword.id,
+      inboundId: message.messageId,
+    });
   }
 }
 

@@ -4,7 +4,8 @@ import type { InboundStore } from '../ports/inbound-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { StoreTransaction } from '../ports/transaction.js';
 import type { InboundSms } from '../ports/transports.js';
-import { isGsm7, segmentMessage } from '../sms/segments.js';
+import { isGsm7 } from '../sms/segments.js';
+import { replyMessage } from './outbound.js';
 import type { InboundWebhookMessage } from '../webhooks/webhook-events.js';
 import type { KeywordInbound } from '../keywords/keyword-inbound.js';
 import type { QueueKind } from './message-events.js';
@@ -184,19 +185,11 @@ export class InboundService {
       tx,
     );
     const body = optOutConfirmation(keyword.action, contact?.language ?? fallback);
-    const { parts, encoding } = segmentMessage(body);
     // Queued directly, past the blocked-recipient check of `send`: this one answer is what the law asks.
-    const confirmationId = await store.queueMessage(tx, {
-      accountId: message.accountId,
-      from: message.to,
-      to: message.from,
-      body,
-      partCount: parts.length,
-      encoding,
-      contactId: contact?.contactId ?? null,
-      priority: 0,
-      acceptedAt: message.now,
-    });
+    const confirmationId = await store.queueMessage(
+      tx,
+      replyMessage(message, body, contact?.contactId ?? null, message.now),
+    );
     return { action: keyword.action, confirmationId, contactId: contact?.contactId ?? null };
   }
 }

@@ -1,4 +1,5 @@
 import type { SmsEncoding } from '../ports/transports.js';
+import { segmentMessage } from '../sms/segments.js';
 
 /**
  * The outbound path's model: sends, feed rows, emails and verifications as the services and their
@@ -82,4 +83,28 @@ export interface NewEmail {
   readonly contactId?: number | null;
   readonly broadcastId?: number | null;
   readonly acceptedAt: number;
+}
+
+/**
+ * The automatic answer to an inbound SMS (an opt-out confirmation, a keyword's auto-reply): from
+ * the number it was sent to, back to its sender, ahead of bulk traffic.
+ */
+export function replyMessage(
+  inbound: { readonly accountId: number; readonly from: string; readonly to: string },
+  body: string,
+  contactId: number | null,
+  at: number,
+): NewOutboundMessage {
+  const { parts, encoding } = segmentMessage(body);
+  return {
+    accountId: inbound.accountId,
+    from: inbound.to,
+    to: inbound.from,
+    body,
+    partCount: parts.length,
+    encoding,
+    contactId,
+    priority: 0,
+    acceptedAt: at,
+  };
 }
