@@ -59,7 +59,7 @@ export type ErrorId =
   | 'invalid_usage_date'
   | 'invalid_usage_range'
   | 'invalid_usage_by'
-  | 'invalid_usage_format'
+  | 'invalid_format'
   | 'recipient_blocked'
   | 'invalid_date'
   | 'invalid_timezone'
@@ -127,7 +127,6 @@ export type ErrorId =
   | 'keyword_not_found'
   | 'keyword_not_contest'
   | 'keyword_no_entries_left'
-  | 'invalid_entries_format'
   // Users of the web platform: sign-in, invitations, password reset, roles.
   | 'sign_in_failed'
   | 'sign_in_throttled'
@@ -258,7 +257,8 @@ export const invalidUsageDate = (name: string) =>
 export const invalidUsageRange = (maxDays: string) =>
   fail('invalid_usage_range', `to_date must be on or after from_date, at most ${maxDays} days in all`);
 export const invalidUsageBy = () => fail('invalid_usage_by', 'by must be broadcast');
-export const invalidUsageFormat = () => fail('invalid_usage_format', 'format must be json or csv');
+/** An answer's `format`: get_usage, get_keyword_entries. */
+export const invalidFormat = () => fail('invalid_format', 'format must be json or csv');
 
 // Verification.
 export const invalidVerificationCode = () => fail('invalid_verification_code', 'code must be 4 to 10 digits');
@@ -359,8 +359,6 @@ export const keywordNotFound = () => fail('keyword_not_found', 'keyword not foun
 export const keywordNotContest = () => fail('keyword_not_contest', 'keyword is not a contest');
 export const keywordNoEntriesLeft = () =>
   fail('keyword_no_entries_left', 'keyword has no entry left to draw');
-export const invalidEntriesFormat = () => fail('invalid_entries_format', 'format must be json or csv');
-
 // Users. One sign-in failure text whether or not the email exists: it must not tell them apart.
 export const signInFailed = () => fail('sign_in_failed', 'Incorrect email or password.');
 export const signInThrottled = () =>

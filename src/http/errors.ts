@@ -60,7 +60,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   invalid_usage_date: 400,
   invalid_usage_range: 400,
   invalid_usage_by: 400,
-  invalid_usage_format: 400,
+  invalid_format: 400,
   recipient_blocked: 403,
   invalid_date: 400,
   invalid_timezone: 400,
@@ -127,7 +127,6 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   keyword_not_found: 404,
   keyword_not_contest: 409,
   keyword_no_entries_left: 409,
-  invalid_entries_format: 400,
   // Users.
   sign_in_failed: 401,
   sign_in_throttled: 429,

@@ -4,7 +4,7 @@ import {
   invalidTimezone,
   invalidUsageBy,
   invalidUsageDate,
-  invalidUsageFormat,
+  invalidFormat,
   invalidUsagePeriod,
   invalidUsageRange,
   missingParameter,
@@ -128,7 +128,7 @@ export function parseUsageQuery(params: UsageParams, now: number): UsageQuery {
   const by = params.by?.trim() ?? '';
   if (by !== '' && by !== 'broadcast') throw invalidUsageBy();
   const format = (params.format?.trim() || 'json').toLowerCase();
-  if (format !== 'json' && format !== 'csv') throw invalidUsageFormat();
+  if (format !== 'json' && format !== 'csv') throw invalidFormat();
   return {
     period,
     fromDate: formatUtc(Date.UTC(from.year, from.month - 1, from.day)).slice(0, 10),

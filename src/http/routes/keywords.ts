@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app-context.js';
-import { invalidEntriesFormat } from '../../domain/errors.js';
+import { invalidFormat } from '../../domain/errors.js';
 import { defineEndpoint, type Endpoint } from '../endpoint.js';
 import { entriesCsv, presentEntry, presentKeyword, presentKeywordDetail } from '../presenters/keywords.js';
 
@@ -78,7 +78,7 @@ export function keywordEndpoints(ctx: AppContext): Endpoint[] {
       params: { id: ID, format: { description: 'json (default) or csv', enum: ['json', 'csv'] } },
       async handle({ params, auth }) {
         const format = (params.format ?? 'json').trim().toLowerCase();
-        if (format !== 'json' && format !== 'csv') throw invalidEntriesFormat();
+        if (format !== 'json' && format !== 'csv') throw invalidFormat();
         const { keyword, entries } = await ctx.keywords.entries(auth.account.id, params.id);
         if (format === 'csv') return entriesCsv(keyword, entries);
         return {

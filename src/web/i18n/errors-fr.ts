@@ -44,7 +44,7 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   invalid_usage_date: 'La date doit être au format AAAA-MM-JJ.',
   invalid_usage_range: 'La période demandée est invalide ou trop longue.',
   invalid_usage_by: 'by doit valoir broadcast.',
-  invalid_usage_format: 'Le format doit être json ou csv.',
+  invalid_format: 'Le format doit être json ou csv.',
   no_sender_number:
     'Ce compte n’a pas de numéro d’expéditeur : l’opérateur en ajoute un (vudumobile account sender add).',
   recipient_blocked: 'Ce destinataire est bloqué.',
@@ -107,7 +107,6 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   keyword_not_found: 'Mot-clé introuvable.',
   keyword_not_contest: 'Ce mot-clé n’est pas un concours.',
   keyword_no_entries_left: 'Il ne reste aucune participation à tirer.',
-  invalid_entries_format: 'Format invalide (json ou csv).',
   sign_in_failed: 'Courriel ou mot de passe incorrect.',
   sign_in_throttled: 'Trop de tentatives de connexion. Réessayez dans quelques minutes.',
   user_exists: 'Un utilisateur de ce compte a déjà ce courriel.',
