@@ -193,6 +193,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   const outboundRepo = new OutboundRepo(
     store.db,
     () => messageEvents.notifyQueued('sms'),
+    store.dialect,
     store.dialect === 'postgres' ? POSTGRES_SEND_TRANSACTIONS : 1,
   );
   const voice =

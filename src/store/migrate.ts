@@ -26,6 +26,7 @@ import { keywords } from './migrations/017-keywords.js';
 import { consentSuppressions } from './migrations/018-consent-suppressions.js';
 import { broadcastSchedule } from './migrations/019-broadcast-schedule.js';
 import { pagesUsageMergeFields } from './migrations/020-pages-usage-merge-fields.js';
+import { feedCommitOrder } from './migrations/021-feed-commit-order.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -48,6 +49,7 @@ export const MIGRATIONS: readonly Migration[] = [
   consentSuppressions,
   broadcastSchedule,
   pagesUsageMergeFields,
+  feedCommitOrder,
 ];
 
 export class SchemaTooNewError extends Error {}

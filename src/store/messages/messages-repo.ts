@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FeedFilter, FeedRow } from '../../domain/messages/outbound.js';
 import type { RecipientState } from '../../domain/messages/send-decision.js';
+import type { DialectName } from '../database.js';
 import type { Database } from '../schema.js';
 import { inList } from '../value-lists.js';
 import { outboundMessageRow, type NewOutboundMessage } from './message-rows.js';
@@ -138,15 +139,52 @@ export const FEED_COLUMNS = [
 /**
  * One page of the feed, oldest first. Answered from the index (account_id, direction, created_at,
  * id) — or (account_id, created_at, id) for both directions — in index order: no scan, no sort.
+ *
+ * With `since_id` on PostgreSQL the page walks (account_id, xact_id, id) instead (migration 021):
+ * concurrent send transactions commit their interleaved ids in any order, so an id cursor could
+ * pass over a row still in flight. Ordered by the inserting transaction and stopped below the oldest
+ * one still running, every row the cursor passes is already visible, and the cursor loses nothing.
  */
-export function feedQuery(db: Kysely<Database>, filter: FeedFilter) {
+export function feedQuery(db: Kysely<Database>, filter: FeedFilter, cursor?: CommitCursor) {
   let query = db.selectFrom('messages').select(FEED_COLUMNS).where('account_id', '=', filter.accountId);
   if (filter.direction !== 'all') query = query.where('direction', '=', filter.direction);
   query = query.where('created_at', '>=', filter.startAt);
+  if (cursor && filter.sinceId !== undefined)
+    return query
+      .where(sql<boolean>`(xact_id, id) > (${cursor.sinceXact}, ${filter.sinceId})`)
+      .where(sql<boolean>`xact_id < ${cursor.horizon}`)
+      .orderBy(sql`xact_id`)
+      .orderBy('id')
+      .limit(filter.limit);
   if (filter.sinceId !== undefined) query = query.where('id', '>', filter.sinceId);
   return query.orderBy('created_at').orderBy('id').limit(filter.limit);
 }
 
-export async function listFeed(db: Kysely<Database>, filter: FeedFilter): Promise<FeedRow[]> {
-  return feedQuery(db, filter).execute();
+/** Where a PostgreSQL `since_id` page starts (its message's transaction) and where it must stop. */
+export interface CommitCursor {
+  readonly sinceXact: number;
+  /**
+   * The oldest transaction still running when it was read: every transaction below it had ended,
+   * so no row below it can appear later. Read before the page, it is only more cautious.
+   */
+  readonly horizon: number;
+}
+
+/** The cursor of a `since_id` page on PostgreSQL (an unknown id starts from the oldest rows). */
+export async function commitCursor(db: Kysely<Database>, filter: FeedFilter): Promise<CommitCursor> {
+  const { rows } = await sql<{ since_xact: string | null; horizon: string }>`
+    select (select xact_id from messages where id = ${filter.sinceId ?? 0} and account_id = ${filter.accountId})
+      as since_xact, pg_snapshot_xmin(pg_current_snapshot())::text as horizon`.execute(db);
+  const row = rows[0];
+  return { sinceXact: Number(row?.since_xact ?? 0), horizon: Number(row?.horizon ?? 0) };
+}
+
+export async function listFeed(
+  db: Kysely<Database>,
+  filter: FeedFilter,
+  dialect: DialectName,
+): Promise<FeedRow[]> {
+  const cursor =
+    dialect === 'postgres' && filter.sinceId !== undefined ? await commitCursor(db, filter) : undefined;
+  return feedQuery(db, filter, cursor).execute();
 }

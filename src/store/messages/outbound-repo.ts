@@ -9,6 +9,7 @@ import type {
 } from '../../domain/messages/outbound.js';
 import { insertQueuedEmail } from '../emails/emails-repo.js';
 import { listFeed } from './messages-repo.js';
+import type { DialectName } from '../database.js';
 import type { Database } from '../schema.js';
 import { SendQueue } from './send-queue.js';
 
@@ -22,6 +23,7 @@ export class OutboundRepo implements MessagesStore {
   constructor(
     private readonly db: Kysely<Database>,
     onQueued: () => void,
+    private readonly dialect: DialectName,
     /** Send transactions in flight at once: 1 on SQLite (one writer), a few on PostgreSQL. */
     sendParallel = 1,
   ) {
@@ -33,7 +35,7 @@ export class OutboundRepo implements MessagesStore {
   }
 
   listFeed(filter: FeedFilter): Promise<FeedRow[]> {
-    return listFeed(this.db, filter);
+    return listFeed(this.db, filter, this.dialect);
   }
 
   queueEmail(email: NewEmail): Promise<number> {
