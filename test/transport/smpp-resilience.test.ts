@@ -122,13 +122,11 @@ describe('SMPP routing by prefix and failover', () => {
       await waitUntil(() => under.transport.status()[0]?.state !== 'bound', 'montreal down');
       await under.transport.submit(sms('15145550402', ['to montreal via backup']));
       assert.equal(backup.stats.accepted, 1);
-      assert.deepEqual(
-        under.transport.status().map((s) => [s.name, s.state]),
-        [
-          ['mtl', 'retrying'],
-          ['backup', 'bound'],
-        ],
-      );
+      // Down, the connector alternates retrying ↔ connecting as it backs off: either is right here.
+      const [mtl, backupStatus] = under.transport.status();
+      assert.equal(mtl?.name, 'mtl');
+      assert.ok(mtl?.state === 'retrying' || mtl?.state === 'connecting', `mtl is ${mtl?.state}`);
+      assert.deepEqual([backupStatus?.name, backupStatus?.state], ['backup', 'bound']);
     } finally {
       await under.transport.close();
       await backup.close();
