@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -190,16 +190,6 @@ async function deliveredCount(store: Store): Promise<number> {
   return Number(row.n);
 }
 
-/** The first-run account has no sender number: give it one (the SMSC refuses an empty source). */
-function addSender(databaseUrl: string): void {
-  const result = spawnSync(
-    process.execPath,
-    ['dist/cli/program.js', 'account', 'sender', 'add', '1', '15149541234'],
-    { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' },
-  );
-  if (result.status !== 0) throw new Error(`account sender add failed: ${result.stderr}`);
-}
-
 /**
  * Pages through get_feed (direction mt, since_id = the last msg_id of each page) and counts the
  * distinct messages it shows delivered, and the rows it showed more than once.
@@ -264,8 +254,7 @@ async function runProjectOnce(
       args: ['--role', postgresUrl ? 'api' : 'all'],
       ...(postgresUrl ? {} : { env: smpp }),
     });
-    servers.push(api);
-    addSender(database.url);
+    servers.push(api); // its first-run account has DEFAULT_SENDER's number (server-process.ts)
     if (postgresUrl)
       servers.push(
         await startServer({
