@@ -3,6 +3,7 @@ import type { FeedFilter, FeedRow } from '../../domain/messages/outbound.js';
 import type { RecipientState } from '../../domain/messages/send-decision.js';
 import type { DialectName } from '../database.js';
 import type { Database } from '../schema.js';
+import { lastStatement } from '../sqlite/write-priority.js';
 import { inList } from '../value-lists.js';
 import { outboundMessageRow, type NewOutboundMessage } from './message-rows.js';
 
@@ -30,15 +31,15 @@ export async function insertQueuedMessage(
 export async function insertQueuedMessages(
   trx: Kysely<Database> | Transaction<Database>,
   messages: readonly NewOutboundMessage[],
+  /** The inserts end the transaction: its COMMIT goes with the last one (SQLite: lastStatement). */
+  endTransaction = false,
 ): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < messages.length; i += 150) {
     const chunk = messages.slice(i, i + 150);
-    const rows = await trx
-      .insertInto('messages')
-      .values(chunk.map(outboundMessageRow))
-      .returning('id')
-      .execute();
+    const insert = () =>
+      trx.insertInto('messages').values(chunk.map(outboundMessageRow)).returning('id').execute();
+    const rows = await (endTransaction && i + 150 >= messages.length ? lastStatement(insert) : insert());
     ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
   }
   return ids;

@@ -10,7 +10,7 @@ import { GroupCommit } from '../../domain/common/group-commit.js';
 import { insertQueuedMessages, sendView } from './messages-repo.js';
 import type { Database } from '../schema.js';
 import { uniqueConstraintName } from '../unique-violation.js';
-import { urgentWrites } from '../sqlite/write-priority.js';
+import { optimisticReads, urgentWrites } from '../sqlite/write-priority.js';
 
 /**
  * The `send` path's durable queue: each request's row is inserted as `queued` in a transaction shared
@@ -42,7 +42,12 @@ export class SendQueue {
 
   private async write(items: readonly SendCommand[]): Promise<SendOutcome[]> {
     // Someone waits on each of these: ahead of the broadcast and dispatcher batches (SQLite).
-    const run = () => urgentWrites(() => this.db.transaction().execute((trx) => writeSends(trx, items)));
+    // On SQLite, one round trip to the writer thread: the reads on this thread, then BEGIN, the
+    // inserts and COMMIT together (optimisticReads, lastStatement).
+    const run = () =>
+      urgentWrites(() =>
+        optimisticReads(() => this.db.transaction().execute((trx) => writeSends(trx, items))),
+      );
     let outcomes: SendOutcome[];
     try {
       outcomes = await run();
@@ -115,6 +120,6 @@ async function writeSends(trx: Transaction<Database>, items: readonly SendComman
       .execute();
   }
   // The new messages in one statement (one round trip).
-  const ids = await insertQueuedMessages(trx, messagesToQueue(decisions));
+  const ids = await insertQueuedMessages(trx, messagesToQueue(decisions), true);
   return settleSends(decisions, ids);
 }

@@ -17,7 +17,12 @@ import {
 } from 'kysely';
 import { configureSqlite, StatementCache } from './sqlite-connection.js';
 import type { WriterRequest, WriterResponse } from './sqlite-writer-thread.js';
-import { durabilityIsRelaxed, writesAreUrgent } from './write-priority.js';
+import {
+  durabilityIsRelaxed,
+  isLastStatement,
+  readsAreOptimistic,
+  writesAreUrgent,
+} from './write-priority.js';
 
 /**
  * SQLite for a server that answers after the data is on disk. better-sqlite3 is synchronous, so a
@@ -58,6 +63,8 @@ export class SqliteThreadError extends Error {
     readonly code: string | undefined,
     /** The transaction's BEGIN failed (the statement sent with it did not run). */
     readonly beginFailed = false,
+    /** The writer ended the transaction (a lastStatement that failed: rolled back). */
+    readonly ended = false,
   ) {
     super(message);
     this.name = name;
@@ -100,7 +107,7 @@ class WriterThread {
     this.worker.once('exit', () => this.fail(new Error('the SQLite writer thread exited')));
   }
 
-  execute(sql: string, parameters: readonly unknown[], begin: boolean): Promise<WriterResponse> {
+  execute(sql: string, parameters: readonly unknown[], flags: WriteFlags): Promise<WriterResponse> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -109,7 +116,8 @@ class WriterThread {
         id,
         sql,
         parameters,
-        ...(begin ? { begin } : {}),
+        ...(flags.begin ? { begin: true } : {}),
+        ...(flags.commit ? { commit: true } : {}),
         ...(durabilityIsRelaxed() ? { relaxed: true } : {}),
       };
       this.worker.postMessage(request);
@@ -126,6 +134,12 @@ class WriterThread {
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }
+}
+
+/** BEGIN before the statement (a transaction's first), COMMIT after it (its last: lastStatement). */
+interface WriteFlags {
+  readonly begin?: boolean;
+  readonly commit?: boolean;
 }
 
 function extensionOf(url: string): 'ts' | 'js' {
@@ -232,12 +246,22 @@ class ThreadedSqliteDriver implements Driver {
   }
 
   /** Runs a statement on the writer thread (the caller holds the write lock). */
-  async write<R>(sql: string, parameters: readonly unknown[], begin = false): Promise<QueryResult<R>> {
+  async write<R>(
+    sql: string,
+    parameters: readonly unknown[],
+    flags: WriteFlags = {},
+  ): Promise<QueryResult<R>> {
     if (!this.writer) throw new Error('the SQLite store is not open');
-    const response = await this.writer.execute(sql, parameters, begin);
+    const response = await this.writer.execute(sql, parameters, flags);
     if (response.error) {
       const { name, message, code } = response.error;
-      throw new SqliteThreadError(name, message, code, response.beginFailed === true);
+      throw new SqliteThreadError(
+        name,
+        message,
+        code,
+        response.beginFailed === true,
+        response.ended === true,
+      );
     }
     if (response.rows) return { rows: response.rows.map(toBuffers) as R[] };
     return {
@@ -262,9 +286,10 @@ function toBuffers(row: unknown): unknown {
 /**
  * A transaction's state on its connection: BEGIN is not sent alone but with the first statement
  * (`pending` until then), which saves one round trip to the writer thread per transaction; a
- * transaction that ran no statement commits or rolls back without touching the file.
+ * transaction that ran no statement commits or rolls back without touching the file. A statement
+ * marked lastStatement takes the COMMIT with it: the transaction is `ended` on its answer.
  */
-type TransactionState = 'none' | 'pending' | 'open' | 'failed';
+type TransactionState = 'none' | 'pending' | 'open' | 'failed' | 'ended';
 
 class RoutedConnection implements DatabaseConnection {
   private state: TransactionState = 'none';
@@ -272,9 +297,14 @@ class RoutedConnection implements DatabaseConnection {
   constructor(private readonly driver: ThreadedSqliteDriver) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.state === 'pending') return this.firstInTransaction<R>(query);
-    if (this.state === 'open') return this.driver.write<R>(query.sql, query.parameters);
+    if (this.state === 'pending') {
+      // Before its first write, an optimistic transaction reads on this thread (optimisticReads).
+      if (readsAreOptimistic() && SelectQueryNode.is(query.query)) return this.driver.read<R>(query);
+      return this.inTransaction<R>(query, true);
+    }
+    if (this.state === 'open') return this.inTransaction<R>(query, false);
     if (this.state === 'failed') throw new Error('the SQLite transaction could not begin');
+    if (this.state === 'ended') throw new Error('the SQLite transaction ran its last statement already');
     if (SelectQueryNode.is(query.query)) return this.driver.read<R>(query);
     await this.driver.writeLock.acquire();
     try {
@@ -305,19 +335,25 @@ class RoutedConnection implements DatabaseConnection {
       if (state === 'open') await this.driver.write(verb, []);
       else if (state === 'failed' && verb === 'commit')
         throw new Error('the SQLite transaction could not begin');
+      // 'ended': the writer committed with the last statement, or rolled back when it failed (its
+      // caller saw that error, so Kysely rolls back here). Nothing is left to send.
     } finally {
       this.state = 'none';
       this.driver.writeLock.release();
     }
   }
 
-  private async firstInTransaction<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  /** A statement of the transaction; the first brings the BEGIN, a lastStatement the COMMIT. */
+  private async inTransaction<R>(query: CompiledQuery, begin: boolean): Promise<QueryResult<R>> {
+    const commit = isLastStatement();
     try {
-      const result = await this.driver.write<R>(query.sql, query.parameters, true);
-      this.state = 'open';
+      const result = await this.driver.write<R>(query.sql, query.parameters, { begin, commit });
+      this.state = commit ? 'ended' : 'open';
       return result;
     } catch (error) {
-      this.state = error instanceof SqliteThreadError && error.beginFailed ? 'failed' : 'open';
+      if (error instanceof SqliteThreadError && error.beginFailed) this.state = 'failed';
+      else if (error instanceof SqliteThreadError && error.ended) this.state = 'ended';
+      else this.state = 'open';
       throw error;
     }
   }

@@ -15,6 +15,11 @@ export interface WriterRequest {
   readonly begin?: boolean;
   /** Commit this write (or the transaction it begins) at synchronous=NORMAL (relaxedDurability). */
   readonly relaxed?: boolean;
+  /**
+   * The transaction's last statement (lastStatement): COMMIT after it, or ROLLBACK if it failed, so
+   * that the answer says whether the transaction committed.
+   */
+  readonly commit?: boolean;
 }
 
 export interface WriterResponse {
@@ -25,6 +30,8 @@ export interface WriterResponse {
   readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
   /** With `begin`: the BEGIN itself failed, the statement did not run and no transaction is open. */
   readonly beginFailed?: boolean;
+  /** With `commit`: no transaction is open any more (committed, or rolled back after an error). */
+  readonly ended?: boolean;
 }
 
 const port = parentPort;
@@ -61,7 +68,14 @@ function run(request: WriterRequest): WriterResponse {
     const began = execute({ id: request.id, sql: 'begin immediate', parameters: [] });
     if (began.error) return { ...began, beginFailed: true };
   }
-  return execute(request);
+  const result = execute(request);
+  if (!request.commit) return result;
+  // SQLite may have rolled back already (an error such as SQLITE_FULL ends the transaction).
+  if (!sqlite.inTransaction) return { ...result, ended: true };
+  const ended = execute({ id: request.id, sql: result.error ? 'rollback' : 'commit', parameters: [] });
+  // A COMMIT that failed (SQLITE_BUSY) leaves the transaction open: end it, nothing may stay half-done.
+  if (ended.error && sqlite.inTransaction) execute({ id: request.id, sql: 'rollback', parameters: [] });
+  return { ...(result.error || !ended.error ? result : ended), ended: true };
 }
 
 function execute({ id, sql, parameters }: WriterRequest): WriterResponse {

@@ -32,3 +32,38 @@ export function relaxedDurability<T>(fn: () => Promise<T>): Promise<T> {
 export function durabilityIsRelaxed(): boolean {
   return relaxed.getStore() === true;
 }
+
+const optimistic = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` with the SELECTs of its transaction that come before the transaction's first write read
+ * on the main thread's reader, not sent to the writer thread: each would otherwise cost a round trip
+ * between the threads while the transaction holds the single writer. The process's write lock is
+ * held from the transaction's start, so no write of this process commits between those reads and the
+ * transaction's BEGIN; another process (a CLI command) could, and the transaction then acts as if it
+ * had run just before that command's. Only for transactions where that is true: a `send` batch
+ * (reads of senders, contacts, suppressions; inserts of new messages). No effect on PostgreSQL.
+ */
+export function optimisticReads<T>(fn: () => Promise<T>): Promise<T> {
+  return optimistic.run(true, fn);
+}
+
+export function readsAreOptimistic(): boolean {
+  return optimistic.getStore() === true;
+}
+
+const committing = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn`, a transaction's last statement, with the transaction's COMMIT sent with it to the writer
+ * thread (and its BEGIN too when it is the first write): one round trip instead of two or three. The
+ * statement's promise settles once the transaction committed, or rolled back if either failed.
+ * Nothing may run in the transaction after it. No effect on PostgreSQL.
+ */
+export function lastStatement<T>(fn: () => Promise<T>): Promise<T> {
+  return committing.run(true, fn);
+}
+
+export function isLastStatement(): boolean {
+  return committing.getStore() === true;
+}

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Store } from '../../../src/store/database.js';
-import { relaxedDurability } from '../../../src/store/sqlite/write-priority.js';
+import {
+  lastStatement,
+  optimisticReads,
+  relaxedDurability,
+} from '../../../src/store/sqlite/write-priority.js';
 import { uniqueConstraintName } from '../../../src/store/unique-violation.js';
 import { TEST_STORE } from '../../helpers/database.js';
 import { tempStore } from '../../helpers/store.js';
@@ -186,6 +190,68 @@ describe('the threaded SQLite store', { skip: TEST_STORE !== 'sqlite' && 'SQLite
     // The timer fired through the write (a synchronous write would have held it to one tick).
     assert.ok(ticks >= Math.floor(elapsed / 5 / 4), `${ticks} ticks in ${elapsed.toFixed(0)} ms`);
     assert.ok(elapsed > 20, 'the write took long enough to tell');
+  });
+
+  it('commits with a lastStatement: one round trip, done when its promise settles', async () => {
+    const seenOutside = await store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('contacts').values(contact('15145550020')).execute();
+      await lastStatement(() => trx.insertInto('contacts').values(contact('15145550021')).execute());
+      // Kysely has not asked for the COMMIT yet: the writer thread ran it with the statement.
+      return [await contactCount('15145550020'), await contactCount('15145550021')];
+    });
+    assert.deepEqual(seenOutside, [1, 1]);
+    // The first statement of a transaction brings BEGIN and COMMIT both.
+    await store.db
+      .transaction()
+      .execute((trx) =>
+        lastStatement(() => trx.insertInto('contacts').values(contact('15145550022')).execute()),
+      );
+    assert.equal(await contactCount('15145550022'), 1);
+  });
+
+  it('rolls the whole transaction back when its lastStatement fails, and refuses a statement after it', async () => {
+    const failed = await store.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('contacts').values(contact('15145550023')).execute();
+        await lastStatement(() => trx.insertInto('contacts').values(contact('15145550001')).execute());
+      })
+      .catch((e: unknown) => e);
+    assert.equal((failed as { code?: string }).code, 'SQLITE_CONSTRAINT_UNIQUE');
+    assert.equal(await contactCount('15145550023'), 0, 'the earlier insert was rolled back');
+    await assert.rejects(
+      store.db.transaction().execute(async (trx) => {
+        await lastStatement(() => trx.insertInto('contacts').values(contact('15145550024')).execute());
+        await trx.insertInto('contacts').values(contact('15145550025')).execute();
+      }),
+      /ran its last statement already/,
+    );
+    assert.equal(await contactCount('15145550025'), 0);
+    await store.db.insertInto('contacts').values(contact('15145550026')).execute();
+    assert.equal(await contactCount('15145550026'), 1, 'the write lock was released');
+  });
+
+  it('reads on the main thread before the first write of an optimistic transaction, then on the writer', async () => {
+    // query_only is ON on the reader connection only: it tells which connection answered.
+    const queryOnly = async (db: typeof store.db): Promise<number> =>
+      Number(
+        (
+          await db
+            .selectFrom(sql<{ query_only: number }>`pragma_query_only()`.as('p'))
+            .select('query_only')
+            .executeTakeFirstOrThrow()
+        ).query_only,
+      );
+    const seen = await optimisticReads(() =>
+      store.db.transaction().execute(async (trx) => {
+        const before = await queryOnly(trx);
+        await trx.insertInto('contacts').values(contact('15145550027')).execute();
+        return [before, await queryOnly(trx)];
+      }),
+    );
+    assert.deepEqual(seen, [1, 0]);
+    const plain = await store.db.transaction().execute((trx) => queryOnly(trx));
+    assert.equal(plain, 0, 'without optimisticReads a transaction reads on the writer');
   });
 
   it('streams plain selects from the reader', async () => {
