@@ -67,6 +67,8 @@ export class ConsentService implements ConsentRecorder {
     contact: { readonly number: string | null; readonly email: string | null },
     consent: ContactConsent,
     origin: ConsentOrigin,
+    /** The contact's insert: the entries commit with it, or not at all. */
+    tx?: StoreTransaction,
   ): Promise<void> {
     const type = consent.type ?? (await this.store.defaultType(accountId));
     const entries = consentEntries(accountId, contact, {
@@ -76,7 +78,7 @@ export class ConsentService implements ConsentRecorder {
       source: origin.source,
       evidence: describeEvidence(origin.evidence, consent.evidence),
     });
-    if (entries.length > 0) await this.store.record(entries);
+    if (entries.length > 0) await this.store.record(entries, tx);
   }
 
   /** get_consent: a number's or an email's entries, newest first. */

@@ -73,7 +73,7 @@ export class AddressBookService {
   /**
    * post_contact: adds a contact, or with `id` modifies one (only the parameters sent change). An
    * added contact's consent (consent_type, else the account's default; consent_evidence) is logged
-   * with `origin`: checked before the contact is written, logged right after it.
+   * with `origin`: checked before the contact is written, logged in the same transaction.
    */
   async saveContact(
     scope: AccountScope,
@@ -82,10 +82,13 @@ export class AddressBookService {
   ): Promise<Contact> {
     if (params.id !== undefined && params.id !== '')
       return modifyContact(this.store, scope, { ...params, id: params.id });
-    const consent = this.consent?.parseContactConsent(params);
-    const contact = await addContact(this.store, scope, params, this.now());
-    if (consent) await this.consent?.contactAdded(scope.id, contact, consent, origin);
-    return contact;
+    const log = this.consent;
+    if (!log) return addContact(this.store, scope, params, this.now());
+    const consent = log.parseContactConsent(params);
+    const type = consent.type ?? (await log.defaultType(scope.id));
+    return addContact(this.store, scope, params, this.now(), (added, tx) =>
+      log.contactAdded(scope.id, added, { ...consent, type }, origin, tx),
+    );
   }
 
   /** delete_contact: by id, number or email; its past messages stay. */

@@ -6,6 +6,7 @@ import {
   type Language,
 } from './address-book.js';
 import type { AddressBookStore } from '../ports/address-book-store.js';
+import type { StoreTransaction } from '../ports/transaction.js';
 import { normaliseEmail } from '../common/email.js';
 import {
   contactEmailExists,
@@ -119,6 +120,8 @@ export async function addContact(
   scope: AccountScope,
   params: ContactParams,
   now: number,
+  /** Written in the contact's transaction (its consent entries), given the contact's number and email. */
+  alsoWrite?: (added: ContactAddresses, tx: StoreTransaction) => Promise<void>,
 ): Promise<Contact> {
   if (!present(params.number) && !present(params.email)) throw contactKeyRequired();
   const fields: ContactFields = {
@@ -135,7 +138,14 @@ export async function addContact(
   if (fields.email && (await store.findContact(scope.id, { email: fields.email }))) {
     throw contactEmailExists();
   }
-  return store.insertContact(scope.id, fields, now).catch(mapUnique);
+  const write = alsoWrite && ((tx: StoreTransaction) => alsoWrite(fields, tx));
+  return store.insertContact(scope.id, fields, now, write).catch(mapUnique);
+}
+
+/** What a new contact is reached at: what its consent entries are about. */
+export interface ContactAddresses {
+  readonly number: string | null;
+  readonly email: string | null;
 }
 
 /** post_contact with `id`: only the parameters sent change; one sent empty clears its field. */

@@ -12,6 +12,7 @@ import type {
   GroupSummary,
 } from '../contacts/address-book.js';
 import type { ContactSearch } from '../contacts/contact-search.js';
+import type { StoreTransaction } from './transaction.js';
 
 /** Which contacts a list shows: all of them, or those a search, a group or the blocked tag select. */
 export interface ContactFilter {
@@ -26,7 +27,16 @@ export type ContactCursor = { readonly after: number } | { readonly before: numb
 
 export interface AddressBookStore {
   findContact(accountId: number, key: ContactKey): Promise<Contact | undefined>;
-  insertContact(accountId: number, fields: ContactFields, now: number): Promise<Contact>;
+  /**
+   * Inserts a contact; `alsoWrite`, when given, runs in the same transaction (the contact's consent
+   * entry): both are written or neither.
+   */
+  insertContact(
+    accountId: number,
+    fields: ContactFields,
+    now: number,
+    alsoWrite?: (tx: StoreTransaction) => Promise<void>,
+  ): Promise<Contact>;
   updateContact(accountId: number, id: number, fields: ContactFields): Promise<Contact>;
   deleteContact(accountId: number, id: number): Promise<boolean>;
   setBlocked(accountId: number, id: number, blocked: boolean): Promise<void>;

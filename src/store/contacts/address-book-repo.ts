@@ -11,7 +11,9 @@ import {
   type SystemGroupKind,
 } from '../../domain/contacts/address-book.js';
 import type { ContactCursor, ContactFilter } from '../../domain/ports/address-book-store.js';
+import type { StoreTransaction } from '../../domain/ports/transaction.js';
 import type { DialectName } from '../database.js';
+import { toStoreTransaction, type Executor } from '../transaction.js';
 import { listContactRows } from './contact-list-query.js';
 import type { ContactsTable, Database, GroupsTable } from '../schema.js';
 import { uniqueConstraintName } from '../unique-violation.js';
@@ -104,13 +106,25 @@ export class AddressBookRepo implements AddressBookStore {
     return row && toContact(row);
   }
 
-  async insertContact(accountId: number, fields: ContactFields, now: number): Promise<Contact> {
-    const row = await this.db
-      .insertInto('contacts')
-      .values({ account_id: accountId, ...contactColumns(fields), is_blocked: 0, created_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-      .catch(rethrowUnique);
+  async insertContact(
+    accountId: number,
+    fields: ContactFields,
+    now: number,
+    alsoWrite?: (tx: StoreTransaction) => Promise<void>,
+  ): Promise<Contact> {
+    const insert = (db: Executor) =>
+      db
+        .insertInto('contacts')
+        .values({ account_id: accountId, ...contactColumns(fields), is_blocked: 0, created_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+        .catch(rethrowUnique);
+    if (!alsoWrite) return toContact(await insert(this.db));
+    const row = await this.db.transaction().execute(async (trx) => {
+      const inserted = await insert(trx);
+      await alsoWrite(toStoreTransaction(trx));
+      return inserted;
+    });
     return toContact(row);
   }
 
