@@ -7,6 +7,7 @@ import type { WebDeps } from '../respond.js';
 import { webState, type WebState } from '../web-state.js';
 import { failureName } from './broadcast-failures.js';
 import { liveCounters, withBroadcast } from './broadcast-views.js';
+import { csvLine } from '../../domain/common/csv-cell.js';
 
 /** How often a broadcast's event stream reads its counters (server side, per open page). */
 export const BROADCAST_POLL_MS = 500;
@@ -44,16 +45,6 @@ export function registerBroadcastLive(app: FastifyInstance, deps: WebDeps): void
 }
 
 /**
- * A CSV cell: quoted when it must be (RFC 4180), and never read as a formula by a spreadsheet. A
- * contact named `=HYPERLINK(…)` (or starting with + - @, a tab or a carriage return) gets a leading
- * apostrophe, as OWASP advises for CSV injection.
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/**
  * One line per SMS of the broadcast, streamed in the store's batches (never the whole broadcast in
  * memory); dates as `YYYY-MM-DD HH:MM:SS` in the reader's time zone; a UTF-8 BOM for Excel.
  */
@@ -63,10 +54,9 @@ export async function* outcomesCsv(
 ): AsyncGenerator<string> {
   const { t } = web.i18n;
   const zoned = new ZonedFormatter(web.i18n.timeZone);
-  const line = (cells: readonly string[]) => cells.map(csvCell).join(',') + '\r\n';
   yield (
     '\uFEFF' +
-    line([
+    csvLine([
       t('broadcasts.csv.id'),
       t('broadcasts.csv.number'),
       t('broadcasts.csv.name'),
@@ -86,7 +76,7 @@ export async function* outcomesCsv(
     const name = failed
       ? failureName(web, { detailedStatus: row.detailedStatus, error: row.error, count: 1 }).name
       : '';
-    batch += line([
+    batch += csvLine([
       String(row.messageId),
       row.toNumber,
       row.contactName,

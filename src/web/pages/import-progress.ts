@@ -10,6 +10,7 @@ import type { MessageKey } from '../i18n/messages.js';
 import { sendHtml, type WebDeps } from '../respond.js';
 import { webState, type WebState } from '../web-state.js';
 import { fileLabel, statusLabel, withImport } from './import-common.js';
+import { csvQuoted } from '../../domain/common/csv-cell.js';
 
 /** How often the event stream reads the import's row (server side, per open page). */
 export const PROGRESS_POLL_MS = 500;
@@ -183,14 +184,6 @@ function finishedPart(web: WebState, job: ImportJob): SafeHtml {
   }`;
 }
 
-/** A CSV field, quoted when it must be (RFC 4180): delimiter, quote, line break, or edge spaces. */
-function csvField(value: string, delimiter: string): string {
-  if (value.includes(delimiter) || /["\r\n]/.test(value) || value !== value.trim()) {
-    return `"${value.replace(/"/g, '""')}"`;
-  }
-  return value;
-}
-
 /**
  * The error report: a UTF-8 BOM (so Excel reads accents right), then one line per rejected row —
  * its line number, the reason in the reader's language, and the row's values under the file's own
@@ -205,7 +198,7 @@ export async function* errorReportCsv(
 ): AsyncGenerator<string> {
   const { t } = web.i18n;
   const d = job.delimiter;
-  const line = (fields: readonly string[]): string => fields.map((f) => csvField(f, d)).join(d) + '\r\n';
+  const line = (fields: readonly string[]): string => fields.map((f) => csvQuoted(f, d)).join(d) + '\r\n';
   yield '\uFEFF' + line([t('imports.csv.line'), t('imports.csv.reason'), ...(job.header ?? [])]);
   let batch = '';
   let count = 0;

@@ -2,19 +2,7 @@ import { ZonedFormatter } from '../../domain/common/timezone.js';
 import type { HistoryRow } from '../../domain/messages/message-history.js';
 import type { WebState } from '../web-state.js';
 import { statusTexts } from './message-status.js';
-
-/**
- * A CSV cell. Quoted when it must be (RFC 4180). A text a spreadsheet would run as a formula
- * (`=`, `+`, `-`, `@`, or a tab or carriage return first: the OWASP list) gets a leading `'`, since
- * message bodies come from anyone who can text the station.
- */
-export function csvCell(value: string, delimiter: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  if (safe.includes(delimiter) || /["\r\n]/.test(safe) || safe !== safe.trim()) {
-    return `"${safe.replace(/"/g, '""')}"`;
-  }
-  return safe;
-}
+import { csvLine } from '../../domain/common/csv-cell.js';
 
 /**
  * The filtered messages as CSV, streamed a page of rows at a time: a UTF-8 BOM so Excel reads the
@@ -25,7 +13,7 @@ export async function* historyCsv(web: WebState, pages: AsyncIterable<HistoryRow
   const { t, lang } = web.i18n;
   const d = lang === 'fr' ? ';' : ',';
   const dates = new ZonedFormatter(web.i18n.timeZone);
-  const line = (fields: readonly string[]): string => fields.map((f) => csvCell(f, d)).join(d) + '\r\n';
+  const line = (fields: readonly string[]): string => csvLine(fields, d);
   yield (
     '\uFEFF' +
     line([
