@@ -27,6 +27,7 @@ import { consentSuppressions } from './migrations/018-consent-suppressions.js';
 import { broadcastSchedule } from './migrations/019-broadcast-schedule.js';
 import { pagesUsageMergeFields } from './migrations/020-pages-usage-merge-fields.js';
 import { feedCommitOrder } from './migrations/021-feed-commit-order.js';
+import { resubmittedParts } from './migrations/022-resubmitted-parts.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -50,6 +51,7 @@ export const MIGRATIONS: readonly Migration[] = [
   broadcastSchedule,
   pagesUsageMergeFields,
   feedCommitOrder,
+  resubmittedParts,
 ];
 
 export class SchemaTooNewError extends Error {}

@@ -262,6 +262,8 @@ export interface MessagesTable {
   done_at: number | null;
   /** 1 on an inbound message that matched one of the account's keywords (017). */
   is_kw: Generated<number>;
+  /** Parts submitted by the attempts before the last, sent again after a receipt (022). */
+  resubmitted_parts: Generated<number>;
 }
 
 export interface MessagePartsTable {

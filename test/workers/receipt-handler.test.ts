@@ -228,6 +228,11 @@ describe('delivery receipts: "Réessayer plus tard" with RECEIPT_RETRY_ATTEMPTS'
     server.platform.ctx.messageEvents.notifyQueued();
     await waitFor('delivered', async () => (await row(body.msg_id)).status === 'delivered');
     assert.equal(attempts.get(body.msg_id), 2);
+    // The carrier billed both submissions: get_usage counts both parts, and the message once.
+    const twoDaysAgo = new Date(Date.now() + offset - 2 * 86_400_000).toISOString().slice(0, 10);
+    const usage = await server.call('get_usage', { from_date: twoDaysAgo });
+    assert.equal(usage.status, 200, JSON.stringify(usage.body));
+    assert.deepEqual([usage.body.totals.mt_messages, usage.body.totals.mt_parts], [1, 2]);
   });
 
   it('fails when the retries are used up', async () => {

@@ -230,7 +230,13 @@ export async function requeueAfterReceipt(
 ): Promise<boolean> {
   const row = await db
     .updateTable('messages')
-    .set({ status: 'queued', detailed_status: detailedStatus, next_attempt_at: nextAttemptAt })
+    .set((eb) => ({
+      status: 'queued',
+      detailed_status: detailedStatus,
+      next_attempt_at: nextAttemptAt,
+      // The attempt the carrier answered was billed: get_usage counts it beside the next one.
+      resubmitted_parts: eb('resubmitted_parts', '+', eb.ref('part_count')),
+    }))
     .where('id', '=', messageId)
     .where('status', '=', 'sent')
     .returning('id')

@@ -37,7 +37,8 @@ export class KyselyUsageStore implements UsageStore {
         slotOf('sent_at').as('slot'),
         broadcast.as('broadcast_id'),
         eb.fn.countAll<number>().as('messages'),
-        eb.fn.sum<number>('part_count').as('parts'),
+        // Every submission's parts (resubmitted_parts: those of attempts before the last).
+        eb.fn.sum<number>(eb('part_count', '+', eb.ref('resubmitted_parts'))).as('parts'),
       ])
       .where('account_id', '=', accountId)
       .where('sent_at', '>=', range.startAt)
