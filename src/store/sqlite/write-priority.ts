@@ -1,21 +1,25 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-const urgent = new AsyncLocalStorage<true>();
+/**
+ * A mark that a piece of async work carries to the SQLite driver (sqlite-threaded.ts), which reads
+ * it where the work's statements reach it: `run` marks everything `fn` starts, `isSet` reads it.
+ */
+function asyncMark(): { run<T>(fn: () => Promise<T>): Promise<T>; isSet(): boolean } {
+  const storage = new AsyncLocalStorage<true>();
+  return { run: (fn) => storage.run(true, fn), isSet: () => storage.getStore() === true };
+}
+
+const urgent = asyncMark();
 
 /**
  * Runs `fn` with its writes ahead of background work in the queue for SQLite's single writer: a
  * request a caller is waiting on (a single `send`) then waits for at most the transaction in
  * progress, not for every broadcast batch queued before it. PostgreSQL has a pool: no effect there.
  */
-export function urgentWrites<T>(fn: () => Promise<T>): Promise<T> {
-  return urgent.run(true, fn);
-}
+export const urgentWrites = urgent.run;
+export const writesAreUrgent = urgent.isSet;
 
-export function writesAreUrgent(): boolean {
-  return urgent.getStore() === true;
-}
-
-const relaxed = new AsyncLocalStorage<true>();
+const relaxed = asyncMark();
 
 /**
  * Runs `fn` with its write (a single statement, or the transaction its first statement begins) at
@@ -25,15 +29,10 @@ const relaxed = new AsyncLocalStorage<true>();
  * what was submitted meanwhile is the in-flight window the lease already covers), a sweep of
  * receipts kept unmatched (they stay kept and are swept again). No effect on PostgreSQL.
  */
-export function relaxedDurability<T>(fn: () => Promise<T>): Promise<T> {
-  return relaxed.run(true, fn);
-}
+export const relaxedDurability = relaxed.run;
+export const durabilityIsRelaxed = relaxed.isSet;
 
-export function durabilityIsRelaxed(): boolean {
-  return relaxed.getStore() === true;
-}
-
-const optimistic = new AsyncLocalStorage<true>();
+const optimistic = asyncMark();
 
 /**
  * Runs `fn` with the SELECTs of its transaction that come before the transaction's first write read
@@ -44,15 +43,10 @@ const optimistic = new AsyncLocalStorage<true>();
  * had run just before that command's. Only for transactions where that is true: a `send` batch
  * (reads of senders, contacts, suppressions; inserts of new messages). No effect on PostgreSQL.
  */
-export function optimisticReads<T>(fn: () => Promise<T>): Promise<T> {
-  return optimistic.run(true, fn);
-}
+export const optimisticReads = optimistic.run;
+export const readsAreOptimistic = optimistic.isSet;
 
-export function readsAreOptimistic(): boolean {
-  return optimistic.getStore() === true;
-}
-
-const committing = new AsyncLocalStorage<true>();
+const committing = asyncMark();
 
 /**
  * Runs `fn`, a transaction's last statement, with the transaction's COMMIT sent with it to the writer
@@ -60,10 +54,5 @@ const committing = new AsyncLocalStorage<true>();
  * statement's promise settles once the transaction committed, or rolled back if either failed.
  * Nothing may run in the transaction after it. No effect on PostgreSQL.
  */
-export function lastStatement<T>(fn: () => Promise<T>): Promise<T> {
-  return committing.run(true, fn);
-}
-
-export function isLastStatement(): boolean {
-  return committing.getStore() === true;
-}
+export const lastStatement = committing.run;
+export const isLastStatement = committing.isSet;
