@@ -8,6 +8,7 @@
  * Usage: node --import tsx bench/lib/fixed-load.ts < spec.json   (a FixedLoadSpec on standard input)
  */
 import http from 'node:http';
+import { requestStatus } from './http-status.js';
 
 export interface FixedLoadSpec {
   readonly target: 'project' | 'kannel';
@@ -52,30 +53,14 @@ function request(spec: FixedLoadSpec, agent: http.Agent, i: number): Promise<num
         'dlr-url': `${spec.dlrUrl ?? ''}?status=%d&k=${i}`,
       }).toString()}`
     : '/api/send';
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
+  return kannel
+    ? requestStatus(agent, url, { method: 'GET', path })
+    : requestStatus(agent, url, {
+        method: 'POST',
         path,
-        method: kannel ? 'GET' : 'POST',
-        headers: kannel
-          ? {}
-          : {
-              'VUDUMOBILE-API-KEY': spec.key ?? '',
-              'content-type': 'application/x-www-form-urlencoded',
-              'content-length': Buffer.byteLength(body),
-            },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', () => resolve(-1));
-    req.end(body);
-  });
+        headers: { 'VUDUMOBILE-API-KEY': spec.key ?? '' },
+        form: body,
+      });
 }
 
 export async function runFixedLoad(spec: FixedLoadSpec): Promise<FixedLoadResult> {

@@ -9,6 +9,7 @@
  * Usage: node --import tsx bench/lib/load-generator.ts < spec.json   (a LoadSpec on standard input)
  */
 import http from 'node:http';
+import { requestStatus } from './http-status.js';
 
 export interface LoadSpec {
   url: string;
@@ -50,31 +51,11 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const urls = (spec.urls ?? [spec.url]).map((u) => new URL(u));
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
   let next = 0;
-  const send = (): Promise<number> =>
-    new Promise((resolve) => {
-      const url = urls[next % urls.length] ?? new URL(spec.url);
-      const body = spec.bodies[next++ % spec.bodies.length] ?? '';
-      const req = http.request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          headers: {
-            ...spec.headers,
-            'content-type': 'application/x-www-form-urlencoded',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', () => resolve(-1));
-      req.end(body);
-    });
+  const send = (): Promise<number> => {
+    const url = urls[next % urls.length] ?? new URL(spec.url);
+    const form = spec.bodies[next++ % spec.bodies.length] ?? '';
+    return requestStatus(agent, url, { method: 'POST', path: url.pathname, headers: spec.headers, form });
+  };
 
   for (let i = 0; i < (spec.warmup ?? 0); i += spec.connections) {
     await Promise.all(Array.from({ length: spec.connections }, send));
