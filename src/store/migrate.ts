@@ -28,6 +28,7 @@ import { broadcastSchedule } from './migrations/019-broadcast-schedule.js';
 import { pagesUsageMergeFields } from './migrations/020-pages-usage-merge-fields.js';
 import { feedCommitOrder } from './migrations/021-feed-commit-order.js';
 import { resubmittedParts } from './migrations/022-resubmitted-parts.js';
+import { callUnanswered } from './migrations/023-call-unanswered.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
   pagesUsageMergeFields,
   feedCommitOrder,
   resubmittedParts,
+  callUnanswered,
 ];
 
 export class SchemaTooNewError extends Error {}

@@ -336,6 +336,8 @@ export interface VerificationsTable {
   call_outcome: string | null;
   sip_code: number | null;
   call_duration_ms: number | null;
+  /** Calls that rang busy or unanswered: what VERIFY_CALL_RETRIES counts (023). */
+  calls_unanswered: Generated<number>;
 }
 
 export interface SuppressionsTable {

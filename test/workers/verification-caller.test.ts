@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { MessageEvents } from '../../src/domain/messages/message-events.js';
-import type {
-  CallProgress,
-  CallResult,
-  VoiceCall,
-  VoiceTransport,
+import {
+  TransportError,
+  type CallProgress,
+  type CallResult,
+  type VoiceCall,
+  type VoiceTransport,
 } from '../../src/domain/ports/transports.js';
 import {
   VerificationService,
@@ -204,6 +205,27 @@ describe('the verification caller: answered calls, retries, concurrency', () => 
       assert.equal(peer.placed.length, 2);
     });
   }
+
+  it('keeps the busy retry when an earlier attempt could not be placed at all', async () => {
+    let now = T0;
+    const peer = new ScriptedTelephony(async (_call, _progress, n) => {
+      if (n === 1) throw new TransportError('no trunk answers OPTIONS', true);
+      return { callId: `c-${n}`, outcome: 'busy', sipCode: 486, reason: 'Busy Here', durationMs: 0 };
+    });
+    const verification = service(peer, () => now);
+    const requestId = await queueCall(verification);
+    for (let i = 0; i < 3; i++) {
+      now = Math.max(now, Number((await row(requestId)).next_attempt_at));
+      await verification.calls.placeDueCalls();
+      await verification.calls.drain();
+    }
+    const final = await row(requestId);
+    assert.deepEqual(
+      [final.status, final.attempts, final.calls_unanswered, peer.placed.length],
+      ['busy', 3, 2, 3],
+      'not placed, then busy, then busy again once (VERIFY_CALL_RETRIES 1), then settled',
+    );
+  });
 
   it('records a refused call (SIP 404) as failed at once, with its code', async () => {
     const peer = new ScriptedTelephony(async () => ({

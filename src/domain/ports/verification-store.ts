@@ -38,6 +38,8 @@ export interface ClaimedCall {
   readonly code: string | null;
   /** Call attempts made before this one. */
   readonly attempts: number;
+  /** Of those, the calls that rang busy or unanswered (what VERIFY_CALL_RETRIES counts). */
+  readonly calls_unanswered: number;
   readonly expires_at: number;
   readonly verified_at: number | null;
 }

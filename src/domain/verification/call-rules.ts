@@ -45,7 +45,8 @@ export function settleEndedCall(
   if (result.outcome === 'answered') return { kind: 'final', status: 'answered', attempt, error: null };
   const error = describeCall(result);
   const retriable = result.outcome === 'busy' || result.outcome === 'no_answer';
-  if (retriable && call.attempts < settings.retries)
+  // Counted apart from the attempts the telephony could not place: those reached nobody.
+  if (retriable && call.calls_unanswered < settings.retries)
     return { kind: 'retry', attempt, error, nextAttemptAt: now + settings.retryDelayMs };
   return { kind: 'final', status: result.outcome, attempt, error };
 }

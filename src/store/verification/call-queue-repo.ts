@@ -22,7 +22,17 @@ export function claimDueCalls(store: Store, options: ClaimOptions): Promise<Clai
     .updateTable('verifications')
     .set(claimValues(CALL_QUEUE, options))
     .where('id', 'in', dueIds(db, dialect, CALL_QUEUE, options))
-    .returning(['id', 'account_id', 'to_number', 'language', 'code', 'attempts', 'expires_at', 'verified_at'])
+    .returning([
+      'id',
+      'account_id',
+      'to_number',
+      'language',
+      'code',
+      'attempts',
+      'calls_unanswered',
+      'expires_at',
+      'verified_at',
+    ])
     .execute();
 }
 
@@ -76,13 +86,20 @@ export async function recordCall(
         call_duration_ms: outcome.attempt.durationMs,
       }
     : {};
+  const unanswered = outcome.attempt?.outcome === 'busy' || outcome.attempt?.outcome === 'no_answer';
   const settled =
     outcome.kind === 'final'
       ? { status: outcome.status, error: outcome.error }
       : { status: CALL_QUEUE.waiting, error: outcome.error, next_attempt_at: outcome.nextAttemptAt };
   await db
     .updateTable('verifications')
-    .set((eb) => ({ ...attempt, ...settled, lease_until: null, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({
+      ...attempt,
+      ...settled,
+      lease_until: null,
+      attempts: eb('attempts', '+', 1),
+      calls_unanswered: eb('calls_unanswered', '+', unanswered ? 1 : 0),
+    }))
     .where('id', '=', id)
     .where('status', 'in', outcome.kind === 'final' ? HELD : [CALL_QUEUE.holding])
     .where('lease_until', '=', lease)

@@ -19,6 +19,7 @@ interface StoredVerification {
   messageId: number | null;
   status: string;
   attempts: number;
+  unanswered: number;
   error: string | null;
 }
 
@@ -37,7 +38,14 @@ class MemoryVerificationStore implements VerificationStore {
   async createVerification(input: NewVerification): Promise<VerificationOutcome> {
     if (this.rows.some((r) => r.input.requestId === input.requestId)) return 'request_id_used';
     const messageId = input.sms ? this.nextMessageId++ : null;
-    this.rows.push({ input, messageId, status: input.sms ? 'sms' : 'call_queued', attempts: 0, error: null });
+    this.rows.push({
+      input,
+      messageId,
+      status: input.sms ? 'sms' : 'call_queued',
+      attempts: 0,
+      unanswered: 0,
+      error: null,
+    });
     return 'created';
   }
   async switchToVoice(
@@ -74,6 +82,7 @@ class MemoryVerificationStore implements VerificationStore {
         language: input.language,
         code: input.code,
         attempts: row.attempts,
+        calls_unanswered: row.unanswered,
         expires_at: input.expiresAt,
         verified_at: null,
       },
@@ -91,6 +100,7 @@ class MemoryVerificationStore implements VerificationStore {
     const row = this.rows[id];
     if (!row) return;
     row.attempts++;
+    if (outcome.attempt?.outcome === 'busy' || outcome.attempt?.outcome === 'no_answer') row.unanswered++;
     row.status = outcome.kind === 'final' ? outcome.status : 'call_queued';
     row.error = outcome.error;
   }
