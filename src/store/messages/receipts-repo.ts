@@ -15,6 +15,7 @@ import type { DialectName } from '../database.js';
 import { unnestRows } from '../postgres/unnest.js';
 import type { Database } from '../schema.js';
 import { appendSuppressionHistory } from '../consent/suppressions-repo.js';
+import { optimisticReads } from '../sqlite/write-priority.js';
 import { fromStoreTransaction, toStoreTransaction, type Executor } from '../transaction.js';
 import { inList, listChunkSize, onPostgres } from '../value-lists.js';
 
@@ -25,8 +26,14 @@ export class KyselyReceiptStore implements ReceiptStore {
     private readonly dialect: DialectName,
   ) {}
 
+  /**
+   * On SQLite the reads before the first write (the parts and messages a batch's receipts name, the
+   * unmatched receipts a sweep takes) run on the main thread's reader (optimisticReads): two round
+   * trips to the writer thread less while the transaction holds it. Only this process writes those
+   * rows, and its write lock is held from the start.
+   */
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(toStoreTransaction(trx)));
+    return optimisticReads(() => this.db.transaction().execute((trx) => work(toStoreTransaction(trx))));
   }
 
   findPartsByKeys(tx: StoreTransaction, keys: readonly string[]): Promise<PartCandidate[]> {
