@@ -120,7 +120,7 @@ describe('paging of broadcast lists', () => {
     }
   });
 
-  it('reads a page deep in a list through the (broadcast_id, id) index, nothing sorted', async () => {
+  it('reads a page deep in a list from the page on, through an index, nothing sorted', async () => {
     const { db, dialect } = server.platform.store;
     // Statistics as a live database has them (the statistics keeper analyses after a broadcast).
     await sql`analyze`.execute(db);
@@ -142,7 +142,14 @@ describe('paging of broadcast lists', () => {
       dialect === 'postgres' ? (r['QUERY PLAN'] ?? '') : (r.detail ?? ''),
     );
     const text = plan.join(' | ');
-    assert.ok(text.includes('messages_broadcast_order'), text);
+    // The (broadcast_id, id) index's range, or the primary key from the page's first id (chosen
+    // when the broadcast is much of the table): either reads the page's rows, not those before.
+    const bounded =
+      /messages_broadcast_order/.test(text) ||
+      (dialect === 'postgres'
+        ? /messages_pkey.*Index Cond: \(id > /.test(text)
+        : /PRIMARY KEY \(rowid>\?\)/.test(text));
+    assert.ok(bounded, text);
     assert.ok(!/SCAN messages|TEMP B-TREE|Seq Scan|Sort/.test(text), text);
   });
 });

@@ -92,12 +92,13 @@ export function broadcastPageQuery(db: Kysely<Database>, broadcastId: number, pa
         'created_at',
         'done_at',
       ])
+      // Plain predicates, so that either index the planner picks starts at the page: the
+      // (broadcast_id, id) index as the range (broadcast_id = ?, id > ?), or — when the broadcast is
+      // a large share of the table — the primary key from `id > ?`, filtered. (A row value
+      // `(broadcast_id, id) > (?, ?)` bounds only the first: CI's PostgreSQL once walked the primary
+      // key from the table's first row instead.)
       .where('broadcast_id', '=', broadcastId)
-      // As a row value rather than `id > ?`: then only the (broadcast_id, id) index bounds the range.
-      // With `id > ?` PostgreSQL may walk the primary key from that id and filter on broadcast_id,
-      // which on a list's last page reads every later message of the table.
-      .where((eb) => eb(eb.refTuple('broadcast_id', 'id'), '>', eb.tuple(broadcastId, page.afterId)))
-      .orderBy('broadcast_id')
+      .where('id', '>', page.afterId)
       .orderBy('id')
       .limit(page.limit + 1)
   );
