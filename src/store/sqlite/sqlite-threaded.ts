@@ -20,7 +20,7 @@ import type { WriterRequest, WriterResponse } from './sqlite-writer-thread.js';
 import {
   durabilityIsRelaxed,
   isLastStatement,
-  readsAreOptimistic,
+  takeOptimisticReads,
   writesAreUrgent,
 } from './write-priority.js';
 
@@ -293,13 +293,15 @@ type TransactionState = 'none' | 'pending' | 'open' | 'failed' | 'ended';
 
 class RoutedConnection implements DatabaseConnection {
   private state: TransactionState = 'none';
+  /** This transaction reads on the main thread until its first write (optimisticReads). */
+  private optimistic = false;
 
   constructor(private readonly driver: ThreadedSqliteDriver) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.state === 'pending') {
       // Before its first write, an optimistic transaction reads on this thread (optimisticReads).
-      if (readsAreOptimistic() && SelectQueryNode.is(query.query)) return this.driver.read<R>(query);
+      if (this.optimistic && SelectQueryNode.is(query.query)) return this.driver.read<R>(query);
       return this.inTransaction<R>(query, true);
     }
     if (this.state === 'open') return this.inTransaction<R>(query, false);
@@ -323,6 +325,7 @@ class RoutedConnection implements DatabaseConnection {
   }
 
   async begin(): Promise<void> {
+    this.optimistic = takeOptimisticReads();
     await this.driver.writeLock.acquire();
     // IMMEDIATE (sent with the first statement) takes the write lock then: no later upgrade can fail
     // halfway through.
@@ -339,6 +342,7 @@ class RoutedConnection implements DatabaseConnection {
       // caller saw that error, so Kysely rolls back here). Nothing is left to send.
     } finally {
       this.state = 'none';
+      this.optimistic = false;
       this.driver.writeLock.release();
     }
   }

@@ -32,7 +32,8 @@ const relaxed = asyncMark();
 export const relaxedDurability = relaxed.run;
 export const durabilityIsRelaxed = relaxed.isSet;
 
-const optimistic = asyncMark();
+/** optimisticReads' mark: taken by the first transaction that begins under it, and by no other. */
+const optimistic = new AsyncLocalStorage<{ taken: boolean }>();
 
 /**
  * Runs `fn` with the SELECTs of its transaction that come before the transaction's first write read
@@ -41,10 +42,24 @@ const optimistic = asyncMark();
  * held from the transaction's start, so no write of this process commits between those reads and the
  * transaction's BEGIN; another process (a CLI command) could, and the transaction then acts as if it
  * had run just before that command's. Only for transactions where that is true: a `send` batch
- * (reads of senders, contacts, suppressions; inserts of new messages). No effect on PostgreSQL.
+ * (reads of senders, contacts, suppressions; inserts of new messages), a receipt batch. Only the
+ * first transaction begun in `fn` is optimistic. No effect on PostgreSQL.
  */
-export const optimisticReads = optimistic.run;
-export const readsAreOptimistic = optimistic.isSet;
+export function optimisticReads<T>(fn: () => Promise<T>): Promise<T> {
+  return optimistic.run({ taken: false }, fn);
+}
+
+/**
+ * Called as a transaction begins: true for the first transaction begun under optimisticReads, so
+ * that a transaction some later work starts in the same async context (an event listener, a timer)
+ * is not optimistic without having asked.
+ */
+export function takeOptimisticReads(): boolean {
+  const mark = optimistic.getStore();
+  if (!mark || mark.taken) return false;
+  mark.taken = true;
+  return true;
+}
 
 const committing = asyncMark();
 

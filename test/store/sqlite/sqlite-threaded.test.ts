@@ -252,6 +252,12 @@ describe('the threaded SQLite store', { skip: TEST_STORE !== 'sqlite' && 'SQLite
     assert.deepEqual(seen, [1, 0]);
     const plain = await store.db.transaction().execute((trx) => queryOnly(trx));
     assert.equal(plain, 0, 'without optimisticReads a transaction reads on the writer');
+    // Only the first transaction begun under the mark: later work in the same context did not ask.
+    const firstThenLater = await optimisticReads(async () => [
+      await store.db.transaction().execute((trx) => queryOnly(trx)),
+      await store.db.transaction().execute((trx) => queryOnly(trx)),
+    ]);
+    assert.deepEqual(firstThenLater, [1, 0]);
   });
 
   it('streams plain selects from the reader', async () => {
