@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
-import { listFeed } from '../../src/store/messages/messages-repo.js';
+import { insertQueuedMessage, listFeed } from '../../src/store/messages/messages-repo.js';
 import { tempStore } from '../helpers/store.js';
 
 /**
@@ -20,27 +20,18 @@ describe('get_feed since_id with transactions committing out of id order', () =>
   });
   after(() => close());
 
-  async function insertMessage(db: Kysely<Database> | Transaction<Database>, body: string): Promise<number> {
-    const row = await db
-      .insertInto('messages')
-      .values({
-        account_id: accountId,
-        direction: 'mt',
-        from_number: '15149541234',
-        to_number: '15145550101',
-        body,
-        part_count: 1,
-        encoding: 'GSM-7',
-        status: 'queued',
-        priority: 0,
-        attempts: 0,
-        next_attempt_at: 0,
-        created_at: 1_700_000_000_000,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(row.id);
-  }
+  const insertMessage = (db: Kysely<Database> | Transaction<Database>, body: string): Promise<number> =>
+    insertQueuedMessage(db, {
+      accountId,
+      from: '15149541234',
+      to: '15145550101',
+      body,
+      partCount: 1,
+      encoding: 'GSM-7',
+      contactId: null,
+      priority: 0,
+      acceptedAt: 1_700_000_000_000,
+    });
 
   const poll = async (sinceId: number) =>
     (
