@@ -6,17 +6,26 @@
  * run alternately, fresh processes each run; `--pg` adds one `--role api` + one `--role worker`
  * process on a scratch PostgreSQL database. Prints each run, the medians and the ratio
  * project/Kannel; checks that get_feed shows every message delivered and that the simulator saw
- * no message twice.
+ * no message twice. Prints the CPU time per message of each system and of the rest of the drill (load
+ * generator, simulator, kernel), and Node's bare HTTP server under the same load (node-http): how
+ * much of the 2 cores a target ratio leaves to the system under test.
  *
  *   npm run bench:vs-kannel -- [--n 20000] [--c 50] [--runs 3] [--pg [postgres://…/postgres]] [--only sqlite]
  *   DRILL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the project's server processes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureKannel } from './lib/kannel.js';
 import { median, table } from './lib/server-process.js';
-import { runKannel, runProject, WARMUP, type DrillRun, type System } from './lib/vs-kannel-drill.js';
+import {
+  runHttpFloor,
+  runKannel,
+  runProject,
+  WARMUP,
+  type DrillRun,
+  type System,
+} from './lib/vs-kannel-drill.js';
 
 const argv = process.argv.slice(2);
 function option(name: string, fallback: string): string {
@@ -37,7 +46,10 @@ const PG_URL =
 ensureKannel();
 // --only sqlite|postgres|kannel: one system alone (to profile it; no ratio then).
 const ONLY = option('--only', '') as System | '';
-const systems: System[] = ONLY ? [ONLY] : ['kannel', 'sqlite', ...(PG_URL ? (['postgres'] as const) : [])];
+// node-http: Node's bare HTTP server under the same load, the floor of a Node server's CPU per request.
+const systems: System[] = ONLY
+  ? [ONLY]
+  : ['kannel', 'sqlite', ...(PG_URL ? (['postgres'] as const) : []), 'node-http'];
 const dir = mkdtempSync(join(tmpdir(), 'vudumobile-vs-kannel-'));
 const load = (): string =>
   loadavg()
@@ -61,6 +73,8 @@ const rows: (string | number)[][] = [
     'p99 ms',
     'CPU %',
     'machine %',
+    'µs/msg',
+    'rest µs/msg',
     'feed delivered',
     'feed repeated',
     'feed ms',
@@ -74,7 +88,9 @@ try {
       const result =
         system === 'kannel'
           ? await runKannel(COUNT, CONNECTIONS, dir)
-          : await runProject(COUNT, CONNECTIONS, system === 'postgres' ? PG_URL : undefined);
+          : system === 'node-http'
+            ? await runHttpFloor(COUNT, CONNECTIONS)
+            : await runProject(COUNT, CONNECTIONS, system === 'postgres' ? PG_URL : undefined);
       runs.push(result);
       const row = [
         run,
@@ -87,6 +103,8 @@ try {
         result.p99,
         result.cpu,
         result.machineBusy,
+        result.systemUsPerMessage,
+        result.restUsPerMessage,
         result.feedDelivered ?? '-',
         result.feedRepeated ?? '-',
         result.feedMs ?? '-',
@@ -107,7 +125,17 @@ const of = (system: System, pick: (r: DrillRun) => number): number =>
 const kannelHttp = ONLY ? NaN : of('kannel', (r) => r.httpRate);
 const kannelE2e = ONLY ? NaN : of('kannel', (r) => r.endToEndRate);
 const summary: (string | number)[][] = [
-  ['system (median)', 'HTTP msg/s', 'e2e msg/s', 'HTTP ratio', 'e2e ratio', 'send p50 ms', 'send p99 ms'],
+  [
+    'system (median)',
+    'HTTP msg/s',
+    'e2e msg/s',
+    'HTTP ratio',
+    'e2e ratio',
+    'send p50 ms',
+    'send p99 ms',
+    'µs/msg',
+    'rest µs/msg',
+  ],
 ];
 let failed = false;
 for (const system of systems) {
@@ -121,9 +149,31 @@ for (const system of systems) {
     `${(e2e / kannelE2e).toFixed(2)}x`,
     of(system, (r) => r.p50),
     of(system, (r) => r.p99),
+    of(system, (r) => r.systemUsPerMessage),
+    of(system, (r) => r.restUsPerMessage),
   ]);
 }
 console.log(table(summary));
+// The machine's budget: at ratio × Kannel's end-to-end rate, the cores give cores/rate of CPU time per
+// message in all; what the rest of the drill (load generator, simulator, kernel) took per message in
+// this system's runs is not the system's to use.
+if (!ONLY) {
+  const cores = availableParallelism();
+  for (const system of systems.filter((s) => s === 'sqlite' || s === 'postgres')) {
+    const ratio = system === 'postgres' ? 1.5 : 2;
+    const perMessage = (cores * 1e6) / (ratio * kannelE2e);
+    const rest = of(system, (r) => r.restUsPerMessage);
+    console.log(
+      `${system} at ${ratio}x Kannel (${Math.round(ratio * kannelE2e)} msg/s): ${cores} cores give ` +
+        `${Math.round(perMessage)} µs of CPU per message in all; the rest of the drill took ${rest}, ` +
+        `leaving ${Math.round(perMessage - rest)} µs for ${system} (it used ${of(system, (r) => r.systemUsPerMessage)}).`,
+    );
+  }
+  console.log(
+    `Node's bare HTTP server, reading the form and answering JSON, nothing else: ` +
+      `${of('node-http', (r) => r.systemUsPerMessage)} µs per request.`,
+  );
+}
 for (const r of runs) {
   if (r.accepted !== COUNT || r.failedRequests > 0) {
     failed = true;

@@ -14,7 +14,7 @@ import { openDrillWorkspace, ROOT, startServer, type ServerProcess } from './ser
  * the first request to the last receipt recorded (the project: the row's status `delivered`; Kannel:
  * its dlr-url callback). A warm-up of WARMUP sends, all delivered, comes first in both systems.
  */
-export type System = 'kannel' | 'sqlite' | 'postgres';
+export type System = 'kannel' | 'sqlite' | 'postgres' | 'node-http';
 
 export interface DrillRun {
   readonly system: System;
@@ -28,6 +28,13 @@ export interface DrillRun {
   /** Percent of one core over the timed part: the system's processes, the simulator excluded. */
   readonly cpu: number;
   readonly machineBusy: number;
+  /**
+   * CPU time per message over the timed part, µs: the system's own processes, and everything else the
+   * machine ran meanwhile (the load generator, the simulator, the receipt counter, the kernel's
+   * loopback work not charged to a process) — the share of the 2 cores the system under test cannot have.
+   */
+  readonly systemUsPerMessage: number;
+  readonly restUsPerMessage: number;
   /** The project's runs: distinct messages get_feed shows delivered (warm-up included), duplicates at the SMSC. */
   readonly feedDelivered?: number;
   /** Rows get_feed's since_id paging showed twice (its order is created_at, its cursor the id). */
@@ -64,6 +71,7 @@ function sumCpu(pids: readonly (number | undefined)[]): number {
   return total;
 }
 
+/** Busy and total time of all cores since boot, in ticks of 1/100 s (USER_HZ). */
 function machineTicks(): { idle: number; total: number } {
   const values = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
     .trim()
@@ -111,6 +119,9 @@ interface Timed {
   lastReceiptAt: number;
   cpu: number;
   machineBusy: number;
+  /** CPU seconds of the system's processes, and of the whole machine (all cores), over the timed part. */
+  systemCpuSeconds: number;
+  machineCpuSeconds: number;
 }
 
 async function timed(
@@ -137,6 +148,8 @@ async function timed(
     lastReceiptAt,
     cpu: Math.round((cpu / wall) * 100),
     machineBusy: Math.round((1 - (m1.idle - m0.idle) / Math.max(1, m1.total - m0.total)) * 100),
+    systemCpuSeconds: cpu,
+    machineCpuSeconds: (m1.total - m0.total - (m1.idle - m0.idle)) / 100,
   };
 }
 
@@ -152,6 +165,8 @@ function summarise(system: System, t: Timed, count: number): DrillRun {
     p99: r.p99,
     cpu: t.cpu,
     machineBusy: t.machineBusy,
+    systemUsPerMessage: Math.round((t.systemCpuSeconds / count) * 1e6),
+    restUsPerMessage: Math.round(((t.machineCpuSeconds - t.systemCpuSeconds) / count) * 1e6),
   };
 }
 
@@ -178,6 +193,34 @@ export async function runKannel(count: number, connections: number, dir: string)
     await kannel.stop();
     await dlr.close();
     await sim.stop();
+  }
+}
+
+/**
+ * Node's bare HTTP server (bench/lib/bare-http-server.ts) under the same load generator: no SMPP, so
+ * its "end to end" is its last answer. Its CPU per request is the floor under any Node server's.
+ */
+export async function runHttpFloor(count: number, connections: number): Promise<DrillRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/bare-http-server.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      child.once('exit', (code) => reject(new Error(`bare HTTP server exited with ${code}`)));
+    });
+    const spec = { target: 'project', base: `http://127.0.0.1:${port}`, key: 'floor', connections } as const;
+    await load({ ...spec, count: WARMUP, firstNumber: 15143000000 });
+    const t = await timed(
+      { ...spec, count, firstNumber: 15142000000 },
+      [child.pid],
+      async () => ({ n: count, at: 0 }),
+      count,
+    );
+    return summarise('node-http', { ...t, lastReceiptAt: t.result.lastAnswerAt }, count);
+  } finally {
+    child.kill('SIGTERM');
   }
 }
 
