@@ -128,6 +128,18 @@ describe('web: inbox and conversations (HTTP)', () => {
     assert.deepEqual(await mtIds(), before, 'nothing was queued');
   });
 
+  test('a message that matched one of the account’s keywords shows as a keyword (is_kw); another does not', async () => {
+    const keyword = await server.call('post_keyword', { fr_keywords: 'Météo', fr_reply: 'Soleil' });
+    assert.equal(keyword.status, 200, JSON.stringify(keyword.body));
+    await receive('15145550110', 'meteo montréal');
+    await receive('15145550110', 'Merci!');
+    const page = await web.get('/inbox/15145550110');
+    const bubbles = [...page.body.matchAll(/<li\s+class="bubble mo[\s\S]*?<\/li>/g)].map((m) => m[0]);
+    assert.equal(bubbles.length, 2);
+    assert.match(bubbles[0] ?? '', /meteo montréal[\s\S]*<span class="keyword">Mot-clé<\/span>/);
+    assert.doesNotMatch(bubbles[1] ?? '', /class="keyword"/);
+  });
+
   test('bad input: an empty or too long reply, a missing CSRF token, a malformed number', async () => {
     await receive('15145550105', 'Test');
     await web.get('/inbox/15145550105');

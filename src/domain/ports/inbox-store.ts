@@ -25,6 +25,8 @@ export interface ConversationMessage {
   /** Why the carrier refused it (no receipt). */
   readonly error: string | null;
   readonly createdAt: number;
+  /** mo: it matched one of the account's keywords (the row's `is_kw`). */
+  readonly isKeyword: boolean;
 }
 
 /** Who a thread is with, and whether the account may still write to them. */

@@ -74,7 +74,7 @@ export class InboxRepo implements InboxStore {
   ): Promise<ConversationMessage[]> {
     let select = this.db
       .selectFrom('messages')
-      .select(['id', 'direction', 'body', 'status', 'detailed_status', 'error', 'created_at'])
+      .select(['id', 'direction', 'body', 'status', 'detailed_status', 'error', 'created_at', 'is_kw'])
       .where('account_id', '=', accountId)
       .where(sql<boolean>`${CORRESPONDENT} = ${number}`);
     if (before !== undefined) {
@@ -91,6 +91,7 @@ export class InboxRepo implements InboxStore {
       detailedStatus: r.detailed_status,
       error: r.error,
       createdAt: Number(r.created_at),
+      isKeyword: Number(r.is_kw) === 1,
     }));
   }
 

@@ -82,9 +82,18 @@ function failure(web: WebState, message: ConversationMessage): SafeHtml {
   return html``;
 }
 
+/** An inbound message's keyword, if any: an opt-out or opt-in word first (it wins over a keyword). */
+function keywordLabel(web: WebState, message: ConversationMessage): string | undefined {
+  if (message.direction !== 'mo') return undefined;
+  const { t } = web.i18n;
+  const optOut = optOutKeyword(message.body);
+  if (optOut) return optOut.action === 'stop' ? t('conv.keyword.stop') : t('conv.keyword.start');
+  return message.isKeyword ? t('conv.keyword.account') : undefined;
+}
+
 function bubble(web: WebState, message: ConversationMessage): SafeHtml {
   const { t } = web.i18n;
-  const keyword = message.direction === 'mo' ? optOutKeyword(message.body) : undefined;
+  const keyword = keywordLabel(web, message);
   const who = message.direction === 'mo' ? t('conv.inbound') : t('conv.outbound');
   return html`<li
     class="bubble ${message.direction} status-${message.status}"
@@ -94,15 +103,7 @@ function bubble(web: WebState, message: ConversationMessage): SafeHtml {
     <span class="visually-hidden">${who}</span>
     <p class="text">${message.body}</p>
     <p class="meta">
-      ${time(web, message.createdAt)}
-      ${
-        keyword
-          ? html` ·
-              <span class="keyword"
-                >${keyword.action === 'stop' ? t('conv.keyword.stop') : t('conv.keyword.start')}</span
-              >`
-          : ''
-      }
+      ${time(web, message.createdAt)} ${keyword ? html` · <span class="keyword">${keyword}</span>` : ''}
       ${message.direction === 'mt' ? html` · <span class="status">${statusLabel(web, message.status)}</span>` : ''}
     </p>
     ${message.status === 'failed' ? failure(web, message) : ''}
