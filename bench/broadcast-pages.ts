@@ -16,6 +16,9 @@
  *   npm run bench:broadcast-pages                  (SQLite)
  *   npm run bench:broadcast-pages -- --pg          (a new database on TEST_DATABASE_URL's server)
  *   BENCH_ROWS=20000 npm run bench:broadcast-pages
+ *
+ * Judges each case: the RSS the server adds at its peak must stay under the case's bound, which depends
+ * on the page size and not on the lists' (the unpaged answer added hundreds of megabytes); exit 1 if not.
  */
 import { sql } from 'kysely';
 import { readConfig } from '../src/config.js';
@@ -56,6 +59,11 @@ async function call(server: ServerProcess, endpoint: string, params: Record<stri
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${endpoint}: ${response.status} ${text.slice(0, 200)}`);
   return { bytes: Buffer.byteLength(text), body: JSON.parse(text) as Record<string, unknown> };
+}
+
+function verdict(grownBytes: number, boundMb: number): string {
+  const grown = `+${(grownBytes / MB).toFixed(1)} MB`;
+  return grownBytes > boundMb * MB ? `OVER: ${grown} > ${boundMb} MB` : `ok: ${grown} ≤ ${boundMb} MB`;
 }
 
 /** Runs `work` while sampling the server's RSS every 10 ms; returns its result, the peak and the time. */
@@ -111,9 +119,11 @@ try {
 
   // One small call first: the routes, the pool and the JIT warmed, as on a server that has been up.
   await call(server, 'get_broadcasts', { list_limit: '1' });
-  const cases: [string, () => Promise<{ bytes: number; rows: number }>][] = [
+  // [name, the largest RSS growth allowed at the peak (MB), the case]
+  const cases: [string, number, () => Promise<{ bytes: number; rows: number }>][] = [
     [
       'get_broadcasts (default page)',
+      32,
       async () => {
         const { bytes, body } = await call(server, 'get_broadcasts', {});
         const lists = body.broadcasts as { list: unknown[] }[];
@@ -122,6 +132,7 @@ try {
     ],
     [
       'get_broadcasts list_limit=10000',
+      160,
       async () => {
         const { bytes, body } = await call(server, 'get_broadcasts', { list_limit: '10000' });
         const lists = body.broadcasts as { list: unknown[] }[];
@@ -130,6 +141,7 @@ try {
     ],
     [
       `one list, ${ROWS / 1000}k rows by 10,000`,
+      128,
       async () => {
         const first = await call(server, 'get_broadcasts', { list_limit: '0' });
         const id = (first.body.broadcasts as { id: string }[])[0]?.id ?? '';
@@ -148,16 +160,18 @@ try {
   ];
   console.log(
     `\n${'case'.padEnd(34)} ${'rows'.padStart(8)} ${'JSON MB'.padStart(8)} ${'ms'.padStart(7)}` +
-      `  RSS before / peak / after MB   heap before / after MB`,
+      `  RSS before / peak / after MB   heap before / after MB   verdict`,
   );
-  for (const [name, run] of cases) {
+  for (const [name, boundMb, run] of cases) {
     const before = await memory(server);
     const { result, peak, ms } = await duringPeak(server, run);
     const after = await memory(server);
     console.log(
       `${name.padEnd(34)} ${String(result.rows).padStart(8)} ${mb(result.bytes)} ${ms.toFixed(0).padStart(7)}` +
-        `  ${mb(before.rss)} ${mb(peak)} ${mb(after.rss)}   ${mb(before.heap)} ${mb(after.heap)}`,
+        `  ${mb(before.rss)} ${mb(peak)} ${mb(after.rss)}   ${mb(before.heap)} ${mb(after.heap)}` +
+        `   ${verdict(peak - before.rss, boundMb)}`,
     );
+    if (peak - before.rss > boundMb * MB) process.exitCode = 1;
   }
 } finally {
   await workspace.dispose();
