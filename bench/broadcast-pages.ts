@@ -20,10 +20,7 @@
  * Judges each case: the RSS the server adds at its peak must stay under the case's bound, which depends
  * on the page size and not on the lists' (the unpaged answer added hundreds of megabytes); exit 1 if not.
  */
-import { sql } from 'kysely';
-import { readConfig } from '../src/config.js';
-import { openMigratedStore } from '../src/main.js';
-import { seedCompletedBroadcast } from '../test/helpers/broadcast-lists.js';
+import { seedFirstAccountBroadcasts } from '../test/helpers/broadcast-lists.js';
 import { rssBytes } from '../test/helpers/proc-stats.js';
 import { openDrillWorkspace, startServer, type ServerProcess } from './lib/server-process.js';
 
@@ -91,31 +88,11 @@ const workspace = await openDrillWorkspace(usePg ? adminUrl : undefined, 'broadc
 try {
   const server = await startServer({ databaseUrl: workspace.database.url, dataDir: workspace.dir });
   workspace.servers.push(server);
-  const store = await openMigratedStore(readConfig({ DATABASE_URL: workspace.database.url }));
-  try {
-    const account = await store.db
-      .selectFrom('accounts')
-      .select('id')
-      .orderBy('id')
-      .executeTakeFirstOrThrow();
-    console.log(
-      `broadcast pages on ${store.dialect}: writing ${BROADCASTS} broadcasts of ${ROWS.toLocaleString('en')} rows…`,
-    );
-    for (let i = 1; i <= BROADCASTS; i++) {
-      const seed = {
-        accountId: account.id,
-        name: `Concours ${i}`,
-        rows: ROWS,
-        sender: '15149541234',
-        now: Date.now(),
-      };
-      await seedCompletedBroadcast(store.db, store.dialect, seed);
-    }
-    // Statistics as a live database has them after a broadcast (the statistics keeper's work).
-    await sql`analyze`.execute(store.db);
-  } finally {
-    await store.close();
-  }
+  console.log(
+    `broadcast pages on ${usePg ? 'postgres' : 'sqlite'}: writing ${BROADCASTS} broadcasts of ${ROWS.toLocaleString('en')} rows…`,
+  );
+  const names = Array.from({ length: BROADCASTS }, (_, i) => `Concours ${i + 1}`);
+  await seedFirstAccountBroadcasts(workspace.database.url, names, ROWS);
 
   // One small call first: the routes, the pool and the JIT warmed, as on a server that has been up.
   await call(server, 'get_broadcasts', { list_limit: '1' });

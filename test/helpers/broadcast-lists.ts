@@ -1,4 +1,6 @@
 import { sql, type Kysely } from 'kysely';
+import { readConfig } from '../../src/config.js';
+import { openMigratedStore } from '../../src/main.js';
 import type { Database } from '../../src/store/schema.js';
 
 /**
@@ -61,4 +63,31 @@ export async function seedCompletedBroadcast(
       from (${series}) g`.execute(db);
   }
   return id;
+}
+
+/**
+ * A server's first-run account (the database's first) given one completed broadcast of `rows` per
+ * name, through a store of its own on `databaseUrl`; then `analyze`, the statistics a live database
+ * has after broadcasts. For the drills that run the server in its own process.
+ */
+export async function seedFirstAccountBroadcasts(
+  databaseUrl: string,
+  names: readonly string[],
+  rows: number,
+): Promise<void> {
+  const store = await openMigratedStore(readConfig({ DATABASE_URL: databaseUrl }));
+  try {
+    const account = await store.db
+      .selectFrom('accounts')
+      .select('id')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    for (const name of names) {
+      const seed = { accountId: account.id, name, rows, sender: '15149541234', now: Date.now() };
+      await seedCompletedBroadcast(store.db, store.dialect, seed);
+    }
+    await sql`analyze`.execute(store.db);
+  } finally {
+    await store.close();
+  }
 }

@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readConfig } from '../../src/config.js';
-import { openMigratedStore } from '../../src/main.js';
-import { seedCompletedBroadcast } from '../helpers/broadcast-lists.js';
+import { seedFirstAccountBroadcasts } from '../helpers/broadcast-lists.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { rssBytes } from '../helpers/proc-stats.js';
@@ -31,20 +29,7 @@ describe('get_broadcasts with three 100,000-recipient broadcasts: bounded memory
     server = await spawnServer({ dir, compiled: true, env: { DATABASE_URL: database.url } });
     key = server.firstRunKey ?? '';
     assert.ok(key, 'the first run printed a key');
-    const store = await openMigratedStore(readConfig({ DATABASE_URL: database.url }));
-    try {
-      const account = await store.db
-        .selectFrom('accounts')
-        .select('id')
-        .orderBy('id')
-        .executeTakeFirstOrThrow();
-      for (const name of ['Lundi', 'Mardi', 'Mercredi']) {
-        const seed = { accountId: account.id, name, rows: ROWS, sender: '15149541234', now: Date.now() };
-        await seedCompletedBroadcast(store.db, store.dialect, seed);
-      }
-    } finally {
-      await store.close();
-    }
+    await seedFirstAccountBroadcasts(database.url, ['Lundi', 'Mardi', 'Mercredi'], ROWS);
     // Routes, statements and the JIT warmed, as on a server that has been up.
     await call('get_broadcasts', { list_limit: '1' });
   });
