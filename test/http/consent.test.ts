@@ -208,6 +208,25 @@ describe('CASL consent log and suppressions (extensions)', () => {
     ]);
   });
 
+  it('an import that overwrites a contact logs the number it adds, not the addresses it keeps', async () => {
+    await addContact({ email: 'imported-number@example.com' });
+    await addContact({ number: '5145550222', email: 'kept@example.com' });
+    const csv =
+      'number,email,name\n5145550221,imported-number@example.com,Un\n5145550222,kept@example.com,Deux\n';
+    const target = { url: server.url, key: server.account.key };
+    const started = await uploadCsv(target, csv, { email: server.account.userEmail, overwrite: '1' });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    const importId = started.body.import_id as number;
+    const done = await waitForImport(target, importId);
+    assert.deepEqual([done.status, done.updated], ['completed', 2]);
+    assert.deepEqual(await logOf({ number: '5145550221' }), [
+      ['granted', 'express', 'import', `import ${importId} (contacts.csv) line 2`],
+    ]);
+    assert.equal((await logOf({ email: 'imported-number@example.com' })).length, 1);
+    assert.equal((await logOf({ number: '5145550222' })).length, 1);
+    assert.equal((await logOf({ email: 'kept@example.com' })).length, 1);
+  });
+
   it('STOP and START log a withdrawal and a grant, and the suppression history keeps both', async () => {
     const number = '15145550131';
     const receive = (text: string) =>
