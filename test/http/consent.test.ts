@@ -186,6 +186,19 @@ describe('CASL consent log and suppressions (extensions)', () => {
     assert.equal(before[0]?.length, 1);
   });
 
+  it('refuses consent_evidence over 500 characters without adding the contact', async () => {
+    const refused = await server.call('post_contact', {
+      number: '5145550204',
+      consent_evidence: 'x'.repeat(501),
+    });
+    assert.deepEqual(
+      [refused.status, refused.body],
+      [400, { status: false, error: 'consent_evidence must be at most 500 characters' }],
+    );
+    assert.equal((await server.call('get_contact', { number: '5145550204' })).status, 404);
+    await addContact({ number: '5145550204', consent_evidence: `  ${'x'.repeat(500)}  ` });
+  });
+
   it('the web platform’s edit form logs an added email as source web, with the user', async () => {
     const id = await addContact({ number: '5145550211' });
     const user = await createUser(server);
