@@ -134,6 +134,112 @@ describe('CASL consent log and suppressions (extensions)', () => {
     assert.equal(entry?.evidence, `contact form (user ${user.email})`);
   });
 
+  /** post_contact, answering 200; the contact's id. */
+  const addContact = async (params: Record<string, string>): Promise<string> => {
+    const { status, body } = await server.call('post_contact', params);
+    assert.equal(status, 200, JSON.stringify(body));
+    return String(body.contact[0].id);
+  };
+  /** Each entry of a number or an email as [action, type, source, evidence], newest first. */
+  const logOf = async (params: Record<string, string>) =>
+    (await consentOf(params)).map((e) => [e.action, e.consent_type, e.source, e.evidence]);
+
+  it('post_contact with id logs a number added to a contact, with the request’s consent', async () => {
+    const id = await addContact({ email: 'added-number@example.com' });
+    await addContact({
+      id,
+      number: '514 555-0201',
+      consent_type: 'implied',
+      consent_evidence: 'asked at the counter',
+    });
+    assert.deepEqual(await logOf({ number: '5145550201' }), [
+      ['granted', 'implied', 'api', 'post_contact (API key 1): asked at the counter'],
+    ]);
+    const [entry] = await consentOf({ number: '5145550201' });
+    assert.equal(secondsBetween(String(entry?.created_at), String(entry?.expires_at)), TWO_YEARS_S);
+    assert.deepEqual(await logOf({ email: 'added-number@example.com' }), [
+      ['granted', 'express', 'api', 'post_contact (API key 1)'],
+    ]);
+  });
+
+  it('post_contact with id logs a changed email, not the number it keeps', async () => {
+    const id = await addContact({ number: '5145550202', email: 'old-email@example.com' });
+    await addContact({ id, email: 'New-Email@Example.com' });
+    assert.deepEqual(await logOf({ email: 'new-email@example.com' }), [
+      ['granted', 'express', 'api', 'post_contact (API key 1)'],
+    ]);
+    assert.deepEqual(await logOf({ number: '5145550202' }), [
+      ['granted', 'express', 'api', 'post_contact (API key 1)'],
+    ]);
+  });
+
+  it('post_contact with id logs nothing when the number and email stay (or are cleared)', async () => {
+    const id = await addContact({ number: '5145550203', email: 'same@example.com' });
+    const before = [await logOf({ number: '5145550203' }), await logOf({ email: 'same@example.com' })];
+    // The same addresses written differently are the same addresses.
+    await addContact({ id, number: '+1 (514) 555-0203', email: 'SAME@example.com', name: 'Renamed' });
+    await addContact({ id, email: '', consent_evidence: 'nothing new to prove' });
+    assert.deepEqual(
+      [await logOf({ number: '5145550203' }), await logOf({ email: 'same@example.com' })],
+      before,
+    );
+    assert.equal(before[0]?.length, 1);
+  });
+
+  it('refuses consent_evidence over 500 characters without adding the contact', async () => {
+    const refused = await server.call('post_contact', {
+      number: '5145550204',
+      consent_evidence: 'x'.repeat(501),
+    });
+    assert.deepEqual(
+      [refused.status, refused.body],
+      [400, { status: false, error: 'consent_evidence must be at most 500 characters' }],
+    );
+    assert.equal((await server.call('get_contact', { number: '5145550204' })).status, 404);
+    await addContact({ number: '5145550204', consent_evidence: `  ${'x'.repeat(500)}  ` });
+  });
+
+  it('the web platform’s edit form logs an added email as source web, with the user', async () => {
+    const id = await addContact({ number: '5145550211' });
+    const user = await createUser(server);
+    const web = new WebClient(server.url);
+    await web.signIn(user);
+    await web.get(`/contacts/${id}`);
+    const { response } = await web.post(`/contacts/${id}`, {
+      name: 'Édith',
+      number: '15145550211',
+      email: 'Edith@Example.com',
+      language: 'fr',
+      description: '',
+    });
+    assert.equal(response.status, 303);
+    assert.deepEqual(await logOf({ email: 'edith@example.com' }), [
+      ['granted', 'express', 'web', `contact form (user ${user.email})`],
+    ]);
+    assert.deepEqual(await logOf({ number: '5145550211' }), [
+      ['granted', 'express', 'api', 'post_contact (API key 1)'],
+    ]);
+  });
+
+  it('an import that overwrites a contact logs the number it adds, not the addresses it keeps', async () => {
+    await addContact({ email: 'imported-number@example.com' });
+    await addContact({ number: '5145550222', email: 'kept@example.com' });
+    const csv =
+      'number,email,name\n5145550221,imported-number@example.com,Un\n5145550222,kept@example.com,Deux\n';
+    const target = { url: server.url, key: server.account.key };
+    const started = await uploadCsv(target, csv, { email: server.account.userEmail, overwrite: '1' });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    const importId = started.body.import_id as number;
+    const done = await waitForImport(target, importId);
+    assert.deepEqual([done.status, done.updated], ['completed', 2]);
+    assert.deepEqual(await logOf({ number: '5145550221' }), [
+      ['granted', 'express', 'import', `import ${importId} (contacts.csv) line 2`],
+    ]);
+    assert.equal((await logOf({ email: 'imported-number@example.com' })).length, 1);
+    assert.equal((await logOf({ number: '5145550222' })).length, 1);
+    assert.equal((await logOf({ email: 'kept@example.com' })).length, 1);
+  });
+
   it('STOP and START log a withdrawal and a grant, and the suppression history keeps both', async () => {
     const number = '15145550131';
     const receive = (text: string) =>

@@ -26,7 +26,7 @@ export interface ContactConsentParams {
   readonly consent_evidence?: string;
 }
 
-/** What a request said about a new contact's consent, checked before the contact is written. */
+/** What a request said about the consent of the addresses it adds, checked before the contact is written. */
 export interface ContactConsent {
   /** undefined: the account's default type. */
   readonly type: ConsentType | undefined;
@@ -38,8 +38,8 @@ export const CONSENT_LIMIT_MAX = 1000;
 const EXPORT_PAGE = 1000;
 
 /**
- * The CASL consent log of an account: what every path that adds a contact writes (post_contact, the
- * web form, an import — through `record` in its batch), what get_consent reads and the CSV export
+ * The CASL consent log of an account: what every path that adds a contact, or a number or an email to
+ * one, writes (post_contact, the web form, an import — through `record` in its batch), what get_consent reads and the CSV export
  * streams. Also the `ConsentRecorder` the keyword paths write through, inside their transaction.
  */
 export class ConsentService implements ConsentRecorder {
@@ -61,13 +61,16 @@ export class ConsentService implements ConsentRecorder {
     };
   }
 
-  /** A contact was added: its number and its email are granted consent of the requested type. */
-  async contactAdded(
+  /**
+   * A contact was added, or a number or an email set on one that did not have it: each address (null:
+   * none) is granted consent of the requested type.
+   */
+  async addressesAdded(
     accountId: number,
     contact: { readonly number: string | null; readonly email: string | null },
     consent: ContactConsent,
     origin: ConsentOrigin,
-    /** The contact's insert: the entries commit with it, or not at all. */
+    /** The contact's insert or update: the entries commit with it, or not at all. */
     tx?: StoreTransaction,
   ): Promise<void> {
     const type = consent.type ?? (await this.store.defaultType(accountId));

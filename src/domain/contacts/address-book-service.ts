@@ -1,5 +1,6 @@
 import type { AddressBookStore, ContactCursor, ContactFilter } from '../ports/address-book-store.js';
 import type { ConsentOrigin } from '../consent/consent.js';
+import type { StoreTransaction } from '../ports/transaction.js';
 import type { ConsentService, ContactConsentParams } from '../consent/consent-service.js';
 import type { Contact, Group, GroupSummary } from './address-book.js';
 import { contactKeyRequired, contactNotFound, contactReferenceRequired, groupNotFound } from '../errors.js';
@@ -9,6 +10,7 @@ import {
   modifyContact,
   requireContact,
   type AccountScope,
+  type ContactAddresses,
   type ContactParams,
 } from './contacts.js';
 import {
@@ -71,24 +73,31 @@ export class AddressBookService {
   }
 
   /**
-   * post_contact: adds a contact, or with `id` modifies one (only the parameters sent change). An
-   * added contact's consent (consent_type, else the account's default; consent_evidence) is logged
-   * with `origin`: checked before the contact is written, logged in the same transaction.
+   * post_contact: adds a contact, or with `id` modifies one (only the parameters sent change). The
+   * consent (consent_type, else the account's default; consent_evidence) of an added contact's
+   * addresses, and of a number or an email a modified contact did not have before, is logged with
+   * `origin`: checked before the contact is written, logged in the same transaction.
    */
   async saveContact(
     scope: AccountScope,
     params: ContactParams & ContactConsentParams,
     origin: ConsentOrigin = { source: 'api', evidence: 'post_contact' },
   ): Promise<Contact> {
-    if (params.id !== undefined && params.id !== '')
-      return modifyContact(this.store, scope, { ...params, id: params.id });
+    const id = params.id === '' ? undefined : params.id;
     const log = this.consent;
-    if (!log) return addContact(this.store, scope, params, this.now());
+    if (!log) {
+      return id !== undefined
+        ? modifyContact(this.store, scope, { ...params, id })
+        : addContact(this.store, scope, params, this.now());
+    }
     const consent = log.parseContactConsent(params);
+    // Read outside the write's transaction, which then holds only the writes.
     const type = consent.type ?? (await log.defaultType(scope.id));
-    return addContact(this.store, scope, params, this.now(), (added, tx) =>
-      log.contactAdded(scope.id, added, { ...consent, type }, origin, tx),
-    );
+    const logAdded = (added: ContactAddresses, tx: StoreTransaction) =>
+      log.addressesAdded(scope.id, added, { ...consent, type }, origin, tx);
+    return id !== undefined
+      ? modifyContact(this.store, scope, { ...params, id }, logAdded)
+      : addContact(this.store, scope, params, this.now(), logAdded);
   }
 
   /** delete_contact: by id, number or email; its past messages stay. */

@@ -148,11 +148,16 @@ export interface ContactAddresses {
   readonly email: string | null;
 }
 
-/** post_contact with `id`: only the parameters sent change; one sent empty clears its field. */
+/**
+ * post_contact with `id`: only the parameters sent change; one sent empty clears its field. A number
+ * or an email the contact did not have before is passed to `alsoWrite` (its consent entry), written
+ * in the update's transaction; an address kept as it was, or cleared, is null there.
+ */
 export async function modifyContact(
   store: AddressBookStore,
   scope: AccountScope,
   params: ContactParams & { id: string },
+  alsoWrite?: (added: ContactAddresses, tx: StoreTransaction) => Promise<void>,
 ): Promise<Contact> {
   const id = parseId(params.id);
   const current = id === undefined ? undefined : await store.findContact(scope.id, { id });
@@ -174,7 +179,15 @@ export async function modifyContact(
   if (fields.email && fields.email !== current.email) {
     if (await store.findContact(scope.id, { email: fields.email })) throw contactEmailExists();
   }
-  return store.updateContact(scope.id, current.id, fields).catch(mapUnique);
+  const added: ContactAddresses = {
+    number: fields.number !== current.number ? fields.number : null,
+    email: fields.email !== current.email ? fields.email : null,
+  };
+  const write =
+    alsoWrite && (added.number !== null || added.email !== null)
+      ? (tx: StoreTransaction) => alsoWrite(added, tx)
+      : undefined;
+  return store.updateContact(scope.id, current.id, fields, write).catch(mapUnique);
 }
 
 export async function requireContact(

@@ -13,7 +13,7 @@ export interface BatchSettings {
   readonly lastLine: number;
   /** The fields of the batch's record ending on `line`, kept with a rejected row for the error report. */
   readonly valuesOf?: (line: number) => readonly string[] | undefined;
-  /** CASL: what the consent log says of each created contact (`import 12 (list.csv)`), and when. */
+  /** CASL: what the consent log says of each created contact or new address (`import 12 (list.csv)`), and when. */
   readonly consent?: { readonly evidence: string; readonly at: number };
 }
 
@@ -90,22 +90,28 @@ export async function applyBatch(
   return counts;
 }
 
-/** One grant per created contact's number and email, its evidence naming the import and the line. */
+/**
+ * One grant per created contact's number and email, and per number or email an update gives a
+ * contact that did not have it; the evidence names the import and the line.
+ */
 function importConsent(
   plan: BatchPlan,
   ids: readonly (number | undefined)[],
   account: ImportAccount,
   consent: { readonly evidence: string; readonly at: number },
 ): ConsentEntry[] {
-  return plan.inserts.flatMap((insert, index) =>
+  const grant = (addresses: { number: string | null; email: string | null }, line: number) =>
+    consentEntries(account.id, addresses, {
+      action: 'granted',
+      type: account.consentType,
+      at: consent.at,
+      source: 'import',
+      evidence: `${consent.evidence} line ${line}`,
+    });
+  const created = plan.inserts.flatMap((insert, index) =>
     ids[index] === undefined
       ? [] // taken by a concurrent writer: not created by this import
-      : consentEntries(account.id, insert, {
-          action: 'granted',
-          type: account.consentType,
-          at: consent.at,
-          source: 'import',
-          evidence: `${consent.evidence} line ${plan.insertLines[index] ?? 0}`,
-        }),
+      : grant(insert, plan.insertLines[index] ?? 0),
   );
+  return [...created, ...plan.addedAddresses.flatMap((added) => grant(added, added.line))];
 }

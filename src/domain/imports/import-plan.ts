@@ -15,6 +15,11 @@ export interface BatchPlan {
   /** The file line that created each insert, by the insert's index (the consent log's evidence). */
   readonly insertLines: readonly number[];
   readonly updates: readonly PlannedUpdate[];
+  /**
+   * The numbers and emails the updates give existing contacts that did not have them, each with the
+   * line that gave it (the consent log's entries: one address each, the other null).
+   */
+  readonly addedAddresses: readonly AddedAddress[];
   /** Existing contacts that join groups (also skipped ones: a list imported into a group lands there). */
   readonly existingGroups: ReadonlyMap<number, readonly number[]>;
   readonly blockIds: readonly number[];
@@ -34,6 +39,12 @@ export interface PlanSettings {
   readonly groupsByName: ReadonlyMap<string, ResolvedGroup>;
 }
 
+export interface AddedAddress {
+  readonly number: string | null;
+  readonly email: string | null;
+  readonly line: number;
+}
+
 /** A contact the batch touches: one that exists, or one it creates (`insertIndex`). */
 interface Entry {
   readonly id: number | undefined;
@@ -42,6 +53,11 @@ interface Entry {
   line?: number;
   number: string | null;
   email: string | null;
+  /** An existing contact's number and email before the batch. */
+  readonly stored: { readonly number: string | null; readonly email: string | null };
+  /** The line that gave the contact its number, its email (when an overwrite changed them). */
+  numberLine?: number;
+  emailLine?: number;
   name: string | undefined;
   description: string | undefined;
   language: Language | undefined;
@@ -60,6 +76,7 @@ const newEntry = (
   insertIndex,
   number,
   email,
+  stored: { number, email },
   name: undefined,
   description: undefined,
   language: undefined,
@@ -146,8 +163,14 @@ export function planBatch(
 
 /** Overwrite: the non-empty cells replace the contact's values; empty cells leave them. */
 function overwrite(target: Entry, draft: ContactDraft): void {
-  if (draft.number !== null) target.number = draft.number;
-  if (draft.email !== null) target.email = draft.email;
+  if (draft.number !== null && draft.number !== target.number) {
+    target.number = draft.number;
+    target.numberLine = draft.line;
+  }
+  if (draft.email !== null && draft.email !== target.email) {
+    target.email = draft.email;
+    target.emailLine = draft.line;
+  }
   if (draft.name !== undefined) target.name = draft.name;
   if (draft.description !== undefined) target.description = draft.description;
   if (draft.language !== undefined) target.language = draft.language;
@@ -161,6 +184,7 @@ function toPlan(
   tally: { settings: PlanSettings; updated: number; skipped: number },
 ): BatchPlan {
   const updates: PlannedUpdate[] = [];
+  const addedAddresses: AddedAddress[] = [];
   const existingGroups = new Map<number, number[]>();
   const blockIds: number[] = [];
   for (const entry of touched) {
@@ -174,6 +198,13 @@ function toPlan(
         description: entry.description,
         language: entry.language,
       });
+      // A number set back to what the contact had (a later line undoing an earlier one) is no new one.
+      if (entry.number !== null && entry.number !== entry.stored.number) {
+        addedAddresses.push({ number: entry.number, email: null, line: entry.numberLine ?? 0 });
+      }
+      if (entry.email !== null && entry.email !== entry.stored.email) {
+        addedAddresses.push({ number: null, email: entry.email, line: entry.emailLine ?? 0 });
+      }
     }
     if (entry.groupIds) existingGroups.set(entry.id, [...entry.groupIds]);
     if (entry.block) blockIds.push(entry.id);
@@ -190,6 +221,7 @@ function toPlan(
     insertGroups: inserts.map((entry) => (entry.groupIds ? [...entry.groupIds] : [])),
     insertLines: inserts.map((entry) => entry.line ?? 0),
     updates,
+    addedAddresses,
     existingGroups,
     blockIds,
     rejected,

@@ -37,7 +37,13 @@ export interface AddressBookStore {
     now: number,
     alsoWrite?: (tx: StoreTransaction) => Promise<void>,
   ): Promise<Contact>;
-  updateContact(accountId: number, id: number, fields: ContactFields): Promise<Contact>;
+  /** Updates a contact; `alsoWrite`, when given, runs in the same transaction (a new address's consent). */
+  updateContact(
+    accountId: number,
+    id: number,
+    fields: ContactFields,
+    alsoWrite?: (tx: StoreTransaction) => Promise<void>,
+  ): Promise<Contact>;
   deleteContact(accountId: number, id: number): Promise<boolean>;
   setBlocked(accountId: number, id: number, blocked: boolean): Promise<void>;
 

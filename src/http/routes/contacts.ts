@@ -41,14 +41,16 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
         language: { description: 'fr or en (default: the account’s default language)', enum: ['fr', 'en'] },
         user_id: { description: 'Id of the account user the contact is associated with (default 0)' },
         consent_type: {
-          description: 'CASL consent of a new contact: express or implied (default: the account’s setting)',
+          description:
+            'CASL consent of a new contact, or of a number or email added to one: express or implied (default: the account’s setting)',
           extension: true,
           enum: ['express', 'implied'],
         },
         consent_evidence: {
-          description: 'What proves the consent (a form, a purchase…), kept in the consent log',
+          // The domain's limit is 500 once trimmed; the edge's is wider so its error names the limit.
+          description:
+            'What proves the consent (a form, a purchase…), kept in the consent log; 500 characters at most',
           extension: true,
-          maxLength: 500,
         },
       },
       async handle({ params, auth }) {

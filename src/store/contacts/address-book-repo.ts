@@ -128,15 +128,27 @@ export class AddressBookRepo implements AddressBookStore {
     return toContact(row);
   }
 
-  async updateContact(accountId: number, id: number, fields: ContactFields): Promise<Contact> {
-    const row = await this.db
-      .updateTable('contacts')
-      .set(contactColumns(fields))
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-      .catch(rethrowUnique);
+  async updateContact(
+    accountId: number,
+    id: number,
+    fields: ContactFields,
+    alsoWrite?: (tx: StoreTransaction) => Promise<void>,
+  ): Promise<Contact> {
+    const update = (db: Executor) =>
+      db
+        .updateTable('contacts')
+        .set(contactColumns(fields))
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+        .catch(rethrowUnique);
+    if (!alsoWrite) return toContact(await update(this.db));
+    const row = await this.db.transaction().execute(async (trx) => {
+      const updated = await update(trx);
+      await alsoWrite(toStoreTransaction(trx));
+      return updated;
+    });
     return toContact(row);
   }
 

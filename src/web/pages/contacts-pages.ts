@@ -1,5 +1,6 @@
 // A contact: create, show, edit, block, delete, and its groups (the list is contacts-list-pages.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ConsentOrigin } from '../../domain/consent/consent.js';
 import type { Contact, Group } from '../../domain/contacts/address-book.js';
 import type { ContactParams } from '../../domain/contacts/contacts.js';
 import { DomainError } from '../../domain/errors.js';
@@ -36,6 +37,12 @@ function contactForm(form: URLSearchParams): ContactParams {
     language: form.get('language') ?? '',
   };
 }
+
+/** CASL: what the consent log says of a number or an email the contact form adds. */
+const formOrigin = (request: FastifyRequest): ConsentOrigin => ({
+  source: 'web',
+  evidence: `contact form (user ${signedIn(request).user.email})`,
+});
 
 export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebDeps): void {
   const book = ctx.addressBook;
@@ -85,10 +92,7 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
     const values = contactForm(formParams(request));
     const scope = await accountScope(ctx, request);
     try {
-      const contact = await book.saveContact(scope, values, {
-        source: 'web',
-        evidence: `contact form (user ${signedIn(request).user.email})`,
-      });
+      const contact = await book.saveContact(scope, values, formOrigin(request));
       return redirect(reply, `/contacts/${contact.id}?notice=created`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -246,7 +250,7 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
     const scope = await accountScope(ctx, request);
     try {
       // An id of another account is contact_not_found before any field is read: a 404.
-      await book.saveContact(scope, { ...values, id: String(id) });
+      await book.saveContact(scope, { ...values, id: String(id) }, formOrigin(request));
       return { to: `/contacts/${id}?notice=saved` };
     } catch (error) {
       if (!(error instanceof DomainError) || isNotFound(error)) throw error;

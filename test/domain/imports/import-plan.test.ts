@@ -107,6 +107,34 @@ describe('planning a batch', () => {
       },
     ]);
     assert.deepEqual([update.created, update.updated, update.skipped], [0, 1, 0]);
+    assert.deepEqual(update.addedAddresses, [], 'the same number and email: no new consent');
+  });
+
+  it('lists the numbers and emails an overwrite adds, with the line that gave each (CASL)', () => {
+    const existing = [
+      { id: 9, number: null, email: 'a@x.ca' },
+      { id: 10, number: '15145550102', email: null },
+    ];
+    const plan = planBatch(
+      [
+        draft(2, '15145550101', 'a@x.ca'),
+        draft(3, '15145550101', 'new@x.ca'),
+        draft(4, '15145550102', 'b@x.ca'),
+        // Changed, then changed back: the contact ends with the number it had.
+        draft(5, '15145550109', 'b@x.ca'),
+        draft(6, '15145550102', null),
+      ],
+      existing,
+      settings(true),
+    );
+    assert.deepEqual(
+      [...plan.addedAddresses].sort((a, b) => a.line - b.line),
+      [
+        { number: '15145550101', email: null, line: 2 },
+        { number: null, email: 'new@x.ca', line: 3 },
+        { number: null, email: 'b@x.ca', line: 4 },
+      ],
+    );
   });
 
   it('rejects, with overwrite, a row whose number and email are two different contacts', () => {

@@ -21,7 +21,7 @@ class FailingConsentLog extends KyselyConsentLog {
 }
 
 /** CASL: a contact and its consent entry are one write — proof of consent is never missing. */
-describe('a contact added with its consent entry', () => {
+describe('a contact added or given a new number with its consent entry', () => {
   let store: Store;
   let close: () => Promise<void>;
   let log: FailingConsentLog;
@@ -62,5 +62,24 @@ describe('a contact added with its consent entry', () => {
     // Nothing half-written blocks the next try.
     await book.saveContact(scope, { number: '514 555-0151' });
     assert.equal(await count('contacts', '15145550151'), 1);
+  });
+
+  it('keeps a contact’s old number when the new number’s consent entry cannot be written', async () => {
+    const contact = await book.saveContact(scope, { number: '514 555-0152' });
+    log.failNext = true;
+    await assert.rejects(
+      book.saveContact(scope, { id: String(contact.id), number: '514 555-0153' }),
+      /consent log is unavailable/,
+    );
+    log.failNext = false;
+    assert.deepEqual(
+      [await count('contacts', '15145550152'), await count('consent_log', '15145550153')],
+      [1, 0],
+    );
+    await book.saveContact(scope, { id: String(contact.id), number: '514 555-0153' });
+    assert.deepEqual(
+      [await count('contacts', '15145550153'), await count('consent_log', '15145550153')],
+      [1, 1],
+    );
   });
 });
