@@ -50,6 +50,12 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
           extension: true,
           maxLength: 500,
         },
+        timezone: {
+          description:
+            'IANA time zone (America/Vancouver) the quiet hours of broadcasts are read in for this contact, over its area code’s; empty clears it',
+          extension: true,
+          maxLength: 64,
+        },
       },
       async handle({ params, auth }) {
         const contact = await addressBook.saveContact(auth.account, params, {
