@@ -82,6 +82,7 @@ export type ErrorId =
   | 'contact_number_exists'
   | 'contact_email_exists'
   | 'invalid_user_id'
+  | 'invalid_contact_timezone'
   // Groups (§5), and a contact named by a group or broadcast operation.
   | 'group_not_found'
   | 'group_does_not_exist'
@@ -281,6 +282,12 @@ export const contactNumberExists = () =>
 export const contactEmailExists = () =>
   fail('contact_email_exists', 'Contact already exists with this email');
 export const invalidUserId = () => fail('invalid_user_id', 'user_id must be a number');
+/** post_contact's `timezone` (extension): launch_timezone's text, with what is expected. */
+export const invalidContactTimezone = (given: string) =>
+  fail(
+    'invalid_contact_timezone',
+    `Invalid timezone: ${given} (expected an IANA zone such as America/Toronto)`,
+  );
 
 // Groups. "not found" answers a lookup by the `group` parameter; "doesn't exist" a rename by group_id.
 export const groupNotFound = () => fail('group_not_found', 'group not found');

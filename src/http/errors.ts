@@ -82,6 +82,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorId, ErrorStatus>> = {
   contact_number_exists: 409,
   contact_email_exists: 409,
   invalid_user_id: 400,
+  invalid_contact_timezone: 400,
   // Groups.
   group_not_found: 404,
   group_does_not_exist: 404,

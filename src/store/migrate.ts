@@ -29,6 +29,7 @@ import { pagesUsageMergeFields } from './migrations/020-pages-usage-merge-fields
 import { feedCommitOrder } from './migrations/021-feed-commit-order.js';
 import { resubmittedParts } from './migrations/022-resubmitted-parts.js';
 import { callUnanswered } from './migrations/023-call-unanswered.js';
+import { contactTimeZone } from './migrations/024-contact-time-zone.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -54,6 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
   feedCommitOrder,
   resubmittedParts,
   callUnanswered,
+  contactTimeZone,
 ];
 
 export class SchemaTooNewError extends Error {}

@@ -167,6 +167,8 @@ export interface ContactsTable {
   user_id: number;
   is_blocked: number;
   created_at: number;
+  /** The contact's IANA zone for quiet hours, over its area code's (migration 024); null: none. */
+  time_zone: string | null;
 }
 
 export interface GroupsTable {
@@ -470,6 +472,8 @@ export interface BroadcastRecipientsTable {
   name: string;
   description: string;
   language: string;
+  /** The contact's own zone at the start (migration 024; null: none, or an older snapshot). */
+  time_zone: string | null;
 }
 
 export interface BroadcastPacingTable {

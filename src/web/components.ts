@@ -52,11 +52,12 @@ export function selectField(options: {
   readonly label: string;
   readonly choices: readonly SelectOption[];
   readonly selected?: string;
+  readonly hint?: string;
 }): SafeHtml {
   const id = `f-${options.name}`;
   return html`<div class="field">
     <label for="${id}">${options.label}</label>
-    <select id="${id}" name="${options.name}">
+    <select id="${id}" name="${options.name}" ${options.hint ? html`aria-describedby="${id}-hint"` : ''}>
       ${options.choices.map(
         (c) =>
           html`<option value="${c.value}" ${c.value === options.selected ? html`selected` : ''}>
@@ -64,6 +65,7 @@ export function selectField(options: {
           </option>`,
       )}
     </select>
+    ${options.hint ? html`<p class="hint" id="${id}-hint">${options.hint}</p>` : ''}
   </div>`;
 }
 

@@ -223,6 +223,7 @@ describe('claiming imports', () => {
             description: '',
             language: 'fr',
             blocked: false,
+            timeZone: null,
           },
         ]);
       }),

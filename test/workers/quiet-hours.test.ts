@@ -123,6 +123,85 @@ describe('quiet hours: a broadcast across time zones, released at 08:00 local', 
   });
 });
 
+describe('quiet hours: a contact’s own time zone wins over its area code', () => {
+  let server: TestServer;
+  const sms = testSandbox();
+  // 05:00 UTC: 00:00 in Montréal, 21:00 (the evening before) in Vancouver.
+  let clock = Date.parse('2026-12-03T05:00:00Z');
+  before(async () => {
+    server = await startTestServer({ now: () => clock, sms });
+  });
+  after(() => server.close());
+
+  const submittedTo = (): string[] => sms.submitted.map((s) => s.to);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 2500));
+  const AT_HOME = '15145550161';
+  const MOVED = '15145550162';
+
+  it('holds a 514 contact who lives in Vancouver until 08:00 there, the other until 08:00 in Montréal', async () => {
+    const db = server.platform.store.db;
+    const account = await server.createAccount({ senders: ['15149540011'] });
+    await server.platform.ctx.accounts.setQuietHours(account.id, DEFAULT_QUIET_HOURS, 'America/Toronto');
+    const ids = [];
+    const contacts: Record<string, string>[] = [
+      { number: AT_HOME },
+      { number: MOVED, timezone: 'America/Vancouver' },
+    ];
+    for (const params of contacts) {
+      const added = await server.call('post_contact', params, { key: account.key });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      ids.push(added.body.contact[0].id as number);
+    }
+    await makeGroup(db, account.id, 'Abonnés', ids);
+    const added = await server.call(
+      'post_broadcast',
+      { name: 'Matin', from_groups: 'Abonnés', fr_message: 'Bon matin' },
+      { key: account.key },
+    );
+    const id = added.body.broadcast.id as number;
+    await server.call('start_broadcast', { broadcast: String(id) }, { key: account.key });
+    await fanOutDone(db, id);
+    const rows = await broadcastMessages(db, id);
+    assert.deepEqual(
+      rows.map((m) => [m.to_number, m.status, new Date(Number(m.next_attempt_at)).toISOString()]),
+      [
+        [AT_HOME, 'queued', '2026-12-03T13:00:00.000Z'],
+        [MOVED, 'queued', '2026-12-03T16:00:00.000Z'],
+      ],
+    );
+
+    clock = Date.parse('2026-12-03T13:00:00Z'); // 08:00 in Montréal, 05:00 in Vancouver
+    await waitFor('the Montréal release', () => submittedTo().includes(AT_HOME));
+    await settle();
+    assert.deepEqual(submittedTo(), [AT_HOME], 'the contact in Vancouver still sleeps');
+
+    clock = Date.parse('2026-12-03T16:00:00Z'); // 08:00 in Vancouver
+    await waitFor('the Vancouver release', () => submittedTo().includes(MOVED));
+    assert.deepEqual(submittedTo(), [AT_HOME, MOVED]);
+  });
+
+  it('never holds a verification code: send_verification by SMS at night leaves at once', async () => {
+    const account = await server.createAccount({ senders: ['15149540012'] });
+    await server.platform.ctx.accounts.setQuietHours(account.id, DEFAULT_QUIET_HOURS, 'America/Toronto');
+    const night = await server.call(
+      'post_contact',
+      { number: '15145550163', timezone: 'America/Vancouver' },
+      { key: account.key },
+    );
+    assert.equal(night.status, 200);
+    clock = Date.parse('2026-12-04T07:00:00Z'); // 02:00 in Montréal, 23:00 in Vancouver
+    const sent = await server.call(
+      'send_verification',
+      { to: '15145550163', code: '482913', request_id: 'nuit-1' },
+      { key: account.key },
+    );
+    assert.deepEqual(sent.body, { status: true, request_id: 'nuit-1' });
+    await waitFor('the verification SMS', () => submittedTo().includes('15145550163'));
+    const code = sms.submitted.find((s) => s.to === '15145550163');
+    assert.deepEqual([code?.from, code?.text], ['15149540012', 'Votre code de vérification est 482913']);
+  });
+});
+
 describe('quiet hours: BROADCAST_IGNORE_QUIET_HOURS=1 (drills and child-process tests)', () => {
   it('holds nothing, whatever the account says', async () => {
     const clock = Date.parse('2026-12-03T05:00:00Z'); // midnight in Montréal

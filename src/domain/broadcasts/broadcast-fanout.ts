@@ -2,6 +2,7 @@ import type {
   BroadcastQueueStore,
   FanOutBatch,
   FanOutClaim,
+  FanOutSms,
   SnapshotRecipient,
 } from '../ports/broadcast-queue.js';
 import type { Logger } from '../ports/logger.js';
@@ -56,12 +57,12 @@ export function renderBatch(
   recipients: readonly SnapshotRecipient[],
   batchSize: number,
 ): FanOutBatch {
-  const sms: QueuedSms[] = [];
+  const sms: FanOutSms[] = [];
   const emails: QueuedEmail[] = [];
   const smsTexts = withCaslFooter(claim.texts, claim.caslFooter ?? null, true);
   for (const recipient of recipients) {
     const message = renderSms(smsTexts, recipient);
-    if (message) sms.push(message);
+    if (message) sms.push({ ...message, timeZone: recipient.timeZone });
     const email = renderEmail(claim.texts, recipient, claim.name);
     if (email) emails.push(email);
   }

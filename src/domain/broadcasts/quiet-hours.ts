@@ -1,10 +1,11 @@
 import { zoneOfNanpNumber } from '../common/nanp-zones.js';
-import { localToUtc, zoneOffsetMs } from '../common/timezone.js';
+import { localToUtc, resolveTimeZone, zoneOffsetMs } from '../common/timezone.js';
 
 /**
  * Quiet hours: an account's window (default 21:00–08:00) during which its broadcast SMS wait,
- * read in each recipient's local time — the zone of the number's area code (nanp-zones.ts), else
- * the account's zone. A held message is not failed: the fan-out stores it queued with its due time
+ * read in each recipient's local time — the contact's own zone when it has one (a Montréal number
+ * that lives in Vancouver), else the zone of the number's area code (nanp-zones.ts), else the
+ * account's zone. A held message is not failed: the fan-out stores it queued with its due time
  * at the window's end in that zone, and the dispatcher, which claims by due time, sends it then.
  * Stored, so a restart changes nothing. Single sends and verification codes never pass here.
  */
@@ -50,6 +51,8 @@ export function inWindow(window: QuietWindow, minute: number): boolean {
 export class QuietHours {
   private readonly offsets = new Map<string, Map<number, number>>();
   private readonly releases = new Map<string, number>();
+  /** Contacts' zones as checked once per fan-out: true when this runtime knows the zone. */
+  private readonly knownZones = new Map<string, boolean>();
 
   constructor(
     readonly window: QuietWindow,
@@ -57,14 +60,19 @@ export class QuietHours {
     readonly fallbackZone: string,
   ) {}
 
-  /** The zone a recipient's local time is read in. */
-  zoneOf(number: string): string {
+  /**
+   * The zone a recipient's local time is read in: its contact's zone (`contactZone`), else its area
+   * code's, else the account's. A contact's zone was checked when it was written; one this runtime
+   * does not know (an older ICU, a hand-edited row) is passed over rather than stopping the fan-out.
+   */
+  zoneOf(number: string, contactZone: string | null = null): string {
+    if (contactZone !== null && this.isKnown(contactZone)) return contactZone;
     return zoneOfNanpNumber(number) ?? this.fallbackZone;
   }
 
   /** The instant a message to `number` due at `instant` may leave: `instant` itself, or the window's end. */
-  releaseAt(number: string, instant: number): number {
-    const zone = this.zoneOf(number);
+  releaseAt(number: string, instant: number, contactZone: string | null = null): number {
+    const zone = this.zoneOf(number, contactZone);
     const wall = instant + this.offset(zone, instant);
     const minute = Math.floor((((wall % DAY) + DAY) % DAY) / MINUTE);
     if (!inWindow(this.window, minute)) return instant;
@@ -95,9 +103,18 @@ export class QuietHours {
    * one leaves at its release plus its place in the pacing window, so the messages released together
    * keep the account's rate instead of leaving all at once.
    */
-  dueAt(number: string, slot: number, now: number): number {
-    const release = this.releaseAt(number, slot);
+  dueAt(number: string, slot: number, now: number, contactZone: string | null = null): number {
+    const release = this.releaseAt(number, slot, contactZone);
     return release > slot ? release + (slot - now) : slot;
+  }
+
+  private isKnown(zone: string): boolean {
+    let known = this.knownZones.get(zone);
+    if (known === undefined) {
+      known = resolveTimeZone(zone) !== null;
+      this.knownZones.set(zone, known);
+    }
+    return known;
   }
 
   private offset(zone: string, instant: number): number {

@@ -15,6 +15,8 @@ export interface Contact {
   readonly userId: number;
   readonly isBlocked: boolean;
   readonly createdAt: number;
+  /** Its IANA zone for quiet hours, over its number's area code (null: none). */
+  readonly timeZone: string | null;
 }
 
 export type SystemGroupKind = 'all' | 'blocked';
@@ -40,6 +42,7 @@ export interface ContactFields {
   readonly description: string;
   readonly language: Language;
   readonly userId: number;
+  readonly timeZone: string | null;
 }
 
 /** How a contact is looked up. */

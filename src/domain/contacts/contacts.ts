@@ -13,6 +13,7 @@ import {
   contactKeyRequired,
   contactNotFound,
   contactNumberExists,
+  invalidContactTimezone,
   invalidEmailAddress,
   invalidLanguage,
   invalidPhoneNumber,
@@ -20,6 +21,7 @@ import {
   type DomainError,
 } from '../errors.js';
 import { normalisePhone } from '../common/phone.js';
+import { resolveTimeZone } from '../common/timezone.js';
 
 /** The account a request acts for: every lookup is scoped by its id. */
 export interface AccountScope {
@@ -36,6 +38,8 @@ export interface ContactParams {
   readonly description?: string;
   readonly language?: string;
   readonly user_id?: string;
+  /** Extension: the contact's IANA zone for quiet hours (empty: none). */
+  readonly timezone?: string;
 }
 
 const present = (value: string | undefined): value is string => value !== undefined && value !== '';
@@ -60,6 +64,13 @@ function parseEmail(raw: string): string {
   const email = normaliseEmail(raw);
   if (!email) throw invalidEmailAddress('email');
   return email;
+}
+
+/** An IANA zone, validated as launch_timezone's, in Intl's canonical spelling. */
+export function parseContactTimeZone(raw: string): string {
+  const zone = resolveTimeZone(raw);
+  if (zone === null) throw invalidContactTimezone(raw.trim());
+  return zone;
 }
 
 function parseUserId(raw: string): number {
@@ -131,6 +142,7 @@ export async function addContact(
     name: params.name?.trim() ?? '',
     description: params.description?.trim() ?? '',
     userId: present(params.user_id) ? parseUserId(params.user_id) : 0,
+    timeZone: present(params.timezone) ? parseContactTimeZone(params.timezone) : null,
   };
   if (fields.number && (await store.findContact(scope.id, { number: fields.number }))) {
     throw contactNumberExists();
@@ -171,6 +183,7 @@ export async function modifyContact(
     name: pick(params.name, (v) => v.trim(), '', current.name),
     description: pick(params.description, (v) => v.trim(), '', current.description),
     userId: pick(params.user_id, parseUserId, 0, current.userId),
+    timeZone: pick<string | null>(params.timezone, parseContactTimeZone, null, current.timeZone),
   };
   if (fields.number === null && fields.email === null) throw contactKeyRequired();
   if (fields.number && fields.number !== current.number) {

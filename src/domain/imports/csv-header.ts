@@ -1,5 +1,5 @@
 /** The fields of a contact a CSV column can fill. */
-export type ContactColumn = 'number' | 'name' | 'email' | 'description' | 'language' | 'groups';
+export type ContactColumn = 'number' | 'name' | 'email' | 'description' | 'language' | 'groups' | 'timezone';
 
 /** Where each known column sits in a record (0-based); unknown columns are ignored. */
 export type ColumnMap = Readonly<Partial<Record<ContactColumn, number>>>;
@@ -25,6 +25,10 @@ const ALIASES: Readonly<Record<string, ContactColumn>> = {
   langue: 'language',
   groups: 'groups',
   groupes: 'groups',
+  // Extension: the contact's IANA zone for quiet hours (`Time zone`, `Fuseau horaire`…).
+  timezone: 'timezone',
+  fuseau: 'timezone',
+  fuseauhoraire: 'timezone',
 };
 
 /** `Numéro`, ` NUMERO `, `e-mail` → `numero`, `numero`, `email`: accents, case, spacing and dashes dropped. */

@@ -61,6 +61,7 @@ interface Entry {
   name: string | undefined;
   description: string | undefined;
   language: Language | undefined;
+  timeZone: string | undefined;
   overwritten: boolean;
   block: boolean;
   groupIds: Set<number> | undefined;
@@ -80,6 +81,7 @@ const newEntry = (
   name: undefined,
   description: undefined,
   language: undefined,
+  timeZone: undefined,
   overwritten: false,
   block: false,
   groupIds: undefined,
@@ -138,6 +140,7 @@ export function planBatch(
       target.name = draft.name;
       target.description = draft.description;
       target.language = draft.language;
+      target.timeZone = draft.timeZone;
       target.line = draft.line;
       inserts.push(target);
     } else if (settings.overwrite) {
@@ -174,6 +177,7 @@ function overwrite(target: Entry, draft: ContactDraft): void {
   if (draft.name !== undefined) target.name = draft.name;
   if (draft.description !== undefined) target.description = draft.description;
   if (draft.language !== undefined) target.language = draft.language;
+  if (draft.timeZone !== undefined) target.timeZone = draft.timeZone;
   target.overwritten = true;
 }
 
@@ -197,6 +201,7 @@ function toPlan(
         name: entry.name,
         description: entry.description,
         language: entry.language,
+        timeZone: entry.timeZone,
       });
       // A number set back to what the contact had (a later line undoing an earlier one) is no new one.
       if (entry.number !== null && entry.number !== entry.stored.number) {
@@ -217,6 +222,7 @@ function toPlan(
       description: entry.description ?? '',
       language: entry.language ?? tally.settings.defaultLanguage,
       blocked: entry.block,
+      timeZone: entry.timeZone ?? null,
     })),
     insertGroups: inserts.map((entry) => (entry.groupIds ? [...entry.groupIds] : [])),
     insertLines: inserts.map((entry) => entry.line ?? 0),

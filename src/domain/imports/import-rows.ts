@@ -2,7 +2,14 @@ import type { ColumnMap } from './csv-header.js';
 import type { CsvRecord } from './csv-reader.js';
 import { normaliseEmail } from '../common/email.js';
 import { normalisePhone } from '../common/phone.js';
-import { contactKeyRequired, invalidEmailAddress, invalidPhoneNumber, parameterTooLong } from '../errors.js';
+import { resolveTimeZone } from '../common/timezone.js';
+import {
+  contactKeyRequired,
+  invalidContactTimezone,
+  invalidEmailAddress,
+  invalidPhoneNumber,
+  parameterTooLong,
+} from '../errors.js';
 
 export type Language = 'fr' | 'en';
 
@@ -21,6 +28,8 @@ export interface ContactDraft {
   readonly description: string | undefined;
   readonly language: Language | undefined;
   readonly groups: readonly GroupRef[];
+  /** The contact's IANA zone (extension), canonical. */
+  readonly timeZone: string | undefined;
 }
 
 export interface RejectedRow {
@@ -29,6 +38,9 @@ export interface RejectedRow {
   /** The row's fields as read, kept for the downloadable error report. */
   readonly values?: readonly string[];
 }
+
+/** How much of an unknown zone a rejection reason repeats. */
+const MAX_ZONE_SHOWN = 64;
 
 /**
  * Why a row is rejected (stored per row, shown by get_import): not errors of the request itself,
@@ -44,6 +56,8 @@ export const ROW_REASONS = {
   twoContacts: 'number and email belong to two different contacts',
   fieldCount: (expected: number, found: number): string =>
     `wrong number of fields (expected ${expected}, found ${found})`,
+  /** post_contact's own text; a cell longer than any zone name is cut, the report keeps it whole. */
+  timeZone: (given: string): string => invalidContactTimezone(given.slice(0, MAX_ZONE_SHOWN)).message,
 } as const;
 
 /** The same limits as post_contact's parameters. */
@@ -146,6 +160,9 @@ export function readImportRow(
   const groups = parseGroupsCell(cell(fields, columns.groups) ?? '');
   if (typeof groups === 'string') return { line, reason: groups };
   const language = cell(fields, columns.language);
+  const rawZone = cell(fields, columns.timezone)?.trim() ?? '';
+  const timeZone = rawZone === '' ? undefined : resolveTimeZone(rawZone);
+  if (timeZone === null) return { line, reason: ROW_REASONS.timeZone(rawZone) };
   return {
     line,
     number,
@@ -154,6 +171,7 @@ export function readImportRow(
     description: description === '' ? undefined : description,
     language: language === undefined ? undefined : parseLanguage(language),
     groups,
+    timeZone,
   };
 }
 

@@ -30,6 +30,13 @@ export interface FanOutClaim {
 export interface SnapshotRecipient extends RecipientContact {
   /** broadcast_recipients.id: the fan-out order. */
   readonly id: number;
+  /** The contact's own zone at the start, for quiet hours (null: its number's area code's). */
+  readonly timeZone: string | null;
+}
+
+/** A rendered broadcast SMS and the zone its quiet hours are read in, when the contact has one. */
+export interface FanOutSms extends QueuedSms {
+  readonly timeZone: string | null;
 }
 
 /** One rendered batch, ready to commit with the cursor it moves to. */
@@ -39,7 +46,7 @@ export interface FanOutBatch {
   readonly toCursor: number;
   /** No recipient after this batch. */
   readonly done: boolean;
-  readonly sms: readonly QueuedSms[];
+  readonly sms: readonly FanOutSms[];
   readonly emails: readonly QueuedEmail[];
 }
 

@@ -92,6 +92,8 @@ export interface PlannedInsert {
   readonly description: string;
   readonly language: Language;
   readonly blocked: boolean;
+  /** The contact's IANA zone (the `timezone` column), null: none. */
+  readonly timeZone: string | null;
 }
 
 /** The fields an overwrite changes; undefined leaves a field as it is. */
@@ -102,6 +104,7 @@ export interface PlannedUpdate {
   readonly name: string | undefined;
   readonly description: string | undefined;
   readonly language: Language | undefined;
+  readonly timeZone: string | undefined;
 }
 
 export interface Membership {

@@ -52,6 +52,12 @@ export function contactEndpoints(ctx: AppContext): Endpoint[] {
             'What proves the consent (a form, a purchase…), kept in the consent log; 500 characters at most',
           extension: true,
         },
+        timezone: {
+          description:
+            'IANA time zone (America/Vancouver) the quiet hours of broadcasts are read in for this contact, over its area code’s; empty clears it',
+          extension: true,
+          maxLength: 64,
+        },
       },
       async handle({ params, auth }) {
         const contact = await addressBook.saveContact(auth.account, params, {

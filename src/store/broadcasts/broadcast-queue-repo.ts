@@ -11,6 +11,7 @@ import type {
   FanOutBatch,
   FanOutClaim,
   FanOutOptions,
+  FanOutSms,
   SnapshotRecipient,
 } from '../../domain/ports/broadcast-queue.js';
 import type { StoreTransaction } from '../../domain/ports/transaction.js';
@@ -102,6 +103,7 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
         'name',
         'description',
         'language',
+        'time_zone',
       ])
       .where('broadcast_id', '=', broadcastId)
       .where('id', '>', afterId)
@@ -118,6 +120,7 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
       name: r.name,
       description: r.description,
       language: r.language,
+      timeZone: r.time_zone,
     }));
   }
 
@@ -153,7 +156,8 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
       let slot = 0;
       // Quiet hours (domain rule): a held message waits, queued, until its window ends.
       const { quiet } = options;
-      const dueAt = (to: string, at: number): number => (quiet ? quiet.dueAt(to, at, now) : at);
+      const dueAt = (sms: FanOutSms, at: number): number =>
+        quiet ? quiet.dueAt(sms.to, at, now, sms.timeZone) : at;
       const messages: Insertable<MessagesTable>[] = outcomes.map(({ sms, status, error }) => {
         const queued = status === 'queued';
         return {
@@ -170,7 +174,7 @@ export class BroadcastQueueRepo implements BroadcastQueueStore {
             acceptedAt: now,
           }),
           status,
-          next_attempt_at: queued ? dueAt(sms.to, slots(slot++)) : now,
+          next_attempt_at: queued ? dueAt(sms, slots(slot++)) : now,
           error,
           done_at: queued ? null : now,
         };

@@ -219,9 +219,9 @@ async function snapshotRecipients(
   // because PostgreSQL would otherwise type a parameter in a select list as text.
   await sql`
     insert into broadcast_recipients (broadcast_id, contact_id, number, email, contact_number, contact_email,
-      name, description, language)
+      name, description, language, time_zone)
     select cast(${broadcastId} as bigint), r.contact_id, r.number, r.email, r.contact_number, r.contact_email,
-      r.name, r.description, r.language
+      r.name, r.description, r.language, r.time_zone
     from (${recipients}) r
     where exists (select 1 from broadcasts b where b.id = ${broadcastId} and b.status = 'pending' and b.lease_until = ${snapshot.token})
     order by r.contact_id
@@ -256,7 +256,8 @@ export function recipientRows(
   return sql`
     select * from (
       select c.id as contact_id, ${smsNumber} as number, ${email} as email,
-             c.number as contact_number, c.email as contact_email, c.name as name, c.description as description, c.language as language
+             c.number as contact_number, c.email as contact_email, c.name as name, c.description as description, c.language as language,
+             c.time_zone as time_zone
       from contacts c ${suppressed}
       where c.account_id = ${accountId} and c.is_blocked = 0 and c.id > ${after} ${range} ${groupFilter}
     ) rr

@@ -29,6 +29,7 @@ export function toContact(row: Selectable<ContactsTable>): Contact {
     userId: row.user_id,
     isBlocked: row.is_blocked === 1,
     createdAt: row.created_at,
+    timeZone: row.time_zone ?? null,
   };
 }
 
@@ -60,6 +61,7 @@ const contactColumns = (fields: ContactFields) => ({
   description: fields.description,
   language: fields.language,
   user_id: fields.userId,
+  time_zone: fields.timeZone,
 });
 
 /** The address book on Kysely: every query carries the account id. */

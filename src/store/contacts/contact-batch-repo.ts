@@ -17,7 +17,7 @@ import type { Database } from '../schema.js';
 /**
  * Statements take a few fixed shapes, so that SQLite's statement cache (store/database.ts) holds a
  * handful of them whatever the data, and an import never crowds the API's statements out of it: rows
- * go in pieces of power-of-two sizes (512 contacts of nine values stay far below both engines' limits
+ * go in pieces of power-of-two sizes (512 contacts of ten values stay far below both engines' limits
  * on bound values), and IN lists are padded to a power of two by repeating their keys, which changes
  * no result.
  */
@@ -164,6 +164,7 @@ export class ContactBatchTx implements ImportBatchTx {
         user_id: 0,
         is_blocked: row.blocked ? 1 : 0,
         created_at: this.now,
+        time_zone: row.timeZone,
       }));
       // The statement's parameters in its compiled order: row by row, column by column.
       const parameters = values.flatMap((v) => [
@@ -176,6 +177,7 @@ export class ContactBatchTx implements ImportBatchTx {
         v.user_id,
         v.is_blocked,
         v.created_at,
+        v.time_zone,
       ]);
       const key = `${this.dialect}:${piece.length}`;
       let text = insertSql.get(key);
@@ -215,17 +217,18 @@ export class ContactBatchTx implements ImportBatchTx {
           (r) =>
             sql`(cast(${r.id} as bigint), cast(${r.number ?? null} as text), cast(${r.email ?? null} as text),
                  cast(${r.name ?? null} as text), cast(${r.description ?? null} as text),
-                 cast(${r.language ?? null} as text))`,
+                 cast(${r.language ?? null} as text), cast(${r.timeZone ?? null} as text))`,
         ),
       );
       await sql`
-        with v (id, number, email, name, description, language) as (values ${values})
+        with v (id, number, email, name, description, language, time_zone) as (values ${values})
         update contacts set
           number = coalesce(v.number, contacts.number),
           email = coalesce(v.email, contacts.email),
           name = coalesce(v.name, contacts.name),
           description = coalesce(v.description, contacts.description),
-          language = coalesce(v.language, contacts.language)
+          language = coalesce(v.language, contacts.language),
+          time_zone = coalesce(v.time_zone, contacts.time_zone)
         from v
         where contacts.id = v.id and contacts.account_id = ${this.account.id}`.execute(this.trx);
     }

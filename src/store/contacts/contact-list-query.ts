@@ -134,7 +134,7 @@ async function postgresNameSearch(
 const WALK_BUDGET = 20_000;
 
 const CONTACT_COLUMNS = sql.raw(
-  'c.id, c.account_id, c.number, c.email, c.name, c.description, c.language, c.user_id, c.is_blocked, c.created_at',
+  'c.id, c.account_id, c.number, c.email, c.name, c.description, c.language, c.user_id, c.is_blocked, c.created_at, c.time_zone',
 );
 
 function keyset(idColumn: RawBuilder<unknown>, cursor: ContactCursor): RawBuilder<unknown> {

@@ -66,6 +66,7 @@ export const FR_ERRORS: Readonly<Record<ErrorId, string>> = {
   contact_number_exists: 'Un autre contact a déjà ce numéro de téléphone.',
   contact_email_exists: 'Un autre contact a déjà ce courriel.',
   invalid_user_id: 'Identifiant d’utilisateur invalide.',
+  invalid_contact_timezone: 'Fuseau horaire invalide : choisissez un fuseau IANA, comme America/Toronto.',
   group_not_found: 'Groupe introuvable.',
   group_does_not_exist: 'Ce groupe n’existe pas.',
   group_exists: 'Un groupe porte déjà ce nom.',

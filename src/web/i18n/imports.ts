@@ -54,6 +54,7 @@ export const fr = {
   'imports.field.description': 'Description',
   'imports.field.language': 'Langue',
   'imports.field.groups': 'Groupes',
+  'imports.field.timezone': 'Fuseau horaire',
   'imports.cancelled': 'L’importation a été annulée; le fichier est supprimé.',
   'imports.alreadyStarted': 'Cette importation est déjà lancée.',
   'imports.progress.title': 'Importation n° {id}',
@@ -81,6 +82,7 @@ export const fr = {
   'imports.reason.twoContacts': 'Le numéro et le courriel appartiennent à deux contacts différents',
   'imports.reason.fieldCount': 'Nombre de colonnes incorrect ({expected} attendues, {found} trouvées)',
   'imports.reason.groupNotFound': 'Groupe {group} introuvable',
+  'imports.reason.timeZone': 'Fuseau horaire inconnu : {zone}',
 } as const;
 
 export const en: Catalog<typeof fr> = {
@@ -135,6 +137,7 @@ export const en: Catalog<typeof fr> = {
   'imports.field.description': 'Description',
   'imports.field.language': 'Language',
   'imports.field.groups': 'Groups',
+  'imports.field.timezone': 'Time zone',
   'imports.cancelled': 'The import was cancelled; the file is deleted.',
   'imports.alreadyStarted': 'This import has already started.',
   'imports.progress.title': 'Import #{id}',
@@ -162,4 +165,5 @@ export const en: Catalog<typeof fr> = {
   'imports.reason.twoContacts': 'The number and the email belong to two different contacts',
   'imports.reason.fieldCount': 'Wrong number of columns ({expected} expected, {found} found)',
   'imports.reason.groupNotFound': 'Group {group} not found',
+  'imports.reason.timeZone': 'Unknown time zone: {zone}',
 };

@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/errors.js';
 import { csrfField, field, notice, postButton, selectField } from '../components.js';
 import { formParams, wholeNumber } from '../forms.js';
 import { html } from '../html.js';
+import { timeZoneChoices } from '../time-zones.js';
 import { redirect, sendHtml, type WebDeps } from '../respond.js';
 import { signedIn, webState, type WebState } from '../web-state.js';
 import {
@@ -35,6 +36,7 @@ function contactForm(form: URLSearchParams): ContactParams {
     name: form.get('name') ?? '',
     description: form.get('description') ?? '',
     language: form.get('language') ?? '',
+    timezone: form.get('timezone') ?? '',
   };
 }
 
@@ -60,6 +62,13 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
         { value: 'fr', label: t('contacts.lang.fr') },
         { value: 'en', label: t('contacts.lang.en') },
       ],
+    })}
+    ${selectField({
+      name: 'timezone',
+      label: t('contacts.timeZone'),
+      selected: values.timezone,
+      choices: [{ value: '', label: t('contact.timeZoneAuto') }, ...timeZoneChoices(values.timezone ?? '')],
+      hint: t('contact.timeZoneHint'),
     })}
     ${field({ name: 'description', label: t('contacts.description'), value: values.description, autocomplete: 'off' })}`;
   };
@@ -129,6 +138,7 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
       email: contact.email ?? '',
       description: contact.description,
       language: contact.language,
+      timezone: contact.timeZone ?? '',
     };
     const base = `/contacts/${contact.id}`;
     const title = contactName(t, contact);
@@ -145,6 +155,8 @@ export function registerContactPages(app: FastifyInstance, { ctx, layout }: WebD
         <dd>${contact.email ?? '—'}</dd>
         <dt>${t('contacts.language')}</dt>
         <dd>${languageName(t, contact.language)}</dd>
+        <dt>${t('contacts.timeZone')}</dt>
+        <dd>${contact.timeZone ?? t('contact.timeZoneAuto')}</dd>
         ${
           contact.description
             ? html`<dt>${t('contacts.description')}</dt>

@@ -22,6 +22,7 @@ const FIELD_KEYS: Readonly<Record<ContactColumn, MessageKey>> = {
   description: 'imports.field.description',
   language: 'imports.field.language',
   groups: 'imports.field.groups',
+  timezone: 'imports.field.timezone',
 };
 
 const NOTICES: Readonly<Record<string, MessageKey>> = {

@@ -232,5 +232,7 @@ export function rowReason(web: WebState, reason: string): string {
     return t('imports.reason.fieldCount', { expected: Number(fields[1]), found: Number(fields[2]) });
   const group = /^group (\d+) not found$/.exec(reason);
   if (group) return t('imports.reason.groupNotFound', { group: group[1] ?? '' });
+  const zone = /^Invalid timezone: (.*) \(expected an IANA zone/.exec(reason);
+  if (zone) return t('imports.reason.timeZone', { zone: zone[1] ?? '' });
   return reason;
 }

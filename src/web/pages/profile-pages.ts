@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import {
-  DEFAULT_TIME_ZONE,
   parseUiLanguage,
   type UiLanguage,
   type UserRole,
   type WebSession,
 } from '../../domain/users/users.js';
-import { csrfField, field, notice, selectField, type SelectOption } from '../components.js';
+import { csrfField, field, notice, selectField } from '../components.js';
 import { formParams } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { LANGUAGE_COOKIE, SESSION_COOKIE, redirect, sendHtml, setCookie, type WebDeps } from '../respond.js';
+import { timeZoneChoices } from '../time-zones.js';
 import { signedIn, webState, type WebState } from '../web-state.js';
 import { redirectNotice } from './settings-pages.js';
 
@@ -21,17 +21,6 @@ const ROLE_KEYS: Readonly<Record<UserRole, MessageKey>> = {
   admin: 'settings.role.admin',
   member: 'settings.role.member',
 };
-
-/** Every zone the runtime knows, Montréal's first: most users are in Québec. */
-const TIME_ZONES: readonly string[] = [
-  DEFAULT_TIME_ZONE,
-  ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== DEFAULT_TIME_ZONE),
-];
-
-function timeZoneChoices(current: string): SelectOption[] {
-  const zones = TIME_ZONES.includes(current) ? TIME_ZONES : [current, ...TIME_ZONES];
-  return zones.map((zone) => ({ value: zone, label: zone.replace(/_/g, ' ') }));
-}
 
 interface ProfileForm {
   readonly name: string;

@@ -47,6 +47,7 @@ function recipient(id: number, language = 'fr'): SnapshotRecipient {
     name: `C${id}`,
     description: '',
     language,
+    timeZone: null,
   };
 }
 

@@ -37,6 +37,20 @@ describe('quiet hours', () => {
     assert.equal(quiet.releaseAt(TOLL_FREE, now), at('2026-12-03T12:00:00Z'));
   });
 
+  it('reads a contact’s own zone before its area code’s; a zone the runtime does not know is passed over', () => {
+    const now = at('2026-12-03T05:00:00Z');
+    assert.equal(quiet.zoneOf(MONTREAL, 'America/Vancouver'), 'America/Vancouver');
+    assert.equal(quiet.releaseAt(MONTREAL, now, 'America/Vancouver'), at('2026-12-03T16:00:00Z'));
+    assert.equal(quiet.releaseAt(TOLL_FREE, now, 'America/Vancouver'), at('2026-12-03T16:00:00Z'));
+    assert.equal(
+      quiet.dueAt(MONTREAL, now + 500, now, 'America/Vancouver'),
+      at('2026-12-03T16:00:00Z') + 500,
+    );
+    assert.equal(quiet.releaseAt(MONTREAL, now, null), at('2026-12-03T13:00:00Z'));
+    assert.equal(quiet.zoneOf(MONTREAL, 'Mars/Olympus'), 'America/Toronto');
+    assert.equal(quiet.zoneOf(TOLL_FREE, 'Mars/Olympus'), 'America/Halifax');
+  });
+
   it('lets a message leave at once outside the window, and holds one from its very start', () => {
     const noonInMontreal = at('2026-12-03T17:00:00Z');
     assert.equal(quiet.releaseAt(MONTREAL, noonInMontreal), noonInMontreal);

@@ -41,6 +41,7 @@ function draft(
     description: undefined,
     language: undefined,
     groups: [],
+    timeZone: undefined,
     ...more,
   };
 }
@@ -49,7 +50,15 @@ describe('planning a batch', () => {
   it('creates new contacts with defaults', () => {
     const plan = planBatch([draft(2, '15145550101', null, { name: 'Bob' })], [], settings(false));
     assert.deepEqual(plan.inserts, [
-      { number: '15145550101', email: null, name: 'Bob', description: '', language: 'fr', blocked: false },
+      {
+        number: '15145550101',
+        email: null,
+        name: 'Bob',
+        description: '',
+        language: 'fr',
+        blocked: false,
+        timeZone: null,
+      },
     ]);
     assert.deepEqual([plan.created, plan.updated, plan.skipped], [1, 0, 0]);
   });
@@ -85,9 +94,28 @@ describe('planning a batch', () => {
         description: '',
         language: 'en',
         blocked: false,
+        timeZone: null,
       },
     ]);
     assert.deepEqual([plan.created, plan.updated, plan.skipped], [1, 1, 0]);
+  });
+
+  it('carries a row’s time zone to its insert, and to an update only when the cell gives one', () => {
+    const created = planBatch(
+      [draft(2, '15145550101', null, { timeZone: 'America/Vancouver' })],
+      [],
+      settings(false),
+    );
+    assert.equal(created.inserts[0]?.timeZone, 'America/Vancouver');
+    const existing = [{ id: 9, number: '15145550101', email: null }];
+    const moved = planBatch(
+      [draft(2, '15145550101', null, { timeZone: 'America/Vancouver' })],
+      existing,
+      settings(true),
+    );
+    assert.equal(moved.updates[0]?.timeZone, 'America/Vancouver');
+    const kept = planBatch([draft(2, '15145550101', null, { name: 'X' })], existing, settings(true));
+    assert.equal(kept.updates[0]?.timeZone, undefined, 'an empty cell leaves the contact’s zone');
   });
 
   it('skips or updates existing contacts; overwrite changes only the cells given', () => {
@@ -104,6 +132,7 @@ describe('planning a batch', () => {
         name: 'New name',
         description: undefined,
         language: undefined,
+        timeZone: undefined,
       },
     ]);
     assert.deepEqual([update.created, update.updated, update.skipped], [0, 1, 0]);

@@ -32,6 +32,7 @@ describe('import rows', () => {
         description: 'VIP',
         language: 'fr',
         groups: [{ name: 'Gala' }, { id: 12 }],
+        timeZone: undefined,
       },
     );
   });
@@ -45,6 +46,7 @@ describe('import rows', () => {
       description: undefined,
       language: undefined,
       groups: [],
+      timeZone: undefined,
     });
   });
 
@@ -73,6 +75,23 @@ describe('import rows', () => {
     assert.deepEqual(await read(['5145550101', '', '', '', '', 'x'.repeat(101)]), {
       line: 2,
       reason: ROW_REASONS.groupTooLong,
+    });
+  });
+
+  it('reads a time zone column (timezone, fuseau): canonical, empty absent, unknown rejected', async () => {
+    const zoned = ['numéro', 'Fuseau horaire'];
+    const zonedLayout: RowLayout = { columns: mapHeader(zoned), headerFields: zoned.length };
+    assert.equal(zonedLayout.columns.timezone, 1);
+    assert.equal(mapHeader(['email', 'TimeZone']).timezone, 1);
+    assert.equal(mapHeader(['email', 'fuseau']).timezone, 1);
+    const readZoned = (fields: string[]) => readImportRow({ line: 3, fields }, zonedLayout, '15145550101');
+    const found = readZoned(['5145550101', ' america/vancouver ']);
+    assert.equal('timeZone' in found ? found.timeZone : 'rejected', 'America/Vancouver');
+    const empty = readZoned(['5145550101', '']);
+    assert.equal('timeZone' in empty ? empty.timeZone : 'rejected', undefined);
+    assert.deepEqual(readZoned(['5145550101', 'Mars/Olympus']), {
+      line: 3,
+      reason: 'Invalid timezone: Mars/Olympus (expected an IANA zone such as America/Toronto)',
     });
   });
 
